@@ -1,0 +1,94 @@
+//! The document model: a tree of [`Node`]s, each a [`Value`] plus the [`Pos`] it was read from.
+//!
+//! No node stores its path: a JSON pointer is built on demand by whoever walks the tree
+//! (the evaluator keeps the keys it followed). That keeps a 20,000-resource template at
+//! roughly the size of its values.
+
+use indexmap::IndexMap;
+
+/// A 1-based line and column in a data file. `Pos::default()` (0:0) means "made up, not read".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const fn new(line: u32, col: u32) -> Self {
+        Self { line, col }
+    }
+}
+
+/// A value with its source position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+/// Map entries keep document order; keys are always strings (YAML scalar keys such as `200:`
+/// are turned into their text).
+pub type Map = IndexMap<Box<str>, Node>;
+
+/// A JSON/YAML value. CloudFormation short-form tags are already expanded (`!Ref x` is the map
+/// `{"Ref": "x"}`), and YAML aliases are resolved to copies of their anchored node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(Box<str>),
+    List(Vec<Node>),
+    Map(Map),
+}
+
+impl Node {
+    pub fn new(value: Value, pos: Pos) -> Self {
+        Self { value, pos }
+    }
+
+    /// The child under `key` when this node is a map.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(map) => map.get(key),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+}
+
+impl Value {
+    /// The type name used in messages: `null`, `bool`, `int`, `float`, `string`, `list`, `map`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Map(_) => "map",
+        }
+    }
+}
