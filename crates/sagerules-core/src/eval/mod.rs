@@ -33,8 +33,14 @@ pub trait Expander {
 pub enum Expansion<'a> {
     /// The node stands for each of these.
     Alternatives(Vec<Alternative<'a>>),
-    /// Known to be set, value unknown until deployment; `why` names the intrinsic.
+    /// Known to be set, value unknown until deployment (`!GetAtt`, `!Sub`, pseudo
+    /// parameters); `why` names the intrinsic. Existence checks pass; comparisons are reported
+    /// as unknown, not as failures.
     Unknown { why: String },
+    /// Anyone deploying can choose any value (a parameter without `AllowedValues`); `why` names
+    /// the parameter. Comparisons against a specific value fail with `why` in the message;
+    /// `exists`/`!empty` pass only when `may_be_empty` is false.
+    Any { why: String, may_be_empty: bool },
 }
 
 pub struct Alternative<'a> {
