@@ -1,0 +1,61 @@
+# sagerules: every job a newcomer or CI needs. `make test` is what .ci/run calls.
+#
+# Tools installed here (not assumed on the machine): a Python venv in .venv with
+# moto[server] (brings cfn-lint) and cargo-lambda (brings zig), pinned in tests/requirements.txt.
+
+SHELL := /bin/bash
+VENV ?= .venv
+PY ?= python3
+CARGO ?= cargo
+SAGERULES := target/debug/sagerules
+
+.PHONY: all build run test test-rust test-rules test-cfn test-lambda bench fuzz venv clean-venv
+
+all: build
+
+build:
+	$(CARGO) build --workspace
+
+## venv: the Python tools the tests drive (moto_server, cfn-lint, cargo-lambda).
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements.txt
+	$(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r tests/requirements.txt
+	touch $@
+
+## run: check the bundled examples with the bundled SageMaker rule pack.
+run:
+	$(CARGO) build -p sagerules-cli
+	-$(SAGERULES) check examples/
+
+## test: every test (Rust unit/integration/snapshot/proptest, rule-pack tests, cfn-lint, Lambda end to end).
+test: venv
+	$(CARGO) build --workspace --all-targets
+	$(MAKE) test-rust test-rules test-cfn test-lambda
+
+test-rust:
+	$(CARGO) nextest run --workspace --no-fail-fast
+	$(CARGO) test --workspace --doc
+
+test-rules:
+	$(SAGERULES) test rules/
+	$(SAGERULES) fmt --check rules/*.rules
+
+test-cfn: venv
+	$(VENV)/bin/cfn-lint cfn/*.yaml
+
+test-lambda: venv
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash tests/lambda/run.sh
+
+## bench: release builds, figures and ratios against cfn-guard when it is installed.
+bench:
+	bash tests/bench/run.sh
+
+## fuzz: time-boxed cargo-fuzz runs of every parser of untrusted input.
+fuzz:
+	bash tests/fuzz/run.sh
+
+clean-venv:
+	rm -rf $(VENV)
