@@ -1,0 +1,274 @@
+//! Checking one template the CloudFormation way: pipeline steps added as job resources,
+//! intrinsics expanded, suppressions applied, and Service Catalog product templates followed.
+//!
+//! ```text
+//! template ─┬─ pipeline steps ──▶ template + "<Pipeline>/<Step>" resources ──evaluate(CfnExpander)──▶ Report
+//!           │                                                             suppressions applied ──▶ Checked
+//!           └─ product artifacts with a local template ──FileReader──▶ check (alone, then once per provisioning)
+//! ```
+
+use crate::catalog::{Catalog, LocalArtifact, Provisioner};
+use crate::error::{CfnError, Note, NoteKind};
+use crate::expand::{CfnExpander, Provisioning, Registered};
+use crate::pipeline::{self, Steps};
+use crate::suppress::{Suppressed, Suppressions};
+use sagerules_core::{evaluate, Expander, Input, Report, RuleSet};
+use sagerules_data::{Node, Value};
+use std::collections::HashMap;
+
+/// How deep product templates may name further product templates.
+const MAX_NESTING: usize = 8;
+
+/// Reads the files a template names (Service Catalog product templates). This crate does no
+/// I/O of its own.
+pub trait FileReader {
+    /// Reads `path`, written in the template shown as `from` and relative to its directory.
+    /// Returns the name to show for the file (and to pass as `from` for the files it names)
+    /// and its bytes, or a one-line reason.
+    fn read(&self, from: &str, path: &str) -> Result<(String, Vec<u8>), String>;
+}
+
+impl<F> FileReader for F
+where
+    F: Fn(&str, &str) -> Result<(String, Vec<u8>), String>,
+{
+    fn read(&self, from: &str, path: &str) -> Result<(String, Vec<u8>), String> {
+        self(from, path)
+    }
+}
+
+/// A reader for callers that follow no files: every product template is reported unreadable.
+pub fn no_files(_from: &str, path: &str) -> Result<(String, Vec<u8>), String> {
+    Err(format!("{path}: files are not read in this context"))
+}
+
+/// A loaded template.
+#[derive(Clone, Copy, Debug)]
+pub struct Template<'a> {
+    /// The name shown for it (usually its path).
+    pub name: &'a str,
+    /// Its source text, used to map the lines of pipeline bodies written as YAML block
+    /// scalars; `None` maps every step to its body's position.
+    pub text: Option<&'a str>,
+    pub root: &'a Node,
+}
+
+/// What the caller passes through to the evaluator.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'a> {
+    /// Rule parameters (`--params`).
+    pub params: Option<&'a Node>,
+    /// Evaluate only these rules.
+    pub only: Option<&'a [String]>,
+}
+
+/// The results for one document: the template given, or a product template it leads to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    /// The file's name as shown.
+    pub file: String,
+    /// How this document was reached, for a product template: "Service Catalog product
+    /// Notebook (artifact v1) in portfolio.yaml", "..., provisioned by Analytics".
+    pub context: Option<String>,
+    /// The text of a file this crate read (a product template), for source snippets; `None`
+    /// for the caller's own template.
+    pub text: Option<String>,
+    /// Rule verdicts, suppressed ones removed. Pipeline steps appear as resources
+    /// `<Pipeline>/<Step>`.
+    pub report: Report,
+    /// Verdicts set aside by `Metadata.sagerules.suppress`.
+    pub suppressed: Vec<Suppressed>,
+    /// What could not be checked.
+    pub notes: Vec<Note>,
+    pub errors: Vec<CfnError>,
+}
+
+/// Checks `template` and every local product template it names; the template's own results
+/// come first.
+pub fn check(rules: &RuleSet, template: Template<'_>, options: Options<'_>, files: &dyn FileReader) -> Vec<Checked> {
+    let job = Job { rules, options, files };
+    let mut out = Vec::new();
+    job.document(template, Context::default(), &mut out);
+    out
+}
+
+struct Job<'a> {
+    rules: &'a RuleSet,
+    options: Options<'a>,
+    files: &'a dyn FileReader,
+}
+
+/// Where a document sits: who led to it, and which files are being checked above it.
+#[derive(Clone, Default)]
+struct Context<'p> {
+    label: Option<String>,
+    text: Option<String>,
+    ancestors: Vec<String>,
+    provisioning: Option<Provisioning<'p>>,
+}
+
+impl Job<'_> {
+    fn document(&self, template: Template<'_>, context: Context<'_>, out: &mut Vec<Checked>) {
+        let steps = pipeline::read(template.root, template.text);
+        let augmented = with_steps(template.root, &steps);
+        let data = augmented.as_ref().unwrap_or(template.root);
+        let mut expander = CfnExpander::new(data).with_extra(step_values(data, &steps));
+        if let Some(provisioning) = context.provisioning.clone() {
+            expander = expander.with_provisioning(provisioning);
+        }
+        let input = Input { data, params: self.options.params, expander: Some(&expander), only: self.options.only };
+        let mut report = evaluate(self.rules, &input);
+        let (suppressions, mut errors) = Suppressions::read(template.root);
+        let suppressed = suppressions.apply(&mut report);
+        let mut notes = steps.notes;
+        notes.extend(self.unknown_rules(&suppressions, &report));
+        errors.extend(steps.errors);
+        let index = out.len();
+        out.push(Checked {
+            file: template.name.to_string(),
+            context: context.label.clone(),
+            text: context.text.clone(),
+            report,
+            suppressed,
+            notes,
+            errors,
+        });
+        self.products(template, data, &expander, &context, index, out);
+    }
+
+    /// Notes for suppressions naming rules the rule set did not report on.
+    fn unknown_rules(&self, suppressions: &Suppressions, report: &Report) -> Vec<Note> {
+        if self.options.only.is_some() {
+            return Vec::new();
+        }
+        let known = |rule: &str| {
+            report.rules.iter().any(|r| r.rule == rule) || report.errors.iter().any(|e| e.rule == rule)
+        };
+        suppressions
+            .iter()
+            .filter(|(_, s)| !known(&s.rule))
+            .map(|(id, s)| Note {
+                resource: id.to_string(),
+                pos: s.pos,
+                kind: NoteKind::UnknownRule,
+                message: format!("the suppression names rule {}, which is not in the rule set", s.rule),
+            })
+            .collect()
+    }
+
+    /// Checks each local product template alone, then once per provisioning of it.
+    fn products<'o>(
+        &self,
+        template: Template<'_>,
+        data: &'o Node,
+        expander: &'o CfnExpander<'o>,
+        context: &Context<'_>,
+        index: usize,
+        out: &mut Vec<Checked>,
+    ) {
+        let catalog = Catalog::read(data);
+        if let Some(checked) = out.get_mut(index) {
+            checked.notes.extend(catalog.notes.iter().cloned());
+        }
+        for artifact in &catalog.artifacts {
+            let Some((name, text, root)) = self.load_product(template.name, artifact, context, index, out) else {
+                continue;
+            };
+            let product = Template { name: &name, text: Some(&text), root: &root };
+            let label = product_label(artifact, template.name);
+            let mut ancestors = context.ancestors.clone();
+            ancestors.push(template.name.to_string());
+            let alone = Context { label: Some(label.clone()), text: Some(text.clone()), ancestors: ancestors.clone(), provisioning: None };
+            self.document(product, alone, out);
+            for provisioner in catalog.provisioners_of(artifact) {
+                let provisioning = provisioning(provisioner, expander, data);
+                let label = Some(format!("{label}, {} {}", provisioner.kind, provisioner.id));
+                let fixed = Context { label, text: Some(text.clone()), ancestors: ancestors.clone(), provisioning: Some(provisioning) };
+                self.document(product, fixed, out);
+            }
+        }
+    }
+
+    /// Reads and loads a product template; a failure is recorded as an error of the document
+    /// at `index`.
+    fn load_product(
+        &self,
+        from: &str,
+        artifact: &LocalArtifact,
+        context: &Context<'_>,
+        index: usize,
+        out: &mut [Checked],
+    ) -> Option<(String, String, Node)> {
+        let failure = |message: String, unreadable: bool| {
+            let (resource, pos, path) = (artifact.product.clone(), artifact.pos, artifact.path.clone());
+            if unreadable {
+                CfnError::ProductTemplateUnreadable { resource, pos, path, message }
+            } else {
+                CfnError::ProductTemplateInvalid { resource, pos, path, message }
+            }
+        };
+        let result = self.files.read(from, &artifact.path).map_err(|m| failure(m, true)).and_then(|(name, bytes)| {
+            if context.ancestors.len() >= MAX_NESTING || context.ancestors.contains(&name) || name == from {
+                return Err(failure("it includes itself (directly or through other products)".into(), false));
+            }
+            let root = sagerules_data::load_for_path(&name, &bytes).map_err(|e| failure(e.to_string(), false))?;
+            Ok((name, String::from_utf8_lossy(&bytes).into_owned(), root))
+        });
+        match result {
+            Ok(loaded) => Some(loaded),
+            Err(error) => {
+                if let Some(checked) = out.get_mut(index) {
+                    checked.errors.push(error);
+                }
+                None
+            }
+        }
+    }
+}
+
+/// "Service Catalog product Notebook (artifact v1) in portfolio.yaml".
+fn product_label(artifact: &LocalArtifact, file: &str) -> String {
+    match &artifact.name {
+        Some(name) => format!("Service Catalog product {} (artifact {name}) in {file}", artifact.product),
+        None => format!("Service Catalog product {} in {file}", artifact.product),
+    }
+}
+
+fn provisioning<'o>(provisioner: &Provisioner<'o>, expander: &'o CfnExpander<'o>, data: &'o Node) -> Provisioning<'o> {
+    Provisioning {
+        by: format!("{} {}", provisioner.kind, provisioner.id),
+        values: provisioner.values.clone(),
+        outer: Some((expander as &dyn Expander, data)),
+    }
+}
+
+/// The template with its pipeline steps added as resources; `None` when it has none.
+fn with_steps(root: &Node, steps: &Steps) -> Option<Node> {
+    if steps.resources.is_empty() {
+        return None;
+    }
+    let mut augmented = root.clone();
+    let Value::Map(top) = &mut augmented.value else { return None };
+    let Some(Value::Map(resources)) = top.get_mut("Resources").map(|r| &mut r.value) else {
+        return None;
+    };
+    for (id, resource) in &steps.resources {
+        resources.insert(id.as_str().into(), resource.clone());
+    }
+    Some(augmented)
+}
+
+/// Expansions for the pipeline values inside the step resources of `data`.
+fn step_values(data: &Node, steps: &Steps) -> HashMap<usize, Registered> {
+    let mut out = HashMap::new();
+    let resources = data.get("Resources");
+    for (id, _) in &steps.resources {
+        let pipeline = id.split_once('/').map_or(id.as_str(), |(p, _)| p);
+        let (Some(resource), Some(declared)) = (resources.and_then(|r| r.get(id)), steps.parameters.get(pipeline))
+        else {
+            continue;
+        };
+        pipeline::pipeline_values(pipeline, resource, declared, &mut out);
+    }
+    out
+}

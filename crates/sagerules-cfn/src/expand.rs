@@ -1,0 +1,369 @@
+//! [`CfnExpander`]: what each CloudFormation intrinsic can be when the stack is deployed.
+//!
+//! Why: a rule such as `DirectInternetAccess == "Disabled"` must judge
+//! `DirectInternetAccess: !Ref NotebookInternet` by every value the parameter admits, and
+//! `KmsKeyId: !GetAtt Key.Arn` as "set, value unknown". The evaluator in `sagerules-core` knows
+//! nothing of CloudFormation; it asks this expander through [`Expander`].
+//!
+//! | intrinsic | expansion |
+//! |---|---|
+//! | `Ref` to a parameter | its `AllowedValues` as alternatives, else `Any` (see [`crate::params`]) |
+//! | `Ref: AWS::NoValue` | one absent alternative |
+//! | `Ref` to a resource or pseudo parameter, `Fn::GetAtt`, `Fn::ImportValue`, `Fn::Base64`, `Fn::GetAZs`, `Fn::Cidr` | `Unknown` |
+//! | `Fn::If [c, a, b]` | alternatives `a` and `b`, each expanded in turn |
+//! | `Fn::Sub` | its string when it has no variables; `"${P}"` as `Ref: P`; else `Unknown` |
+//! | `Fn::Join`, `Fn::Split` | folded when every piece is literal, else `Unknown` |
+//! | `Fn::Select` | the element when the index and list are known; every element when only the list is |
+//! | `Fn::FindInMap` | the `Mappings` value for literal keys; alternatives over the map for keys known only at deploy time |
+//!
+//! An alternative may itself be an intrinsic whose expansion is not a list of alternatives
+//! (`!If [c, !Ref FreeParam, Disabled]` gives `{"Ref": "FreeParam"}` and `"Disabled"`); the
+//! evaluator expands each alternative again.
+
+use crate::fold::{address, intrinsic, static_text, sub_parts, Folded, SubPart};
+use crate::params::{admits, Admits};
+use sagerules_core::{Alternative, Expander, Expansion};
+use sagerules_data::{Node, Value};
+use std::collections::HashMap;
+
+/// Expands the intrinsics of one template (and the pipeline steps drawn from it).
+pub struct CfnExpander<'t> {
+    root: &'t Node,
+    params: HashMap<&'t str, Admits>,
+    folded: Folded,
+    fixed: Option<Provisioning<'t>>,
+    extra: HashMap<usize, Registered>,
+}
+
+/// An expansion registered for one node that carries no intrinsic of its own (a pipeline's
+/// `{"Get": "Parameters.InstanceType"}`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Registered {
+    Unknown(String),
+    Any { why: String, may_be_empty: bool },
+    Values { note: String, values: Vec<Node> },
+}
+
+impl Registered {
+    fn expansion(&self) -> Expansion<'_> {
+        match self {
+            Registered::Unknown(why) => unknown(why.clone()),
+            Registered::Any { why, may_be_empty } => {
+                Expansion::Any { why: why.clone(), may_be_empty: *may_be_empty }
+            }
+            Registered::Values { note, values } => Expansion::Alternatives(
+                values.iter().map(|v| Alternative { node: Some(v), note: Some(note.clone()) }).collect(),
+            ),
+        }
+    }
+}
+
+#[derive(Clone)]
+/// Parameter values fixed by whoever provisions the template (a
+/// `AWS::ServiceCatalog::CloudFormationProvisionedProduct` or `AWS::SageMaker::Project`).
+pub struct Provisioning<'t> {
+    /// Who sets them, e.g. "provisioned product Analytics".
+    pub by: String,
+    /// Parameter name → the value given, as written in the provisioning template.
+    pub values: HashMap<String, &'t Node>,
+    /// The provisioning template and its expander, for values that are themselves intrinsics
+    /// (`Value: !Ref OuterParam`).
+    pub outer: Option<(&'t dyn Expander, &'t Node)>,
+}
+
+impl<'t> CfnExpander<'t> {
+    /// An expander over `root`, a template document.
+    pub fn new(root: &'t Node) -> Self {
+        let params = root
+            .get("Parameters")
+            .and_then(Node::as_map)
+            .map(|map| map.iter().map(|(k, v)| (k.as_ref(), admits(k, v))).collect())
+            .unwrap_or_default();
+        Self { root, params, folded: Folded::of(root), fixed: None, extra: HashMap::new() }
+    }
+
+    /// Fixes parameter values: a parameter given a value takes only that value; one not given
+    /// takes its `Default` (as CloudFormation does), or anything when it has none.
+    pub fn with_provisioning(mut self, provisioning: Provisioning<'t>) -> Self {
+        self.fixed = Some(provisioning);
+        self
+    }
+
+    /// Registers expansions for particular nodes of `root` (pipeline `{"Get": …}` values).
+    pub(crate) fn with_extra(mut self, extra: HashMap<usize, Registered>) -> Self {
+        self.extra = extra;
+        self
+    }
+
+    /// The template this expander reads `Parameters` and `Mappings` from.
+    pub fn root(&self) -> &'t Node {
+        self.root
+    }
+
+    fn expand_intrinsic<'a>(&'a self, node: &'a Node) -> Option<Expansion<'a>> {
+        if let Some(found) = self.extra.get(&address(node)) {
+            return Some(found.expansion());
+        }
+        let (name, arg) = intrinsic(node)?;
+        if let Some(folded) = self.folded.get(node) {
+            return Some(one(folded, None));
+        }
+        match name {
+            "Ref" => self.reference(arg.as_str()?),
+            "Fn::If" => self.branches(arg),
+            "Fn::Sub" => self.sub(arg),
+            "Fn::FindInMap" => Some(self.find_in_map(arg)),
+            "Fn::Select" => Some(self.select(arg)),
+            "Fn::GetAtt" => Some(unknown(format!("Fn::GetAtt {}", get_att_name(arg)))),
+            "Fn::ImportValue" => Some(unknown(import_why(arg))),
+            "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => None,
+            other => Some(unknown(other.to_string())),
+        }
+    }
+
+    /// `Ref: name`.
+    fn reference<'a>(&'a self, name: &str) -> Option<Expansion<'a>> {
+        if name == "AWS::NoValue" {
+            return Some(absent("AWS::NoValue".into()));
+        }
+        if name.starts_with("AWS::") {
+            return Some(unknown(format!("pseudo parameter {name}")));
+        }
+        if let Some(expansion) = self.provisioned(name) {
+            return Some(expansion);
+        }
+        if let Some(admits) = self.params.get(name) {
+            return Some(from_admits(name, admits));
+        }
+        if self.root.get("Resources").and_then(|r| r.get(name)).is_some() {
+            return Some(unknown(format!("Ref to resource {name}")));
+        }
+        Some(unknown(format!("Ref to {name}, which the template does not declare")))
+    }
+
+    /// The value a provisioning gives parameter `name` (or its `Default` when it gives none).
+    fn provisioned<'a>(&'a self, name: &str) -> Option<Expansion<'a>> {
+        let fixed = self.fixed.as_ref()?;
+        let Some(value) = fixed.values.get(name).copied() else {
+            let default = self.root.get("Parameters")?.get(name)?.get("Default")?;
+            let note = format!("parameter {name} (its Default: {} does not set it)", fixed.by);
+            return Some(one(default, Some(note)));
+        };
+        let note = format!("parameter {name} (set by {})", fixed.by);
+        if let (Some((outer, outer_root)), Some(_)) = (fixed.outer, intrinsic(value)) {
+            if let Some(expansion) = outer.expand(outer_root, value) {
+                return Some(renote(expansion, &note));
+            }
+        }
+        Some(one(value, Some(note)))
+    }
+
+    /// `Fn::If [cond, a, b]`: both branches.
+    fn branches<'a>(&'a self, arg: &'a Node) -> Option<Expansion<'a>> {
+        let [cond, yes, no] = arg.as_list()? else { return None };
+        let cond = cond.as_str().unwrap_or("?");
+        let mut alternatives = self.branch(yes, format!("Fn::If {cond} (true)"));
+        alternatives.extend(self.branch(no, format!("Fn::If {cond} (false)")));
+        Some(Expansion::Alternatives(alternatives))
+    }
+
+    /// One branch, flattened when it expands to alternatives itself.
+    fn branch<'a>(&'a self, node: &'a Node, note: String) -> Vec<Alternative<'a>> {
+        match self.expand_intrinsic(node) {
+            Some(Expansion::Alternatives(inner)) => inner
+                .into_iter()
+                .map(|alt| Alternative { node: alt.node, note: Some(chain(&note, alt.note)) })
+                .collect(),
+            _ => vec![Alternative { node: Some(node), note: Some(note) }],
+        }
+    }
+
+    /// `Fn::Sub "text"` or `Fn::Sub ["text", {vars}]`.
+    fn sub<'a>(&'a self, arg: &'a Node) -> Option<Expansion<'a>> {
+        let (text_node, vars) = match &arg.value {
+            Value::String(_) => (arg, None),
+            Value::List(items) => (items.first()?, items.get(1)),
+            _ => return None,
+        };
+        let parts = sub_parts(text_node.as_str()?);
+        match parts.as_slice() {
+            [] | [SubPart::Text(_)] => Some(one(text_node, None)),
+            [SubPart::Var(var)] => Some(self.sub_variable(var, vars)),
+            _ => Some(unknown("Fn::Sub".into())),
+        }
+    }
+
+    /// `"${var}"`, the whole of a `Sub` string.
+    fn sub_variable<'a>(&'a self, var: &str, vars: Option<&'a Node>) -> Expansion<'a> {
+        if let Some(value) = vars.and_then(|v| v.get(var)) {
+            return match self.expand_intrinsic(value) {
+                Some(expansion) => expansion,
+                None => one(value, None),
+            };
+        }
+        if var.contains('.') {
+            return unknown(format!("Fn::GetAtt {var}"));
+        }
+        self.reference(var).unwrap_or_else(|| unknown("Fn::Sub".into()))
+    }
+
+    /// `Fn::FindInMap [Map, TopKey, SecondKey]`.
+    fn find_in_map<'a>(&'a self, arg: &'a Node) -> Expansion<'a> {
+        let Some([map_name, top, second, ..]) = arg.as_list() else {
+            return unknown("Fn::FindInMap".into());
+        };
+        let name = static_text(map_name).unwrap_or_default();
+        let Some(map) = self.root.get("Mappings").and_then(|m| m.get(&name)) else {
+            return unknown(format!("Fn::FindInMap {name}, which the template does not declare"));
+        };
+        let mut found = Vec::new();
+        for (top_key, level) in self.keys(top, map) {
+            for (second_key, value) in self.keys(second, level) {
+                found.push((format!("{name}.{top_key}.{second_key}"), value));
+            }
+        }
+        match found.as_slice() {
+            [] => unknown(format!("Fn::FindInMap {name}, with no matching keys")),
+            [(_, value)] => one(value, None),
+            _ => Expansion::Alternatives(
+                found
+                    .into_iter()
+                    .map(|(path, v)| Alternative { node: Some(v), note: Some(format!("Mappings {path}")) })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The entries of `map` that key `key` can select: one for a literal key, those of its
+    /// alternatives for a restricted parameter, else all.
+    fn keys<'a>(&'a self, key: &'a Node, map: &'a Node) -> Vec<(String, &'a Node)> {
+        let Some(entries) = map.as_map() else { return Vec::new() };
+        let wanted: Option<Vec<String>> = match static_text(key) {
+            Some(text) => Some(vec![text]),
+            None => match self.expand_intrinsic(key) {
+                Some(Expansion::Alternatives(alts)) => {
+                    alts.iter().map(|a| a.node.and_then(static_text)).collect()
+                }
+                _ => None,
+            },
+        };
+        entries
+            .iter()
+            .filter(|(k, _)| wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == k.as_ref())))
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
+
+    /// `Fn::Select [index, list]`.
+    fn select<'a>(&'a self, arg: &'a Node) -> Expansion<'a> {
+        let Some([index, list]) = arg.as_list() else { return unknown("Fn::Select".into()) };
+        let Some(items) = self.known_list(list) else { return unknown("Fn::Select".into()) };
+        match static_text(index).and_then(|i| i.trim().parse::<usize>().ok()) {
+            Some(i) => match items.get(i) {
+                Some(item) => self.expand_intrinsic(item).unwrap_or_else(|| one(item, None)),
+                None => unknown(format!("Fn::Select index {i} past the end of the list")),
+            },
+            None => Expansion::Alternatives(
+                items.iter().map(|item| Alternative { node: Some(item), note: None }).collect(),
+            ),
+        }
+    }
+
+    /// A list written out, or an intrinsic that folds to exactly one list.
+    fn known_list<'a>(&'a self, list: &'a Node) -> Option<&'a [Node]> {
+        if let Some(items) = list.as_list() {
+            return Some(items);
+        }
+        match self.expand_intrinsic(list)? {
+            Expansion::Alternatives(alts) => match alts.as_slice() {
+                [Alternative { node: Some(node), .. }] => node.as_list(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl Expander for CfnExpander<'_> {
+    fn expand<'a>(&'a self, _root: &'a Node, node: &'a Node) -> Option<Expansion<'a>> {
+        match &node.value {
+            Value::Map(map) if map.len() == 1 => self.expand_intrinsic(node),
+            _ => None,
+        }
+    }
+
+    fn lenient_scalars(&self) -> bool {
+        true
+    }
+}
+
+/// What a parameter admits, as an expansion.
+pub(crate) fn from_admits<'a>(name: &str, admits: &'a Admits) -> Expansion<'a> {
+    match admits {
+        Admits::Values(values) => Expansion::Alternatives(
+            values
+                .iter()
+                .map(|v| Alternative {
+                    node: Some(v),
+                    note: Some(format!("parameter {name} (AllowedValues)")),
+                })
+                .collect(),
+        ),
+        Admits::Anything { why, may_be_empty } => {
+            Expansion::Any { why: why.clone(), may_be_empty: *may_be_empty }
+        }
+    }
+}
+
+fn one<'a>(node: &'a Node, note: Option<String>) -> Expansion<'a> {
+    Expansion::Alternatives(vec![Alternative { node: Some(node), note }])
+}
+
+fn absent<'a>(note: String) -> Expansion<'a> {
+    Expansion::Alternatives(vec![Alternative { node: None, note: Some(note) }])
+}
+
+fn unknown<'a>(why: String) -> Expansion<'a> {
+    Expansion::Unknown { why }
+}
+
+/// `"outer"` + `Some("inner")` → `"outer, inner"`.
+fn chain(outer: &str, inner: Option<String>) -> String {
+    match inner {
+        Some(inner) => format!("{outer}, {inner}"),
+        None => outer.to_string(),
+    }
+}
+
+/// Prefixes every note (or `why`) of `expansion` with `note`.
+fn renote<'a>(expansion: Expansion<'a>, note: &str) -> Expansion<'a> {
+    match expansion {
+        Expansion::Alternatives(alts) => Expansion::Alternatives(
+            alts.into_iter()
+                .map(|a| Alternative { node: a.node, note: Some(chain(note, a.note)) })
+                .collect(),
+        ),
+        Expansion::Unknown { why } => Expansion::Unknown { why: format!("{note}, {why}") },
+        Expansion::Any { why, may_be_empty } => {
+            Expansion::Any { why: format!("{note}, {why}"), may_be_empty }
+        }
+    }
+}
+
+/// `["Role", "Arn"]` or `"Role.Arn"` → `Role.Arn`.
+fn get_att_name(arg: &Node) -> String {
+    match &arg.value {
+        Value::String(s) => s.to_string(),
+        Value::List(items) => {
+            items.iter().map(|i| static_text(i).unwrap_or_else(|| "?".into())).collect::<Vec<_>>().join(".")
+        }
+        _ => "?".into(),
+    }
+}
+
+fn import_why(arg: &Node) -> String {
+    match static_text(arg) {
+        Some(name) => format!("Fn::ImportValue {name}"),
+        None => "Fn::ImportValue".into(),
+    }
+}
