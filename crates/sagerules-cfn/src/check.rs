@@ -11,6 +11,7 @@ use crate::catalog::{Catalog, LocalArtifact, Provisioner};
 use crate::error::{CfnError, Note, NoteKind};
 use crate::expand::{CfnExpander, Provisioning, Registered};
 use crate::pipeline::{self, Steps};
+
 use crate::suppress::{Suppressed, Suppressions};
 use sagerules_core::{evaluate, Expander, Input, Report, RuleSet};
 use sagerules_data::{Node, Value};
@@ -107,12 +108,47 @@ struct Context<'p> {
     provisioning: Option<Provisioning<'p>>,
 }
 
+/// A template made ready for evaluation: its pipeline steps added as resources.
+pub struct Prepared<'t> {
+    root: &'t Node,
+    augmented: Option<Node>,
+    steps: Steps,
+}
+
+impl<'t> Prepared<'t> {
+    /// Reads `template`'s pipelines with the rule pack's step adapter.
+    pub fn new(template: Template<'t>) -> Self {
+        Self::from_steps(template.root, pipeline::read(template.root, template.text))
+    }
+
+    /// Uses steps read some other way ([`pipeline::read_with`]).
+    pub fn from_steps(root: &'t Node, steps: Steps) -> Self {
+        let augmented = with_steps(root, &steps);
+        Self { root, augmented, steps }
+    }
+
+    /// The document to evaluate: the template plus a resource per pipeline step.
+    pub fn data(&self) -> &Node {
+        self.augmented.as_ref().unwrap_or(self.root)
+    }
+
+    /// The expander for [`Prepared::data`], pipeline parameters included.
+    pub fn expander(&self) -> CfnExpander<'_> {
+        let data = self.data();
+        CfnExpander::new(data).with_extra(step_values(data, &self.steps))
+    }
+
+    /// What reading the pipelines found: steps, notes (a definition in S3) and errors.
+    pub fn steps(&self) -> &Steps {
+        &self.steps
+    }
+}
+
 impl Job<'_> {
     fn document(&self, template: Template<'_>, context: Context<'_>, out: &mut Vec<Checked>) {
-        let steps = pipeline::read(template.root, template.text);
-        let augmented = with_steps(template.root, &steps);
-        let data = augmented.as_ref().unwrap_or(template.root);
-        let mut expander = CfnExpander::new(data).with_extra(step_values(data, &steps));
+        let prepared = Prepared::new(template);
+        let data = prepared.data();
+        let mut expander = prepared.expander();
         if let Some(provisioning) = context.provisioning.clone() {
             expander = expander.with_provisioning(provisioning);
         }
@@ -120,9 +156,9 @@ impl Job<'_> {
         let mut report = evaluate(self.rules, &input);
         let (suppressions, mut errors) = Suppressions::read(template.root);
         let suppressed = suppressions.apply(&mut report);
-        let mut notes = steps.notes;
+        let mut notes = prepared.steps.notes.clone();
         notes.extend(self.unknown_rules(&suppressions, &report));
-        errors.extend(steps.errors);
+        errors.extend(prepared.steps.errors.iter().cloned());
         let index = out.len();
         out.push(Checked {
             file: template.name.to_string(),

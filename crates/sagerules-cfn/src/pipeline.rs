@@ -45,9 +45,19 @@ pub struct Steps {
     pub errors: Vec<CfnError>,
 }
 
-/// Finds every inline pipeline step of `root`. `text` is the template's source, used to map
-/// a block-scalar body's lines; without it every step points at its body.
+/// Shapes a step's `Arguments` into a template resource (`{Type, Properties, ...}`), given
+/// the job kind and the step's logical id; `None` when it cannot.
+pub type StepAdapter<'a> = &'a dyn Fn(ApiKind, &str, Node) -> Option<Node>;
+
+/// Finds every inline pipeline step of `root`, shaped by the rule pack's adapter. `text` is
+/// the template's source, used to map a block-scalar body's lines; without it every step
+/// points at its body.
 pub fn read(root: &Node, text: Option<&str>) -> Steps {
+    read_with(root, text, &pack_adapter)
+}
+
+/// [`read`] with another adapter (tests use one that does not depend on the pack).
+pub fn read_with(root: &Node, text: Option<&str>, adapt: StepAdapter<'_>) -> Steps {
     let mut steps = Steps::default();
     let resources = root.get("Resources").and_then(Node::as_map);
     for (id, resource) in resources.into_iter().flatten() {
@@ -58,12 +68,30 @@ pub fn read(root: &Node, text: Option<&str>) -> Steps {
         else {
             continue;
         };
-        read_definition(id, definition, text, &mut steps);
+        read_definition(id, definition, text, adapt, &mut steps);
     }
     steps
 }
 
-fn read_definition(id: &str, definition: &Node, text: Option<&str>, steps: &mut Steps) {
+/// The step as the rule pack shapes a `Describe*` response of the same job (the `Arguments`
+/// are the `Create*` request, whose field names the response shares), marked
+/// `Metadata.SageRules.Source: pipeline-step` as the pack's rules expect (pipeline steps are
+/// exempt from the job tag rules: tags live on the pipeline).
+pub fn pack_adapter(kind: ApiKind, step_id: &str, arguments: Node) -> Option<Node> {
+    let document = from_describe(kind, step_id, arguments, None);
+    let mut resource = document.get("Resources")?.get(step_id)?.clone();
+    let Value::Map(map) = &mut resource.value else { return None };
+    let pos = resource.pos;
+    let source = Node::new(Value::String("pipeline-step".into()), pos);
+    let sagerules = Node::new(Value::Map(Map::from_iter([(Box::from("Source"), source)])), pos);
+    let metadata = map.entry("Metadata".into()).or_insert_with(|| empty_map(pos));
+    if let Value::Map(metadata) = &mut metadata.value {
+        metadata.insert("SageRules".into(), sagerules);
+    }
+    Some(resource)
+}
+
+fn read_definition(id: &str, definition: &Node, text: Option<&str>, adapt: StepAdapter<'_>, steps: &mut Steps) {
     if let Some(location) = definition.get("PipelineDefinitionS3Location") {
         steps.notes.push(not_checkable(
             id,
@@ -74,7 +102,7 @@ fn read_definition(id: &str, definition: &Node, text: Option<&str>, steps: &mut 
     }
     let Some(body) = definition.get("PipelineDefinitionBody") else { return };
     match body_tree(body, text) {
-        Ok(Some(tree)) => add_pipeline(id, &tree, steps),
+        Ok(Some(tree)) => add_pipeline(id, &tree, adapt, steps),
         Ok(None) => steps.notes.push(not_checkable(
             id,
             body.pos,
@@ -92,7 +120,7 @@ fn not_checkable(id: &str, pos: Pos, message: &str) -> Note {
     Note { resource: id.to_string(), pos, kind: NoteKind::NotCheckable, message: message.to_string() }
 }
 
-fn add_pipeline(id: &str, tree: &Node, steps: &mut Steps) {
+fn add_pipeline(id: &str, tree: &Node, adapt: StepAdapter<'_>, steps: &mut Steps) {
     steps.parameters.insert(id.to_string(), declared_parameters(tree));
     let mut found = Vec::new();
     if let Some(list) = tree.get("Steps").and_then(Node::as_list) {
@@ -106,7 +134,7 @@ fn add_pipeline(id: &str, tree: &Node, steps: &mut Steps) {
             1 => format!("{id}/{name}"),
             n => format!("{id}/{name}#{n}"),
         };
-        match step_resource(&step_id, kind, step) {
+        match step_resource(&step_id, kind, step, adapt) {
             Some(resource) => steps.resources.push((step_id, resource)),
             None => steps.notes.push(not_checkable(
                 id,
@@ -157,12 +185,11 @@ pub fn step_kind(step_type: &str) -> Option<ApiKind> {
     }
 }
 
-/// The step's `Arguments` as a template-shaped resource, made by the rule pack's adapter.
-/// Nodes the adapter makes up (position 0:0) take the step's position.
-fn step_resource(step_id: &str, kind: ApiKind, step: &Node) -> Option<Node> {
+/// The step's `Arguments` as a template-shaped resource. Nodes the adapter makes up
+/// (position 0:0) take the step's position.
+fn step_resource(step_id: &str, kind: ApiKind, step: &Node, adapt: StepAdapter<'_>) -> Option<Node> {
     let arguments = step.get("Arguments").cloned().unwrap_or_else(|| empty_map(step.pos));
-    let document = from_describe(kind, step_id, arguments, None);
-    let mut resource = document.get("Resources")?.get(step_id)?.clone();
+    let mut resource = adapt(kind, step_id, arguments)?;
     fill_made_up_positions(&mut resource, step.pos);
     Some(resource)
 }

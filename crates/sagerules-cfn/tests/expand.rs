@@ -1,5 +1,7 @@
 //! The expander's answer for each intrinsic and each category of security parameter.
 
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+
 mod common;
 
 use common::expand_in;

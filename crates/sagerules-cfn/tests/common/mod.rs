@@ -1,6 +1,7 @@
 //! Test helpers: JSON documents as [`Node`]s, and expansions as short text.
 
 #![allow(dead_code, reason = "each test binary uses a subset")]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test helpers fail loudly")]
 
 use sagerules_cfn::CfnExpander;
 use sagerules_core::{Expander, Expansion};
@@ -73,4 +74,28 @@ pub fn expand_in(template: serde_json::Value, value: serde_json::Value) -> Strin
     let subject = root.get("Resources").and_then(|r| r.get("Subject")).and_then(|s| s.get("Properties"))
         .and_then(|p| p.get("Value")).unwrap();
     show(expander.expand(&root, subject))
+}
+
+/// A fixture's text and its loaded document.
+pub fn fixture(path: &str) -> (String, Node) {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&full).unwrap();
+    let root = sagerules_data::load_for_path(&full, &bytes).unwrap();
+    (String::from_utf8(bytes).unwrap(), root)
+}
+
+/// A step adapter that does not depend on the rule pack: `{Type: <kind>, Properties: args}`.
+pub fn plain_adapter(kind: sagerules_pack::adapt::ApiKind, _id: &str, args: Node) -> Option<Node> {
+    let ty = Node::new(Value::String(format!("{kind:?}").into()), args.pos);
+    let map = [(Box::from("Type"), ty), (Box::from("Properties"), args.clone())];
+    Some(Node::new(Value::Map(map.into_iter().collect()), args.pos))
+}
+
+/// The 1-based line and column where `needle` first appears in `text`.
+pub fn line_col_of(text: &str, needle: &str) -> (u32, u32) {
+    let offset = text.find(needle).unwrap();
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line as u32, col as u32)
 }
