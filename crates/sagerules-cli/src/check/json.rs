@@ -1,0 +1,118 @@
+//! The JSON output: exactly one object.
+//!
+//! ```json
+//! {"results": [{"file": "nb.yaml", "rule": "SAGEMAKER_NOTEBOOK_KMS", "status": "FAIL",
+//!               "resource": "Nb", "resource_type": "AWS::SageMaker::NotebookInstance",
+//!               "path": "/Resources/Nb/Properties/KmsKeyId", "line": 9, "column": 7,
+//!               "message": "...", "severity": "high", "expected": "exists", "found": "missing"}],
+//!  "unknowns": [...same fields, status "UNKNOWN"...],
+//!  "errors": [{"file": "bad.yaml", "line": 3, "column": 1, "message": "..."}],
+//!  "summary": {"files": 2, "pass": 1, "fail": 1, ...}}
+//! ```
+//!
+//! `results` has one entry per failing check (a resource failing two checks of a rule gives two
+//! FAIL entries) and one per passing or skipped (rule, resource). `path`, `line` and `column`
+//! are the failing value's, or the resource's for PASS and SKIP; they are null for a rule that
+//! reached nothing.
+
+use super::model::{Detail, FileOutcome, Summary, Verdict};
+use crate::diag::Diag;
+use sagerules_core::Status;
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct Output<'a> {
+    results: Vec<Row<'a>>,
+    unknowns: Vec<Row<'a>>,
+    errors: Vec<ErrorRow<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    file: &'a str,
+    rule: &'a str,
+    status: &'static str,
+    resource: Option<&'a str>,
+    resource_type: Option<&'a str>,
+    path: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: Option<&'a str>,
+    severity: &'static str,
+    expected: Option<&'a str>,
+    found: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ErrorRow<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+/// Writes the one JSON object for the whole run, followed by a newline.
+pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag], summary: &Summary) -> io::Result<()> {
+    let mut output = Output { results: Vec::new(), unknowns: Vec::new(), errors: Vec::new(), summary };
+    output.errors.extend(run_errors.iter().map(error_row));
+    for file in files {
+        for verdict in &file.verdicts {
+            add_verdict(&mut output, &file.file, verdict);
+        }
+        output.errors.extend(file.errors.iter().map(error_row));
+    }
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}
+
+fn add_verdict<'a>(output: &mut Output<'a>, file: &'a str, verdict: &'a Verdict) {
+    if verdict.status == Status::Fail && !verdict.failures.is_empty() {
+        output.results.extend(verdict.failures.iter().map(|d| detail_row(file, verdict, d, "FAIL")));
+    } else {
+        output.results.push(verdict_row(file, verdict));
+    }
+    output.unknowns.extend(verdict.unknowns.iter().map(|d| detail_row(file, verdict, d, "UNKNOWN")));
+}
+
+fn verdict_row<'a>(file: &'a str, verdict: &'a Verdict) -> Row<'a> {
+    let located = verdict.resource.is_some();
+    Row {
+        file,
+        rule: &verdict.rule,
+        status: verdict.status.as_str(),
+        resource: verdict.resource.as_deref(),
+        resource_type: verdict.resource_type.as_deref(),
+        path: located.then_some(verdict.at.pointer.as_str()),
+        line: located.then_some(verdict.at.pos.line),
+        column: located.then_some(verdict.at.pos.col),
+        message: None,
+        severity: verdict.severity.as_str(),
+        expected: None,
+        found: None,
+    }
+}
+
+fn detail_row<'a>(file: &'a str, verdict: &'a Verdict, detail: &'a Detail, status: &'static str) -> Row<'a> {
+    Row {
+        status,
+        path: Some(&detail.at.pointer),
+        line: Some(detail.at.pos.line),
+        column: Some(detail.at.pos.col),
+        message: Some(&detail.message),
+        expected: Some(&detail.expected),
+        found: Some(&detail.found),
+        ..verdict_row(file, verdict)
+    }
+}
+
+fn error_row(diag: &Diag) -> ErrorRow<'_> {
+    let located = diag.line > 0;
+    ErrorRow {
+        file: &diag.file,
+        line: located.then_some(diag.line),
+        column: located.then_some(diag.column),
+        message: &diag.message,
+    }
+}

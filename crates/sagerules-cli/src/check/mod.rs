@@ -1,0 +1,202 @@
+//! `sagerules check`: evaluate rules on data files and report every failure with its
+//! `file:line:col`.
+//!
+//! ```text
+//! sagerules check templates/                      # the bundled SageMaker rule pack
+//! sagerules check --rules my.rules --format sarif t.yaml > results.sarif
+//! ```
+//!
+//! Files are checked in parallel; each document is dropped as soon as its verdicts are made, and
+//! results are printed in input order. Exit code: 0 nothing failed, 1 a rule failed (at or above
+//! `--fail-on`), 2 an error (rules, parameters or a data file could not be read or parsed); a
+//! bad file never stops the others from being checked and reported.
+
+mod json;
+mod junit;
+pub mod model;
+mod sarif;
+mod text;
+
+use crate::catalog::{self, RuleInfo};
+use crate::diag::{self, Diag};
+use crate::document;
+use crate::inputs::{self, InputPath, DATA_EXTENSIONS};
+use crate::outcome::Outcome;
+use crate::rulefiles::{self, LoadedRules};
+use model::{FileOutcome, Summary};
+use rayon::prelude::*;
+use sagerules_core::{evaluate, Input, Severity, Status};
+use sagerules_data::Node;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use termcolor::BufferedStandardStream;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rules files or directories (`.rules`, `.guard`); the bundled SageMaker pack when absent.
+    #[arg(long = "rules", short = 'r', value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Input parameters (JSON or YAML), visible at the data root; for the bundled pack, they
+    /// override the pack's documented defaults.
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Exit 1 only for failures of rules at least this severe (default: any failure).
+    #[arg(long = "fail-on", value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Data files or directories (`.yaml .yml .json .jsn .template`); `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+/// What every file is checked with.
+pub struct Context<'a> {
+    pub sets: &'a [LoadedRules],
+    pub params: Option<&'a Node>,
+}
+
+/// Runs `check` and prints its report.
+pub fn run(args: &Args) -> Outcome {
+    let bundled = args.rules.is_empty();
+    let loaded = if bundled { rulefiles::bundled() } else { rulefiles::from_paths(&args.rules) };
+    let mut run_errors = loaded.errors;
+    let params = load_params(args.params.as_ref(), bundled).unwrap_or_else(|diag| {
+        run_errors.push(diag);
+        None
+    });
+    let (inputs, mut input_errors) = inputs::expand(&args.paths, DATA_EXTENSIONS);
+    run_errors.append(&mut input_errors);
+    let context = Context { sets: &loaded.sets, params: params.as_ref() };
+    let files = check_all(&inputs, &context);
+    let rules = catalog_for(&loaded.sets, &files);
+    let outcome = outcome_of(&files, &run_errors, args.fail_on.map(FailOn::severity));
+    diag::eprint_all(&run_errors);
+    diag::eprint_all(&files.iter().flat_map(|f| f.errors.iter().cloned()).collect::<Vec<_>>());
+    match print(args.format, &rules, &files, &run_errors) {
+        Ok(()) => outcome,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome,
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            Outcome::Error
+        }
+    }
+}
+
+/// The parameters document: the file's content, or for the bundled pack its defaults overlaid
+/// with the file's content.
+fn load_params(path: Option<&PathBuf>, bundled: bool) -> Result<Option<Node>, Diag> {
+    let user = match path {
+        Some(path) => {
+            let input = InputPath::File(path.clone());
+            Some(document::load(&input.display(), &input.read_bytes()?)?)
+        }
+        None => None,
+    };
+    if !bundled {
+        return Ok(user);
+    }
+    let name = path.map_or_else(|| "parameters".to_string(), |p| inputs::display_path(p));
+    sagerules_pack::resolve_params(user.as_ref()).map(Some).map_err(|e| Diag::file(name, e.to_string()))
+}
+
+/// Checks every input in parallel; the result keeps input order.
+pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome> {
+    inputs.par_iter().map(|input| check_input(input, context)).collect()
+}
+
+fn check_input(input: &InputPath, context: &Context<'_>) -> FileOutcome {
+    let file = input.display();
+    let doc = match input.read_bytes().and_then(|bytes| document::load(&file, &bytes)) {
+        Ok(doc) => doc,
+        Err(diag) => return FileOutcome::failed(file, diag),
+    };
+    let mut outcome = FileOutcome { file, ..FileOutcome::default() };
+    evaluate_document(&mut outcome, &doc, context);
+    outcome
+}
+
+/// Evaluates one loaded document with every rule set.
+///
+/// This is the step where CloudFormation awareness belongs: preparing the document (pipeline
+/// steps as job resources, Service Catalog product templates) and giving the evaluator an
+/// intrinsics [`sagerules_core::Expander`] through `Input::expander`.
+fn evaluate_document(outcome: &mut FileOutcome, doc: &Node, context: &Context<'_>) {
+    for rules in context.sets {
+        let input = Input { data: doc, params: context.params, expander: None, only: None };
+        outcome.add_report(doc, evaluate(&rules.set, &input));
+    }
+}
+
+/// The rules' metadata, plus any rule that reported without being in it (the implicit
+/// `default` rule), so every SARIF result has its rule.
+fn catalog_for(sets: &[LoadedRules], files: &[FileOutcome]) -> Vec<RuleInfo> {
+    let mut rules = catalog::rules_of(sets);
+    for verdict in files.iter().flat_map(|f| f.verdicts.iter()) {
+        if !rules.iter().any(|r| r.name == verdict.rule) {
+            rules.push(RuleInfo { name: verdict.rule.clone(), severity: verdict.severity, ..RuleInfo::default() });
+        }
+    }
+    rules
+}
+
+/// 2 on any error, else 1 when a rule at or above `threshold` failed, else 0.
+fn outcome_of(files: &[FileOutcome], run_errors: &[Diag], threshold: Option<Severity>) -> Outcome {
+    let counts = |severity: Severity| threshold.is_none_or(|t| severity >= t);
+    let failed = files
+        .iter()
+        .flat_map(|f| f.verdicts.iter())
+        .any(|v| v.status == Status::Fail && counts(v.severity));
+    let errors = !run_errors.is_empty() || files.iter().any(|f| !f.errors.is_empty());
+    match (errors, failed) {
+        (true, _) => Outcome::Error,
+        (false, true) => Outcome::Findings,
+        (false, false) => Outcome::Ok,
+    }
+}
+
+fn print(format: OutputFormat, rules: &[RuleInfo], files: &[FileOutcome], run_errors: &[Diag]) -> io::Result<()> {
+    let summary = Summary::of(files, run_errors.len());
+    if format == OutputFormat::Text {
+        let choice = diag::color_choice(io::stdout().is_terminal());
+        let mut out = BufferedStandardStream::stdout(choice);
+        text::write(&mut out, files, &summary)?;
+        return out.flush();
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        OutputFormat::Json => json::write(&mut out, files, run_errors, &summary)?,
+        OutputFormat::Sarif => sarif::write(&mut out, rules, files, run_errors)?,
+        OutputFormat::Junit | OutputFormat::Text => junit::write(&mut out, files, run_errors)?,
+    }
+    out.flush()
+}

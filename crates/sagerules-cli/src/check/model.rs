@@ -1,0 +1,213 @@
+//! What `check` found, per file, independent of the output format: the core's [`Report`]s
+//! turned into verdicts that carry file positions, and the errors. A document is dropped as soon
+//! as its verdicts are made, so memory follows the number of verdicts, not of documents.
+
+use crate::diag::Diag;
+use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Severity, Status};
+use sagerules_data::{Node, Pos};
+
+/// One (rule, resource) verdict in one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub rule: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// The logical id, or `None` for the document as a whole (or a rule that reached nothing).
+    pub resource: Option<String>,
+    pub resource_type: Option<String>,
+    /// Where the resource is: `/Resources/Nb` and its position.
+    pub at: Place,
+    /// One per failing check (empty unless `status` is FAIL).
+    pub failures: Vec<Detail>,
+    /// Checks that could not be decided before deployment.
+    pub unknowns: Vec<Detail>,
+}
+
+/// A JSON pointer and the position of the value it names.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Place {
+    pub pointer: String,
+    pub pos: Pos,
+}
+
+/// One failing or undecided check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detail {
+    pub at: Place,
+    /// The rule's message when it has one, else what was expected and found.
+    pub message: String,
+    pub expected: String,
+    pub found: String,
+}
+
+/// Everything about one input file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileOutcome {
+    pub file: String,
+    pub verdicts: Vec<Verdict>,
+    pub errors: Vec<Diag>,
+}
+
+impl FileOutcome {
+    pub fn failed(file: String, error: Diag) -> FileOutcome {
+        FileOutcome { file, verdicts: Vec::new(), errors: vec![error] }
+    }
+
+    /// Adds one rule set's report on `doc` (the document `file` was read into).
+    pub fn add_report(&mut self, doc: &Node, report: Report) {
+        for rule in report.rules {
+            self.verdicts.extend(verdicts_of(doc, rule));
+        }
+        for error in report.errors {
+            let message = format!("rule {} could not be evaluated: {}", error.rule, error.message);
+            self.errors.push(Diag::file(&self.file, message));
+        }
+    }
+}
+
+/// The verdicts of one rule: one per resource it reached, or one SKIP when it reached none.
+fn verdicts_of(doc: &Node, rule: RuleResult) -> Vec<Verdict> {
+    if rule.resources.is_empty() {
+        let at = Place { pointer: String::new(), pos: doc.pos };
+        return vec![Verdict {
+            rule: rule.rule,
+            severity: rule.severity,
+            status: rule.status,
+            resource: None,
+            resource_type: None,
+            at,
+            failures: Vec::new(),
+            unknowns: Vec::new(),
+        }];
+    }
+    let (name, severity) = (rule.rule, rule.severity);
+    rule.resources.into_iter().map(|r| verdict(doc, &name, severity, r)).collect()
+}
+
+fn verdict(doc: &Node, rule: &str, severity: Severity, result: ResourceResult) -> Verdict {
+    let at = resource_place(doc, result.resource.as_deref());
+    let details = |findings: Vec<Finding>| findings.into_iter().map(|f| detail(&at, f)).collect();
+    Verdict {
+        rule: rule.to_string(),
+        severity,
+        status: result.status,
+        failures: details(result.failures),
+        unknowns: details(result.unknowns),
+        resource: result.resource,
+        resource_type: result.resource_type,
+        at,
+    }
+}
+
+/// `/Resources/<id>` and the position of that resource in `doc` (the document root for `None`).
+fn resource_place(doc: &Node, resource: Option<&str>) -> Place {
+    let Some(id) = resource else {
+        return Place { pointer: String::new(), pos: doc.pos };
+    };
+    let node = doc.get("Resources").and_then(|r| r.get(id));
+    Place { pointer: format!("/Resources/{}", escape_pointer(id)), pos: node.map_or(doc.pos, |n| n.pos) }
+}
+
+/// JSON pointer escaping: `~` → `~0`, `/` → `~1`.
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A finding with a real position (its resource's when the evaluator made the value up).
+fn detail(resource: &Place, finding: Finding) -> Detail {
+    let pos = if finding.pos == Pos::default() { resource.pos } else { finding.pos };
+    let message = match finding.message {
+        Some(message) if !message.trim().is_empty() => message.trim().to_string(),
+        _ => format!("expected {}, found {}", finding.expected, finding.found),
+    };
+    Detail { at: Place { pointer: finding.pointer, pos }, message, expected: finding.expected, found: finding.found }
+}
+
+/// Counts over a whole run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    /// (file, rule, resource) verdicts by status.
+    pub pass: usize,
+    pub fail: usize,
+    pub skip: usize,
+    /// Failing checks (a failing verdict has one or more).
+    pub failures: usize,
+    /// Checks that could not be decided before deployment.
+    pub unknown: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    pub fn of(files: &[FileOutcome], run_errors: usize) -> Summary {
+        let mut summary = Summary { files: files.len(), errors: run_errors, ..Summary::default() };
+        for file in files {
+            summary.errors += file.errors.len();
+            for verdict in &file.verdicts {
+                summary.count(verdict);
+            }
+        }
+        summary
+    }
+
+    fn count(&mut self, verdict: &Verdict) {
+        match verdict.status {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::Skip => self.skip += 1,
+        }
+        self.failures += verdict.failures.len().max(usize::from(verdict.status == Status::Fail));
+        self.unknown += verdict.unknowns.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sagerules_core::ast::Span;
+    use sagerules_core::SourceId;
+    use sagerules_data::{Map, Value};
+
+    fn template_with(id: &str, pos: Pos) -> Node {
+        let mut resources = Map::new();
+        resources.insert(id.into(), Node::new(Value::Map(Map::new()), pos));
+        let mut root = Map::new();
+        root.insert("Resources".into(), Node::new(Value::Map(resources), Pos::new(2, 1)));
+        Node::new(Value::Map(root), Pos::new(1, 1))
+    }
+
+    fn finding(pos: Pos, message: Option<&str>) -> Finding {
+        Finding {
+            pointer: "/Resources/Nb/Properties/KmsKeyId".into(),
+            pos,
+            expected: "exists".into(),
+            found: "missing".into(),
+            message: message.map(String::from),
+            source: SourceId(0),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn a_made_up_position_falls_back_to_the_resource() {
+        let doc = template_with("Nb", Pos::new(3, 3));
+        let result = ResourceResult {
+            resource: Some("Nb".into()),
+            resource_type: None,
+            status: Status::Fail,
+            failures: vec![finding(Pos::default(), None), finding(Pos::new(9, 7), Some(" set a key "))],
+            unknowns: vec![],
+        };
+        let v = verdict(&doc, "R", Severity::High, result);
+        assert_eq!(v.at.pointer, "/Resources/Nb");
+        assert_eq!(v.failures[0].at.pos, Pos::new(3, 3));
+        assert_eq!(v.failures[0].message, "expected exists, found missing");
+        assert_eq!(v.failures[1].at.pos, Pos::new(9, 7));
+        assert_eq!(v.failures[1].message, "set a key");
+    }
+
+    #[test]
+    fn pointer_keys_are_escaped() {
+        assert_eq!(escape_pointer("a/b~c"), "a~1b~0c");
+    }
+}

@@ -1,0 +1,82 @@
+//! The text output: one line per failing check, then a summary.
+//!
+//! ```text
+//! examples/nb.yaml:14:7: FAIL SAGEMAKER_NOTEBOOK_KMS (high) Notebook [AWS::SageMaker::NotebookInstance]: a KMS key must be set
+//! examples/nb.yaml:20:9: UNKNOWN SAGEMAKER_NOTEBOOK_IN_VPC (high) Notebook [...]: SubnetId comes from Fn::ImportValue
+//! 3 files: 2 FAIL, 40 PASS, 66 SKIP verdicts; 2 failures, 1 unknown, 0 errors
+//! ```
+//!
+//! Errors are rendered as diagnostics on standard error. Output is written through one buffer,
+//! one line per failure, so it stays linear in the number of failures.
+
+use super::model::{Detail, FileOutcome, Summary, Verdict};
+use sagerules_core::Status;
+use std::io;
+use termcolor::{Color, ColorSpec, WriteColor};
+
+/// Writes every failing and undecided check of `files`, then the summary line.
+pub fn write(out: &mut dyn WriteColor, files: &[FileOutcome], summary: &Summary) -> io::Result<()> {
+    for file in files {
+        for verdict in &file.verdicts {
+            write_verdict(out, &file.file, verdict)?;
+        }
+    }
+    write_summary(out, summary)
+}
+
+fn write_verdict(out: &mut dyn WriteColor, file: &str, verdict: &Verdict) -> io::Result<()> {
+    if verdict.status == Status::Fail {
+        if verdict.failures.is_empty() {
+            let detail = Detail {
+                at: verdict.at.clone(),
+                message: "rule failed".to_string(),
+                expected: String::new(),
+                found: String::new(),
+            };
+            write_line(out, file, verdict, &detail, Label::Fail)?;
+        }
+        for detail in &verdict.failures {
+            write_line(out, file, verdict, detail, Label::Fail)?;
+        }
+    }
+    for detail in &verdict.unknowns {
+        write_line(out, file, verdict, detail, Label::Unknown)?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Label {
+    Fail,
+    Unknown,
+}
+
+fn write_line(out: &mut dyn WriteColor, file: &str, verdict: &Verdict, detail: &Detail, label: Label) -> io::Result<()> {
+    let pos = detail.at.pos;
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    write!(out, "{file}:{}:{}:", pos.line, pos.col)?;
+    let (text, color) = match label {
+        Label::Fail => ("FAIL", Color::Red),
+        Label::Unknown => ("UNKNOWN", Color::Yellow),
+    };
+    out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
+    write!(out, " {text}")?;
+    out.reset()?;
+    write!(out, " {} ({})", verdict.rule, verdict.severity.as_str())?;
+    if let Some(resource) = &verdict.resource {
+        write!(out, " {resource}")?;
+    }
+    if let Some(kind) = &verdict.resource_type {
+        write!(out, " [{kind}]")?;
+    }
+    writeln!(out, ": {}", detail.message)
+}
+
+fn write_summary(out: &mut dyn WriteColor, s: &Summary) -> io::Result<()> {
+    let files = if s.files == 1 { "file" } else { "files" };
+    writeln!(
+        out,
+        "{} {files}: {} FAIL, {} PASS, {} SKIP verdicts; {} failures, {} unknown, {} errors",
+        s.files, s.fail, s.pass, s.skip, s.failures, s.unknown, s.errors
+    )
+}

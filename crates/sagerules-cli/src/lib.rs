@@ -1,0 +1,50 @@
+//! The `sagerules` command line, as a library so its modules can be unit-tested: one module per
+//! subcommand ([`check`], [`test`], [`fmt`], [`rules`]) and the pieces they share (finding input
+//! files, loading rules with their includes, rendering diagnostics). `main.rs` only parses
+//! arguments and dispatches.
+//!
+//! Nothing here decides what a rule means: that is `sagerules-core`. This crate reads files,
+//! renders results and picks the exit code (0 ok, 1 findings, 2 errors).
+
+pub mod catalog;
+pub mod check;
+pub mod diag;
+pub mod document;
+pub mod fmt;
+pub mod inputs;
+pub mod outcome;
+pub mod rulefiles;
+pub mod rules;
+pub mod test;
+
+pub use outcome::Outcome;
+
+/// `sagerules`: SageMaker security rules for CloudFormation templates and AWS data.
+#[derive(Debug, clap::Parser)]
+#[command(name = "sagerules", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Evaluate rules on templates and data files; report failures with file:line:col.
+    Check(check::Args),
+    /// Run rule unit tests (cfn-guard's test-file format).
+    Test(test::Args),
+    /// Rewrite rules files in the canonical layout (--check: only report).
+    Fmt(fmt::Args),
+    /// List the rules with their severity, title and remediation.
+    Rules(rules::Args),
+}
+
+/// Runs the chosen subcommand.
+pub fn run(cli: &Cli) -> Outcome {
+    match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Rules(args) => rules::run(args),
+    }
+}

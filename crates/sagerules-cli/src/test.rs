@@ -1,0 +1,308 @@
+//! `sagerules test`: rule unit tests in cfn-guard's format, a YAML or JSON list of
+//!
+//! ```yaml
+//! - name: notebook without a key fails
+//!   input: { Resources: { Nb: { Type: AWS::SageMaker::NotebookInstance, Properties: {} } } }
+//!   params: { requiredTagKeys: [owner] }     # optional (sagerules extension): Input.params
+//!   expectations:
+//!     rules:
+//!       SAGEMAKER_NOTEBOOK_KMS: FAIL
+//! ```
+//!
+//! `sagerules test --rules F --tests T` runs the cases of `T` (a file or a directory) against
+//! `F`; `sagerules test DIR` finds every `X.rules`/`X.guard` under `DIR` and runs the test files
+//! in the `tests/` folder beside it whose names start with `X`. Exit 0 when every expectation
+//! is met, 1 on a mismatch, 2 on an error. As in cfn-guard, a rule without an expectation and an
+//! expectation naming a rule the file does not have are reported but do not fail the run,
+//! unless `--strict` is given.
+
+use crate::diag::{self, Diag};
+use crate::document;
+use crate::inputs::{self, InputPath, DATA_EXTENSIONS, RULES_EXTENSIONS};
+use crate::outcome::Outcome;
+use crate::rulefiles::{self, LoadedRules};
+use sagerules_core::report::Report;
+use sagerules_core::{evaluate, Input, Status};
+use sagerules_data::{Node, Pos};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A directory of rules files, each with its tests in a sibling `tests/` folder.
+    #[arg(value_name = "DIR", conflicts_with_all = ["rules", "tests"], required_unless_present = "rules")]
+    pub dir: Option<PathBuf>,
+    /// The rules file to test.
+    #[arg(long, short = 'r', value_name = "FILE", requires = "tests")]
+    pub rules: Option<PathBuf>,
+    /// A test file, or a directory of them.
+    #[arg(long, short = 't', value_name = "PATH", requires = "rules")]
+    pub tests: Option<PathBuf>,
+    /// Parameters for every case (a case's own `params:` replaces them).
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+    /// Overlay the parameters on the bundled pack's documented defaults, as `check` does.
+    #[arg(long)]
+    pub pack_defaults: bool,
+    /// Fail on rules without an expectation and on expectations for unknown rules.
+    #[arg(long)]
+    pub strict: bool,
+    /// Also list the cases that pass.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// A rules file and the test files that go with it.
+#[derive(Debug, PartialEq)]
+struct Suite {
+    rules: PathBuf,
+    tests: Vec<InputPath>,
+}
+
+/// Counts over the run.
+#[derive(Debug, Default)]
+struct Tally {
+    cases: usize,
+    failed_cases: usize,
+    met: usize,
+    not_met: usize,
+    notes: usize,
+    errors: Vec<Diag>,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let mut tally = Tally::default();
+    let suites = suites(args, &mut tally.errors);
+    let global = args.params.as_ref().and_then(|p| load_node(&InputPath::File(p.clone()), &mut tally.errors));
+    let mut out = String::new();
+    for suite in &suites {
+        run_suite(args, suite, global.as_ref(), &mut tally, &mut out);
+    }
+    summarize(&tally, &mut out);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+    diag::eprint_all(&tally.errors);
+    let mismatched = tally.not_met > 0 || tally.failed_cases > 0 || (args.strict && tally.notes > 0);
+    let outcome = if mismatched { Outcome::Findings } else { Outcome::Ok };
+    outcome.with_errors(&tally.errors)
+}
+
+/// The suites to run, from `--rules/--tests` or from a directory.
+fn suites(args: &Args, errors: &mut Vec<Diag>) -> Vec<Suite> {
+    if let (Some(rules), Some(tests)) = (&args.rules, &args.tests) {
+        let (tests, mut missing) = inputs::expand(std::slice::from_ref(tests), DATA_EXTENSIONS);
+        errors.append(&mut missing);
+        return vec![Suite { rules: rules.clone(), tests }];
+    }
+    let Some(dir) = &args.dir else { return Vec::new() };
+    let (rules_files, mut missing) = inputs::expand(std::slice::from_ref(dir), RULES_EXTENSIONS);
+    errors.append(&mut missing);
+    rules_files
+        .into_iter()
+        .filter_map(|input| match input {
+            InputPath::File(path) => Some(Suite { tests: sibling_tests(&path), rules: path }),
+            InputPath::Stdin => None,
+        })
+        .filter(|suite| !suite.tests.is_empty())
+        .collect()
+}
+
+/// Data files in `tests/` beside `rules` whose names start with its stem, in sorted order:
+/// `iam.rules` → `tests/iam_tests.yaml`, `tests/iam-more.json`.
+fn sibling_tests(rules: &Path) -> Vec<InputPath> {
+    let (Some(dir), Some(stem)) = (rules.parent(), rules.file_stem().and_then(|s| s.to_str())) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir.join("tests")) else {
+        return Vec::new();
+    };
+    let mut tests: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && inputs::has_extension(p, DATA_EXTENSIONS))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(stem)))
+        .collect();
+    tests.sort();
+    tests.into_iter().map(InputPath::File).collect()
+}
+
+fn load_node(input: &InputPath, errors: &mut Vec<Diag>) -> Option<Node> {
+    match input.read_bytes().and_then(|bytes| document::load(&input.display(), &bytes)) {
+        Ok(node) => Some(node),
+        Err(diag) => {
+            errors.push(diag);
+            None
+        }
+    }
+}
+
+fn run_suite(args: &Args, suite: &Suite, global: Option<&Node>, tally: &mut Tally, out: &mut String) {
+    let loaded = rulefiles::from_paths(std::slice::from_ref(&suite.rules));
+    let rules_name = inputs::display_path(&suite.rules);
+    let _ = writeln!(out, "{rules_name}");
+    tally.errors.extend(loaded.errors);
+    let Some(rules) = loaded.sets.first() else {
+        let _ = writeln!(out, "  not run: the rules have errors");
+        return;
+    };
+    for test_file in &suite.tests {
+        run_test_file(args, rules, test_file, global, tally, out);
+    }
+}
+
+fn run_test_file(args: &Args, rules: &LoadedRules, file: &InputPath, global: Option<&Node>, tally: &mut Tally, out: &mut String) {
+    let name = file.display();
+    let _ = writeln!(out, "  {name}");
+    let Some(doc) = load_node(file, &mut tally.errors) else { return };
+    let cases = match cases_of(&doc) {
+        Ok(cases) => cases,
+        Err((pos, message)) => {
+            let text = file.read().unwrap_or_default();
+            tally.errors.push(Diag::at_line_col(&name, &text, pos.line as usize, pos.col as usize, message));
+            return;
+        }
+    };
+    for case in &cases {
+        let params = match params_for(args, case.params.or(global), &name) {
+            Ok(params) => params,
+            Err(diag) => {
+                tally.errors.push(diag);
+                continue;
+            }
+        };
+        let input = Input { data: case.input, params: params.as_ref(), expander: None, only: None };
+        let report = evaluate(&rules.set, &input);
+        judge(args, case, &report, &name, tally, out);
+    }
+}
+
+/// The parameters a case runs with: its own or the global ones, on the pack's defaults if asked.
+fn params_for(args: &Args, params: Option<&Node>, file: &str) -> Result<Option<Node>, Diag> {
+    if !args.pack_defaults {
+        return Ok(params.cloned());
+    }
+    sagerules_pack::resolve_params(params).map(Some).map_err(|e| Diag::file(file, e.to_string()))
+}
+
+/// One test case as written.
+#[derive(Debug)]
+struct Case<'a> {
+    name: String,
+    pos: Pos,
+    input: &'a Node,
+    params: Option<&'a Node>,
+    expectations: Vec<(String, Status)>,
+}
+
+/// The cases of a test file, or the first thing wrong with it and where.
+fn cases_of(doc: &Node) -> Result<Vec<Case<'_>>, (Pos, String)> {
+    let items = doc.as_list().ok_or((doc.pos, "a test file is a list of test cases".to_string()))?;
+    items.iter().enumerate().map(|(i, item)| case_of(i + 1, item)).collect()
+}
+
+fn case_of(number: usize, item: &Node) -> Result<Case<'_>, (Pos, String)> {
+    let map = item.as_map().ok_or((item.pos, format!("test case #{number} is not a map")))?;
+    let name = map.get("name").and_then(Node::as_str).map_or_else(|| format!("#{number}"), String::from);
+    let input = map.get("input").ok_or((item.pos, format!("test case {name} has no `input`")))?;
+    let rules = map
+        .get("expectations")
+        .and_then(|e| e.get("rules"))
+        .ok_or((item.pos, format!("test case {name} has no `expectations: rules:`")))?;
+    let rules = rules.as_map().ok_or((rules.pos, "`expectations: rules:` must map rule names to PASS, FAIL or SKIP".to_string()))?;
+    let expectations = rules
+        .iter()
+        .map(|(rule, status)| Ok((rule.to_string(), status_of(status)?)))
+        .collect::<Result<Vec<_>, (Pos, String)>>()?;
+    Ok(Case { name, pos: item.pos, input, params: map.get("params"), expectations })
+}
+
+fn status_of(node: &Node) -> Result<Status, (Pos, String)> {
+    match node.as_str().map(str::to_ascii_uppercase).as_deref() {
+        Some("PASS") => Ok(Status::Pass),
+        Some("FAIL") => Ok(Status::Fail),
+        Some("SKIP") => Ok(Status::Skip),
+        _ => Err((node.pos, "an expectation is PASS, FAIL or SKIP".to_string())),
+    }
+}
+
+/// Compares one case's report with its expectations and writes what did not match.
+fn judge(args: &Args, case: &Case<'_>, report: &Report, file: &str, tally: &mut Tally, out: &mut String) {
+    tally.cases += 1;
+    let mut lines = String::new();
+    let mut failed = false;
+    for (rule, expected) in &case.expectations {
+        failed |= !check_expectation(report, rule, *expected, tally, &mut lines);
+    }
+    for result in report.rules.iter().filter(|r| !case.expectations.iter().any(|(n, _)| *n == r.rule)) {
+        tally.notes += 1;
+        let _ = writeln!(lines, "      note: no expectation for rule {} (got {})", result.rule, result.status.as_str());
+    }
+    for error in report.errors.iter().filter(|e| !case.expectations.iter().any(|(n, _)| *n == e.rule)) {
+        tally.errors.push(Diag::file(file, format!("case {}: rule {}: {}", case.name, error.rule, error.message)));
+    }
+    tally.failed_cases += usize::from(failed);
+    let label = if failed { "FAIL" } else { "ok  " };
+    if failed || args.verbose || !lines.is_empty() {
+        let _ = writeln!(out, "    {label} {} ({}:{})", case.name, case.pos.line, case.pos.col);
+        out.push_str(&lines);
+    }
+}
+
+/// Whether `rule` came out as `expected`; writes the mismatch (and the failing checks) if not.
+fn check_expectation(report: &Report, rule: &str, expected: Status, tally: &mut Tally, lines: &mut String) -> bool {
+    let Some(result) = report.rules.iter().find(|r| r.rule == rule) else {
+        if let Some(error) = report.errors.iter().find(|e| e.rule == rule) {
+            tally.not_met += 1;
+            let _ = writeln!(lines, "      {rule}: expected {}, got ERROR: {}", expected.as_str(), error.message);
+            return false;
+        }
+        tally.notes += 1;
+        let _ = writeln!(lines, "      note: expectation for rule {rule}, which the rules file does not have");
+        return true;
+    };
+    if result.status == expected {
+        tally.met += 1;
+        return true;
+    }
+    tally.not_met += 1;
+    let _ = writeln!(lines, "      {rule}: expected {}, got {}", expected.as_str(), result.status.as_str());
+    for finding in result.resources.iter().flat_map(|r| r.failures.iter()) {
+        let message = finding.message.as_deref().unwrap_or_default();
+        let _ = writeln!(
+            lines,
+            "        {} ({}:{}): expected {}, found {} {message}",
+            finding.pointer, finding.pos.line, finding.pos.col, finding.expected, finding.found
+        );
+    }
+    false
+}
+
+fn summarize(tally: &Tally, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "Summary: {} cases ({} with a mismatch); {} expectations met, {} not met; {} notes; {} errors",
+        tally.cases,
+        tally.failed_cases,
+        tally.met,
+        tally.not_met,
+        tally.notes,
+        tally.errors.len()
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sibling_tests_start_with_the_rules_stem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("tests")).unwrap();
+        for name in ["iam_tests.yaml", "iam-b.json", "s3_tests.yaml", "iam.txt"] {
+            std::fs::write(dir.path().join("tests").join(name), "[]").unwrap();
+        }
+        let found = sibling_tests(&dir.path().join("iam.rules"));
+        let names: Vec<String> = found.iter().map(|i| i.display().rsplit('/').next().unwrap().to_string()).collect();
+        assert_eq!(names, ["iam-b.json", "iam_tests.yaml"]);
+    }
+}
