@@ -74,9 +74,9 @@ pub struct Checked {
     /// The text of a file this crate read (a product template), for source snippets; `None`
     /// for the caller's own template.
     pub text: Option<String>,
-    /// Rule verdicts, suppressed ones removed. Pipeline steps appear as resources
-    /// `<Pipeline>/<Step>`.
-    pub report: Report,
+    /// Rule verdicts, one report per rule set given (in order), suppressed verdicts removed.
+    /// Pipeline steps appear as resources `<Pipeline>/<Step>`.
+    pub reports: Vec<Report>,
     /// Verdicts set aside by `Metadata.sagerules.suppress`.
     pub suppressed: Vec<Suppressed>,
     /// What could not be checked.
@@ -84,17 +84,30 @@ pub struct Checked {
     pub errors: Vec<CfnError>,
 }
 
-/// Checks `template` and every local product template it names; the template's own results
-/// come first.
-pub fn check(rules: &RuleSet, template: Template<'_>, options: Options<'_>, files: &dyn FileReader) -> Vec<Checked> {
-    let job = Job { rules, options, files };
+/// Checks `template` and every local product template it names with each rule set; the
+/// template's own results come first.
+pub fn check(sets: &[&RuleSet], template: Template<'_>, options: Options<'_>, files: &dyn FileReader) -> Vec<Checked> {
     let mut out = Vec::new();
-    job.document(template, Context::default(), &mut out);
+    check_each(sets, template, options, files, &mut |_, checked| out.push(checked));
     out
 }
 
+/// [`check`], handing each document's results to `visit` with the document that was
+/// evaluated (the template plus its pipeline steps), whose `Resources.<id>` positions locate
+/// every resource reported, steps included.
+pub fn check_each(
+    sets: &[&RuleSet],
+    template: Template<'_>,
+    options: Options<'_>,
+    files: &dyn FileReader,
+    visit: &mut dyn FnMut(&Node, Checked),
+) {
+    let job = Job { sets, options, files };
+    job.document(template, Context::default(), visit);
+}
+
 struct Job<'a> {
-    rules: &'a RuleSet,
+    sets: &'a [&'a RuleSet],
     options: Options<'a>,
     files: &'a dyn FileReader,
 }
@@ -145,40 +158,50 @@ impl<'t> Prepared<'t> {
 }
 
 impl Job<'_> {
-    fn document(&self, template: Template<'_>, context: Context<'_>, out: &mut Vec<Checked>) {
+    fn document(&self, template: Template<'_>, context: Context<'_>, visit: &mut dyn FnMut(&Node, Checked)) {
         let prepared = Prepared::new(template);
         let data = prepared.data();
         let mut expander = prepared.expander();
         if let Some(provisioning) = context.provisioning.clone() {
             expander = expander.with_provisioning(provisioning);
         }
-        let input = Input { data, params: self.options.params, expander: Some(&expander), only: self.options.only };
-        let mut report = evaluate(self.rules, &input);
         let (suppressions, mut errors) = Suppressions::read(template.root);
-        let suppressed = suppressions.apply(&mut report);
+        let input = Input { data, params: self.options.params, expander: Some(&expander), only: self.options.only };
+        let mut reports = Vec::with_capacity(self.sets.len());
+        let mut suppressed = Vec::new();
+        for set in self.sets {
+            let mut report = evaluate(set, &input);
+            suppressed.extend(suppressions.apply(&mut report));
+            reports.push(report);
+        }
+        let catalog = Catalog::read(data);
         let mut notes = prepared.steps.notes.clone();
-        notes.extend(self.unknown_rules(&suppressions, &report));
+        notes.extend(self.unknown_rules(&suppressions, &reports));
+        notes.extend(catalog.notes.iter().cloned());
         errors.extend(prepared.steps.errors.iter().cloned());
-        let index = out.len();
-        out.push(Checked {
+        let products = self.load_products(template.name, &catalog, &context, &mut errors);
+        let checked = Checked {
             file: template.name.to_string(),
             context: context.label.clone(),
             text: context.text.clone(),
-            report,
+            reports,
             suppressed,
             notes,
             errors,
-        });
-        self.products(template, data, &expander, &context, index, out);
+        };
+        visit(data, checked);
+        self.products(template.name, &catalog, products, &expander, data, &context, visit);
     }
 
     /// Notes for suppressions naming rules the rule set did not report on.
-    fn unknown_rules(&self, suppressions: &Suppressions, report: &Report) -> Vec<Note> {
+    fn unknown_rules(&self, suppressions: &Suppressions, reports: &[Report]) -> Vec<Note> {
         if self.options.only.is_some() {
             return Vec::new();
         }
         let known = |rule: &str| {
-            report.rules.iter().any(|r| r.rule == rule) || report.errors.iter().any(|e| e.rule == rule)
+            reports.iter().any(|report| {
+                report.rules.iter().any(|r| r.rule == rule) || report.errors.iter().any(|e| e.rule == rule)
+            })
         };
         suppressions
             .iter()
@@ -192,49 +215,62 @@ impl Job<'_> {
             .collect()
     }
 
-    /// Checks each local product template alone, then once per provisioning of it.
+    /// Reads and loads every local product template; a failure becomes an error of the
+    /// naming document.
+    fn load_products(
+        &self,
+        from: &str,
+        catalog: &Catalog<'_>,
+        context: &Context<'_>,
+        errors: &mut Vec<CfnError>,
+    ) -> Vec<Option<Loaded>> {
+        let load = |artifact| self.load_product(from, artifact, context);
+        let results: Vec<_> = catalog.artifacts.iter().map(load).collect();
+        results
+            .into_iter()
+            .map(|r| r.map_err(|e| errors.push(e)).ok())
+            .collect()
+    }
+
+    /// Checks each loaded product template alone, then once per provisioning of it.
+    #[expect(clippy::too_many_arguments, reason = "the recursion's whole state; a struct would only rename it")]
     fn products<'o>(
         &self,
-        template: Template<'_>,
-        data: &'o Node,
+        from: &str,
+        catalog: &Catalog<'o>,
+        loaded: Vec<Option<Loaded>>,
         expander: &'o CfnExpander<'o>,
+        data: &'o Node,
         context: &Context<'_>,
-        index: usize,
-        out: &mut Vec<Checked>,
+        visit: &mut dyn FnMut(&Node, Checked),
     ) {
-        let catalog = Catalog::read(data);
-        if let Some(checked) = out.get_mut(index) {
-            checked.notes.extend(catalog.notes.iter().cloned());
-        }
-        for artifact in &catalog.artifacts {
-            let Some((name, text, root)) = self.load_product(template.name, artifact, context, index, out) else {
-                continue;
-            };
+        let mut ancestors = context.ancestors.clone();
+        ancestors.push(from.to_string());
+        for (artifact, loaded) in catalog.artifacts.iter().zip(loaded) {
+            let Some(Loaded { name, text, root }) = loaded else { continue };
             let product = Template { name: &name, text: Some(&text), root: &root };
-            let label = product_label(artifact, template.name);
-            let mut ancestors = context.ancestors.clone();
-            ancestors.push(template.name.to_string());
-            let alone = Context { label: Some(label.clone()), text: Some(text.clone()), ancestors: ancestors.clone(), provisioning: None };
-            self.document(product, alone, out);
+            let label = product_label(artifact, from);
+            let alone = Context {
+                label: Some(label.clone()),
+                text: Some(text.clone()),
+                ancestors: ancestors.clone(),
+                provisioning: None,
+            };
+            self.document(product, alone, visit);
             for provisioner in catalog.provisioners_of(artifact) {
-                let provisioning = provisioning(provisioner, expander, data);
-                let label = Some(format!("{label}, {} {}", provisioner.kind, provisioner.id));
-                let fixed = Context { label, text: Some(text.clone()), ancestors: ancestors.clone(), provisioning: Some(provisioning) };
-                self.document(product, fixed, out);
+                let fixed = Context {
+                    label: Some(format!("{label}, {} {}", provisioner.kind, provisioner.id)),
+                    text: Some(text.clone()),
+                    ancestors: ancestors.clone(),
+                    provisioning: Some(provisioning(provisioner, expander, data)),
+                };
+                self.document(product, fixed, visit);
             }
         }
     }
 
-    /// Reads and loads a product template; a failure is recorded as an error of the document
-    /// at `index`.
-    fn load_product(
-        &self,
-        from: &str,
-        artifact: &LocalArtifact,
-        context: &Context<'_>,
-        index: usize,
-        out: &mut [Checked],
-    ) -> Option<(String, String, Node)> {
+    /// Reads and loads one product template.
+    fn load_product(&self, from: &str, artifact: &LocalArtifact, context: &Context<'_>) -> Result<Loaded, CfnError> {
         let failure = |message: String, unreadable: bool| {
             let (resource, pos, path) = (artifact.product.clone(), artifact.pos, artifact.path.clone());
             if unreadable {
@@ -243,23 +279,21 @@ impl Job<'_> {
                 CfnError::ProductTemplateInvalid { resource, pos, path, message }
             }
         };
-        let result = self.files.read(from, &artifact.path).map_err(|m| failure(m, true)).and_then(|(name, bytes)| {
-            if context.ancestors.len() >= MAX_NESTING || context.ancestors.contains(&name) || name == from {
-                return Err(failure("it includes itself (directly or through other products)".into(), false));
-            }
-            let root = sagerules_data::load_for_path(&name, &bytes).map_err(|e| failure(e.to_string(), false))?;
-            Ok((name, String::from_utf8_lossy(&bytes).into_owned(), root))
-        });
-        match result {
-            Ok(loaded) => Some(loaded),
-            Err(error) => {
-                if let Some(checked) = out.get_mut(index) {
-                    checked.errors.push(error);
-                }
-                None
-            }
+        let (name, bytes) = self.files.read(from, &artifact.path).map_err(|m| failure(m, true))?;
+        let nested = context.ancestors.len() >= MAX_NESTING;
+        if nested || context.ancestors.contains(&name) || name == from {
+            return Err(failure("it includes itself (directly or through other products)".into(), false));
         }
+        let root = sagerules_data::load_for_path(&name, &bytes).map_err(|e| failure(e.to_string(), false))?;
+        Ok(Loaded { name, text: String::from_utf8_lossy(&bytes).into_owned(), root })
     }
+}
+
+/// A product template read and loaded.
+struct Loaded {
+    name: String,
+    text: String,
+    root: Node,
 }
 
 /// "Service Catalog product Notebook (artifact v1) in portfolio.yaml".

@@ -17,7 +17,7 @@ pub mod params;
 pub mod pipeline;
 pub mod suppress;
 
-pub use check::{check, no_files, Checked, FileReader, Options, Prepared, Template};
+pub use check::{check, check_each, no_files, Checked, FileReader, Options, Prepared, Template};
 pub use error::{CfnError, Note, NoteKind};
 pub use expand::{CfnExpander, Provisioning};
 pub use suppress::{Suppressed, Suppression, Suppressions};

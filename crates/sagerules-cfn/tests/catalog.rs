@@ -24,7 +24,7 @@ fn check_fixture(path: &str) -> Vec<sagerules_cfn::Checked> {
     let (source, root) = fixture(path);
     let name = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
     let template = Template { name: &name, text: Some(&source), root: &root };
-    check(&RuleSet::default(), template, Options::default(), &reader)
+    check(&[&RuleSet::default()], template, Options::default(), &reader)
 }
 
 #[test]
