@@ -1,10 +1,16 @@
-//! The bundled SageMaker rule pack. STUB: the rule-pack engineer replaces the bodies, keeping
-//! these signatures (the CLI and the Lambda code against them).
+//! The bundled SageMaker rule pack: the `.rules` files of `rules/` compiled into the binaries
+//! (so `sagerules check template.yaml` works on a fresh install), their parameter defaults, and
+//! the shape adapters that let every rule be written once against the template shape.
 //!
-//! The pack's `.rules` files live in `rules/` at the repository root and are compiled into the
-//! binaries, so `sagerules check template.yaml` works on a fresh install.
+//! - [`files`] / [`sources`]: the rules files, e.g. `training.rules`.
+//! - [`resolve_params`]: `rules/parameters.yaml` overlaid with the user's parameters, checked,
+//!   with instance-type globs expanded: the document the rules read under `SageRules`.
+//! - [`adapt`]: AWS Config items, `Describe*` responses and pipeline steps → template shape.
 
 pub mod adapt;
+mod params;
+
+pub use params::PARAMS_KEY;
 
 use sagerules_core::Source;
 use sagerules_data::Node;
@@ -16,9 +22,32 @@ pub struct PackFile {
     pub text: &'static str,
 }
 
+/// `pack_file!("training.rules")` → the file's name and its text, read at compile time.
+macro_rules! pack_file {
+    ($name:literal) => {
+        PackFile { name: $name, text: include_str!(concat!("../../../rules/", $name)) }
+    };
+}
+
+/// One file per resource family; `tests/files.rs` fails when `rules/` holds a file not listed.
+const FILES: [PackFile; 12] = [
+    pack_file!("training.rules"),
+    pack_file!("hpo.rules"),
+    pack_file!("processing.rules"),
+    pack_file!("transform.rules"),
+    pack_file!("notebook.rules"),
+    pack_file!("endpoint-config.rules"),
+    pack_file!("model.rules"),
+    pack_file!("domain.rules"),
+    pack_file!("monitoring.rules"),
+    pack_file!("feature-group.rules"),
+    pack_file!("inference-experiment.rules"),
+    pack_file!("tags.rules"),
+];
+
 /// Every bundled rules file.
 pub fn files() -> &'static [PackFile] {
-    &[]
+    &FILES
 }
 
 /// The bundled files as sources for `RuleSet::build` (after parsing).
@@ -28,6 +57,12 @@ pub fn sources() -> Vec<Source> {
         .map(|f| Source { name: format!("rules/{}", f.name), text: f.text.to_string() })
         .collect()
 }
+
+/// The bundled default parameters, `rules/parameters.yaml`, as written.
+pub const DEFAULT_PARAMETERS: &str = include_str!("../../../rules/parameters.yaml");
+
+/// The bundled instance-type catalogue globs are matched against, `rules/instance-types.txt`.
+pub const INSTANCE_TYPES: &str = include_str!("../../../rules/instance-types.txt");
 
 /// A rule parameter value that is not acceptable, e.g. `maxRuntimeSeconds: "soon"`.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -39,7 +74,12 @@ pub struct ParamError {
 
 /// The parameters document the rules read (merged at the data root): the documented defaults
 /// overlaid with `user` (from `--params` or the AWS Config rule's `InputParameters`), checked.
+///
+/// `user` is either the parameters themselves (`{"maxRuntimeSeconds": "3600"}`, as Config
+/// passes them) or wrapped in the pack's key (`{"SageRules": {...}}`, as in a file shared with
+/// cfn-guard). Lists may be YAML/JSON lists or comma-separated strings; numbers and booleans
+/// may be strings. The result is `{"SageRules": {...}}` with the derived
+/// `allowedInstanceTypesExpanded` and `localNvmeInstanceTypesExpanded` added.
 pub fn resolve_params(user: Option<&Node>) -> Result<Node, ParamError> {
-    let _ = user;
-    Ok(Node::new(sagerules_data::Value::Map(Default::default()), Default::default()))
+    params::resolve(user)
 }

@@ -1,0 +1,287 @@
+//! Rule parameters: the bundled defaults, the user's overrides, their checks, and the instance
+//! type globs expanded to lists.
+//!
+//! Why expand globs here: the rules are plain CloudFormation Guard, which has no glob operator
+//! and cannot compare a value against a regular expression held in data. So
+//! `allowedInstanceTypes: [ml.m5.*]` is matched (as an anchored regex) against the bundled
+//! catalogue of SageMaker instance types once, and the rules test membership in the result,
+//! `allowedInstanceTypesExpanded`, with Guard's `IN`. A name without `*` is kept as written,
+//! so a type newer than the catalogue can still be allowed by its exact name.
+
+use crate::{ParamError, DEFAULT_PARAMETERS, INSTANCE_TYPES};
+use regex::Regex;
+use sagerules_data::{Format, Map, Node, Pos, Value};
+
+/// The key at the data root under which the rules read their parameters.
+pub const PARAMS_KEY: &str = "SageRules";
+
+/// How a parameter's value is written and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A list of strings, or one comma-separated string (`"subnet-1, subnet-2"`).
+    TextList,
+    /// A whole number of seconds, at least 1 (`3600` or `"3600"`).
+    Seconds,
+    /// A boolean (`true` or `"true"`).
+    Flag,
+}
+
+/// Every parameter a user may set.
+const PARAMETERS: [(&str, Kind); 10] = [
+    ("kmsKeyArns", Kind::TextList),
+    ("subnetIds", Kind::TextList),
+    ("securityGroupIds", Kind::TextList),
+    ("allowedInstanceTypes", Kind::TextList),
+    ("maxRuntimeSeconds", Kind::Seconds),
+    ("requiredTagKeys", Kind::TextList),
+    ("supportedPlatforms", Kind::TextList),
+    ("requireAlways", Kind::Flag),
+    ("localNvmeInstanceTypes", Kind::TextList),
+    ("instanceTypes", Kind::TextList),
+];
+
+/// Derived parameter → the parameter whose globs it expands.
+const DERIVED: [(&str, &str); 2] = [
+    ("allowedInstanceTypesExpanded", "allowedInstanceTypes"),
+    ("localNvmeInstanceTypesExpanded", "localNvmeInstanceTypes"),
+];
+
+/// Defaults, overlaid with `user`, checked and expanded, wrapped as `{"SageRules": {...}}`.
+pub fn resolve(user: Option<&Node>) -> Result<Node, ParamError> {
+    let mut params = defaults()?;
+    if let Some(user) = user {
+        for (name, value) in user_entries(user)? {
+            let checked = check(name, value)?;
+            params.insert(name.into(), checked);
+        }
+    }
+    drop_reserved_tag_keys(&mut params);
+    add_expansions(&mut params)?;
+    let root = Map::from_iter([(Box::from(PARAMS_KEY), map_node(params))]);
+    Ok(map_node(root))
+}
+
+/// `rules/parameters.yaml` as a map of checked values.
+fn defaults() -> Result<Map, ParamError> {
+    let bundled = |message: String| ParamError { name: "rules/parameters.yaml".into(), message };
+    let doc = sagerules_data::load(DEFAULT_PARAMETERS.as_bytes(), Format::Yaml)
+        .map_err(|e| bundled(e.to_string()))?;
+    let Some(map) = doc.get(PARAMS_KEY).and_then(Node::as_map) else {
+        return Err(bundled(format!("has no {PARAMS_KEY} map")));
+    };
+    map.iter()
+        .map(|(name, value)| Ok((name.clone(), check(name, value)?)))
+        .collect()
+}
+
+/// The user's parameters: `{"SageRules": {...}}` or the bare map; `null` sets nothing.
+fn user_entries(user: &Node) -> Result<Vec<(&str, &Node)>, ParamError> {
+    let map = match &user.value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Map(map) => map,
+        other => return Err(error(PARAMS_KEY, format!("expected a map of parameters, found {}", other.type_name()))),
+    };
+    let inner = match (map.len(), map.get(PARAMS_KEY)) {
+        (1, Some(wrapped)) => return user_entries(wrapped),
+        _ => map,
+    };
+    Ok(inner.iter().map(|(k, v)| (k.as_ref(), v)).collect())
+}
+
+/// One parameter's value in its canonical form, or why it is not acceptable.
+fn check(name: &str, value: &Node) -> Result<Node, ParamError> {
+    let Some(kind) = PARAMETERS.iter().find(|(known, _)| *known == name).map(|(_, kind)| *kind) else {
+        return Err(unknown(name));
+    };
+    match kind {
+        Kind::TextList => text_list(name, value),
+        Kind::Seconds => seconds(name, value),
+        Kind::Flag => flag(name, value),
+    }
+}
+
+fn unknown(name: &str) -> ParamError {
+    if let Some((_, source)) = DERIVED.iter().find(|(derived, _)| *derived == name) {
+        return error(name, format!("is derived from {source}; set {source} instead"));
+    }
+    let known: Vec<&str> = PARAMETERS.iter().map(|(known, _)| *known).collect();
+    error(name, format!("unknown parameter (known: {})", known.join(", ")))
+}
+
+/// `["a", "b"]`, `"a, b"` or `null` → a list of the non-empty, trimmed strings.
+fn text_list(name: &str, value: &Node) -> Result<Node, ParamError> {
+    let items: Vec<&str> = match &value.value {
+        Value::Null => Vec::new(),
+        Value::String(text) => text.split(',').collect(),
+        Value::List(items) => items
+            .iter()
+            .map(|item| item.as_str().ok_or_else(|| wrong_type(name, "a list of strings", item)))
+            .collect::<Result<_, _>>()?,
+        _ => return Err(wrong_type(name, "a list of strings or a comma-separated string", value)),
+    };
+    let nodes = items
+        .into_iter()
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| text_node(item, value.pos))
+        .collect();
+    Ok(Node::new(Value::List(nodes), value.pos))
+}
+
+/// `3600` or `"3600"` → the integer 3600; anything below 1 is an error.
+fn seconds(name: &str, value: &Node) -> Result<Node, ParamError> {
+    let parsed = match &value.value {
+        Value::Int(n) => Some(*n),
+        Value::String(text) => text.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match parsed {
+        Some(n) if n >= 1 => Ok(Node::new(Value::Int(n), value.pos)),
+        _ => Err(wrong_type(name, "a whole number of seconds, at least 1", value)),
+    }
+}
+
+/// `true` or `"true"` (any case) → the boolean.
+fn flag(name: &str, value: &Node) -> Result<Node, ParamError> {
+    let parsed = match &value.value {
+        Value::Bool(b) => Some(*b),
+        Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed
+        .map(|b| Node::new(Value::Bool(b), value.pos))
+        .ok_or_else(|| wrong_type(name, "true or false", value))
+}
+
+/// Tag keys starting with `aws:` are reserved for AWS: nobody can set them, so they are not
+/// required (as in AWS Config's tagging rules).
+fn drop_reserved_tag_keys(params: &mut Map) {
+    if let Some(Value::List(keys)) = params.get_mut("requiredTagKeys").map(|n| &mut n.value) {
+        keys.retain(|key| !key.as_str().is_some_and(|k| k.to_ascii_lowercase().starts_with("aws:")));
+    }
+}
+
+/// Adds each `*Expanded` list: the source parameter's globs matched against the catalogue.
+fn add_expansions(params: &mut Map) -> Result<(), ParamError> {
+    let catalogue = catalogue(params);
+    for (derived, source) in DERIVED {
+        let patterns = strings(params.get(source));
+        let expanded = expand(source, &patterns, &catalogue)?;
+        let nodes = expanded.iter().map(|t| text_node(t, Pos::default())).collect();
+        params.insert(derived.into(), Node::new(Value::List(nodes), Pos::default()));
+    }
+    Ok(())
+}
+
+/// The bundled instance types plus the user's `instanceTypes`.
+fn catalogue(params: &Map) -> Vec<String> {
+    let bundled = INSTANCE_TYPES
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter(|line| !line.is_empty())
+        .map(str::to_string);
+    bundled.chain(strings(params.get("instanceTypes"))).collect()
+}
+
+fn strings(node: Option<&Node>) -> Vec<String> {
+    node.and_then(Node::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+/// `["ml.m5.*", "ml.c5.xlarge"]` → every catalogue type `ml.m5.*` matches, then `ml.c5.xlarge`
+/// (kept as written), without repeats. A glob that matches nothing is an error: it is
+/// almost certainly a typo, and silently allowing nothing would fail every resource.
+pub(crate) fn expand(name: &str, patterns: &[String], catalogue: &[String]) -> Result<Vec<String>, ParamError> {
+    let mut expanded: Vec<String> = Vec::new();
+    for pattern in patterns {
+        let matches: Vec<String> = if pattern.contains('*') {
+            let regex = glob_regex(name, pattern)?;
+            catalogue.iter().filter(|t| regex.is_match(t)).cloned().collect()
+        } else {
+            vec![pattern.clone()]
+        };
+        if matches.is_empty() {
+            return Err(error(name, format!("`{pattern}` matches no known instance type; list exact names, or add them to instanceTypes")));
+        }
+        for t in matches {
+            if !expanded.contains(&t) {
+                expanded.push(t);
+            }
+        }
+    }
+    Ok(expanded)
+}
+
+/// An IAM-style glob as an anchored regex: `ml.g5.*` → `^ml\.g5\..*$` (case-sensitive, as
+/// IAM's `StringLike`).
+fn glob_regex(name: &str, glob: &str) -> Result<Regex, ParamError> {
+    let body: Vec<String> = glob.split('*').map(regex::escape).collect();
+    Regex::new(&format!("^{}$", body.join(".*"))).map_err(|e| error(name, format!("`{glob}`: {e}")))
+}
+
+fn text_node(text: &str, pos: Pos) -> Node {
+    Node::new(Value::String(text.into()), pos)
+}
+
+fn map_node(map: Map) -> Node {
+    Node::new(Value::Map(map), Pos::default())
+}
+
+fn error(name: &str, message: String) -> ParamError {
+    ParamError { name: name.to_string(), message }
+}
+
+fn wrong_type(name: &str, expected: &str, found: &Node) -> ParamError {
+    let shown = match &found.value {
+        Value::String(text) => format!("\"{text}\""),
+        other => other.type_name().to_string(),
+    };
+    error(name, format!("expected {expected}, found {shown}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Vec<String> {
+        ["ml.m5.large", "ml.m5.xlarge", "ml.m5d.large", "ml.c5.xlarge"].map(String::from).to_vec()
+    }
+
+    fn expanded(patterns: &[&str]) -> Result<Vec<String>, ParamError> {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        expand("allowedInstanceTypes", &patterns, &catalogue())
+    }
+
+    #[test]
+    fn a_family_glob_does_not_match_the_d_variant() {
+        assert_eq!(expanded(&["ml.m5.*"]).unwrap(), ["ml.m5.large", "ml.m5.xlarge"]);
+    }
+
+    #[test]
+    fn a_glob_inside_the_name_matches_across_dots() {
+        assert_eq!(expanded(&["ml.*.xlarge"]).unwrap(), ["ml.m5.xlarge", "ml.c5.xlarge"]);
+    }
+
+    #[test]
+    fn exact_names_are_kept_even_when_not_in_the_catalogue() {
+        assert_eq!(expanded(&["ml.zz9.large", "ml.c5.xlarge"]).unwrap(), ["ml.zz9.large", "ml.c5.xlarge"]);
+    }
+
+    #[test]
+    fn regex_metacharacters_in_a_glob_are_literal() {
+        assert!(expanded(&["ml.m5+.*"]).is_err());
+    }
+
+    #[test]
+    fn repeats_are_dropped() {
+        assert_eq!(expanded(&["ml.m5.*", "ml.m5.large"]).unwrap(), ["ml.m5.large", "ml.m5.xlarge"]);
+    }
+}
