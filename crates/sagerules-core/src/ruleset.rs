@@ -1,7 +1,18 @@
-//! A compiled set of rules. STUB: replaced by the evaluator helper, keeping the signatures.
+//! A compiled set of rules: every file's rules in one namespace, names resolved, regexes
+//! compiled once, metadata checked. Building is where every mistake that does not depend on
+//! the data is reported (unknown rule or variable, wrong argument count, a cycle, a regex
+//! the linear-time engine refuses), so evaluation never meets them.
 
-use crate::ast::{RulesFile, Span};
+mod check;
+mod lit;
+
+use std::collections::HashMap;
+
+use crate::ast::{Item, Rule, RulesFile, Span};
+use crate::report::Severity;
 use crate::SourceId;
+
+pub(crate) use lit::{Lit, RangeLit};
 
 /// A rules source: a display name (usually the path) and its text.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,21 +32,321 @@ pub struct CompileError {
     pub hint: Option<String>,
 }
 
+impl CompileError {
+    pub(crate) fn new(source_id: SourceId, span: Span, message: impl Into<String>) -> Self {
+        Self { source_id, span, message: message.into(), hint: None }
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// What the rule set knows about one reportable rule, from its `#@` metadata lines:
+///
+/// ```text
+/// #@ severity: high
+/// #@ title: Notebook instances have root access disabled
+/// #@ see: SageMaker.3, NIST 800-53 AC-6
+/// rule sagemaker_notebook_no_root { ... }
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleInfo {
+    pub name: String,
+    pub severity: Severity,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub remediation: Option<String>,
+    /// References to the same control elsewhere (`#@ see: a, b`), split on commas.
+    pub see: Vec<String>,
+    /// `#@ tags: a, b`, split on commas.
+    pub tags: Vec<String>,
+    pub source: SourceId,
+    pub span: Span,
+}
+
+/// The implicit rule holding clauses written outside any rule.
+pub const DEFAULT_RULE: &str = "default";
+
+/// Where a rule's body lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RuleBody {
+    /// `files[file].items[item]` is an `Item::Rule`.
+    Named { file: usize, item: usize },
+    /// The top-level clauses of every file.
+    Default,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledRule {
+    pub name: String,
+    pub body: RuleBody,
+    pub source: SourceId,
+    pub span: Span,
+    pub severity: Severity,
+    /// Parameterized rules are only evaluated when called.
+    pub reportable: bool,
+}
+
 /// Rules from one or more files (a file and what it includes), ready to evaluate many
 /// documents. `files[i]` gets `SourceId(i)`.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub sources: Vec<Source>,
+    pub(crate) files: Vec<RulesFile>,
+    pub(crate) rules: Vec<CompiledRule>,
+    pub(crate) by_name: HashMap<String, usize>,
+    /// File-scope `let`s as `(file, item)`, and their indexes by name.
+    pub(crate) file_lets: Vec<(usize, usize)>,
+    pub(crate) lets_by_name: HashMap<String, Vec<usize>>,
+    /// Compiled literals, keyed by the address of their `ast::Literal` inside `files` (the
+    /// files never change after `build`, so the addresses are stable).
+    pub(crate) lits: HashMap<usize, Lit>,
+    /// The top-level clauses of every file, as `(file, item)`.
+    pub(crate) default_clauses: Vec<(usize, usize)>,
+    infos: Vec<RuleInfo>,
 }
 
 impl RuleSet {
+    /// Resolves and checks `files` (a file and everything it includes) into one rule set.
+    /// Every problem found is returned, not just the first.
     pub fn build(files: Vec<(Source, RulesFile)>) -> Result<RuleSet, Vec<CompileError>> {
-        Ok(RuleSet {
-            sources: files.into_iter().map(|(source, _)| source).collect(),
-        })
+        let (sources, files): (Vec<Source>, Vec<RulesFile>) = files.into_iter().unzip();
+        let mut set = RuleSet { sources, files, ..RuleSet::default() };
+        let mut errors = set.index_rules();
+        set.index_lets();
+        let checked = check::check(&set);
+        errors.extend(checked.errors);
+        set.lits = checked.lits;
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            errors.sort_by_key(|e| (e.source_id, e.span.start));
+            Err(errors)
+        }
     }
 
     pub fn source(&self, id: SourceId) -> Option<&Source> {
         self.sources.get(id.0 as usize)
+    }
+
+    /// The reportable rules with their metadata, in rule-set order (`default` last when
+    /// some file has clauses outside rules).
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.infos
+    }
+
+    pub(crate) fn rule_ast(&self, body: RuleBody) -> Option<&Rule> {
+        let RuleBody::Named { file, item } = body else {
+            return None;
+        };
+        match self.files.get(file)?.items.get(item)? {
+            Item::Rule(rule) => Some(rule),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn rule_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Registers every named rule (and `default`), reporting duplicates and bad metadata.
+    fn index_rules(&mut self) -> Vec<CompileError> {
+        let mut errors = Vec::new();
+        let mut found = Vec::new();
+        for (file, parsed) in self.files.iter().enumerate() {
+            let source = SourceId(file as u32);
+            for (item, entry) in parsed.items.iter().enumerate() {
+                match entry {
+                    Item::Rule(rule) => found.push((source, RuleBody::Named { file, item }, rule)),
+                    Item::Clause(_) => self.default_clauses.push((file, item)),
+                    _ => {}
+                }
+            }
+        }
+        let mut rules = Vec::new();
+        let mut infos = Vec::new();
+        for (source, body, rule) in found {
+            if let Some(&first) = self.by_name.get(&rule.name.name) {
+                errors.push(duplicate_error(source, rule, &rules, first));
+                continue;
+            }
+            let info = rule_info(source, rule, &mut errors);
+            self.by_name.insert(rule.name.name.clone(), rules.len());
+            rules.push(CompiledRule {
+                name: rule.name.name.clone(),
+                body,
+                source,
+                span: rule.span,
+                severity: info.severity,
+                reportable: rule.params.is_empty(),
+            });
+            if rule.params.is_empty() {
+                infos.push(info);
+            }
+        }
+        self.push_default_rule(&mut rules, &mut infos, &mut errors);
+        self.rules = rules;
+        self.infos = infos;
+        errors
+    }
+
+    fn push_default_rule(
+        &mut self,
+        rules: &mut Vec<CompiledRule>,
+        infos: &mut Vec<RuleInfo>,
+        errors: &mut Vec<CompileError>,
+    ) {
+        let Some(&(file, item)) = self.default_clauses.first() else {
+            return;
+        };
+        let source = SourceId(file as u32);
+        let span = match self.files.get(file).and_then(|f| f.items.get(item)) {
+            Some(Item::Clause(clause)) => clause.span,
+            _ => Span::default(),
+        };
+        if let Some(&other) = self.by_name.get(DEFAULT_RULE) {
+            let other_source = rules.get(other).map_or(source, |r: &CompiledRule| r.source);
+            errors.push(
+                CompileError::new(source, span, "clauses outside rules form the rule `default`, which is also defined by name")
+                    .with_hint(format!("rename the rule `default` in source {}", other_source.0)),
+            );
+            return;
+        }
+        self.by_name.insert(DEFAULT_RULE.to_string(), rules.len());
+        rules.push(CompiledRule {
+            name: DEFAULT_RULE.to_string(),
+            body: RuleBody::Default,
+            source,
+            span,
+            severity: Severity::default(),
+            reportable: true,
+        });
+        infos.push(RuleInfo {
+            name: DEFAULT_RULE.to_string(),
+            severity: Severity::default(),
+            title: None,
+            description: None,
+            remediation: None,
+            see: Vec::new(),
+            tags: Vec::new(),
+            source,
+            span,
+        });
+    }
+
+    fn index_lets(&mut self) {
+        for (file, parsed) in self.files.iter().enumerate() {
+            for (item, entry) in parsed.items.iter().enumerate() {
+                if let Item::Let(binding) = entry {
+                    let index = self.file_lets.len();
+                    self.file_lets.push((file, item));
+                    self.lets_by_name.entry(binding.name.name.clone()).or_default().push(index);
+                }
+            }
+        }
+    }
+}
+
+fn duplicate_error(source: SourceId, rule: &Rule, rules: &[CompiledRule], first: usize) -> CompileError {
+    let error = CompileError::new(source, rule.name.span, format!("rule `{}` is defined twice", rule.name.name));
+    match rules.get(first) {
+        Some(first) => error.with_hint(format!(
+            "the first definition is in source {} at byte {}; rule names are shared by every included file",
+            first.source.0, first.span.start
+        )),
+        None => error,
+    }
+}
+
+/// Reads a rule's `#@` lines. Unknown keys and unparsable severities are errors.
+fn rule_info(source: SourceId, rule: &Rule, errors: &mut Vec<CompileError>) -> RuleInfo {
+    let mut info = RuleInfo {
+        name: rule.name.name.clone(),
+        severity: Severity::default(),
+        title: None,
+        description: None,
+        remediation: None,
+        see: Vec::new(),
+        tags: Vec::new(),
+        source,
+        span: rule.span,
+    };
+    for meta in &rule.meta {
+        let value = meta.value.trim();
+        match meta.key.name.as_str() {
+            "severity" => match Severity::parse(value) {
+                Some(severity) => info.severity = severity,
+                None => errors.push(
+                    CompileError::new(source, meta.span, format!("unknown severity `{value}`"))
+                        .with_hint("use one of: info, low, medium, high, critical"),
+                ),
+            },
+            "title" => info.title = Some(value.to_string()),
+            "description" => info.description = Some(value.to_string()),
+            "remediation" => info.remediation = Some(value.to_string()),
+            "see" => info.see.extend(split_list(value)),
+            "tags" => info.tags.extend(split_list(value)),
+            other => errors.push(unknown_meta_key(source, meta.key.span, other)),
+        }
+    }
+    info
+}
+
+const META_KEYS: [&str; 6] = ["severity", "title", "description", "remediation", "see", "tags"];
+
+fn unknown_meta_key(source: SourceId, span: Span, key: &str) -> CompileError {
+    let error = CompileError::new(source, span, format!("unknown metadata key `{key}`"));
+    match did_you_mean(key, META_KEYS.iter().copied()) {
+        Some(best) => error.with_hint(format!("did you mean `{best}`? (keys: {})", META_KEYS.join(", "))),
+        None => error.with_hint(format!("metadata keys are: {}", META_KEYS.join(", "))),
+    }
+}
+
+/// `"a, b ,c"` → `["a", "b", "c"]`.
+fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
+pub(crate) fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = i;
+        let mut next = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            let delete = row.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let insert = next.last().copied().unwrap_or(usize::MAX - 1) + 1;
+            diagonal = row.get(j + 1).copied().unwrap_or(0);
+            next.push(substitute.min(delete).min(insert));
+        }
+        row = next;
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(did_you_mean("severty", META_KEYS.iter().copied()), Some("severity"));
+        assert_eq!(did_you_mean("zzz", META_KEYS.iter().copied()), None);
     }
 }

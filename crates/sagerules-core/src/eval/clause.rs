@@ -1,0 +1,437 @@
+//! Clauses, blocks and rule references, with cfn-guard 3.2.1's verdicts (each recorded in
+//! `tests/differential/`):
+//!
+//! - a query with no values makes a check SKIP (`empty` passes and `!empty` fails instead);
+//! - a missing value fails every check except `!exists` and `empty` (and clause-level `not`
+//!   does not rescue a comparison on a missing value);
+//! - a block over a query with no values SKIPs; a missing value in it FAILs;
+//! - a `when` condition that does not PASS makes the rule or block SKIP;
+//! - a rule used as a clause fails when it SKIPs, negated or not.
+
+use std::rc::Rc;
+
+use crate::ast::{
+    Block, BlockItem, Check, Clause, CmpOp, Conjunction, Disjunction, OpKind, QueryBlock, RuleRef, Step, TypeBlock,
+    UnaryOp, WhenBlock,
+};
+use crate::eval::compare;
+use crate::eval::engine::{and_all, Ctx, EvalResult, Scope};
+use crate::eval::render;
+use crate::eval::value::{Got, Seg, Val, ROOT};
+use crate::report::Status;
+
+/// What one value did under a check.
+#[derive(Clone, Debug)]
+pub(crate) enum Verdict {
+    Pass,
+    Fail,
+    /// Failed because the deployer may choose any value.
+    FailWhy(Rc<str>),
+    /// Not decidable before deployment.
+    Unknown(Rc<str>),
+}
+
+impl<'c> Ctx<'c> {
+    pub fn block(&'c self, block: &'c Block, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let mut out = Status::Skip;
+        for item in &block.items {
+            let BlockItem::Clause(clause) = item else {
+                continue;
+            };
+            match self.disjunction(clause, scope)? {
+                Status::Fail if !self.collect.get() => return Ok(Status::Fail),
+                Status::Fail => out = Status::Fail,
+                Status::Pass if out == Status::Skip => out = Status::Pass,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn conjunction(&'c self, conj: &'c Conjunction, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let mut out = Status::Skip;
+        for clause in &conj.clauses {
+            match self.disjunction(clause, scope)? {
+                Status::Fail if !self.collect.get() => return Ok(Status::Fail),
+                Status::Fail => out = Status::Fail,
+                Status::Pass if out == Status::Skip => out = Status::Pass,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// `a or b`: any PASS passes; otherwise any FAIL fails. Findings are only built when
+    /// the whole disjunction fails.
+    pub fn disjunction(&'c self, disj: &'c Disjunction, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        if let [only] = disj.clauses.as_slice() {
+            return self.clause(only, scope);
+        }
+        let mut statuses = Vec::with_capacity(disj.clauses.len());
+        for clause in &disj.clauses {
+            let status = self.quietly(false, true, || self.clause(clause, scope))?;
+            if status == Status::Pass {
+                return Ok(Status::Pass);
+            }
+            statuses.push(status);
+        }
+        let status = if statuses.contains(&Status::Fail) { Status::Fail } else { Status::Skip };
+        if status == Status::Fail && self.collect.get() {
+            for clause in &disj.clauses {
+                self.clause(clause, scope)?;
+            }
+        }
+        Ok(status)
+    }
+
+    pub fn clause(&'c self, clause: &'c Clause, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        match clause {
+            Clause::Check(check) => self.check(check, scope),
+            Clause::RuleRef(rule_ref) => self.rule_ref(rule_ref, scope),
+            Clause::QueryBlock(block) => self.query_block(block, scope),
+            Clause::TypeBlock(block) => self.type_block(block, scope),
+            Clause::WhenBlock(block) => self.when_block(block, scope),
+        }
+    }
+
+    fn check(&'c self, check: &'c Check, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let negated = check.not != check.op.negated;
+        let values = self.expr(&check.lhs, scope)?;
+        if values.is_empty() {
+            return Ok(self.check_nothing(check, negated));
+        }
+        let rhs = match &check.op.kind {
+            OpKind::Binary(_, rhs) => Some(self.expr(rhs, scope)?),
+            OpKind::Unary(_) => None,
+        };
+        let verdicts: Vec<Verdict> = values.iter().map(|got| verdict(got, &check.op.kind, negated, rhs.as_deref())).collect();
+        let passed = |v: &Verdict| matches!(v, Verdict::Pass | Verdict::Unknown(_));
+        let status = if check.some {
+            if verdicts.iter().any(passed) { Status::Pass } else { Status::Fail }
+        } else if verdicts.iter().all(passed) {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        for got in &values {
+            self.touch_path(got.path());
+        }
+        if self.collect.get() {
+            self.note_check(check, negated, scope, &values, &verdicts, rhs.as_deref(), status)?;
+        }
+        Ok(status)
+    }
+
+    /// A check whose left side has no values at all.
+    fn check_nothing(&'c self, check: &'c Check, negated: bool) -> Status {
+        match check.op.kind {
+            OpKind::Unary(UnaryOp::Empty) if negated => {
+                if self.collect.get() {
+                    let finding = render::nothing_finding(self, check);
+                    self.note(0, finding, false);
+                }
+                self.touch_path(ROOT);
+                Status::Fail
+            }
+            OpKind::Unary(UnaryOp::Empty) => {
+                self.touch_path(ROOT);
+                Status::Pass
+            }
+            _ => Status::Skip,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn note_check(
+        &'c self,
+        check: &'c Check,
+        negated: bool,
+        scope: &Scope<'_, 'c>,
+        values: &[Got<'c>],
+        verdicts: &[Verdict],
+        rhs: Option<&[Got<'c>]>,
+        status: Status,
+    ) -> EvalResult<()> {
+        for (got, verdict) in values.iter().zip(verdicts) {
+            let (unknown, why) = match verdict {
+                Verdict::Pass => continue,
+                Verdict::Fail if status == Status::Fail => (false, None),
+                Verdict::FailWhy(why) if status == Status::Fail => (false, Some(why.clone())),
+                Verdict::Unknown(why) => (true, Some(why.clone())),
+                _ => continue,
+            };
+            let message = render::message(self, check.message.as_ref(), scope)?;
+            let finding = render::check_finding(self, check, negated, got, rhs, message, why);
+            let res = self.paths.borrow().resource(got.path());
+            self.note(res, finding, unknown);
+        }
+        Ok(())
+    }
+
+    /// `rule_name`, `not rule_name` or `rule_name(args)` used as a clause.
+    fn rule_ref(&'c self, rule_ref: &'c RuleRef, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let Some(index) = self.set.rule_index(&rule_ref.name.name) else {
+            return Err(self.error(rule_ref.name.span, format!("unknown rule `{}`", rule_ref.name.name)));
+        };
+        let (inner, copied) = match &rule_ref.args {
+            Some(args) => (self.call_rule(index, args, scope)?, None),
+            None => {
+                let outcome = self.rule_outcome(index);
+                let status = outcome.status.clone().map_err(|e| self.error(rule_ref.span, e.message))?;
+                self.merge_touched(&outcome.touched);
+                (status, Some(outcome))
+            }
+        };
+        let status = match (inner, rule_ref.not) {
+            (Status::Pass, false) | (Status::Fail, true) => Status::Pass,
+            _ => Status::Fail,
+        };
+        if status == Status::Fail && self.collect.get() {
+            self.note_rule_ref(rule_ref, inner, copied.as_ref(), scope)?;
+        }
+        Ok(status)
+    }
+
+    fn note_rule_ref(
+        &'c self,
+        rule_ref: &'c RuleRef,
+        inner: Status,
+        outcome: Option<&crate::eval::engine::RuleOutcome>,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<()> {
+        let message = render::message(self, rule_ref.message.as_ref(), scope)?;
+        let copied = outcome.map(|o| o.findings.as_slice()).unwrap_or_default();
+        if inner == Status::Fail && !rule_ref.not && !copied.is_empty() {
+            for noted in copied.iter().filter(|n| !n.unknown) {
+                let mut finding = noted.finding.clone();
+                if message.is_some() {
+                    finding.message = message.clone();
+                }
+                self.note(noted.res, finding, false);
+            }
+            return Ok(());
+        }
+        if inner == Status::Fail && rule_ref.args.is_some() && !rule_ref.not {
+            return Ok(());
+        }
+        let finding = render::rule_ref_finding(self, rule_ref, inner, message);
+        self.note(0, finding, false);
+        Ok(())
+    }
+
+    fn merge_touched(&self, touched: &[bool]) {
+        if !self.touch.get() {
+            return;
+        }
+        let mut recorder = self.recorder.borrow_mut();
+        for (slot, &hit) in recorder.touched.iter_mut().zip(touched) {
+            *slot |= hit;
+        }
+    }
+
+    /// Calls a parameterized rule with arguments evaluated in the caller's scope.
+    fn call_rule(&'c self, index: usize, args: &'c [crate::ast::Expr], scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let Some(ast) = self.set.rules.get(index).and_then(|r| self.set.rule_ast(r.body)) else {
+            return Ok(Status::Skip);
+        };
+        let mut callee = Scope::new(None, self.root_val(), Some(&ast.body));
+        for (param, arg) in ast.params.iter().zip(args) {
+            let values = self.quietly(false, false, || self.expr(arg, scope))?;
+            callee.bound.push((param.name.as_str(), values.into()));
+        }
+        let saved = self.source.get();
+        if let Some(rule) = self.set.rules.get(index) {
+            self.source.set(rule.source);
+        }
+        let status = self.rule_body(ast, &callee);
+        self.source.set(saved);
+        status
+    }
+
+    /// `[some] query { body }`: the body for each value, as `this`.
+    fn query_block(&'c self, qb: &'c QueryBlock, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let values = self.query(&qb.query, scope)?;
+        if values.is_empty() {
+            return Ok(Status::Skip);
+        }
+        let capture = match qb.query.steps.last() {
+            Some(Step::Filter(filter)) => filter.capture.as_ref().map(|c| c.name.as_str()),
+            _ => None,
+        };
+        if qb.some {
+            let status = self.quietly(false, true, || self.each_value(qb, &values, capture, scope))?;
+            if status == Status::Fail && self.collect.get() {
+                self.each_value(qb, &values, capture, scope)?;
+            }
+            return Ok(status);
+        }
+        self.each_value(qb, &values, capture, scope)
+    }
+
+    fn each_value(
+        &'c self,
+        qb: &'c QueryBlock,
+        values: &[Got<'c>],
+        capture: Option<&'c str>,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
+        let mut statuses = Vec::with_capacity(values.len());
+        for got in values {
+            let status = match got {
+                Got::Missing { .. } => {
+                    self.touch_path(got.path());
+                    if self.collect.get() {
+                        let message = render::message(self, qb.message.as_ref(), scope)?;
+                        let finding = render::missing_block_finding(self, qb, got, message);
+                        let res = self.paths.borrow().resource(got.path());
+                        self.note(res, finding, false);
+                    }
+                    Status::Fail
+                }
+                Got::Val(val) => {
+                    let mut inner = Scope::new(Some(scope), got.clone(), Some(&qb.body));
+                    if let Some(name) = capture {
+                        inner.bound.push((name, self.capture_key(val).into()));
+                    }
+                    self.block(&qb.body, &inner)?
+                }
+            };
+            statuses.push(status);
+        }
+        Ok(if qb.some { any_pass(&statuses) } else { and_all(statuses) })
+    }
+
+    /// The map key or list index that led to `val` (for `[ name | ... ]` captures).
+    pub fn capture_key(&'c self, val: &Val<'c>) -> Vec<Got<'c>> {
+        match self.paths.borrow().last_seg(val.path()) {
+            Some(Seg::Key(key)) => vec![Got::Val(Val::Key(key))],
+            Some(Seg::Index(i)) => {
+                let node = self.alloc(sagerules_data::Node::new(sagerules_data::Value::Int(i64::from(i)), val.pos()));
+                vec![Got::Val(Val::Doc(node, crate::eval::value::NO_PATH))]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// `AWS::X::Y [when cond] { body }`: the body for every resource of that type.
+    fn type_block(&'c self, tb: &'c TypeBlock, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let resources = self.typed_resources(&tb.type_name.name, scope);
+        let mut statuses = Vec::with_capacity(resources.len());
+        for got in resources {
+            let inner = Scope::new(Some(scope), got, Some(&tb.body));
+            if let Some(when) = &tb.when {
+                let condition = self.quietly(false, false, || self.conjunction(when, &inner))?;
+                if condition != Status::Pass {
+                    statuses.push(Status::Skip);
+                    continue;
+                }
+            }
+            statuses.push(self.block(&tb.body, &inner)?);
+        }
+        Ok(and_all(statuses))
+    }
+
+    /// `Resources.*[ Type == 'X' ]` under the scope's `this`, skipping what is not there.
+    fn typed_resources(&'c self, type_name: &str, scope: &Scope<'_, 'c>) -> Vec<Got<'c>> {
+        let Got::Val(Val::Doc(this, this_path)) = &scope.this else {
+            return Vec::new();
+        };
+        let Some((res_index, key, resources)) = this.as_map().and_then(|m| m.get_full("Resources")) else {
+            return Vec::new();
+        };
+        let Some(map) = resources.as_map() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut resources_path = None;
+        for (index, (id, resource)) in map.iter().enumerate() {
+            if resource.get("Type").and_then(|t| t.as_str()) != Some(type_name) {
+                continue;
+            }
+            let mut paths = self.paths.borrow_mut();
+            let parent = *resources_path.get_or_insert_with(|| paths.child(*this_path, Seg::Key(key), res_index));
+            let path = paths.child(parent, Seg::Key(id), index);
+            drop(paths);
+            self.push_expanded(resource, path, &mut out);
+        }
+        out
+    }
+
+    fn when_block(&'c self, wb: &'c WhenBlock, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let condition = self.quietly(false, false, || self.conjunction(&wb.when, scope))?;
+        if condition != Status::Pass {
+            return Ok(Status::Skip);
+        }
+        let inner = Scope::new(Some(scope), scope.this.clone(), Some(&wb.body));
+        self.block(&wb.body, &inner)
+    }
+}
+
+fn any_pass(statuses: &[Status]) -> Status {
+    if statuses.contains(&Status::Pass) {
+        Status::Pass
+    } else if statuses.iter().all(|s| *s == Status::Skip) {
+        Status::Skip
+    } else {
+        Status::Fail
+    }
+}
+
+/// One value under a check's operator.
+fn verdict(got: &Got<'_>, op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>) -> Verdict {
+    let val = match got {
+        Got::Missing { .. } => return missing_verdict(op, negated),
+        Got::Val(val) => val,
+    };
+    match val {
+        Val::Unknown { why, .. } => match op {
+            OpKind::Unary(UnaryOp::Exists) => pass_if(!negated),
+            _ => Verdict::Unknown(why.clone()),
+        },
+        Val::Any { why, may_be_empty, .. } => any_verdict(op, negated, why, *may_be_empty),
+        _ => match (op, val.plain()) {
+            (OpKind::Unary(unary), Some(plain)) => pass_if(compare::unary(*unary, plain) != negated),
+            (OpKind::Unary(UnaryOp::Exists), None) => pass_if(!negated),
+            (OpKind::Binary(cmp, _), Some(plain)) => binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default()),
+            _ => Verdict::Fail,
+        },
+    }
+}
+
+fn pass_if(pass: bool) -> Verdict {
+    if pass {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    }
+}
+
+fn missing_verdict(op: &OpKind, negated: bool) -> Verdict {
+    match op {
+        OpKind::Unary(UnaryOp::Exists) => pass_if(negated),
+        OpKind::Unary(UnaryOp::Empty) => pass_if(!negated),
+        _ => Verdict::Fail,
+    }
+}
+
+fn any_verdict(op: &OpKind, negated: bool, why: &Rc<str>, may_be_empty: bool) -> Verdict {
+    let fail = Verdict::FailWhy(why.clone());
+    match op {
+        OpKind::Unary(UnaryOp::Exists) if !negated => Verdict::Pass,
+        OpKind::Unary(UnaryOp::Empty) if negated && !may_be_empty => Verdict::Pass,
+        _ => fail,
+    }
+}
+
+fn binary_verdict(lhs: crate::eval::value::Plain<'_>, cmp: CmpOp, negated: bool, rhs: &[Got<'_>]) -> Verdict {
+    let mut values = Vec::with_capacity(rhs.len());
+    for got in rhs {
+        match got {
+            Got::Missing { .. } => return Verdict::Fail,
+            Got::Val(Val::Unknown { why, .. }) => return Verdict::Unknown(why.clone()),
+            Got::Val(Val::Any { why, .. }) => return Verdict::FailWhy(why.clone()),
+            Got::Val(val) => values.push(val.clone()),
+        }
+    }
+    pass_if(compare::binary(lhs, cmp, negated, &values))
+}

@@ -1,0 +1,271 @@
+//! Comparisons between values, with cfn-guard 3.2.1's rules (recorded in
+//! `tests/differential/binary.yaml`):
+//!
+//! - values of different types are *not comparable*, and a comparison that is not comparable
+//!   fails whether or not it is negated (`3 != '3'` fails, and so does `3 == '3'`); ints and
+//!   floats compare as numbers;
+//! - a list on the left of `==`, `!=`, `<`... against a non-list checks every element
+//!   (`[a, a] == 'a'` passes); against a list it is list equality, in order;
+//! - a scalar on the left against a list on the right is only comparable when the list has
+//!   one element (`'a' == ['a']` passes, `'a' == ['a', 'b']` and `'c' != ['a', 'b']` fail);
+//! - `<`-style operators against a list compare with every element (`15 >= [10, 20]` fails);
+//! - `in`: membership in a list or range; a list on the left is in when it is an element of
+//!   the right, or all its elements are; a string is `in` a string that contains it;
+//! - `==` against a regex means "matches"; a non-string never matches.
+
+use std::cmp::Ordering;
+
+use sagerules_data::Node;
+
+use crate::ast::{CmpOp, UnaryOp};
+use crate::eval::value::{plain, Plain, Val, NO_PATH};
+use crate::ruleset::{Lit, RangeLit};
+
+/// The outcome of one comparison before negation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tri {
+    True,
+    False,
+    Incomparable,
+}
+
+impl Tri {
+    fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+
+    /// Whether the check passes: negation flips true and false; not comparable always fails.
+    pub fn passes(self, negated: bool) -> bool {
+        match self {
+            Tri::True => !negated,
+            Tri::False => negated,
+            Tri::Incomparable => false,
+        }
+    }
+}
+
+/// `exists`, `empty`, `is_string`... on a present value.
+pub(crate) fn unary(op: UnaryOp, value: Plain<'_>) -> bool {
+    match op {
+        UnaryOp::Exists => true,
+        UnaryOp::Empty => match value {
+            Plain::List(items) => items.is_empty(),
+            Plain::Map(map) => map.is_empty(),
+            Plain::Str(s) => s.is_empty(),
+            _ => false,
+        },
+        UnaryOp::IsString => matches!(value, Plain::Str(_)),
+        UnaryOp::IsList => matches!(value, Plain::List(_)),
+        UnaryOp::IsStruct => matches!(value, Plain::Map(_)),
+        UnaryOp::IsBool => matches!(value, Plain::Bool(_)),
+        UnaryOp::IsInt => matches!(value, Plain::Int(_)),
+        UnaryOp::IsFloat => matches!(value, Plain::Float(_)),
+        UnaryOp::IsNull => matches!(value, Plain::Null),
+    }
+}
+
+/// Does `lhs op rhs` pass for one left value against every right value (any, for `in`)?
+/// `!=` is `==` negated.
+pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>]) -> bool {
+    let (op, negated) = match op {
+        CmpOp::Ne => (CmpOp::Eq, !negated),
+        other => (other, negated),
+    };
+    if rhs.is_empty() {
+        return false;
+    }
+    if op == CmpOp::In {
+        let mut result = Tri::Incomparable;
+        for r in rhs {
+            match member(lhs, r) {
+                Tri::True => return Tri::True.passes(negated),
+                Tri::False => result = Tri::False,
+                Tri::Incomparable => {}
+            }
+        }
+        return result.passes(negated);
+    }
+    rhs.iter().all(|r| against(lhs, op, negated, r))
+}
+
+/// One left value against one right value, spreading a left list over a non-list right.
+fn against(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &Val<'_>) -> bool {
+    match lhs {
+        Plain::List(items) if !is_listish(rhs) => {
+            !items.is_empty() && items.iter().all(|item| holds(plain(item), op, rhs).passes(negated))
+        }
+        _ => holds(lhs, op, rhs).passes(negated),
+    }
+}
+
+fn is_listish(value: &Val<'_>) -> bool {
+    matches!(value, Val::Mixed(_)) || matches!(value.plain(), Some(Plain::List(_)))
+}
+
+/// `lhs op rhs` for `==` and the orderings.
+fn holds(lhs: Plain<'_>, op: CmpOp, rhs: &Val<'_>) -> Tri {
+    if op == CmpOp::Eq {
+        return equals(lhs, rhs);
+    }
+    match rhs.plain() {
+        Some(Plain::List(items)) => all_of(items.iter().map(|item| ordered(lhs, op, plain(item)))),
+        Some(right) => ordered(lhs, op, right),
+        None => Tri::Incomparable,
+    }
+}
+
+fn all_of(results: impl Iterator<Item = Tri>) -> Tri {
+    let mut out = Tri::True;
+    for result in results {
+        match result {
+            Tri::Incomparable => return Tri::Incomparable,
+            Tri::False => out = Tri::False,
+            Tri::True => {}
+        }
+    }
+    out
+}
+
+fn equals(lhs: Plain<'_>, rhs: &Val<'_>) -> Tri {
+    match rhs {
+        Val::Regex(regex) => match lhs {
+            Plain::Str(s) => Tri::from_bool(regex.is_match(s)),
+            _ => Tri::Incomparable,
+        },
+        Val::Range(range) => in_range(lhs, range),
+        Val::Mixed(items) => equals_mixed(lhs, items),
+        other => match other.plain() {
+            Some(right) => equals_plain(lhs, right),
+            None => Tri::Incomparable,
+        },
+    }
+}
+
+fn equals_mixed(lhs: Plain<'_>, items: &[Lit]) -> Tri {
+    match lhs {
+        Plain::List(values) if values.len() == items.len() => {
+            all_of(values.iter().zip(items).map(|(v, item)| equals(plain(v), &lit_val(item))))
+        }
+        Plain::List(_) => Tri::False,
+        scalar => match items {
+            [only] => equals(scalar, &lit_val(only)),
+            _ => Tri::Incomparable,
+        },
+    }
+}
+
+fn equals_plain(lhs: Plain<'_>, rhs: Plain<'_>) -> Tri {
+    match (lhs, rhs) {
+        (Plain::List(_), Plain::List(_)) => eq_scalar(lhs, rhs),
+        (left, Plain::List(items)) => match items {
+            [only] => eq_scalar(left, plain(only)),
+            _ => Tri::Incomparable,
+        },
+        _ => eq_scalar(lhs, rhs),
+    }
+}
+
+/// Deep equality; maps ignore key order; ints and floats compare as numbers.
+fn eq_scalar(lhs: Plain<'_>, rhs: Plain<'_>) -> Tri {
+    match (lhs, rhs) {
+        (Plain::Null, Plain::Null) => Tri::True,
+        (Plain::Bool(a), Plain::Bool(b)) => Tri::from_bool(a == b),
+        (Plain::Str(a), Plain::Str(b)) => Tri::from_bool(a == b),
+        (Plain::Int(_) | Plain::Float(_), Plain::Int(_) | Plain::Float(_)) => {
+            Tri::from_bool(number_order(lhs, rhs) == Some(Ordering::Equal))
+        }
+        (Plain::List(a), Plain::List(b)) => Tri::from_bool(
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| eq_scalar(plain(x), plain(y)) == Tri::True),
+        ),
+        (Plain::Map(a), Plain::Map(b)) => Tri::from_bool(
+            a.len() == b.len()
+                && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| eq_scalar(plain(v), plain(w)) == Tri::True)),
+        ),
+        _ => Tri::Incomparable,
+    }
+}
+
+fn number_order(lhs: Plain<'_>, rhs: Plain<'_>) -> Option<Ordering> {
+    match (lhs, rhs) {
+        (Plain::Int(a), Plain::Int(b)) => Some(a.cmp(&b)),
+        (Plain::Int(a), Plain::Float(b)) => (a as f64).partial_cmp(&b),
+        (Plain::Float(a), Plain::Int(b)) => a.partial_cmp(&(b as f64)),
+        (Plain::Float(a), Plain::Float(b)) => a.partial_cmp(&b),
+        _ => None,
+    }
+}
+
+fn order(lhs: Plain<'_>, rhs: Plain<'_>) -> Option<Ordering> {
+    match (lhs, rhs) {
+        (Plain::Str(a), Plain::Str(b)) => Some(a.cmp(b)),
+        _ => number_order(lhs, rhs),
+    }
+}
+
+fn ordered(lhs: Plain<'_>, op: CmpOp, rhs: Plain<'_>) -> Tri {
+    let Some(ordering) = order(lhs, rhs) else {
+        return Tri::Incomparable;
+    };
+    Tri::from_bool(match op {
+        CmpOp::Lt => ordering == Ordering::Less,
+        CmpOp::Le => ordering != Ordering::Greater,
+        CmpOp::Gt => ordering == Ordering::Greater,
+        CmpOp::Ge => ordering != Ordering::Less,
+        _ => ordering == Ordering::Equal,
+    })
+}
+
+fn in_range(value: Plain<'_>, range: &RangeLit) -> Tri {
+    let (Some(low), Some(high)) = (order(value, plain(&range.lower)), order(value, plain(&range.upper))) else {
+        return Tri::Incomparable;
+    };
+    let above = low == Ordering::Greater || (range.lower_inclusive && low == Ordering::Equal);
+    let below = high == Ordering::Less || (range.upper_inclusive && high == Ordering::Equal);
+    Tri::from_bool(above && below)
+}
+
+/// `lhs in rhs` for one right value.
+fn member(lhs: Plain<'_>, rhs: &Val<'_>) -> Tri {
+    match rhs {
+        Val::Range(range) => in_range(lhs, range),
+        Val::Regex(_) => equals(lhs, rhs),
+        Val::Mixed(items) => member_of(lhs, items.iter().map(lit_val)),
+        other => match (lhs, other.plain()) {
+            (_, Some(Plain::List(items))) => {
+                member_of(lhs, items.iter().map(|item| Val::Doc(item, NO_PATH)))
+            }
+            (Plain::Str(needle), Some(Plain::Str(hay))) => Tri::from_bool(hay.contains(needle)),
+            (_, Some(right)) => eq_scalar(lhs, right),
+            (_, None) => Tri::Incomparable,
+        },
+    }
+}
+
+/// A scalar is in a list when it equals (or matches) an element; a list is in when it is an
+/// element itself or all of its elements are.
+fn member_of<'v>(lhs: Plain<'_>, items: impl Iterator<Item = Val<'v>> + Clone) -> Tri {
+    let found = |needle: Plain<'_>| items.clone().any(|item| equals(needle, &item) == Tri::True);
+    match lhs {
+        Plain::List(values) => Tri::from_bool(found(lhs) || (!values.is_empty() && values.iter().all(|v| found(plain(v))))),
+        scalar => Tri::from_bool(found(scalar)),
+    }
+}
+
+pub(crate) fn lit_val(lit: &Lit) -> Val<'_> {
+    match lit {
+        Lit::Node(node) => Val::Doc(node, NO_PATH),
+        Lit::Regex(regex) => Val::Regex(regex),
+        Lit::Range(range) => Val::Range(range),
+        Lit::Mixed(items) => Val::Mixed(items),
+    }
+}
+
+/// Deep equality of two nodes, as `==` sees it.
+#[allow(dead_code)]
+pub(crate) fn nodes_equal(a: &Node, b: &Node) -> bool {
+    eq_scalar(plain(a), plain(b)) == Tri::True
+}

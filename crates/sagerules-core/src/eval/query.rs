@@ -1,0 +1,258 @@
+//! Query resolution: `Resources.*[ Type == 'X' ].Properties.Tags[*].Key` turns the current
+//! values into the next ones, one step at a time, borrowing the document throughout.
+//!
+//! A step that finds nothing leaves a [`Got::Missing`] holding where it stopped (for the
+//! finding's pointer and position); a filter that keeps nothing leaves no values at all.
+//! That difference is cfn-guard's FAIL-versus-SKIP distinction. Missing keys are not retried
+//! in other case styles (see `docs/semantics.md`).
+
+use std::rc::Rc;
+
+use sagerules_data::{Node, Value};
+
+use crate::ast::{Clause, Expr, Filter, Query, Step};
+use crate::eval::engine::{Ctx, EvalResult, Scope};
+use crate::eval::value::{Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
+use crate::eval::Expansion;
+use crate::report::Status;
+
+/// How the current values were produced: one addressed value (`a.b`, `[0]`), or the
+/// elements of something (`*`, `[*]`, a filter, a variable). A filter after a single value
+/// looks inside it; after elements it tests each element itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Produced {
+    Single,
+    Elements,
+}
+
+impl<'c> Ctx<'c> {
+    pub fn query(&'c self, query: &'c Query, scope: &Scope<'_, 'c>) -> EvalResult<Vec<Got<'c>>> {
+        let steps = query.steps.as_slice();
+        let (mut current, rest, mut produced) = match steps.split_first() {
+            Some((Step::Var(ident), rest)) => {
+                (self.var(scope, &ident.name, ident.span)?.to_vec(), rest, Produced::Elements)
+            }
+            Some((Step::This(_), rest)) => (vec![scope.this.clone()], rest, Produced::Single),
+            Some((Step::Keys(_), rest)) => {
+                (scope.key.clone().map(Got::Val).into_iter().collect(), rest, Produced::Single)
+            }
+            _ => (vec![scope.this.clone()], steps, Produced::Single),
+        };
+        let mut next = Vec::new();
+        for step in rest {
+            if current.is_empty() {
+                break;
+            }
+            next.clear();
+            for got in current.drain(..) {
+                match got {
+                    Got::Val(val) => self.step(step, val, produced, scope, &mut next)?,
+                    missing => next.push(missing),
+                }
+            }
+            std::mem::swap(&mut current, &mut next);
+            produced = match step {
+                Step::AllValues(_) | Step::AllIndices(_) | Step::Filter(_) => Produced::Elements,
+                _ => Produced::Single,
+            };
+        }
+        Ok(current)
+    }
+
+    fn step(
+        &'c self,
+        step: &'c Step,
+        val: Val<'c>,
+        produced: Produced,
+        scope: &Scope<'_, 'c>,
+        out: &mut Vec<Got<'c>>,
+    ) -> EvalResult<()> {
+        let Val::Doc(node, path) = val else {
+            self.step_opaque(step, val, out);
+            return Ok(());
+        };
+        match step {
+            Step::Key(key, _) => self.key_step(node, path, key, out),
+            Step::Var(ident) => {
+                for got in self.var(scope, &ident.name, ident.span)?.iter() {
+                    match got {
+                        Got::Val(v) => match v.as_str() {
+                            Some(key) => self.key_step(node, path, key, out),
+                            None => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Nothing }),
+                        },
+                        missing => out.push(missing.clone()),
+                    }
+                }
+            }
+            Step::AllValues(_) => self.all_values(node, path, true, out),
+            Step::AllIndices(_) => self.all_values(node, path, false, out),
+            Step::Index(index, _) => self.index_step(node, path, *index, out),
+            Step::This(_) | Step::Keys(_) => out.push(Got::Val(val)),
+            Step::Filter(filter) => self.filter_step(filter, node, path, produced, scope, out)?,
+        }
+        Ok(())
+    }
+
+    /// Steps over values that are not document nodes: deploy-time unknowns stay unknown;
+    /// literals stand for themselves under wildcards and filters.
+    fn step_opaque(&self, step: &'c Step, val: Val<'c>, out: &mut Vec<Got<'c>>) {
+        match (&val, step) {
+            (Val::Unknown { .. } | Val::Any { .. }, _) => out.push(Got::Val(val)),
+            (_, Step::AllValues(_) | Step::AllIndices(_) | Step::This(_) | Step::Filter(_)) => out.push(Got::Val(val)),
+            (_, Step::Key(key, _)) => out.push(Got::Missing { at: NO_PATH, pos: val.pos(), miss: Miss::Key(key) }),
+            _ => out.push(Got::Missing { at: NO_PATH, pos: val.pos(), miss: Miss::Nothing }),
+        }
+    }
+
+    /// `.key`: a map entry, a list index written as digits, or a parameter at the root.
+    fn key_step(&'c self, node: &'c Node, path: PathId, key: &'c str, out: &mut Vec<Got<'c>>) {
+        match &node.value {
+            Value::Map(map) => {
+                if let Some((index, name, child)) = map.get_full(key) {
+                    let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
+                    return self.push_expanded(child, child_path, out);
+                }
+                if path == ROOT {
+                    if let Some((index, name, child)) = self.params.and_then(Node::as_map).and_then(|p| p.get_full(key)) {
+                        let child_path = self.paths.borrow_mut().child(ROOT, Seg::Key(name), index);
+                        return self.push_expanded(child, child_path, out);
+                    }
+                }
+                out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Key(key) });
+            }
+            Value::List(_) if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {
+                self.index_step(node, path, key.parse().unwrap_or(i64::MAX), out);
+            }
+            _ => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Key(key) }),
+        }
+    }
+
+    /// `*` (`maps_too`) or `[*]`: every element; a scalar stands for itself; an empty
+    /// collection is missing.
+    fn all_values(&'c self, node: &'c Node, path: PathId, maps_too: bool, out: &mut Vec<Got<'c>>) {
+        match &node.value {
+            Value::Map(map) if maps_too => {
+                if map.is_empty() {
+                    return out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Nothing });
+                }
+                for (index, (key, child)) in map.iter().enumerate() {
+                    let child_path = self.paths.borrow_mut().child(path, Seg::Key(key), index);
+                    self.push_expanded(child, child_path, out);
+                }
+            }
+            Value::List(items) => {
+                if items.is_empty() {
+                    return out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Nothing });
+                }
+                for (index, child) in items.iter().enumerate() {
+                    let child_path = self.paths.borrow_mut().child(path, Seg::Index(index as u32), index);
+                    self.push_expanded(child, child_path, out);
+                }
+            }
+            _ => out.push(Got::Val(Val::Doc(node, path))),
+        }
+    }
+
+    /// `[3]` or `[-1]` on a list.
+    fn index_step(&'c self, node: &'c Node, path: PathId, index: i64, out: &mut Vec<Got<'c>>) {
+        let items = node.as_list().unwrap_or_default();
+        let position = if index < 0 { i64::try_from(items.len()).unwrap_or(i64::MAX) + index } else { index };
+        let found = usize::try_from(position).ok().and_then(|p| items.get(p).map(|child| (p, child)));
+        match (node.as_list(), found) {
+            (Some(_), Some((position, child))) => {
+                let child_path = self.paths.borrow_mut().child(path, Seg::Index(position as u32), position);
+                self.push_expanded(child, child_path, out);
+            }
+            _ => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Index(index) }),
+        }
+    }
+
+    /// Pushes a node, or what the [`crate::Expander`] says it stands for.
+    pub fn push_expanded(&'c self, node: &'c Node, path: PathId, out: &mut Vec<Got<'c>>) {
+        let Some(expansion) = self.expander.and_then(|e| e.expand(self.root, node)) else {
+            return out.push(Got::Val(Val::Doc(node, path)));
+        };
+        match expansion {
+            Expansion::Alternatives(alternatives) => {
+                for alternative in alternatives {
+                    out.push(match alternative.node {
+                        Some(alt) => Got::Val(Val::Doc(alt, path)),
+                        None => Got::Missing { at: path, pos: node.pos, miss: Miss::NoValue },
+                    });
+                }
+            }
+            Expansion::Unknown { why } => out.push(Got::Val(Val::Unknown { node, path, why: why.into() })),
+            Expansion::Any { why, may_be_empty } => {
+                out.push(Got::Val(Val::Any { node, path, why: why.into(), may_be_empty }))
+            }
+        }
+    }
+
+    /// `[ name | conditions ]` or `[ keys == /re/ ]`: keeps the candidates whose conditions PASS.
+    fn filter_step(
+        &'c self,
+        filter: &'c Filter,
+        node: &'c Node,
+        path: PathId,
+        produced: Produced,
+        scope: &Scope<'_, 'c>,
+        out: &mut Vec<Got<'c>>,
+    ) -> EvalResult<()> {
+        let mut candidates = Vec::new();
+        let look_inside = produced == Produced::Single || uses_keys(filter);
+        match &node.value {
+            Value::Map(map) if look_inside => {
+                for (index, (key, child)) in map.iter().enumerate() {
+                    let child_path = self.paths.borrow_mut().child(path, Seg::Key(key), index);
+                    candidates.push((child, child_path));
+                }
+            }
+            Value::List(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    let child_path = self.paths.borrow_mut().child(path, Seg::Index(index as u32), index);
+                    candidates.push((child, child_path));
+                }
+            }
+            _ => candidates.push((node, path)),
+        }
+        let mut expanded = Vec::new();
+        for (child, child_path) in candidates {
+            expanded.clear();
+            self.push_expanded(child, child_path, &mut expanded);
+            for got in expanded.drain(..) {
+                if self.keeps(filter, &got, scope)? {
+                    out.push(got);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn keeps(&'c self, filter: &'c Filter, got: &Got<'c>, scope: &Scope<'_, 'c>) -> EvalResult<bool> {
+        let Got::Val(val) = got else {
+            return Ok(false);
+        };
+        let mut inner = Scope::new(Some(scope), got.clone(), None);
+        let key = self.capture_key(val);
+        inner.key = key.first().and_then(|k| match k {
+            Got::Val(v) => Some(v.clone()),
+            Got::Missing { .. } => None,
+        });
+        if let Some(capture) = &filter.capture {
+            let bound: Rc<[Got<'c>]> = key.into();
+            inner.bound.push((capture.name.as_str(), bound));
+        }
+        let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner))?;
+        Ok(status == Status::Pass)
+    }
+}
+
+/// Whether a filter tests map keys (`[ keys == /Kms/ ]`).
+fn uses_keys(filter: &Filter) -> bool {
+    filter.conds.clauses.iter().flat_map(|d| d.clauses.iter()).any(|clause| match clause {
+        Clause::Check(check) => {
+            matches!(&check.lhs, Expr::Query(q) if matches!(q.steps.first(), Some(Step::Keys(_))))
+        }
+        _ => false,
+    })
+}

@@ -1,0 +1,226 @@
+//! The values the evaluator passes around: borrowed document nodes with a path id (no
+//! copies, no path strings), a few owned values (function results), and compiled literals.
+//!
+//! Paths live in an arena of `(parent, segment)` links owned by the evaluation, so a value
+//! knows where it came from for the price of a `u32`; a JSON pointer is only spelled out
+//! when a finding is reported.
+
+use std::rc::Rc;
+
+use regex::Regex;
+use sagerules_data::{Map, Node, Pos, Value};
+
+use crate::ruleset::{Lit, RangeLit};
+
+/// Index into the path arena.
+pub(crate) type PathId = u32;
+/// The document root (`""`).
+pub(crate) const ROOT: PathId = 0;
+/// A value that is not in the document (a literal).
+pub(crate) const NO_PATH: PathId = u32::MAX;
+/// `res` of the `/Resources` node itself: its children are resources.
+const RESOURCES_MARK: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Seg<'a> {
+    Root,
+    Key(&'a str),
+    Index(u32),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct PathNode<'a> {
+    parent: PathId,
+    seg: Seg<'a>,
+    /// 0: not inside a resource; `i + 1`: inside the `i`-th entry of `/Resources`.
+    res: u32,
+}
+
+/// Every path the evaluation has stepped through.
+#[derive(Debug)]
+pub(crate) struct Paths<'a> {
+    nodes: Vec<PathNode<'a>>,
+}
+
+impl<'a> Paths<'a> {
+    pub fn new() -> Self {
+        Self { nodes: vec![PathNode { parent: NO_PATH, seg: Seg::Root, res: 0 }] }
+    }
+
+    /// The path of `parent`'s child `seg`; `index` is the child's position in its map
+    /// (used to number resources).
+    pub fn child(&mut self, parent: PathId, seg: Seg<'a>, index: usize) -> PathId {
+        if parent == NO_PATH {
+            return NO_PATH;
+        }
+        let parent_res = self.nodes.get(parent as usize).map_or(0, |n| n.res);
+        let res = if parent_res == RESOURCES_MARK {
+            u32::try_from(index).map_or(0, |i| i.saturating_add(1))
+        } else if parent == ROOT && matches!(seg, Seg::Key("Resources")) {
+            RESOURCES_MARK
+        } else {
+            parent_res
+        };
+        let id = self.nodes.len() as PathId;
+        self.nodes.push(PathNode { parent, seg, res });
+        id
+    }
+
+    /// The resource (`i + 1` into `/Resources`) a path is inside, 0 for none.
+    pub fn resource(&self, path: PathId) -> u32 {
+        match self.nodes.get(path as usize).map(|n| n.res) {
+            Some(RESOURCES_MARK) | None => 0,
+            Some(res) => res,
+        }
+    }
+
+    /// The key or index that leads to `path` from its parent.
+    pub fn last_seg(&self, path: PathId) -> Option<Seg<'a>> {
+        self.nodes.get(path as usize).map(|n| n.seg)
+    }
+
+    /// RFC 6901 pointer, e.g. `/Resources/Nb/Properties/Tags/0`.
+    pub fn pointer(&self, path: PathId) -> String {
+        let mut segs = Vec::new();
+        let mut at = path;
+        while let Some(node) = self.nodes.get(at as usize) {
+            segs.push(node.seg);
+            at = node.parent;
+        }
+        let mut out = String::new();
+        for seg in segs.iter().rev() {
+            match seg {
+                Seg::Root => {}
+                Seg::Key(key) => push_pointer_token(&mut out, key),
+                Seg::Index(i) => {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+pub(crate) fn push_pointer_token(out: &mut String, key: &str) {
+    out.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            other => out.push(other),
+        }
+    }
+}
+
+/// A value in evaluation.
+#[derive(Clone, Debug)]
+pub(crate) enum Val<'a> {
+    /// A node of the document or the parameters, a literal (`path == NO_PATH`), or a
+    /// function result (kept in the evaluation's arena; `path` is the value it came from).
+    Doc(&'a Node, PathId),
+    /// A string that is not a node: a map key (`keys`, captures).
+    Key(&'a str),
+    Regex(&'a Regex),
+    Range(&'a RangeLit),
+    /// A list literal holding regexes or ranges.
+    Mixed(&'a [Lit]),
+    /// Set, but known only at deploy time (an [`crate::Expander`] said so).
+    Unknown { node: &'a Node, path: PathId, why: Rc<str> },
+    /// Any value the deployer chooses.
+    Any { node: &'a Node, path: PathId, why: Rc<str>, may_be_empty: bool },
+}
+
+/// What could not be found.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Miss<'a> {
+    Key(&'a str),
+    Index(i64),
+    /// `*` or `[*]` over an empty collection.
+    Nothing,
+    /// An alternative in which the property is absent (`AWS::NoValue`).
+    NoValue,
+    /// A function could not produce a value from this input.
+    Function(&'a str),
+}
+
+/// One result of a query: a value, or the place where the query stopped.
+#[derive(Clone, Debug)]
+pub(crate) enum Got<'a> {
+    Val(Val<'a>),
+    Missing { at: PathId, pos: Pos, miss: Miss<'a> },
+}
+
+/// A plain view of a value for comparisons.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Plain<'x> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'x str),
+    List(&'x [Node]),
+    Map(&'x Map),
+}
+
+pub(crate) fn plain(node: &Node) -> Plain<'_> {
+    match &node.value {
+        Value::Null => Plain::Null,
+        Value::Bool(b) => Plain::Bool(*b),
+        Value::Int(i) => Plain::Int(*i),
+        Value::Float(f) => Plain::Float(*f),
+        Value::String(s) => Plain::Str(s),
+        Value::List(items) => Plain::List(items),
+        Value::Map(map) => Plain::Map(map),
+    }
+}
+
+impl<'a> Val<'a> {
+    /// The node behind a data value.
+    pub fn node(&self) -> Option<&'a Node> {
+        match self {
+            Val::Doc(node, _) => Some(node),
+            _ => None,
+        }
+    }
+
+    pub fn plain(&self) -> Option<Plain<'a>> {
+        match self {
+            Val::Key(key) => Some(Plain::Str(key)),
+            other => other.node().map(plain),
+        }
+    }
+
+    pub fn path(&self) -> PathId {
+        match self {
+            Val::Doc(_, path) => *path,
+            Val::Unknown { path, .. } | Val::Any { path, .. } => *path,
+            _ => NO_PATH,
+        }
+    }
+
+    pub fn pos(&self) -> Pos {
+        match self {
+            Val::Doc(node, _) => node.pos,
+            Val::Unknown { node, .. } | Val::Any { node, .. } => node.pos,
+            _ => Pos::default(),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.plain()? {
+            Plain::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Got<'a> {
+    pub fn path(&self) -> PathId {
+        match self {
+            Got::Val(val) => val.path(),
+            Got::Missing { at, .. } => *at,
+        }
+    }
+}
+

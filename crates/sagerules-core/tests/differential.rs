@@ -1,0 +1,121 @@
+//! Runs every case in `tests/differential/*.yaml` (verdicts recorded from cfn-guard 3.2.1 by
+//! `tests/differential/record.py`) and checks that sagerules gives the same PASS / FAIL /
+//! SKIP per rule, or the case's `expected` where it carries a `deviation`.
+
+// Test helpers outside `#[test]` functions may panic on malformed fixtures.
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use sagerules_core::{evaluate, parse, Input, RuleSet, Source};
+use sagerules_data::{Format, Node, Value};
+
+struct Case {
+    file: String,
+    name: String,
+    rules: String,
+    data: Node,
+    params: Option<Node>,
+    want: Verdicts,
+    deviation: Option<String>,
+}
+
+/// `{rule: "PASS"}`, or `Err("ERROR")` when the rules are rejected.
+type Verdicts = Result<BTreeMap<String, String>, String>;
+
+fn case_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/differential")
+}
+
+fn load_cases() -> Vec<Case> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(case_dir())
+        .expect("tests/differential exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    let mut cases = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(&path).expect("readable case file");
+        let doc = sagerules_data::load(&bytes, Format::Yaml).expect("case file is YAML");
+        let file = path.file_name().expect("name").to_string_lossy().to_string();
+        for entry in doc.as_list().expect("a list of cases") {
+            cases.push(read_case(&file, entry));
+        }
+    }
+    cases
+}
+
+fn read_case(file: &str, entry: &Node) -> Case {
+    let text = |key: &str| entry.get(key).and_then(Node::as_str).map(str::to_string);
+    let deviation = text("deviation");
+    let want_key = if deviation.is_some() { "expected" } else { "guard" };
+    Case {
+        file: file.to_string(),
+        name: text("name").expect("case name"),
+        rules: text("rules").expect("case rules"),
+        data: entry.get("data").cloned().expect("case data"),
+        params: entry.get("params").cloned(),
+        want: verdicts(entry.get(want_key).expect("recorded verdicts")),
+        deviation,
+    }
+}
+
+fn verdicts(node: &Node) -> Verdicts {
+    match &node.value {
+        Value::Map(map) => Ok(map
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_str().expect("a status").to_string()))
+            .collect()),
+        Value::String(s) => Err(s.to_string()),
+        other => panic!("unexpected verdicts {other:?}"),
+    }
+}
+
+fn run_case(case: &Case) -> Verdicts {
+    let (file, errors) = parse(&case.rules);
+    if !errors.is_empty() {
+        return Err(format!("ERROR (parse: {})", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")));
+    }
+    let source = Source { name: "case.guard".into(), text: case.rules.clone() };
+    let set = RuleSet::build(vec![(source, file)]).map_err(|errors| {
+        format!("ERROR (build: {})", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))
+    })?;
+    let input = Input { data: &case.data, params: case.params.as_ref(), expander: None, only: None };
+    let report = evaluate(&set, &input);
+    if let Some(error) = report.errors.first() {
+        return Err(format!("ERROR (eval: {error})"));
+    }
+    Ok(report.rules.iter().map(|r| (r.rule.clone(), r.status.as_str().to_string())).collect())
+}
+
+fn same(want: &Verdicts, got: &Verdicts) -> bool {
+    match (want, got) {
+        (Ok(a), Ok(b)) => a == b,
+        (Err(_), Err(_)) => true,
+        _ => false,
+    }
+}
+
+#[test]
+fn differential_cases_match_cfn_guard() {
+    let cases = load_cases();
+    assert!(cases.len() >= 150, "only {} differential cases", cases.len());
+    let mut failures = Vec::new();
+    let mut deviations = 0;
+    for case in &cases {
+        deviations += usize::from(case.deviation.is_some());
+        let got = run_case(case);
+        if !same(&case.want, &got) {
+            failures.push(format!("{}::{}\n    want {:?}\n    got  {:?}", case.file, case.name, case.want, got));
+        }
+    }
+    println!(
+        "differential: {} of {} cases agree ({} deliberate deviations)",
+        cases.len() - failures.len(),
+        cases.len(),
+        deviations
+    );
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
