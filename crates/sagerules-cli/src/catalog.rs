@@ -18,7 +18,8 @@ pub struct RuleInfo {
     pub title: Option<String>,
     pub description: Option<String>,
     pub remediation: Option<String>,
-    /// References to the same control elsewhere (`#@ see: Security Hub SageMaker.1`).
+    /// References to the same control elsewhere (`#@ see: securityhub:SageMaker.1 config:x`,
+    /// separated by spaces or commas).
     pub see: Vec<String>,
     pub tags: Vec<String>,
     /// The rules file that defines it.
@@ -83,7 +84,7 @@ fn apply(info: &mut RuleInfo, key: &str, value: &str) {
         "title" => append(&mut info.title, value),
         "description" => append(&mut info.description, value),
         "remediation" => append(&mut info.remediation, value),
-        "see" => info.see.push(value.to_string()),
+        "see" => info.see.extend(value.split([' ', ',']).filter(|r| !r.is_empty()).map(String::from)),
         "tags" => info.tags.extend(value.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())),
         _ => {}
     }
@@ -108,10 +109,10 @@ mod tests {
         let mut info = RuleInfo::default();
         apply(&mut info, "description", "first");
         apply(&mut info, "description", "second");
-        apply(&mut info, "see", "Security Hub SageMaker.1");
+        apply(&mut info, "see", "securityhub:SageMaker.1 config:notebook-kms,checkov:CKV_AWS_22");
         apply(&mut info, "severity", "HIGH");
         assert_eq!(info.description.as_deref(), Some("first\nsecond"));
-        assert_eq!(info.see, ["Security Hub SageMaker.1"]);
+        assert_eq!(info.see, ["securityhub:SageMaker.1", "config:notebook-kms", "checkov:CKV_AWS_22"]);
         assert_eq!(info.severity, Severity::High);
         assert_eq!(info.summary(), "first");
     }

@@ -38,8 +38,8 @@ struct Disk;
 
 impl Provider for Disk {
     fn read(&self, name: &str) -> Result<String, String> {
-        let input = InputPath::File(PathBuf::from(name));
-        input.read().map_err(|diag| diag.message)
+        let bytes = std::fs::read(name).map_err(|e| inputs::io_reason(&e))?;
+        inputs::into_text(name, bytes).map_err(|diag| diag.message)
     }
 }
 
@@ -238,9 +238,18 @@ fn range(span: Span) -> std::ops::Range<usize> {
 /// A syntax error with its excerpt: the label says what was found.
 pub fn parse_diag(file: &str, text: &str, error: &ParseError) -> Diag {
     Diag::at_span(file, text, range(error.span), &error.message)
-        .with_label(format!("found {}", error.found))
+        .with_label(found_label(&error.found))
         .with_expected(error.expected.clone())
         .with_hint(error.hint.clone())
+}
+
+/// "found `=`", or "found end of input" for descriptions rather than text.
+fn found_label(found: &str) -> String {
+    if found.is_empty() || found.contains('`') || found.starts_with("end of") {
+        format!("found {found}")
+    } else {
+        format!("found `{found}`")
+    }
 }
 
 /// A compile error, pointing into whichever source of the set it is about.

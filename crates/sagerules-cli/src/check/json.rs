@@ -6,6 +6,8 @@
 //!               "path": "/Resources/Nb/Properties/KmsKeyId", "line": 9, "column": 7,
 //!               "message": "...", "severity": "high", "expected": "exists", "found": "missing"}],
 //!  "unknowns": [...same fields, status "UNKNOWN"...],
+//!  "suppressed": [{"file", "rule", "resource", "line", "column", "reason", "severity"}],
+//!  "not_checked": [{"file", "resource", "path", "line", "column", "message"}],
 //!  "errors": [{"file": "bad.yaml", "line": 3, "column": 1, "message": "..."}],
 //!  "summary": {"files": 2, "pass": 1, "fail": 1, ...}}
 //! ```
@@ -15,7 +17,7 @@
 //! are the failing value's, or the resource's for PASS and SKIP; they are null for a rule that
 //! reached nothing.
 
-use super::model::{Detail, FileOutcome, Summary, Verdict};
+use super::model::{Detail, FileOutcome, Note, Summary, Suppressed, Verdict};
 use crate::diag::Diag;
 use sagerules_core::Status;
 use serde::Serialize;
@@ -25,8 +27,31 @@ use std::io::{self, Write};
 struct Output<'a> {
     results: Vec<Row<'a>>,
     unknowns: Vec<Row<'a>>,
+    suppressed: Vec<SuppressedRow<'a>>,
+    not_checked: Vec<NoteRow<'a>>,
     errors: Vec<ErrorRow<'a>>,
     summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct SuppressedRow<'a> {
+    file: &'a str,
+    rule: &'a str,
+    resource: &'a str,
+    line: u32,
+    column: u32,
+    reason: &'a str,
+    severity: &'static str,
+}
+
+#[derive(Serialize)]
+struct NoteRow<'a> {
+    file: &'a str,
+    resource: Option<&'a str>,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -55,12 +80,21 @@ struct ErrorRow<'a> {
 
 /// Writes the one JSON object for the whole run, followed by a newline.
 pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag], summary: &Summary) -> io::Result<()> {
-    let mut output = Output { results: Vec::new(), unknowns: Vec::new(), errors: Vec::new(), summary };
+    let mut output = Output {
+        results: Vec::new(),
+        unknowns: Vec::new(),
+        suppressed: Vec::new(),
+        not_checked: Vec::new(),
+        errors: Vec::new(),
+        summary,
+    };
     output.errors.extend(run_errors.iter().map(error_row));
     for file in files {
         for verdict in &file.verdicts {
             add_verdict(&mut output, &file.file, verdict);
         }
+        output.suppressed.extend(file.suppressed.iter().map(|s| suppressed_row(&file.file, s)));
+        output.not_checked.extend(file.notes.iter().map(|n| note_row(&file.file, n)));
         output.errors.extend(file.errors.iter().map(error_row));
     }
     serde_json::to_writer_pretty(&mut *out, &output)?;
@@ -104,6 +138,29 @@ fn detail_row<'a>(file: &'a str, verdict: &'a Verdict, detail: &'a Detail, statu
         expected: Some(&detail.expected),
         found: Some(&detail.found),
         ..verdict_row(file, verdict)
+    }
+}
+
+fn suppressed_row<'a>(file: &'a str, s: &'a Suppressed) -> SuppressedRow<'a> {
+    SuppressedRow {
+        file,
+        rule: &s.rule,
+        resource: &s.resource,
+        line: s.at.pos.line,
+        column: s.at.pos.col,
+        reason: &s.reason,
+        severity: s.severity.as_str(),
+    }
+}
+
+fn note_row<'a>(file: &'a str, note: &'a Note) -> NoteRow<'a> {
+    NoteRow {
+        file,
+        resource: note.resource.as_deref(),
+        path: &note.at.pointer,
+        line: note.at.pos.line,
+        column: note.at.pos.col,
+        message: &note.message,
     }
 }
 

@@ -1,10 +1,11 @@
 //! JUnit XML for CI dashboards: one `testsuite` per checked file, one `testcase` per
 //! (rule, resource) verdict, named `RULE (resource)`. FAIL is a `failure` listing every failing
-//! check as `file:line:col: message`; SKIP is `skipped`; a file that could not be read or
+//! check as `file:line:col: message`; SKIP is `skipped`, and so is a suppressed verdict (with
+//! its reason); what could not be checked goes to the suite's `system-out`; a file that could not be read or
 //! parsed, or a rule that could not be evaluated, is an `error` test case. No timestamps, so
 //! the output is the same on every run.
 
-use super::model::{FileOutcome, Verdict};
+use super::model::{FileOutcome, Suppressed, Verdict};
 use crate::diag::Diag;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use sagerules_core::Status;
@@ -28,8 +29,25 @@ pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag]) ->
 fn suite_of(file: &FileOutcome) -> TestSuite {
     let mut suite = TestSuite::new(file.file.as_str());
     suite.add_test_cases(file.verdicts.iter().map(|v| verdict_case(&file.file, v)));
+    suite.add_test_cases(file.suppressed.iter().map(|s| suppressed_case(&file.file, s)));
     suite.add_test_cases(file.errors.iter().map(error_case));
+    if !file.notes.is_empty() {
+        let notes: Vec<String> = file
+            .notes
+            .iter()
+            .map(|n| format!("{}:{}:{}: not checked: {}", file.file, n.at.pos.line, n.at.pos.col, n.message))
+            .collect();
+        suite.set_system_out(notes.join("\n"));
+    }
     suite
+}
+
+fn suppressed_case(file: &str, s: &Suppressed) -> TestCase {
+    let mut status = TestCaseStatus::skipped();
+    status.set_message(format!("suppressed: {}", s.reason));
+    let mut case = TestCase::new(format!("{} ({})", s.rule, s.resource), status);
+    case.set_classname(file);
+    case
 }
 
 fn verdict_case(file: &str, verdict: &Verdict) -> TestCase {

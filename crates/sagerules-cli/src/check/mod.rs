@@ -129,32 +129,34 @@ fn load_params(path: Option<&PathBuf>, bundled: bool) -> Result<Option<Node>, Di
     sagerules_pack::resolve_params(user.as_ref()).map(Some).map_err(|e| Diag::file(name, e.to_string()))
 }
 
-/// Checks every input in parallel; the result keeps input order.
+/// Checks every input in parallel; the result keeps input order (an input's own document
+/// first, then any document it leads to).
 pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome> {
-    inputs.par_iter().map(|input| check_input(input, context)).collect()
+    let per_input: Vec<Vec<FileOutcome>> = inputs.par_iter().map(|input| check_input(input, context)).collect();
+    per_input.into_iter().flatten().collect()
 }
 
-fn check_input(input: &InputPath, context: &Context<'_>) -> FileOutcome {
+fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
     let file = input.display();
-    let doc = match input.read_bytes().and_then(|bytes| document::load(&file, &bytes)) {
-        Ok(doc) => doc,
-        Err(diag) => return FileOutcome::failed(file, diag),
-    };
-    let mut outcome = FileOutcome { file, ..FileOutcome::default() };
-    evaluate_document(&mut outcome, &doc, context);
-    outcome
+    match input.read_bytes().and_then(|bytes| document::load(&file, &bytes)) {
+        Ok(doc) => evaluate_document(&file, &doc, context),
+        Err(diag) => vec![FileOutcome::failed(file, diag)],
+    }
 }
 
 /// Evaluates one loaded document with every rule set.
 ///
 /// This is the step where CloudFormation awareness belongs: preparing the document (pipeline
-/// steps as job resources, Service Catalog product templates) and giving the evaluator an
-/// intrinsics [`sagerules_core::Expander`] through `Input::expander`.
-fn evaluate_document(outcome: &mut FileOutcome, doc: &Node, context: &Context<'_>) {
+/// steps as job resources), giving the evaluator an intrinsics [`sagerules_core::Expander`]
+/// through `Input::expander`, applying suppressions, and following Service Catalog products to
+/// the templates they name (each an extra [`FileOutcome`]).
+fn evaluate_document(file: &str, doc: &Node, context: &Context<'_>) -> Vec<FileOutcome> {
+    let mut outcome = FileOutcome { file: file.to_string(), ..FileOutcome::default() };
     for rules in context.sets {
         let input = Input { data: doc, params: context.params, expander: None, only: None };
         outcome.add_report(doc, evaluate(&rules.set, &input));
     }
+    vec![outcome]
 }
 
 /// The rules' metadata, plus any rule that reported without being in it (the implicit

@@ -40,17 +40,40 @@ pub struct Detail {
     pub found: String,
 }
 
-/// Everything about one input file.
+/// A verdict set aside on purpose (`Metadata.sagerules.suppress` in a template): reported as
+/// suppressed, never as a pass.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppressed {
+    pub rule: String,
+    pub severity: Severity,
+    pub resource: String,
+    /// The reason written next to the suppression.
+    pub reason: String,
+    /// Where the suppression is written.
+    pub at: Place,
+}
+
+/// Something that could not be checked (a pipeline body in S3, say): not a failure, not a pass.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub resource: Option<String>,
+    pub at: Place,
+    pub message: String,
+}
+
+/// Everything about one checked document (an input file, or a template it leads to).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileOutcome {
     pub file: String,
     pub verdicts: Vec<Verdict>,
+    pub suppressed: Vec<Suppressed>,
+    pub notes: Vec<Note>,
     pub errors: Vec<Diag>,
 }
 
 impl FileOutcome {
     pub fn failed(file: String, error: Diag) -> FileOutcome {
-        FileOutcome { file, verdicts: Vec::new(), errors: vec![error] }
+        FileOutcome { file, errors: vec![error], ..FileOutcome::default() }
     }
 
     /// Adds one rule set's report on `doc` (the document `file` was read into).
@@ -100,7 +123,7 @@ fn verdict(doc: &Node, rule: &str, severity: Severity, result: ResourceResult) -
 }
 
 /// `/Resources/<id>` and the position of that resource in `doc` (the document root for `None`).
-fn resource_place(doc: &Node, resource: Option<&str>) -> Place {
+pub fn resource_place(doc: &Node, resource: Option<&str>) -> Place {
     let Some(id) = resource else {
         return Place { pointer: String::new(), pos: doc.pos };
     };
@@ -135,6 +158,8 @@ pub struct Summary {
     pub failures: usize,
     /// Checks that could not be decided before deployment.
     pub unknown: usize,
+    pub suppressed: usize,
+    pub notes: usize,
     pub errors: usize,
 }
 
@@ -143,6 +168,8 @@ impl Summary {
         let mut summary = Summary { files: files.len(), errors: run_errors, ..Summary::default() };
         for file in files {
             summary.errors += file.errors.len();
+            summary.suppressed += file.suppressed.len();
+            summary.notes += file.notes.len();
             for verdict in &file.verdicts {
                 summary.count(verdict);
             }

@@ -3,11 +3,13 @@
 //! the first failing value (`physicalLocation`) and the resource's logical id
 //! (`logicalLocations[0].name`); further failing values of the same resource are
 //! `relatedLocations`. Checks that could not be decided are `note` results of kind `review`.
-//! Files that could not be read or parsed are `toolExecutionNotifications`.
+//! Suppressed failures are results with an `inSource` suppression and its justification.
+//! Files that could not be read or parsed are error `toolExecutionNotifications`; what could not
+//! be checked (a pipeline body in S3) are warning notifications.
 //!
 //! Only the SARIF properties used here are modelled, as plain serde structs.
 
-use super::model::{Detail, FileOutcome, Verdict};
+use super::model::{Detail, FileOutcome, Note, Place, Suppressed, Verdict};
 use crate::catalog::RuleInfo;
 use crate::diag::Diag;
 use sagerules_core::{Severity, Status};
@@ -106,6 +108,14 @@ struct SarifResult {
     locations: [Location; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -151,15 +161,20 @@ pub fn write(out: &mut dyn Write, rules: &[RuleInfo], files: &[FileOutcome], run
         for verdict in &file.verdicts {
             results.extend(results_of(rules, &file.file, verdict));
         }
+        results.extend(file.suppressed.iter().map(|s| suppressed_result(rules, &file.file, s)));
     }
     let errors = run_errors.iter().chain(files.iter().flat_map(|f| f.errors.iter()));
-    let notifications: Vec<Notification> = errors.map(notification).collect();
+    let mut notifications: Vec<Notification> = errors.map(notification).collect();
+    let failed = !notifications.is_empty();
+    for file in files {
+        notifications.extend(file.notes.iter().map(|n| note_notification(&file.file, n)));
+    }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
         runs: [Run {
             tool: Tool { driver: driver(rules) },
-            invocations: [Invocation { execution_successful: notifications.is_empty(), tool_execution_notifications: notifications }],
+            invocations: [Invocation { execution_successful: !failed, tool_execution_notifications: notifications }],
             results,
         }],
     };
@@ -250,7 +265,39 @@ fn result(file: &str, verdict: &Verdict, detail: Option<&Detail>, rule_index: us
         message: Text { text: message },
         locations: [location(file, verdict, detail)],
         related_locations: Vec::new(),
+        suppressions: Vec::new(),
     }
+}
+
+/// A failure set aside in the template: a result with an in-source suppression.
+fn suppressed_result(rules: &[RuleInfo], file: &str, s: &Suppressed) -> SarifResult {
+    let logical = LogicalLocation { name: s.resource.clone(), fully_qualified_name: String::new(), kind: "resource" };
+    let mut location = place_location(file, &s.at);
+    location.logical_locations = vec![logical];
+    SarifResult {
+        rule_id: s.rule.clone(),
+        rule_index: rules.iter().position(|r| r.name == s.rule).unwrap_or_default(),
+        kind: "fail",
+        level: level(s.severity),
+        message: Text { text: format!("{}: suppressed: {}", s.resource, s.reason) },
+        locations: [location],
+        related_locations: Vec::new(),
+        suppressions: vec![Suppression { kind: "inSource", justification: s.reason.clone() }],
+    }
+}
+
+fn place_location(file: &str, place: &Place) -> Location {
+    let region = (place.pos.line > 0).then_some(Region { start_line: place.pos.line, start_column: place.pos.col.max(1) });
+    Location { physical_location: PhysicalLocation { artifact_location: artifact(file), region }, logical_locations: Vec::new() }
+}
+
+/// Something that could not be checked, as a warning notification.
+fn note_notification(file: &str, note: &Note) -> Notification {
+    let text = match &note.resource {
+        Some(resource) => format!("{resource}: not checked: {}", note.message),
+        None => format!("not checked: {}", note.message),
+    };
+    Notification { level: "warning", message: Text { text }, locations: vec![place_location(file, &note.at)] }
 }
 
 /// "Nb: a KMS key must be set; ..." with every failing check of the verdict.
@@ -265,13 +312,13 @@ fn failure_message(verdict: &Verdict) -> String {
 
 fn location(file: &str, verdict: &Verdict, detail: Option<&Detail>) -> Location {
     let place = detail.map_or(&verdict.at, |d| &d.at);
-    let region = (place.pos.line > 0).then_some(Region { start_line: place.pos.line, start_column: place.pos.col.max(1) });
-    let logical_locations = verdict
+    let mut location = place_location(file, place);
+    location.logical_locations = verdict
         .resource
         .iter()
         .map(|id| LogicalLocation { name: id.clone(), fully_qualified_name: place.pointer.clone(), kind: "resource" })
         .collect();
-    Location { physical_location: PhysicalLocation { artifact_location: artifact(file), region }, logical_locations }
+    location
 }
 
 fn notification(diag: &Diag) -> Notification {

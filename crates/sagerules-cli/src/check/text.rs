@@ -9,7 +9,7 @@
 //! Errors are rendered as diagnostics on standard error. Output is written through one buffer,
 //! one line per failure, so it stays linear in the number of failures.
 
-use super::model::{Detail, FileOutcome, Summary, Verdict};
+use super::model::{Detail, FileOutcome, Note, Summary, Suppressed, Verdict};
 use sagerules_core::Status;
 use std::io;
 use termcolor::{Color, ColorSpec, WriteColor};
@@ -19,6 +19,12 @@ pub fn write(out: &mut dyn WriteColor, files: &[FileOutcome], summary: &Summary)
     for file in files {
         for verdict in &file.verdicts {
             write_verdict(out, &file.file, verdict)?;
+        }
+        for suppressed in &file.suppressed {
+            write_suppressed(out, &file.file, suppressed)?;
+        }
+        for note in &file.notes {
+            write_note(out, &file.file, note)?;
         }
     }
     write_summary(out, summary)
@@ -52,16 +58,11 @@ enum Label {
 }
 
 fn write_line(out: &mut dyn WriteColor, file: &str, verdict: &Verdict, detail: &Detail, label: Label) -> io::Result<()> {
-    let pos = detail.at.pos;
-    out.set_color(ColorSpec::new().set_bold(true))?;
-    write!(out, "{file}:{}:{}:", pos.line, pos.col)?;
-    let (text, color) = match label {
+    let (tag, color) = match label {
         Label::Fail => ("FAIL", Color::Red),
         Label::Unknown => ("UNKNOWN", Color::Yellow),
     };
-    out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
-    write!(out, " {text}")?;
-    out.reset()?;
+    write_tag(out, file, detail.at.pos, tag, color)?;
     write!(out, " {} ({})", verdict.rule, verdict.severity.as_str())?;
     if let Some(resource) = &verdict.resource {
         write!(out, " {resource}")?;
@@ -72,11 +73,32 @@ fn write_line(out: &mut dyn WriteColor, file: &str, verdict: &Verdict, detail: &
     writeln!(out, ": {}", detail.message)
 }
 
+fn write_tag(out: &mut dyn WriteColor, file: &str, pos: sagerules_data::Pos, tag: &str, color: Color) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    write!(out, "{file}:{}:{}:", pos.line, pos.col)?;
+    out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
+    write!(out, " {tag}")?;
+    out.reset()
+}
+
+fn write_suppressed(out: &mut dyn WriteColor, file: &str, s: &Suppressed) -> io::Result<()> {
+    write_tag(out, file, s.at.pos, "SUPPRESSED", Color::Cyan)?;
+    writeln!(out, " {} ({}) {}: {}", s.rule, s.severity.as_str(), s.resource, s.reason)
+}
+
+fn write_note(out: &mut dyn WriteColor, file: &str, note: &Note) -> io::Result<()> {
+    write_tag(out, file, note.at.pos, "NOT CHECKED", Color::Yellow)?;
+    match &note.resource {
+        Some(resource) => writeln!(out, " {resource}: {}", note.message),
+        None => writeln!(out, " {}", note.message),
+    }
+}
+
 fn write_summary(out: &mut dyn WriteColor, s: &Summary) -> io::Result<()> {
     let files = if s.files == 1 { "file" } else { "files" };
     writeln!(
         out,
-        "{} {files}: {} FAIL, {} PASS, {} SKIP verdicts; {} failures, {} unknown, {} errors",
-        s.files, s.fail, s.pass, s.skip, s.failures, s.unknown, s.errors
+        "{} {files}: {} FAIL, {} PASS, {} SKIP verdicts; {} failures, {} unknown, {} suppressed, {} not checked, {} errors",
+        s.files, s.fail, s.pass, s.skip, s.failures, s.unknown, s.suppressed, s.notes, s.errors
     )
 }
