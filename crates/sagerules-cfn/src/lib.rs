@@ -7,6 +7,24 @@
 //! follows Service Catalog products to their local templates, and applies
 //! `Metadata.sagerules.suppress`. It does no I/O: files are read through the caller's
 //! [`FileReader`].
+//!
+//! ```
+//! use sagerules_cfn::CfnExpander;
+//! use sagerules_core::{Expander, Expansion};
+//! use sagerules_data::{load, Format};
+//!
+//! let template = load(b"Parameters:\n  Internet: {Type: String, Default: Disabled}\n", Format::Yaml).unwrap();
+//! let value = load(br#"{"Ref": "Internet"}"#, Format::Json).unwrap();
+//! let expander = CfnExpander::new(&template);
+//! let Some(Expansion::Any { why, may_be_empty }) = expander.expand(&template, &value) else {
+//!     unreachable!("an unconstrained parameter can be anything");
+//! };
+//! assert_eq!(why, "parameter Internet, which allows any value");
+//! assert!(may_be_empty);
+//! ```
+//!
+//! [`check`] runs the whole pipeline for one template and hands back a [`Checked`] per
+//! document (the template, then each product template it leads to).
 
 pub mod catalog;
 pub mod check;

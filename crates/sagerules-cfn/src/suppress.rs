@@ -20,7 +20,7 @@
 //! A suppression on an `AWS::SageMaker::Pipeline` also covers its steps (`Pipeline/Train`).
 
 use crate::error::CfnError;
-use sagerules_core::{Report, ResourceResult, Status};
+use sagerules_core::{Report, ResourceResult, RuleResult, Severity, Status};
 use sagerules_data::{Node, Pos, Value};
 use std::collections::HashMap;
 
@@ -37,6 +37,8 @@ pub struct Suppression {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suppressed {
     pub rule: String,
+    /// The rule's severity.
+    pub severity: Severity,
     /// The logical id (`Notebook`, or `Pipeline/Train` for a pipeline step).
     pub resource: String,
     pub reason: String,
@@ -104,7 +106,7 @@ impl Suppressions {
                 .partition(|r| self.lookup(&rule.rule, r).is_none());
             for result in removed {
                 if let Some(s) = self.lookup(&rule.rule, &result) {
-                    suppressed.push(self.entry(&rule.rule, s, result));
+                    suppressed.push(entry(rule, s, result));
                 }
             }
             rule.resources = kept;
@@ -119,14 +121,16 @@ impl Suppressions {
         self.find(result.resource.as_deref()?, rule)
     }
 
-    fn entry(&self, rule: &str, s: &Suppression, result: ResourceResult) -> Suppressed {
-        Suppressed {
-            rule: rule.to_string(),
-            resource: result.resource.clone().unwrap_or_default(),
-            reason: s.reason.clone(),
-            pos: s.pos,
-            result,
-        }
+}
+
+fn entry(rule: &RuleResult, s: &Suppression, result: ResourceResult) -> Suppressed {
+    Suppressed {
+        rule: rule.rule.clone(),
+        severity: rule.severity,
+        resource: result.resource.clone().unwrap_or_default(),
+        reason: s.reason.clone(),
+        pos: s.pos,
+        result,
     }
 }
 
