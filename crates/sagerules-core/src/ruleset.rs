@@ -12,6 +12,7 @@ use crate::ast::{Item, Rule, RulesFile, Span};
 use crate::report::Severity;
 use crate::SourceId;
 
+pub(crate) use check::THIS_VAR;
 pub(crate) use lit::{Lit, RangeLit};
 
 /// A rules source: a display name (usually the path) and its text.
@@ -312,11 +313,14 @@ fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
 pub(crate) fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let word = word.to_ascii_lowercase();
+    let scored = candidates.map(|c| {
+        let candidate = c.to_ascii_lowercase();
+        let contains = word.len() >= 3 && (candidate.contains(&word) || word.contains(&candidate));
+        let distance = edit_distance(&word, &candidate);
+        (if distance <= limit { distance } else if contains { limit + 1 } else { usize::MAX }, c)
+    });
+    scored.filter(|(d, _)| *d != usize::MAX).min_by_key(|(d, _)| *d).map(|(_, c)| c)
 }
 
 /// Levenshtein distance over chars.

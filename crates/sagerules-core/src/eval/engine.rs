@@ -241,6 +241,9 @@ impl<'c> Ctx<'c> {
             }
             at = current.parent;
         }
+        if name == crate::ruleset::THIS_VAR && !self.set.lets_by_name.contains_key(name) {
+            return Ok(Rc::from([scope.this.clone()]));
+        }
         self.file_let(name, span)
     }
 

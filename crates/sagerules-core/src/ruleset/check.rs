@@ -17,6 +17,9 @@ pub(crate) struct Checked {
     pub lits: HashMap<usize, Lit>,
 }
 
+/// `%this` (in messages: `{{%this.Properties.Name}}`) is the block's current value.
+pub(crate) const THIS_VAR: &str = "this";
+
 /// The built-in functions and how many arguments each takes.
 pub(crate) const FUNCTIONS: [(&str, usize); 15] = [
     ("count", 1),
@@ -291,7 +294,8 @@ impl<'s> Walker<'s> {
     }
 
     fn var_visible(&self, name: &str) -> bool {
-        self.scopes.iter().any(|scope| scope.contains(&name)) || self.set.lets_by_name.contains_key(name)
+        name == THIS_VAR
+            || self.scopes.iter().any(|scope| scope.contains(&name)) || self.set.lets_by_name.contains_key(name)
     }
 
     fn unknown_var(&mut self, ident: &Ident) {
