@@ -4,7 +4,174 @@
 //! Why a crate of its own: the rules engine (`sagerules-core`), the CLI and the Lambda all read
 //! documents, and the loader is the piece that meets untrusted bytes first (it has its own
 //! fuzz target). It parses strings only; it does no file or network I/O.
+//!
+//! # Reading
+//!
+//! ```
+//! use sagerules_data::{load, load_auto, Format};
+//! let doc = load(b"Arn: !GetAtt Bucket.Arn\n", Format::Yaml).unwrap();
+//! assert_eq!(sagerules_data::to_json(&doc), r#"{"Arn":{"Fn::GetAtt":["Bucket","Arn"]}}"#);
+//! let doc = load_auto(br#"{"Port": 443}"#).unwrap();
+//! assert_eq!(doc.pointer_get("/Port").map(|n| n.pos.col), Some(10));
+//! ```
+//!
+//! # Two parsers
+//!
+//! - **JSON** ([`Format::Json`]) has its own strict RFC 8259 reader (`json.rs`): yaml-rust2
+//!   needs 0.67 s just to tokenize a 25 MB template, slower than Python's `json.load`; the
+//!   dedicated reader builds the whole tree several times faster and its errors speak JSON.
+//! - **YAML** ([`Format::Yaml`]) is built from yaml-rust2's event stream (`yaml/`), which gives
+//!   every event's position and raw tag. See the module docs there for why that crate.
+//!
+//! # YAML semantics
+//!
+//! - Plain scalars follow the YAML 1.2 core schema: `null`, `~` and empty are null; `true` and
+//!   `false` (also `True`, `TRUE`...) are booleans; `12`, `0x1F`, `0o17` integers; `1.5`,
+//!   `.inf`, `.nan` floats. `yes`, `on`, `2012-10-17` and `1_000` are strings, and so is
+//!   anything quoted. (cfn-guard 3.2.1 reads `yes`/`no`/`on`/`off`/`y`/`n` as booleans.)
+//! - CloudFormation short-form tags become long forms: `!Ref x` → `{"Ref": "x"}`,
+//!   `!Condition c` → `{"Condition": "c"}`, `!Sub`, `!If`, `!Join`, ... → `{"Fn::Sub": ...}`,
+//!   on scalars, lists and maps alike. A tagged scalar stays a string (`!Ref 5` → `"5"`).
+//!   `!GetAtt A.B.C` (text) becomes `["A", "B.C"]` (split at the first dot); the list form is
+//!   kept. An unknown tag is kept as a key, never dropped: `!Foo::Bar v` → `{"Foo::Bar": "v"}`.
+//!   Core tags (`!!str`, `!!int`, ...) are applied.
+//! - Anchors and aliases are resolved to copies; the copy's root takes the alias's position,
+//!   nodes inside keep the positions where their text is written. Merge keys (`<<: *base`,
+//!   `<<: [*a, *b]`) insert the entries the map does not set itself, where `<<` was written.
+//!   Copies (anchored nodes included) are limited to [`MAX_ALIAS_NODES`] nodes.
+//! - Non-string scalar keys become their text (`200:` → `"200"`, `true:` → `"true"`);
+//!   map or list keys, duplicate keys, a second document and empty input are errors.
+//!
+//! # Limits
+//!
+//! Nesting deeper than [`MAX_DEPTH`] containers is an error (a tag's long form counts as one),
+//! so neither loading, writing nor dropping a tree can overflow a thread's stack.
+//! Bytes that are not UTF-8 are an error at the first bad byte.
 
+pub mod error;
+mod json;
 pub mod value;
+mod write;
+mod yaml;
 
+use error::Duplicates;
+pub use error::{DuplicateKeys, ErrorKind, LoadError};
 pub use value::{Map, Node, Pos, Value};
+pub use write::to_json;
+
+/// The most containers (maps and lists) a path from the root may pass through.
+pub const MAX_DEPTH: usize = 512;
+
+/// The most nodes YAML anchors and aliases may copy in one document.
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
+
+/// The syntax of a data file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// The format a file name promises: `.json`/`.jsn` JSON, `.yaml`/`.yml` YAML (any case).
+    /// `None` for anything else, `.template` included: such content is sniffed by [`load_auto`].
+    pub fn from_path(path: &str) -> Option<Format> {
+        match extension(path)?.to_ascii_lowercase().as_str() {
+            "json" | "jsn" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+}
+
+/// Does this file name look like a data file (`.json .jsn .yaml .yml .template`)? For walking
+/// directories.
+pub fn is_data_path(path: &str) -> bool {
+    Format::from_path(path).is_some()
+        || extension(path).is_some_and(|ext| ext.eq_ignore_ascii_case("template"))
+}
+
+fn extension(path: &str) -> Option<&str> {
+    let name = path.rsplit(['/', '\\']).next()?;
+    name.rsplit_once('.').map(|(_, ext)| ext)
+}
+
+/// A document loaded by [`load_lenient`], with what it tolerated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub node: Node,
+    /// Duplicate keys (kind [`ErrorKind::DuplicateKey`]): the later value was kept.
+    pub warnings: Vec<LoadError>,
+}
+
+/// Loads one document in the given format; a duplicate key is an error.
+///
+/// [`Format::Json`] is strict RFC 8259 (use [`load_auto`] for CloudFormation's leniency).
+pub fn load(bytes: &[u8], format: Format) -> Result<Node, LoadError> {
+    load_with(bytes, Some(format), DuplicateKeys::Error).map(|loaded| loaded.node)
+}
+
+/// Loads one document of unknown format the way CloudFormation reads a template: text whose
+/// first non-blank character is `{` or `[` is read as JSON, and read again as YAML when the
+/// JSON grammar rejects it (two corpus templates end an object with `,}`, which libyaml,
+/// cfn-guard and CloudFormation accept). When both fail, the JSON error is returned.
+/// Anything else is YAML.
+pub fn load_auto(bytes: &[u8]) -> Result<Node, LoadError> {
+    load_with(bytes, None, DuplicateKeys::Error).map(|loaded| loaded.node)
+}
+
+/// Loads a data file's bytes: `.yaml`/`.yml` as YAML, anything else (`.json`, `.template`,
+/// `-` for stdin) as [`load_auto`] does.
+pub fn load_for_path(path: &str, bytes: &[u8]) -> Result<Node, LoadError> {
+    load_with(bytes, format_for_path(path), DuplicateKeys::Error).map(|loaded| loaded.node)
+}
+
+/// Like [`load_for_path`], but a key written twice keeps its later value and is reported in
+/// [`Loaded::warnings`]. Real templates have such keys (7 of the corpus's 2,029); cfn-guard
+/// reads them this way, so the CLI uses this and prints the warnings.
+pub fn load_lenient(path: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    load_with(bytes, format_for_path(path), DuplicateKeys::LastWins)
+}
+
+/// The parser a path asks for: YAML for YAML names, `None` (sniff) for the rest.
+fn format_for_path(path: &str) -> Option<Format> {
+    Format::from_path(path).filter(|format| *format == Format::Yaml)
+}
+
+/// The one loading routine behind the public ones: `format` `None` sniffs like [`load_auto`].
+pub fn load_with(
+    bytes: &[u8],
+    format: Option<Format>,
+    duplicate_keys: DuplicateKeys,
+) -> Result<Loaded, LoadError> {
+    let text = error::utf8_text(bytes)?;
+    match format {
+        Some(Format::Json) => return parse_with(text, duplicate_keys, json::parse),
+        Some(Format::Yaml) => return parse_with(text, duplicate_keys, yaml::parse),
+        None if !looks_like_json(text) => return parse_with(text, duplicate_keys, yaml::parse),
+        None => {}
+    }
+    parse_with(text, duplicate_keys, json::parse).or_else(|json_error| {
+        if json_error.kind != ErrorKind::Syntax {
+            return Err(json_error);
+        }
+        parse_with(text, duplicate_keys, yaml::parse).map_err(|_| json_error)
+    })
+}
+
+fn parse_with(
+    text: &str,
+    duplicate_keys: DuplicateKeys,
+    parse: fn(&str, &mut Duplicates) -> Result<Node, LoadError>,
+) -> Result<Loaded, LoadError> {
+    let mut duplicates = Duplicates::new(duplicate_keys);
+    let node = parse(text, &mut duplicates)?;
+    Ok(Loaded {
+        node,
+        warnings: duplicates.warnings,
+    })
+}
+
+fn looks_like_json(text: &str) -> bool {
+    matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+}

@@ -76,6 +76,52 @@ impl Node {
             _ => None,
         }
     }
+
+    /// The node at a JSON pointer (RFC 6901), or `None` when the path leads nowhere.
+    ///
+    /// `"/Resources/Bucket/Properties/Tags/0/Key"`; `""` is the node itself; `~1` stands for
+    /// `/` and `~0` for `~` inside a key (`"/Fn::GetAtt"` needs no escape).
+    pub fn pointer_get(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let key = unescape_pointer_token(token);
+            node = match &node.value {
+                Value::Map(map) => map.get(key.as_str())?,
+                Value::List(items) => items.get(list_index(&key)?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// Reads one JSON document with positions, as [`crate::load`] with [`crate::Format::Json`]
+    /// does (so JSON-like YAML such as a trailing comma is accepted too).
+    ///
+    /// `Node::from_json_str(r#"{"a": [1, 2]}"#)`
+    pub fn from_json_str(text: &str) -> Result<Node, crate::LoadError> {
+        crate::load(text.as_bytes(), crate::Format::Json)
+    }
+}
+
+/// `~1` → `/`, then `~0` → `~` (in that order, per RFC 6901 §4).
+fn unescape_pointer_token(token: &str) -> String {
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~")
+    } else {
+        token.to_owned()
+    }
+}
+
+/// A list index in a pointer: digits without leading zeros (`0`, `12`, not `01` or `-`).
+fn list_index(token: &str) -> Option<usize> {
+    let digits_only = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    if !digits_only || (token.len() > 1 && token.starts_with('0')) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 impl Value {

@@ -1,0 +1,145 @@
+//! Load errors as data: what went wrong and where (1-based line and column, in characters).
+//!
+//! Rendering (file names, source snippets, colours) belongs to the binaries; this module only
+//! says which byte broke which rule.
+
+use crate::value::Pos;
+
+/// What kind of problem stopped a load. The CLI can match on it; the message says the details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Bytes that are not UTF-8 (`\xff`).
+    InvalidUtf8,
+    /// Nothing but whitespace or comments.
+    Empty,
+    /// JSON or YAML grammar broken (`{"a" 1}`).
+    Syntax,
+    /// A key written twice in one map.
+    DuplicateKey,
+    /// A map or list used as a key (`? [a, b]`).
+    ComplexKey,
+    /// A second `---` document in one file.
+    MultipleDocuments,
+    /// Deeper than [`crate::MAX_DEPTH`].
+    TooDeep,
+    /// Aliases expanding to more than [`crate::MAX_ALIAS_NODES`] nodes ("billion laughs").
+    AliasBudget,
+    /// An alias used inside the node it names (`&a [*a]`), or a bad merge (`<<: 3`).
+    BadAlias,
+    /// A YAML core tag whose value does not fit it (`!!int abc`).
+    BadTag,
+}
+
+/// A document that could not be loaded, with the 1-based line and column of the problem.
+///
+/// ```text
+/// 3:7: duplicate key "Type" (first at 2:5)
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{col}: {message}")]
+pub struct LoadError {
+    pub line: u32,
+    pub col: u32,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl LoadError {
+    pub fn new(pos: Pos, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            line: pos.line,
+            col: pos.col,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// Where the problem is, as a [`Pos`].
+    pub fn pos(&self) -> Pos {
+        Pos::new(self.line, self.col)
+    }
+}
+
+/// Converts a count to `u32`, saturating: positions past 4 billion lines are not worth an error.
+pub(crate) fn sat_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `bytes`, by a linear scan.
+/// Used for errors only, so the scan's cost is paid once.
+pub(crate) fn pos_of_offset(bytes: &[u8], offset: usize) -> Pos {
+    let prefix = bytes.get(..offset).unwrap_or(bytes);
+    let line_start = prefix
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = 1 + prefix.iter().filter(|&&b| b == b'\n').count();
+    let line_text = prefix.get(line_start..).unwrap_or_default();
+    Pos::new(sat_u32(line), sat_u32(1 + count_chars(line_text)))
+}
+
+/// Number of UTF-8 characters in `bytes` (bytes that do not continue a character).
+pub(crate) fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| !is_continuation(b)).count()
+}
+
+pub(crate) const fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+/// Checks that `bytes` is UTF-8 and returns it as text without a leading byte-order mark.
+///
+/// `b"ok\n\xff"` fails at 2:1, the first bad byte.
+pub(crate) fn utf8_text(bytes: &[u8]) -> Result<&str, LoadError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let pos = pos_of_offset(bytes, e.valid_up_to());
+        LoadError::new(pos, ErrorKind::InvalidUtf8, "invalid UTF-8 byte sequence")
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// What to do with a key written twice in one map.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DuplicateKeys {
+    /// Refuse the document ([`crate::load`]).
+    #[default]
+    Error,
+    /// Keep the later value, at the first key's place in the map, and report a warning
+    /// ([`crate::load_lenient`]); cfn-guard 3.2.1 and most YAML readers keep the later value.
+    LastWins,
+}
+
+/// Applies a [`DuplicateKeys`] choice and collects the warnings it produces.
+pub(crate) struct Duplicates {
+    mode: DuplicateKeys,
+    pub(crate) warnings: Vec<LoadError>,
+}
+
+impl Duplicates {
+    pub(crate) fn new(mode: DuplicateKeys) -> Self {
+        Self {
+            mode,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A key repeats (`error` says where): fail, or note it and go on.
+    pub(crate) fn found(&mut self, error: LoadError) -> Result<(), LoadError> {
+        match self.mode {
+            DuplicateKeys::Error => Err(error),
+            DuplicateKeys::LastWins => {
+                self.warnings.push(error);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The error for `name` repeated at `pos`, its first value being at `first`.
+pub(crate) fn duplicate_key(name: &str, pos: Pos, first: Pos) -> LoadError {
+    let message = format!(
+        "duplicate key {name:?} (first value at {}:{})",
+        first.line, first.col
+    );
+    LoadError::new(pos, ErrorKind::DuplicateKey, message)
+}

@@ -1,0 +1,98 @@
+//! Every template of the shared corpus (`shared/corpus/templates`, 2,029 files) loads.
+//! cfn-guard 3.2.1 rejects two of them (YAML anchors; a non-string key); we must not.
+//! Skipped when the corpus is not beside the checkout.
+
+// Test helpers outside #[test] functions unwrap too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/templates")
+}
+
+fn data_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            data_files(&path, out);
+        } else if sagerules_data::is_data_path(&path.to_string_lossy()) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_corpus_template_loads() {
+    let dir = corpus_dir();
+    if !dir.is_dir() {
+        eprintln!("corpus not found at {}; skipped", dir.display());
+        return;
+    }
+    let mut files = Vec::new();
+    data_files(&dir, &mut files);
+    assert_eq!(files.len(), 2029, "corpus size changed");
+    let mut failures = Vec::new();
+    let mut with_duplicates = 0;
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        match sagerules_data::load_lenient(&file.to_string_lossy(), &bytes) {
+            Ok(loaded) => with_duplicates += usize::from(!loaded.warnings.is_empty()),
+            Err(error) => failures.push(format!("{}:{error}", file.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(with_duplicates, 7, "templates with duplicate keys");
+}
+
+fn load_corpus_file(relative: &str) -> Option<sagerules_data::Node> {
+    let path = corpus_dir().join(relative);
+    let bytes = std::fs::read(&path).ok()?;
+    Some(sagerules_data::load_for_path(relative, &bytes).unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[test]
+fn anchors_template_that_cfn_guard_rejects_loads() {
+    let Some(doc) = load_corpus_file("aws-cloudformation__rain/test/templates/anchors.yaml") else {
+        return;
+    };
+    let tags = "/Resources/MyLambda/Properties/Tags";
+    let value = |i: usize| {
+        doc.pointer_get(&format!("{tags}/{i}/Value"))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(value(1).as_str(), Some("myval"));
+    assert_eq!((value(1).pos.line, value(1).pos.col), (15, 18));
+    let code = value(2);
+    assert_eq!(
+        code.get("ZipFile").and_then(|n| n.as_str()),
+        Some("print(\"Hello World!\")\n")
+    );
+}
+
+#[test]
+fn integer_key_template_that_cfn_guard_rejects_loads() {
+    let relative =
+        "aws-cloudformation__cfn-lint/test/fixtures/templates/good/functions_findinmap.yaml";
+    let Some(doc) = load_corpus_file(relative) else {
+        return;
+    };
+    let ami = doc
+        .pointer_get("/Mappings/myMap/us-east-1/32")
+        .and_then(|n| n.as_str());
+    assert_eq!(ami, Some("ami-1234567"));
+}
