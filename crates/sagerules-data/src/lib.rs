@@ -40,7 +40,13 @@
 //!   `<<: [*a, *b]`) insert the entries the map does not set itself, where `<<` was written.
 //!   Copies (anchored nodes included) are limited to [`MAX_ALIAS_NODES`] nodes.
 //! - Non-string scalar keys become their text (`200:` → `"200"`, `true:` → `"true"`);
-//!   map or list keys, duplicate keys, a second document and empty input are errors.
+//!   map or list keys, a second document and empty input are errors.
+//!
+//! # Duplicate keys
+//!
+//! [`load`] and [`load_auto`] refuse a key written twice in one map (error at the second
+//! key). [`load_for_path`] and [`load_lenient`], the entry points for template files, keep the
+//! later value like cfn-guard does, and [`load_lenient`] reports each duplicate as a warning.
 //!
 //! # Limits
 //!
@@ -121,14 +127,15 @@ pub fn load_auto(bytes: &[u8]) -> Result<Node, LoadError> {
 }
 
 /// Loads a data file's bytes: `.yaml`/`.yml` as YAML, anything else (`.json`, `.template`,
-/// `-` for stdin) as [`load_auto`] does.
+/// `-` for stdin) as [`load_auto`] does. A key written twice keeps its later value, as in
+/// cfn-guard and CloudFormation: real templates have such keys (7 of the corpus's 2,029), and
+/// all of them must load. Use [`load_lenient`] to get those duplicates as warnings.
 pub fn load_for_path(path: &str, bytes: &[u8]) -> Result<Node, LoadError> {
-    load_with(bytes, format_for_path(path), DuplicateKeys::Error).map(|loaded| loaded.node)
+    load_lenient(path, bytes).map(|loaded| loaded.node)
 }
 
-/// Like [`load_for_path`], but a key written twice keeps its later value and is reported in
-/// [`Loaded::warnings`]. Real templates have such keys (7 of the corpus's 2,029); cfn-guard
-/// reads them this way, so the CLI uses this and prints the warnings.
+/// Like [`load_for_path`], and returns each duplicate key as a warning (an error of kind
+/// [`ErrorKind::DuplicateKey`] that did not stop the load), for the CLI to print.
 pub fn load_lenient(path: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     load_with(bytes, format_for_path(path), DuplicateKeys::LastWins)
 }

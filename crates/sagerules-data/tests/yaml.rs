@@ -379,3 +379,9 @@ fn lenient_libyaml_forms_seen_in_real_templates_load() {
     let text = "A:\n  C: {\n    \"k\": 1\n  }\nB: 'x'#\n";
     assert_eq!(yaml_json(text), r#"{"A":{"C":{"k":1}},"B":"x"}"#);
 }
+
+#[test]
+fn load_for_path_keeps_the_later_duplicate_like_cfn_guard() {
+    let doc = sagerules_data::load_for_path("t.yaml", b"a: 1\na: 2\n").unwrap();
+    assert_eq!(to_json(&doc), r#"{"a":2}"#);
+}
