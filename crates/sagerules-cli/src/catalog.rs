@@ -2,12 +2,10 @@
 //! references (`#@ key: value` lines above a rule). `sagerules rules` lists it, SARIF puts it
 //! in `tool.driver.rules`, and the text output takes the severity from it.
 //!
-//! Read from the rule set's own sources (re-parsed: a few kilobytes, once per run), so the list
-//! follows rule-set order.
+//! The core's [`RuleSet::rules`] with the file and line of each rule, for display.
 
 use crate::rulefiles::LoadedRules;
-use sagerules_core::ast::{Item, Rule};
-use sagerules_core::{parse, Severity};
+use sagerules_core::{RuleSet, Severity};
 
 /// One reportable rule.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -18,8 +16,7 @@ pub struct RuleInfo {
     pub title: Option<String>,
     pub description: Option<String>,
     pub remediation: Option<String>,
-    /// References to the same control elsewhere (`#@ see: securityhub:SageMaker.1 config:x`,
-    /// separated by spaces or commas).
+    /// References to the same control elsewhere (`#@ see: securityhub:SageMaker.1, config:x`).
     pub see: Vec<String>,
     pub tags: Vec<String>,
     /// The rules file that defines it.
@@ -41,62 +38,32 @@ impl RuleInfo {
     }
 }
 
-/// Every reportable rule (named, not parameterized) of every set, in order; a name defined in
-/// several sets is listed once.
+/// Every reportable rule of every set, in rule-set order; a name defined in several sets is
+/// listed once.
 pub fn rules_of(sets: &[LoadedRules]) -> Vec<RuleInfo> {
     let mut infos: Vec<RuleInfo> = Vec::new();
-    for source in sets.iter().flat_map(|s| s.set.sources.iter()) {
-        let (ast, _) = parse(&source.text);
-        for rule in ast.items.iter().filter_map(reportable) {
-            if !infos.iter().any(|i| i.name == rule.name.name) {
-                infos.push(info(rule, &source.name, &source.text));
+    for loaded in sets {
+        for rule in loaded.set.rules() {
+            if !infos.iter().any(|i| i.name == rule.name) {
+                infos.push(info(&loaded.set, rule));
             }
         }
     }
     infos
 }
 
-fn reportable(item: &Item) -> Option<&Rule> {
-    match item {
-        Item::Rule(rule) if rule.params.is_empty() => Some(rule),
-        _ => None,
-    }
-}
-
-fn info(rule: &Rule, file: &str, text: &str) -> RuleInfo {
-    let offset = rule.name.span.start as usize;
-    let mut info = RuleInfo {
-        name: rule.name.name.clone(),
-        file: file.to_string(),
-        line: crate::diag::line_col(text, offset).0,
-        ..RuleInfo::default()
-    };
-    for meta in &rule.meta {
-        apply(&mut info, &meta.key.name, meta.value.trim());
-    }
-    info
-}
-
-/// One `#@ key: value` line; repeated text keys continue the text on a new line.
-fn apply(info: &mut RuleInfo, key: &str, value: &str) {
-    match key {
-        "severity" => info.severity = Severity::parse(value).unwrap_or_default(),
-        "title" => append(&mut info.title, value),
-        "description" => append(&mut info.description, value),
-        "remediation" => append(&mut info.remediation, value),
-        "see" => info.see.extend(value.split([' ', ',']).filter(|r| !r.is_empty()).map(String::from)),
-        "tags" => info.tags.extend(value.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())),
-        _ => {}
-    }
-}
-
-fn append(field: &mut Option<String>, value: &str) {
-    match field {
-        Some(text) => {
-            text.push('\n');
-            text.push_str(value);
-        }
-        None => *field = Some(value.to_string()),
+fn info(set: &RuleSet, rule: &sagerules_core::ruleset::RuleInfo) -> RuleInfo {
+    let source = set.source(rule.source);
+    RuleInfo {
+        name: rule.name.clone(),
+        severity: rule.severity,
+        title: rule.title.clone(),
+        description: rule.description.clone(),
+        remediation: rule.remediation.clone(),
+        see: rule.see.clone(),
+        tags: rule.tags.clone(),
+        file: source.map_or_else(String::new, |s| s.name.clone()),
+        line: source.map_or(0, |s| crate::diag::line_col(&s.text, rule.span.start as usize).0),
     }
 }
 
@@ -105,15 +72,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn repeated_text_keys_continue_the_text() {
-        let mut info = RuleInfo::default();
-        apply(&mut info, "description", "first");
-        apply(&mut info, "description", "second");
-        apply(&mut info, "see", "securityhub:SageMaker.1 config:notebook-kms,checkov:CKV_AWS_22");
-        apply(&mut info, "severity", "HIGH");
-        assert_eq!(info.description.as_deref(), Some("first\nsecond"));
-        assert_eq!(info.see, ["securityhub:SageMaker.1", "config:notebook-kms", "checkov:CKV_AWS_22"]);
-        assert_eq!(info.severity, Severity::High);
+    fn summary_prefers_the_title_then_the_description() {
+        let mut info = RuleInfo { name: "R".into(), description: Some("first\nsecond".into()), ..RuleInfo::default() };
         assert_eq!(info.summary(), "first");
+        info.title = Some("Title".into());
+        assert_eq!(info.summary(), "Title");
     }
 }

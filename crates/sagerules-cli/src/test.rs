@@ -267,12 +267,12 @@ fn check_expectation(report: &Report, rule: &str, expected: Status, tally: &mut 
     tally.not_met += 1;
     let _ = writeln!(lines, "      {rule}: expected {}, got {}", expected.as_str(), result.status.as_str());
     for finding in result.resources.iter().flat_map(|r| r.failures.iter()) {
-        let message = finding.message.as_deref().unwrap_or_default();
-        let _ = writeln!(
-            lines,
-            "        {} ({}:{}): expected {}, found {} {message}",
-            finding.pointer, finding.pos.line, finding.pos.col, finding.expected, finding.found
-        );
+        let what = format!("expected {}, found {}", finding.expected, finding.found);
+        let what = match finding.message.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some(message) => format!("{message} ({what})"),
+            None => what,
+        };
+        let _ = writeln!(lines, "        {} ({}:{}): {what}", finding.pointer, finding.pos.line, finding.pos.col);
     }
     false
 }
@@ -280,14 +280,24 @@ fn check_expectation(report: &Report, rule: &str, expected: Status, tally: &mut 
 fn summarize(tally: &Tally, out: &mut String) {
     let _ = writeln!(
         out,
-        "Summary: {} cases ({} with a mismatch); {} expectations met, {} not met; {} notes; {} errors",
-        tally.cases,
+        "Summary: {} ({} with a mismatch); {} ({} met, {} not met); {}; {}",
+        plural(tally.cases, "case"),
         tally.failed_cases,
+        plural(tally.met + tally.not_met, "expectation"),
         tally.met,
         tally.not_met,
-        tally.notes,
-        tally.errors.len()
+        plural(tally.notes, "note"),
+        plural(tally.errors.len(), "error"),
     );
+}
+
+/// `1 case`, `2 cases`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 #[cfg(test)]

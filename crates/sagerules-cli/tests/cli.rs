@@ -234,7 +234,7 @@ fn an_include_cycle_is_an_error() {
 fn test_dir_mode_passes_the_example_rules() {
     let run = sagerules(&["test", "examples/rules"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("3 cases (0 with a mismatch); 12 expectations met, 0 not met"), "{}", run.stdout);
+    assert!(run.stdout.contains("3 cases (0 with a mismatch); 12 expectations (12 met, 0 not met)"), "{}", run.stdout);
 }
 
 #[test]

@@ -141,9 +141,23 @@ fn detail(resource: &Place, finding: Finding) -> Detail {
     let pos = if finding.pos == Pos::default() { resource.pos } else { finding.pos };
     let message = match finding.message {
         Some(message) if !message.trim().is_empty() => message.trim().to_string(),
-        _ => format!("expected {}, found {}", finding.expected, finding.found),
+        _ => format!("{}: expected {}, found {}", relative_path(&resource.pointer, &finding.pointer), finding.expected, finding.found),
     };
     Detail { at: Place { pointer: finding.pointer, pos }, message, expected: finding.expected, found: finding.found }
+}
+
+/// `/Resources/Nb/Properties/KmsKeyId` under `/Resources/Nb` → `Properties.KmsKeyId`.
+fn relative_path(resource: &str, pointer: &str) -> String {
+    let inner = match pointer.strip_prefix(resource) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
+        _ => pointer,
+    };
+    let keys: Vec<String> = inner.split('/').skip(1).map(|k| k.replace("~1", "/").replace("~0", "~")).collect();
+    if keys.is_empty() {
+        "the resource".to_string()
+    } else {
+        keys.join(".")
+    }
 }
 
 /// Counts over a whole run.
@@ -228,9 +242,16 @@ mod tests {
         let v = verdict(&doc, "R", Severity::High, result);
         assert_eq!(v.at.pointer, "/Resources/Nb");
         assert_eq!(v.failures[0].at.pos, Pos::new(3, 3));
-        assert_eq!(v.failures[0].message, "expected exists, found missing");
+        assert_eq!(v.failures[0].message, "Properties.KmsKeyId: expected exists, found missing");
         assert_eq!(v.failures[1].at.pos, Pos::new(9, 7));
         assert_eq!(v.failures[1].message, "set a key");
+    }
+
+    #[test]
+    fn relative_path_drops_the_resource_prefix() {
+        assert_eq!(relative_path("/Resources/Nb", "/Resources/Nb/Properties/Tags/0"), "Properties.Tags.0");
+        assert_eq!(relative_path("/Resources/Nb", "/Resources/Nb"), "the resource");
+        assert_eq!(relative_path("", "/Parameters/a~1b"), "Parameters.a/b");
     }
 
     #[test]

@@ -271,7 +271,8 @@ fn result(file: &str, verdict: &Verdict, detail: Option<&Detail>, rule_index: us
 
 /// A failure set aside in the template: a result with an in-source suppression.
 fn suppressed_result(rules: &[RuleInfo], file: &str, s: &Suppressed) -> SarifResult {
-    let logical = LogicalLocation { name: s.resource.clone(), fully_qualified_name: String::new(), kind: "resource" };
+    let pointer = format!("/Resources/{}", s.resource.replace('~', "~0").replace('/', "~1"));
+    let logical = LogicalLocation { name: s.resource.clone(), fully_qualified_name: pointer, kind: "resource" };
     let mut location = place_location(file, &s.at);
     location.logical_locations = vec![logical];
     SarifResult {
@@ -316,7 +317,7 @@ fn location(file: &str, verdict: &Verdict, detail: Option<&Detail>) -> Location 
     location.logical_locations = verdict
         .resource
         .iter()
-        .map(|id| LogicalLocation { name: id.clone(), fully_qualified_name: place.pointer.clone(), kind: "resource" })
+        .map(|id| LogicalLocation { name: id.clone(), fully_qualified_name: verdict.at.pointer.clone(), kind: "resource" })
         .collect();
     location
 }
