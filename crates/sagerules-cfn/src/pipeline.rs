@@ -3,8 +3,9 @@
 //!
 //! Why: a pipeline step carries the same `Create*` request as a job started by hand, and the
 //! pack's job rules must judge it the same way. The step's `Arguments` use the API's field
-//! names, so the rule pack's `Describe*` adapter ([`sagerules_pack::adapt::from_describe`])
-//! shapes them; this module only finds the steps and keeps their positions.
+//! names, so the rule pack's adapter ([`sagerules_pack::adapt::from_pipeline_step`]) shapes
+//! them; this module finds the steps (inside `Condition` steps too), names them
+//! `<Pipeline>/<Step>` and keeps their positions.
 //!
 //! The body can be written four ways:
 //!
@@ -31,7 +32,7 @@ use crate::error::{CfnError, Note, NoteKind};
 use crate::expand::Registered;
 use crate::fold::{address, intrinsic, static_text, sub_parts, SubPart};
 use sagerules_data::{Format, Map, Node, Pos, Value};
-use sagerules_pack::adapt::{from_describe, ApiKind};
+use sagerules_pack::adapt::{from_pipeline_step, ApiKind};
 use std::collections::HashMap;
 
 /// The job resources drawn from a template's pipelines.
@@ -45,9 +46,9 @@ pub struct Steps {
     pub errors: Vec<CfnError>,
 }
 
-/// Shapes a step's `Arguments` into a template resource (`{Type, Properties, ...}`), given
-/// the job kind and the step's logical id; `None` when it cannot.
-pub type StepAdapter<'a> = &'a dyn Fn(ApiKind, &str, Node) -> Option<Node>;
+/// Shapes a pipeline step (`{Name, Type, Arguments}`) into a template resource
+/// (`{Type, Properties, Metadata}`); `None` when it cannot.
+pub type StepAdapter<'a> = &'a dyn Fn(&Node) -> Option<Node>;
 
 /// Finds every inline pipeline step of `root`, shaped by the rule pack's adapter. `text` is
 /// the template's source, used to map a block-scalar body's lines; without it every step
@@ -73,22 +74,10 @@ pub fn read_with(root: &Node, text: Option<&str>, adapt: StepAdapter<'_>) -> Ste
     steps
 }
 
-/// The step as the rule pack shapes a `Describe*` response of the same job (the `Arguments`
-/// are the `Create*` request, whose field names the response shares), marked
-/// `Metadata.SageRules.Source: pipeline-step` as the pack's rules expect (pipeline steps are
-/// exempt from the job tag rules: tags live on the pipeline).
-pub fn pack_adapter(kind: ApiKind, step_id: &str, arguments: Node) -> Option<Node> {
-    let document = from_describe(kind, step_id, arguments, None);
-    let mut resource = document.get("Resources")?.get(step_id)?.clone();
-    let Value::Map(map) = &mut resource.value else { return None };
-    let pos = resource.pos;
-    let source = Node::new(Value::String("pipeline-step".into()), pos);
-    let sagerules = Node::new(Value::Map(Map::from_iter([(Box::from("Source"), source)])), pos);
-    let metadata = map.entry("Metadata".into()).or_insert_with(|| empty_map(pos));
-    if let Value::Map(metadata) = &mut metadata.value {
-        metadata.insert("SageRules".into(), sagerules);
-    }
-    Some(resource)
+/// The step as the rule pack shapes it ([`from_pipeline_step`]: the job type of the step,
+/// `Arguments` as `Properties`, marked `Metadata.SageRules.Source: pipeline-step`).
+pub fn pack_adapter(step: &Node) -> Option<Node> {
+    from_pipeline_step(step).map(|(_, resource)| resource)
 }
 
 fn read_definition(id: &str, definition: &Node, text: Option<&str>, adapt: StepAdapter<'_>, steps: &mut Steps) {
@@ -127,14 +116,14 @@ fn add_pipeline(id: &str, tree: &Node, adapt: StepAdapter<'_>, steps: &mut Steps
         collect_steps(list, &mut found);
     }
     let mut taken: HashMap<String, usize> = HashMap::new();
-    for (name, kind, step) in found {
+    for (name, step) in found {
         let count = taken.entry(name.clone()).or_default();
         *count += 1;
         let step_id = match *count {
             1 => format!("{id}/{name}"),
             n => format!("{id}/{name}#{n}"),
         };
-        match step_resource(&step_id, kind, step, adapt) {
+        match step_resource(step, adapt) {
             Some(resource) => steps.resources.push((step_id, resource)),
             None => steps.notes.push(not_checkable(
                 id,
@@ -153,9 +142,8 @@ fn declared_parameters(tree: &Node) -> HashMap<String, Node> {
         .collect()
 }
 
-/// The job steps of `list`, including those inside `Condition` steps, as
-/// `(name, kind, step)`.
-fn collect_steps<'a>(list: &'a [Node], out: &mut Vec<(String, ApiKind, &'a Node)>) {
+/// The job steps of `list`, including those inside `Condition` steps, as `(name, step)`.
+fn collect_steps<'a>(list: &'a [Node], out: &mut Vec<(String, &'a Node)>) {
     for step in list {
         let ty = step.get("Type").and_then(Node::as_str).unwrap_or_default();
         if ty == "Condition" {
@@ -166,30 +154,18 @@ fn collect_steps<'a>(list: &'a [Node], out: &mut Vec<(String, ApiKind, &'a Node)
             }
             continue;
         }
-        let (Some(kind), Some(name)) = (step_kind(ty), step.get("Name").and_then(static_text))
+        let (Some(_), Some(name)) = (ApiKind::from_step_type(ty), step.get("Name").and_then(static_text))
         else {
             continue;
         };
-        out.push((name, kind, step));
-    }
-}
-
-/// The job a step type starts: `"Training"` → a training job.
-pub fn step_kind(step_type: &str) -> Option<ApiKind> {
-    match step_type {
-        "Training" => Some(ApiKind::TrainingJob),
-        "Tuning" => Some(ApiKind::HyperParameterTuningJob),
-        "Processing" => Some(ApiKind::ProcessingJob),
-        "Transform" => Some(ApiKind::TransformJob),
-        _ => None,
+        out.push((name, step));
     }
 }
 
 /// The step's `Arguments` as a template-shaped resource. Nodes the adapter makes up
 /// (position 0:0) take the step's position.
-fn step_resource(step_id: &str, kind: ApiKind, step: &Node, adapt: StepAdapter<'_>) -> Option<Node> {
-    let arguments = step.get("Arguments").cloned().unwrap_or_else(|| empty_map(step.pos));
-    let mut resource = adapt(kind, step_id, arguments)?;
+fn step_resource(step: &Node, adapt: StepAdapter<'_>) -> Option<Node> {
+    let mut resource = adapt(step)?;
     fill_made_up_positions(&mut resource, step.pos);
     Some(resource)
 }

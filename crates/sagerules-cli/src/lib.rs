@@ -7,6 +7,7 @@
 //! renders results and picks the exit code (0 ok, 1 findings, 2 errors).
 
 pub mod catalog;
+pub mod cfn;
 pub mod check;
 pub mod diag;
 pub mod document;

@@ -25,7 +25,7 @@ use crate::outcome::Outcome;
 use crate::rulefiles::{self, LoadedRules};
 use model::{FileOutcome, Summary};
 use rayon::prelude::*;
-use sagerules_core::{evaluate, Input, Severity, Status};
+use sagerules_core::{Severity, Status};
 use sagerules_data::Node;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -136,27 +136,16 @@ pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome
     per_input.into_iter().flatten().collect()
 }
 
+/// Loads one input and checks it the CloudFormation way ([`crate::cfn`]): intrinsics expanded,
+/// pipeline steps checked as jobs, suppressions applied, and each Service Catalog product
+/// template it names checked as an extra [`FileOutcome`].
 fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
     let file = input.display();
-    match input.read_bytes().and_then(|bytes| document::load(&file, &bytes)) {
-        Ok(doc) => evaluate_document(&file, &doc, context),
+    let loaded = input.read_bytes().and_then(|bytes| document::load(&file, &bytes).map(|doc| (bytes, doc)));
+    match loaded {
+        Ok((bytes, doc)) => crate::cfn::check_template(&file, &bytes, &doc, context),
         Err(diag) => vec![FileOutcome::failed(file, diag)],
     }
-}
-
-/// Evaluates one loaded document with every rule set.
-///
-/// This is the step where CloudFormation awareness belongs: preparing the document (pipeline
-/// steps as job resources), giving the evaluator an intrinsics [`sagerules_core::Expander`]
-/// through `Input::expander`, applying suppressions, and following Service Catalog products to
-/// the templates they name (each an extra [`FileOutcome`]).
-fn evaluate_document(file: &str, doc: &Node, context: &Context<'_>) -> Vec<FileOutcome> {
-    let mut outcome = FileOutcome { file: file.to_string(), ..FileOutcome::default() };
-    for rules in context.sets {
-        let input = Input { data: doc, params: context.params, expander: None, only: None };
-        outcome.add_report(doc, evaluate(&rules.set, &input));
-    }
-    vec![outcome]
 }
 
 /// The rules' metadata, plus any rule that reported without being in it (the implicit

@@ -1,0 +1,81 @@
+//! CloudFormation awareness for `check`, through the `sagerules-cfn` crate: intrinsics and
+//! parameters expanded, pipeline steps checked as jobs, suppressions applied, and Service
+//! Catalog product templates read from disk next to the template that names them.
+//!
+//! This module only does what that crate leaves to its caller: read the files a template
+//! names, and turn each checked document into a [`FileOutcome`] (a product template is an
+//! outcome of its own, under its own file name).
+
+use crate::check::model::{FileOutcome, Note, Place, Suppressed};
+use crate::check::Context;
+use crate::diag::Diag;
+use sagerules_cfn::{check_each, CfnError, Checked, Options, Template};
+use sagerules_core::RuleSet;
+use sagerules_data::{Node, Pos};
+use std::path::Path;
+
+/// Checks one loaded template (`bytes` is its text, `doc` the loaded document) with every rule
+/// set; the template's own outcome comes first, then one per product template it leads to.
+pub fn check_template(file: &str, bytes: &[u8], doc: &Node, context: &Context<'_>) -> Vec<FileOutcome> {
+    let text = String::from_utf8_lossy(bytes);
+    let sets: Vec<&RuleSet> = context.sets.iter().map(|s| &s.set).collect();
+    let template = Template { name: file, text: Some(&text), root: doc };
+    let options = Options { params: context.params, only: None };
+    let mut outcomes = Vec::new();
+    check_each(&sets, template, options, &read_relative, &mut |data, checked| {
+        outcomes.push(outcome(data, checked, &text));
+    });
+    outcomes
+}
+
+/// Reads `path` relative to the directory of the template shown as `from`.
+///
+/// `from = "portfolio/main.yaml"`, `path = "products/nb.yaml"` → `portfolio/products/nb.yaml`.
+fn read_relative(from: &str, path: &str) -> Result<(String, Vec<u8>), String> {
+    if from == "-" {
+        return Err("a template read from standard input has no directory to resolve it in".into());
+    }
+    let full = Path::new(from).parent().unwrap_or_else(|| Path::new("")).join(path);
+    let name = full.to_string_lossy().into_owned();
+    std::fs::read(&full).map(|bytes| (name, bytes)).map_err(|e| e.to_string())
+}
+
+/// One checked document as a [`FileOutcome`]; `main_text` is the text of the template given
+/// (product templates bring their own).
+fn outcome(data: &Node, checked: Checked, main_text: &str) -> FileOutcome {
+    let text = checked.text.as_deref().unwrap_or(main_text);
+    let mut out = FileOutcome { file: checked.file.clone(), ..FileOutcome::default() };
+    out.errors.extend(checked.errors.iter().map(|e| error_diag(&checked.file, text, e)));
+    for report in checked.reports {
+        out.add_report(data, report);
+    }
+    out.suppressed = checked.suppressed.into_iter().map(suppressed).collect();
+    out.notes = checked.notes.into_iter().map(note).collect();
+    out
+}
+
+fn error_diag(file: &str, text: &str, error: &CfnError) -> Diag {
+    let Pos { line, col } = error.pos();
+    Diag::at_line_col(file, text, line as usize, col as usize, error.to_string())
+}
+
+fn suppressed(s: sagerules_cfn::Suppressed) -> Suppressed {
+    let pointer = format!("/Resources/{}/Metadata/sagerules/suppress", escape(&s.resource));
+    Suppressed {
+        rule: s.rule,
+        severity: s.severity,
+        resource: s.resource,
+        reason: s.reason,
+        at: Place { pointer, pos: s.pos },
+    }
+}
+
+fn note(n: sagerules_cfn::Note) -> Note {
+    let pointer = format!("/Resources/{}", escape(&n.resource));
+    Note { resource: Some(n.resource), at: Place { pointer, pos: n.pos }, message: n.message }
+}
+
+/// JSON pointer escaping: `~` → `~0`, `/` → `~1`.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
