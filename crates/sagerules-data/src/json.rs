@@ -1,13 +1,14 @@
 //! A strict RFC 8259 JSON reader that records the line and column of every value.
 //!
-//! Why not the YAML parser (JSON is YAML 1.2): measured on a 25 MB, 20,000-resource template,
-//! yaml-rust2 needs 0.67 s for its events alone, slower than Python's `json.load` (0.47 s),
-//! before any tree is built. This reader does the whole job several times faster, and its
-//! errors speak JSON ("expected `,` or `}`") instead of YAML. Why not serde_json: it does not
-//! expose positions of values.
+//! Why not the YAML parser (JSON is YAML): measured on a generated 17 MB, 20,000-resource
+//! template (release build, fastest of 5 runs, busy 2-core machine), this reader loads it in
+//! 0.58 s where the libyaml-safer path needs 1.52 s (Python's `json.load`: 1.09 s at the same
+//! time). Its errors also speak JSON ("expected `,` or `}`") instead of YAML. Why not
+//! serde_json: it does not expose positions of values.
 //!
 //! The reader is iterative (an explicit stack of open containers), so nesting depth is bounded
-//! by [`MAX_DEPTH`] and never by the thread's stack.
+//! by [`MAX_DEPTH`] and never by the thread's stack. Columns are counted in characters, from
+//! a moving mark, so a minified single-line file costs one pass.
 
 use crate::error::{count_chars, duplicate_key, sat_u32, Duplicates, ErrorKind, LoadError};
 use crate::value::{Map, Node, Pos, Value};
@@ -176,9 +177,8 @@ impl<'a, 'd> Reader<'a, 'd> {
             self.at += 1;
             return Ok(Some(Node::new(Value::Map(Map::new()), pos)));
         }
-        let mut map = Map::new();
+        let map = Map::new();
         let key = self.key(&map)?;
-        map.reserve(4);
         stack.push(Frame::Map { map, pos, key });
         Ok(None)
     }
