@@ -184,9 +184,11 @@ impl Printer<'_> {
     /// The clauses of a condition after `when`.
     fn conditions(&mut self, when: &Conjunction, indent: usize) {
         if let [only] = when.clauses.as_slice() {
-            self.out.push(' ');
-            self.disjunction(only, indent, Place::Lhs);
-            return;
+            if !multiline_disjunction(only) {
+                self.out.push(' ');
+                self.disjunction(only, indent, Place::Lhs);
+                return;
+            }
         }
         for clause in &when.clauses {
             self.out.push('\n');
@@ -408,10 +410,12 @@ impl Printer<'_> {
             self.out.push_str(" |");
         }
         if let [only] = filter.conds.clauses.as_slice() {
-            self.out.push(' ');
-            self.disjunction(only, indent, Place::FilterLhs);
-            self.out.push_str(" ]");
-            return;
+            if !multiline_disjunction(only) {
+                self.out.push(' ');
+                self.disjunction(only, indent, Place::FilterLhs);
+                self.out.push_str(" ]");
+                return;
+            }
         }
         for clause in &filter.conds.clauses {
             self.out.push('\n');
@@ -531,6 +535,28 @@ fn cmp_symbol(op: CmpOp) -> &'static str {
         CmpOp::Gt => ">",
         CmpOp::Ge => ">=",
         CmpOp::In => "in",
+    }
+}
+
+/// Whether a clause prints over several lines (it holds a block, or a filter that does).
+fn multiline_disjunction(disjunction: &Disjunction) -> bool {
+    disjunction.clauses.iter().any(|clause| match clause {
+        Clause::Check(check) => {
+            multiline_expr(&check.lhs) || matches!(&check.op.kind, OpKind::Binary(_, rhs) if multiline_expr(rhs))
+        }
+        Clause::RuleRef(rule_ref) => rule_ref.args.iter().flatten().any(multiline_expr),
+        Clause::QueryBlock(_) | Clause::TypeBlock(_) | Clause::WhenBlock(_) => true,
+    })
+}
+
+fn multiline_expr(expr: &Expr) -> bool {
+    match expr {
+        Expr::Query(query) => query.steps.iter().any(|step| match step {
+            Step::Filter(filter) => filter.conds.clauses.len() > 1 || filter.conds.clauses.iter().any(multiline_disjunction),
+            _ => false,
+        }),
+        Expr::Call(call) => call.args.iter().any(multiline_expr),
+        Expr::Literal(_) => false,
     }
 }
 

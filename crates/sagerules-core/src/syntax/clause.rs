@@ -211,7 +211,7 @@ impl<'s> Parser<'s> {
         if next.starts_with('{') && !cx.when_header {
             return self.query_block(start, next, (not, some), parsed);
         }
-        if parsed.bare_ident && !some {
+        if parsed.bare_ident && !some && !self.looks_like_missing_operator(after) {
             let name = match parsed.query.steps.first() {
                 Some(crate::ast::Step::Key(name, span)) => Ident { name: name.clone(), span: *span },
                 _ => return backtrack(start),
@@ -221,10 +221,22 @@ impl<'s> Parser<'s> {
         Err(self.missing_operator(next, &parsed))
     }
 
+    /// After a bare name: a value or a stray operator on the same line means an operator is
+    /// missing (`Type = 'X'`, `x 'a'`), not a rule reference followed by another clause.
+    fn looks_like_missing_operator(&self, after: &'s str) -> bool {
+        let next = self.blanks(after);
+        let value_start = next.starts_with(['\'', '"', '/', '-']) || next.starts_with(|c: char| c.is_ascii_digit());
+        let operator_like = next.starts_with(['=', '<', '>', '&', '|']) && !next.starts_with("<<") && !next.starts_with("|OR|");
+        value_start || operator_like
+    }
+
     fn missing_operator(&self, at: &'s str, parsed: &ParsedQuery) -> nom::Err<Fail<'s>> {
         let what = self.src.get(parsed.query.span.start as usize..parsed.query.span.end as usize).unwrap_or("the query");
         let mut diag = self.diag(at, &format!("expected an operator after `{what}`"), &OPERATORS);
-        if at.is_empty() || at.starts_with(['}', ']']) || self.at_rule_header(at) {
+        diag.hint = super::error::hint_for(super::error::token_text(at));
+        if at.starts_with(['-', ':']) && self.off(at) == parsed.query.span.end {
+            diag.hint = Some("keys with `-`, `:` or other symbols need quotes: `Properties.\"my-key\"`".to_string());
+        } else if at.is_empty() || at.starts_with(['}', ']']) || self.at_rule_header(at) {
             diag.hint = Some("add a check such as `exists` or `== 'value'`".to_string());
         }
         self.failure(at, diag)
@@ -498,27 +510,28 @@ impl<'s> Parser<'s> {
     }
 
     /// Records `err` and returns where to resume: the end of the line the error is on (or
-    /// the end of a `{ }` the bad clause opened), stopping before a `}` that closes the
-    /// enclosing block or at a `rule` line.
+    /// of a `{ }` opened after the error), stopping before a `}` that closes the enclosing
+    /// block, or at a `rule` line. (Blocks inside the failed clause recover on their own, so
+    /// braces before the error point are already balanced.)
     fn recover_in_block(&self, item_start: &'s str, err: nom::Err<Fail<'s>>) -> &'s str {
         let fail_at = match &err {
-            nom::Err::Error(f) | nom::Err::Failure(f) => self.off(f.at),
-            nom::Err::Incomplete(_) => self.off(item_start),
+            nom::Err::Error(f) | nom::Err::Failure(f) if self.off(f.at) >= self.off(item_start) => self.rest_at(self.off(f.at)),
+            _ => item_start,
         };
         self.record(err);
-        let resume = self.skip_clause(item_start, fail_at);
-        if resume.len() == item_start.len() && !resume.starts_with('}') {
+        let resume = self.skip_clause(fail_at);
+        if self.off(resume) <= self.off(item_start) && !resume.starts_with('}') {
             let step = item_start.chars().next().map_or(0, char::len_utf8);
             return item_start.get(step..).unwrap_or_default();
         }
         resume
     }
 
-    fn skip_clause(&self, start: &'s str, fail_at: u32) -> &'s str {
+    fn skip_clause(&self, from: &'s str) -> &'s str {
         let mut depth = 0u32;
         let mut in_comment = false;
-        for (n, c) in start.char_indices() {
-            let here = start.get(n..).unwrap_or_default();
+        for (n, c) in from.char_indices() {
+            let here = from.get(n..).unwrap_or_default();
             match c {
                 '#' => in_comment = true,
                 '{' if !in_comment => depth += 1,
@@ -529,16 +542,13 @@ impl<'s> Parser<'s> {
                 '\n' => {
                     in_comment = false;
                     let next = here.get(1..).unwrap_or_default();
-                    if self.at_rule_header(self.blanks(next)) {
-                        return next;
-                    }
-                    if depth == 0 && self.off(here) >= fail_at {
+                    if depth == 0 || self.at_rule_header(self.blanks(next)) {
                         return next;
                     }
                 }
                 _ => {}
             }
         }
-        start.get(start.len()..).unwrap_or_default()
+        from.get(from.len()..).unwrap_or_default()
     }
 }

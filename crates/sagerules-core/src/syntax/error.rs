@@ -101,6 +101,8 @@ pub(crate) fn found_at(at: &str) -> String {
         "end of input".to_string()
     } else if token == "\n" || token == "\r\n" {
         "end of line".to_string()
+    } else if token.trim().is_empty() {
+        "whitespace".to_string()
     } else {
         token.to_string()
     }

@@ -175,6 +175,7 @@ impl<'s> Parser<'s> {
         if parsed.is_none() {
             let mut diag = self.diag(at, "expected `key: value` after `#@`", &["severity", "title", "description", "remediation", "see", "tags"]);
             diag.span = span;
+            diag.found = Some(super::error::found_at(at));
             diag.hint = Some("metadata lines read `#@ severity: high`; use `# ` for a plain comment".to_string());
             self.record(self.failure(at, diag));
         }

@@ -156,6 +156,7 @@ impl<'s> Parser<'s> {
                 Diag {
                     span,
                     message: "number out of range".to_string(),
+                    expected: vec!["a 64-bit integer".to_string()],
                     hint: Some("integers are 64-bit signed; write a float (`1.0e20`) for larger values".to_string()),
                     ..Diag::default()
                 },
