@@ -13,8 +13,8 @@
 //! `F`; `sagerules test DIR` finds every `X.rules`/`X.guard` under `DIR` and runs the test files
 //! in the `tests/` folder beside it whose names start with `X`. Exit 0 when every expectation
 //! is met, 1 on a mismatch, 2 on an error. As in cfn-guard, a rule without an expectation and an
-//! expectation naming a rule the file does not have are reported but do not fail the run,
-//! unless `--strict` is given.
+//! expectation naming a rule the file does not have are reported (the former counted, and
+//! listed with `--verbose`) but do not fail the run, unless `--strict` is given.
 
 use crate::diag::{self, Diag};
 use crate::document;
@@ -67,7 +67,10 @@ struct Tally {
     failed_cases: usize,
     met: usize,
     not_met: usize,
+    /// Expectations naming a rule the file does not have.
     notes: usize,
+    /// Rules the file has that a case sets no expectation for.
+    unexpected: usize,
     errors: Vec<Diag>,
 }
 
@@ -83,7 +86,8 @@ pub fn run(args: &Args) -> Outcome {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
     diag::eprint_all(&tally.errors);
-    let mismatched = tally.not_met > 0 || tally.failed_cases > 0 || (args.strict && tally.notes > 0);
+    let noted = tally.notes > 0 || tally.unexpected > 0;
+    let mismatched = tally.not_met > 0 || tally.failed_cases > 0 || (args.strict && noted);
     let outcome = if mismatched { Outcome::Findings } else { Outcome::Ok };
     outcome.with_errors(&tally.errors)
 }
@@ -234,8 +238,10 @@ fn judge(args: &Args, case: &Case<'_>, report: &Report, file: &str, tally: &mut 
         failed |= !check_expectation(report, rule, *expected, tally, &mut lines);
     }
     for result in report.rules.iter().filter(|r| !case.expectations.iter().any(|(n, _)| *n == r.rule)) {
-        tally.notes += 1;
-        let _ = writeln!(lines, "      note: no expectation for rule {} (got {})", result.rule, result.status.as_str());
+        tally.unexpected += 1;
+        if args.verbose || args.strict {
+            let _ = writeln!(lines, "      note: no expectation for rule {} (got {})", result.rule, result.status.as_str());
+        }
     }
     for error in report.errors.iter().filter(|e| !case.expectations.iter().any(|(n, _)| *n == e.rule)) {
         tally.errors.push(Diag::file(file, format!("case {}: rule {}: {}", case.name, error.rule, error.message)));
@@ -280,13 +286,14 @@ fn check_expectation(report: &Report, rule: &str, expected: Status, tally: &mut 
 fn summarize(tally: &Tally, out: &mut String) {
     let _ = writeln!(
         out,
-        "Summary: {} ({} with a mismatch); {} ({} met, {} not met); {}; {}",
+        "Summary: {} ({} with a mismatch); {} ({} met, {} not met); {} for unknown rules; {} without expectation; {}",
         plural(tally.cases, "case"),
         tally.failed_cases,
         plural(tally.met + tally.not_met, "expectation"),
         tally.met,
         tally.not_met,
-        plural(tally.notes, "note"),
+        plural(tally.notes, "expectation"),
+        plural(tally.unexpected, "rule result"),
         plural(tally.errors.len(), "error"),
     );
 }
