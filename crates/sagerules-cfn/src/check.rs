@@ -10,6 +10,7 @@
 use crate::catalog::{Catalog, LocalArtifact, Provisioner};
 use crate::error::{CfnError, Note, NoteKind};
 use crate::expand::{CfnExpander, Provisioning, Registered};
+use crate::explain::explain;
 use crate::pipeline::{self, Steps};
 
 use crate::suppress::{Suppressed, Suppressions};
@@ -71,6 +72,9 @@ pub struct Checked {
     /// How this document was reached, for a product template: "Service Catalog product
     /// Notebook (artifact v1) in portfolio.yaml", "..., provisioned by Analytics".
     pub context: Option<String>,
+    /// For a product template checked with a provisioning's parameter values: who provisions
+    /// it ("provisioned product Analytics"). The same file is also checked alone, without.
+    pub provisioned_by: Option<String>,
     /// The text of a file this crate read (a product template), for source snippets; `None`
     /// for the caller's own template.
     pub text: Option<String>,
@@ -171,6 +175,7 @@ impl Job<'_> {
         let mut suppressed = Vec::new();
         for set in self.sets {
             let mut report = evaluate(set, &input);
+            explain(&mut report, data, &expander);
             suppressed.extend(suppressions.apply(&mut report));
             reports.push(report);
         }
@@ -183,6 +188,7 @@ impl Job<'_> {
         let checked = Checked {
             file: template.name.to_string(),
             context: context.label.clone(),
+            provisioned_by: context.provisioning.as_ref().map(|p| p.by.clone()),
             text: context.text.clone(),
             reports,
             suppressed,

@@ -30,6 +30,7 @@ pub mod catalog;
 pub mod check;
 pub mod error;
 pub mod expand;
+pub mod explain;
 pub mod fold;
 pub mod params;
 pub mod pipeline;

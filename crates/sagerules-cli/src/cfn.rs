@@ -49,9 +49,22 @@ fn outcome(data: &Node, checked: Checked, main_text: &str) -> FileOutcome {
     for report in checked.reports {
         out.add_report(data, report);
     }
+    if let Some(by) = &checked.provisioned_by {
+        mark_provisioned(&mut out, by);
+    }
     out.suppressed = checked.suppressed.into_iter().map(suppressed).collect();
     out.notes = checked.notes.into_iter().map(note).collect();
     out
+}
+
+/// A product template checked with a provisioning's values reports its resources as
+/// `Notebook (provisioned product Analytics)`, apart from the same file checked alone.
+fn mark_provisioned(out: &mut FileOutcome, by: &str) {
+    for verdict in &mut out.verdicts {
+        if let Some(resource) = &mut verdict.resource {
+            resource.push_str(&format!(" ({by})"));
+        }
+    }
 }
 
 fn error_diag(file: &str, text: &str, error: &CfnError) -> Diag {
