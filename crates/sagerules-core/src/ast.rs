@@ -69,6 +69,10 @@ pub struct Include {
 pub struct Let {
     pub name: Ident,
     pub value: Expr,
+    /// `let x = some Resources.*.Properties.Role.Ref` (cfn-guard): the query keeps the values
+    /// it reaches and silently drops the paths that do not resolve, instead of the query
+    /// failing. Only ever set when `value` is a query.
+    pub some: bool,
     pub span: Span,
 }
 

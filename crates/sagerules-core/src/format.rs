@@ -232,7 +232,7 @@ impl Printer<'_> {
     fn let_stmt(&mut self, stmt: &Let, indent: usize) {
         self.out.push_str("let ");
         self.out.push_str(&stmt.name.name);
-        self.out.push_str(" = ");
+        self.out.push_str(if stmt.some { " = some " } else { " = " });
         self.expr(&stmt.value, indent, Place::Value);
     }
 

@@ -121,11 +121,18 @@ impl<'s> Parser<'s> {
             return self.fail(next, "expected `=` after the variable name", &["=", ":="]);
         };
         let value_at = self.ws(value_at);
+        let (value_at, some) = match self.keyword(value_at, &["some", "SOME"]) {
+            Ok((after, _)) => (self.ws(after), true),
+            Err(_) => (value_at, false),
+        };
+        if some && (self.at_literal(value_at) || self.at_call(value_at)) {
+            return self.fail(value_at, "expected a query after `some`", &["a query", "%variable"]);
+        }
         let (rest, value) = match self.expr(value_at) {
             Err(nom::Err::Error(_)) => return self.fail(value_at, "expected a value after `=`", &["a literal", "a query", "a function call"]),
             other => other?,
         };
-        Ok((rest, Let { name, value, span: self.span(i, rest) }))
+        Ok((rest, Let { name, value, some, span: self.span(i, rest) }))
     }
 
     /// `include "path"`.

@@ -272,6 +272,13 @@ fn let_at_file_rule_and_block_scope() {
     assert!(matches!(&r.body.items[0], BlockItem::Let(l) if matches!(l.value, Expr::Call(_))));
 }
 
+#[test]
+fn let_some_query() {
+    let file = ok("let refs = some Resources[ Type == 'X' ].Properties.Role.Ref");
+    assert!(matches!(&file.items[0], Item::Let(l) if l.some));
+    assert!(first_error("let x = some 1").message.contains("expected a query after `some`"));
+}
+
 // ---- operators ----
 
 #[test]

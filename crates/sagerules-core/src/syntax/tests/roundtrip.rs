@@ -254,7 +254,7 @@ fn plain_clause() -> BoxedStrategy<Clause> {
 
 fn block_of(clause: BoxedStrategy<Clause>) -> impl Strategy<Value = Block> {
     let item = prop_oneof![
-        1 => (id(), expr()).prop_map(|(name, value)| BlockItem::Let(Let { name, value, span: sp() })),
+        1 => (id(), expr(), any::<bool>()).prop_map(|(name, value, some)| BlockItem::Let(new_let(name, value, some))),
         4 => disjunction_of(clause).prop_map(BlockItem::Clause),
     ];
     prop::collection::vec(item, 1..4).prop_map(|items| Block { items, span: sp() })
@@ -281,6 +281,12 @@ fn clause() -> BoxedStrategy<Clause> {
     .boxed()
 }
 
+/// A `let`; `some` only where the value is a query.
+fn new_let(name: Ident, value: Expr, some: bool) -> Let {
+    let some = some && matches!(value, Expr::Query(_));
+    Let { name, value, some, span: sp() }
+}
+
 fn meta() -> impl Strategy<Value = Meta> {
     (id(), "[a-zA-Z0-9,.:-]([a-zA-Z0-9 ,.:-]{0,10}[a-zA-Z0-9,.:-])?")
         .prop_map(|(key, value)| Meta { key, value, span: sp() })
@@ -289,7 +295,7 @@ fn meta() -> impl Strategy<Value = Meta> {
 fn item() -> impl Strategy<Value = Item> {
     prop_oneof![
         1 => text().prop_map(|path| Item::Include(Include { path, span: sp() })),
-        2 => (id(), expr()).prop_map(|(name, value)| Item::Let(Let { name, value, span: sp() })),
+        2 => (id(), expr(), any::<bool>()).prop_map(|(name, value, some)| Item::Let(new_let(name, value, some))),
         4 => (prop::collection::vec(meta(), 0..3), id(), prop::collection::vec(id(), 0..3), prop::option::of(conjunction_of(plain_clause())), block_of(clause()))
             .prop_map(|(meta, name, params, when, body)| Item::Rule(Rule { meta, name, params, when, body, span: sp() })),
         2 => disjunction_of(clause()).prop_map(Item::Clause),
