@@ -33,9 +33,11 @@
 //! - CloudFormation short-form tags become long forms: `!Ref x` → `{"Ref": "x"}`,
 //!   `!Condition c` → `{"Condition": "c"}`, `!Sub`, `!If`, `!Join`, ... → `{"Fn::Sub": ...}`,
 //!   on scalars, lists and maps alike. A tagged scalar stays a string (`!Ref 5` → `"5"`).
-//!   `!GetAtt A.B.C` (text) becomes `["A", "B.C"]` (split at the first dot); the list form is
-//!   kept. An unknown tag is kept as a key, never dropped: `!Foo::Bar v` → `{"Foo::Bar": "v"}`.
-//!   Core tags (`!!str`, `!!int`, ...) are applied.
+//!   `!GetAtt A.B.C` (text) becomes `["A", "B.C"]` (split at the first dot, the form
+//!   CloudFormation documents); the list form is kept. An unknown tag is kept as a key, never
+//!   dropped: `!Foo::Bar v` → `{"Foo::Bar": "v"}`. Core tags (`!!str`, `!!int`, ...) are
+//!   applied. (cfn-guard 3.2.1 differs on both: it keeps `{"Fn::GetAtt": "A.B.C"}` and reads
+//!   `!Foo v` as plain `"v"`.)
 //! - Anchors and aliases are resolved to copies; the copy's root takes the alias's position,
 //!   nodes inside keep the positions where their text is written. Merge keys (`<<: *base`,
 //!   `<<: [*a, *b]`) insert the entries the map does not set itself, where `<<` was written.
