@@ -42,6 +42,8 @@ test-rust:
 test-rules:
 	$(SAGERULES) test rules/
 	$(SAGERULES) fmt --check rules/*.rules
+	@# docs/controls.md is `sagerules rules --format markdown` followed by hand-written corpus results
+	$(SAGERULES) rules --format markdown | diff -u - <(sed '/^<!-- corpus results/,$$d' docs/controls.md)
 
 test-cfn: venv
 	$(VENV)/bin/cfn-lint cfn/*.yaml

@@ -104,7 +104,7 @@ fn every_rule_has_every_metadata_key() {
 fn severities_are_known_and_references_are_typed() {
     for (rule, meta) in pack_metadata() {
         assert!(SEVERITIES.contains(&meta["severity"].as_str()), "{rule}: {}", meta["severity"]);
-        for reference in meta["see"].split_whitespace() {
+        for reference in meta["see"].split(", ") {
             let (source, id) = reference.split_once(':').unwrap_or_default();
             assert!(SEE_SOURCES.contains(&source) && !id.is_empty(), "{rule}: bad reference {reference}");
         }
