@@ -123,3 +123,17 @@ fn null_user_parameters_mean_defaults() {
 fn error_display_names_the_parameter() {
     assert_eq!(error("requireAlways: 3").to_string(), "parameter requireAlways: expected true or false, found int");
 }
+
+/// `rules/cfn-guard-parameters.json` is the resolved defaults, for running the pack under
+/// cfn-guard (`cfn-guard validate -r rules/x.rules -i rules/cfn-guard-parameters.json ...`),
+/// which cannot expand globs itself. `SAGERULES_BLESS=1 cargo test` rewrites it.
+#[test]
+fn cfn_guard_parameters_file_is_the_resolved_defaults() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/cfn-guard-parameters.json");
+    let resolved = sagerules_data::to_json(&resolve_params(None).unwrap()) + "\n";
+    if std::env::var_os("SAGERULES_BLESS").is_some() {
+        std::fs::write(&path, &resolved).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(on_disk == resolved, "rules/cfn-guard-parameters.json is stale: run SAGERULES_BLESS=1 cargo test -p sagerules-pack");
+}
