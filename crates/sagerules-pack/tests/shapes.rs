@@ -9,8 +9,15 @@
 use sagerules_core::{evaluate, parse, Input, RuleSet, Status};
 use sagerules_data::Node;
 use sagerules_pack::adapt::{from_config_item, from_describe, from_pipeline_definition, ApiKind};
+use std::sync::OnceLock;
 
-fn pack() -> RuleSet {
+/// The bundled pack, parsed and built once for all tests.
+fn pack() -> &'static RuleSet {
+    static PACK: OnceLock<RuleSet> = OnceLock::new();
+    PACK.get_or_init(build_pack)
+}
+
+fn build_pack() -> RuleSet {
     let files = sagerules_pack::sources()
         .into_iter()
         .map(|source| {
@@ -62,7 +69,7 @@ fn pipeline(step_type: &str, arguments: &str) -> Node {
 fn same_verdict(rule: &str, expected: Status, docs: &[(&str, Node)]) {
     let rules = pack();
     for (shape, doc) in docs {
-        assert_eq!(verdict(&rules, doc, rule), expected, "{rule} on the {shape}: {}", sagerules_data::to_json(doc));
+        assert_eq!(verdict(rules, doc, rule), expected, "{rule} on the {shape}: {}", sagerules_data::to_json(doc));
     }
 }
 
@@ -100,9 +107,9 @@ fn notebook_kms_direct_internet_and_root_access_on_three_shapes() {
 fn notebook_platform_not_recorded_by_config_is_not_judged_there() {
     let rules = pack();
     let item = config_item(NOTEBOOK, r#"{"KmsKeyId": "k"}"#, "{}");
-    assert_eq!(verdict(&rules, &item, "SAGEMAKER_NOTEBOOK_PLATFORM"), Status::Skip);
+    assert_eq!(verdict(rules, &item, "SAGEMAKER_NOTEBOOK_PLATFORM"), Status::Skip);
     let response = describe(ApiKind::NotebookInstance, r#"{"PlatformIdentifier": "notebook-al2-v1"}"#, None);
-    assert_eq!(verdict(&rules, &response, "SAGEMAKER_NOTEBOOK_PLATFORM"), Status::Fail);
+    assert_eq!(verdict(rules, &response, "SAGEMAKER_NOTEBOOK_PLATFORM"), Status::Fail);
 }
 
 fn training_shapes(request: &str) -> Vec<(&'static str, Node)> {
@@ -216,7 +223,7 @@ fn required_tags_from_a_list_a_map_and_list_tags_agree() {
     let judge = |doc: &Node| {
         let only = ["SAGEMAKER_REQUIRED_TAGS".to_string()];
         let input = Input { data: doc, params: Some(&params), expander: None, only: Some(&only) };
-        evaluate(&rules, &input).rules.into_iter().find(|r| r.rule == only[0]).unwrap().status
+        evaluate(rules, &input).rules.into_iter().find(|r| r.rule == only[0]).unwrap().status
     };
     let tagged = [
         template("AWS::SageMaker::Domain", r#"{"Tags": [{"Key": "team", "Value": "ml"}]}"#),
@@ -231,4 +238,113 @@ fn required_tags_from_a_list_a_map_and_list_tags_agree() {
     assert!(tagged.iter().all(|doc| judge(doc) == Status::Pass));
     assert!(untagged.iter().all(|doc| judge(doc) == Status::Fail));
     assert_eq!(judge(&pipeline("Training", "{}")), Status::Skip);
+}
+
+/// Every control in `controls` passes on `good` and fails on `bad`, on every shape built by
+/// `shapes`.
+fn pass_and_fail(controls: &[&str], shapes: impl Fn(&str) -> Vec<(&'static str, Node)>, good: &str, bad: &str) {
+    for rule in controls {
+        same_verdict(rule, Status::Pass, &shapes(good));
+        same_verdict(rule, Status::Fail, &shapes(bad));
+    }
+}
+
+fn template_and_config_item(ty: &'static str) -> impl Fn(&str) -> Vec<(&'static str, Node)> {
+    move |props| vec![("template", template(ty, props)), ("Config item", config_item(ty, props, "{}"))]
+}
+
+#[test]
+fn hpo_controls_pass_and_fail_on_describe_and_pipeline_step() {
+    let good = r#"{"TrainingJobDefinition": {"EnableNetworkIsolation": true, "EnableInterContainerTrafficEncryption": true,
+                   "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeKmsKeyId": "k"},
+                   "OutputDataConfig": {"S3OutputPath": "s3://b/o", "KmsKeyId": "k"},
+                   "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+                   "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}}"#;
+    let bad = r#"{"TrainingJobDefinitions": [{"EnableNetworkIsolation": "false",
+                  "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 3},
+                  "OutputDataConfig": {"S3OutputPath": "s3://b/o", "KmsKeyId": ""},
+                  "StoppingCondition": {"MaxRuntimeInSeconds": 2419200}}]}"#;
+    let shapes = |request: &str| {
+        vec![
+            ("Describe response", describe(ApiKind::HyperParameterTuningJob, request, None)),
+            ("pipeline step", pipeline("Tuning", request)),
+        ]
+    };
+    let controls = ["VOLUME_KMS", "OUTPUT_KMS", "IN_VPC", "NETWORK_ISOLATION", "INTER_CONTAINER_ENCRYPTION", "MAX_RUNTIME"]
+        .map(|c| format!("SAGEMAKER_HPO_JOB_{c}"));
+    pass_and_fail(&controls.each_ref().map(String::as_str), shapes, good, bad);
+}
+
+#[test]
+fn processing_and_transform_controls_pass_and_fail_on_every_shape() {
+    let good = r#"{"ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeKmsKeyId": "k"}},
+                   "ProcessingOutputConfig": {"Outputs": [], "KmsKeyId": "k"},
+                   "NetworkConfig": {"EnableNetworkIsolation": true, "EnableInterContainerTrafficEncryption": true,
+                                     "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}},
+                   "StoppingCondition": {"MaxRuntimeInSeconds": 600}}"#;
+    let bad = r#"{"ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2}},
+                  "ProcessingOutputConfig": {"Outputs": []}, "NetworkConfig": {"EnableNetworkIsolation": false}}"#;
+    let shapes = |job: &str| {
+        vec![
+            ("template", template("AWS::SageMaker::ProcessingJob", job)),
+            ("Describe response", describe(ApiKind::ProcessingJob, job, None)),
+            ("pipeline step", pipeline("Processing", job)),
+        ]
+    };
+    let controls = ["VOLUME_KMS", "OUTPUT_KMS", "IN_VPC", "NETWORK_ISOLATION", "INTER_CONTAINER_ENCRYPTION", "MAX_RUNTIME"]
+        .map(|c| format!("SAGEMAKER_PROCESSING_JOB_{c}"));
+    pass_and_fail(&controls.each_ref().map(String::as_str), shapes, good, bad);
+
+    let good = r#"{"TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeKmsKeyId": "k"},
+                   "TransformOutput": {"S3OutputPath": "s3://b/o", "KmsKeyId": "k"}}"#;
+    let bad = r#"{"TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}, "TransformOutput": {"S3OutputPath": "s3://b/o"}}"#;
+    let shapes = |job: &str| vec![("Describe response", describe(ApiKind::TransformJob, job, None)), ("pipeline step", pipeline("Transform", job))];
+    pass_and_fail(&["SAGEMAKER_TRANSFORM_JOB_VOLUME_KMS", "SAGEMAKER_TRANSFORM_JOB_OUTPUT_KMS"], shapes, good, bad);
+}
+
+#[test]
+fn model_and_domain_controls_pass_and_fail_on_three_shapes() {
+    let good = r#"{"EnableNetworkIsolation": true, "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+                   "Containers": [{"Image": "10.0.0.5:5000/a", "ImageConfig": {"RepositoryAccessMode": "Vpc"}}]}"#;
+    let bad = r#"{"EnableNetworkIsolation": false, "VpcConfig": {"Subnets": [], "SecurityGroupIds": ["sg-1"]},
+                  "Containers": [{"Image": "10.0.0.5:5000/a", "ImageConfig": {"RepositoryAccessMode": "Vpc"}}, {"Image": "b"}]}"#;
+    let shapes = |props: &str| three_shapes("AWS::SageMaker::Model", ApiKind::Model, props);
+    pass_and_fail(&["SAGEMAKER_MODEL_NETWORK_ISOLATION", "SAGEMAKER_MODEL_IN_VPC", "SAGEMAKER_MODEL_PRIVATE_REGISTRY"], shapes, good, bad);
+
+    let shapes = |props: &str| three_shapes("AWS::SageMaker::Domain", ApiKind::Domain, props);
+    let good = r#"{"AppNetworkAccessType": "VpcOnly", "KmsKeyId": "k"}"#;
+    let bad = r#"{"AppNetworkAccessType": "PublicInternetOnly"}"#;
+    pass_and_fail(&["SAGEMAKER_DOMAIN_VPC_ONLY", "SAGEMAKER_DOMAIN_KMS"], shapes, good, bad);
+}
+
+#[test]
+fn monitoring_controls_pass_and_fail_on_template_and_config_item() {
+    let good = r#"{"JobResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeKmsKeyId": "k"}},
+                   "ModelQualityJobOutputConfig": {"MonitoringOutputs": [], "KmsKeyId": "k"},
+                   "NetworkConfig": {"EnableNetworkIsolation": true, "EnableInterContainerTrafficEncryption": true}}"#;
+    let bad = r#"{"JobResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2}},
+                  "ModelQualityJobOutputConfig": {"MonitoringOutputs": []}, "NetworkConfig": {"EnableNetworkIsolation": false}}"#;
+    let controls = ["SAGEMAKER_MONITORING_NETWORK_ISOLATION", "SAGEMAKER_MONITORING_INTER_CONTAINER_ENCRYPTION", "SAGEMAKER_MONITORING_KMS"];
+    pass_and_fail(&controls, template_and_config_item("AWS::SageMaker::ModelQualityJobDefinition"), good, bad);
+}
+
+#[test]
+fn feature_group_and_inference_experiment_pass_and_fail_on_template_and_config_item() {
+    let good = r#"{"OfflineStoreConfig": {"S3StorageConfig": {"S3Uri": "s3://b", "KmsKeyId": "k"}},
+                   "OnlineStoreConfig": {"EnableOnlineStore": true, "SecurityConfig": {"KmsKeyId": "k"}}}"#;
+    let bad = r#"{"OfflineStoreConfig": {"S3StorageConfig": {"S3Uri": "s3://b", "KmsKeyId": "k"}},
+                  "OnlineStoreConfig": {"EnableOnlineStore": true}}"#;
+    pass_and_fail(&["SAGEMAKER_FEATURE_GROUP_KMS"], template_and_config_item("AWS::SageMaker::FeatureGroup"), good, bad);
+
+    let good = r#"{"KmsKey": "k", "DataStorageConfig": {"Destination": "s3://b", "KmsKey": "k"}}"#;
+    let bad = r#"{"KmsKey": "k", "DataStorageConfig": {"Destination": "s3://b"}}"#;
+    pass_and_fail(&["SAGEMAKER_INFERENCE_EXPERIMENT_KMS"], template_and_config_item("AWS::SageMaker::InferenceExperiment"), good, bad);
+}
+
+#[test]
+fn notebook_imds_and_platform_pass_and_fail_on_template_and_describe() {
+    let good = r#"{"PlatformIdentifier": "notebook-al2023-v1", "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "2"}}"#;
+    let bad = r#"{"PlatformIdentifier": "notebook-al2-v2", "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "1"}}"#;
+    let shapes = |props: &str| vec![("template", template(NOTEBOOK, props)), ("Describe response", describe(ApiKind::NotebookInstance, props, None))];
+    pass_and_fail(&["SAGEMAKER_NOTEBOOK_PLATFORM", "SAGEMAKER_NOTEBOOK_IMDSV2"], shapes, good, bad);
 }
