@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# `make bench`: the performance figures of issues 2 and 3, measured with release builds of
+# `sagerules` and `sagerules-bench`, against cfn-guard 3.2.1 in the same run when it is
+# installed. Prints every figure, a table (figure, ours, peer, ratio, target, met?) and saves
+# the whole output to tests/bench/last-run.txt. Timings are never asserted: the exit code is
+# 0 unless the harness itself fails (build error, missing corpus).
+#
+# Environment:
+#   BENCH_RUNS=3            best of N runs (a run slower than 10 s is not repeated)
+#   BENCH_PEER_TIMEOUT=60   seconds before a run is stopped and reported as ">60"
+#   BENCH_CORPUS=DIR        default ../shared/corpus/templates (2,029 real templates)
+#   CFN_GUARD=PATH          default: cfn-guard on PATH, else ../tools/cfn-guard/bin/cfn-guard
+#   CARGO_TARGET_DIR        where the release build goes (default target/)
+#   BENCH_SKIP_BUILD=1      use the binaries already built
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$ROOT/tests/bench
+RUNS=${BENCH_RUNS:-3}
+LIMIT=${BENCH_PEER_TIMEOUT:-60}
+CORPUS=${BENCH_CORPUS:-$ROOT/../shared/corpus/templates}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+BIN=$CARGO_TARGET_DIR/release
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sagerules-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+# The two corpus files cfn-guard 3.2.1 rejects, aborting the whole directory: YAML anchors, and
+# a non-string map key (`2: ...` under Mappings). Its runs get a copy of the corpus without them.
+PEER_EXCLUDED=(
+    aws-cloudformation__rain/test/templates/anchors.yaml
+    aws-cloudformation__cfn-lint/test/fixtures/templates/good/functions_findinmap.yaml
+)
+
+declare -A WALL RSS RC
+ROWS=()
+
+say() { printf '%s\n' "$*"; }
+section() { printf '\n== %s\n' "$*"; }
+
+find_cfn_guard() {
+    local candidate
+    for candidate in "${CFN_GUARD:-}" "$(command -v cfn-guard 2>/dev/null)" \
+        "$ROOT/../tools/cfn-guard/bin/cfn-guard" /work/tools/cfn-guard/bin/cfn-guard; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+            printf '%s' "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# One timed run: sets LAST_WALL (seconds, wall clock), LAST_RSS (peak RSS, MB), LAST_RC.
+# stdout goes to $WORK/KEY.out and stderr to $WORK/KEY.err.
+run_once() {
+    local key=$1
+    shift
+    local start=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$WORK/$key.time" timeout -k 5 "$LIMIT" "$@" >"$WORK/$key.out" 2>"$WORK/$key.err"
+    LAST_RC=$?
+    local end=$EPOCHREALTIME
+    LAST_WALL=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+    LAST_RSS=$(tail -n 1 "$WORK/$key.time" | awk '/^[0-9]+$/ { printf "%.1f", $1 / 1024 }')
+}
+
+# measure KEY CMD...: best wall time and lowest peak RSS over $RUNS runs into WALL/RSS/RC[KEY].
+# A run stopped by the time limit is recorded as ">LIMIT" and not repeated.
+measure() {
+    local key=$1
+    shift
+    local i best_wall="" best_rss=""
+    for ((i = 1; i <= RUNS; i++)); do
+        run_once "$key" "$@"
+        RC[$key]=$LAST_RC
+        if [ "$LAST_RC" = 124 ] || [ "$LAST_RC" = 137 ]; then
+            WALL[$key]=">$LIMIT"
+            RSS[$key]=""
+            return
+        fi
+        best_wall=$(awk -v a="$best_wall" -v b="$LAST_WALL" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        best_rss=$(awk -v a="$best_rss" -v b="$LAST_RSS" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        if awk -v w="$LAST_WALL" 'BEGIN { exit !(w > 10) }'; then break; fi
+    done
+    WALL[$key]=$best_wall
+    RSS[$key]=$best_rss
+}
+
+# Prints one measured command's figures.
+report() {
+    local key=$1 label=$2
+    printf '  %-44s wall %8s s   peak RSS %8s MB   exit %s\n' "$label" "${WALL[$key]:-n/a}" "${RSS[$key]:-n/a}" "${RC[$key]:-n/a}"
+    if [ "${RC[$key]:-0}" -ge 2 ] && [ "${RC[$key]:-0}" != 19 ]; then
+        say "    stderr (first lines):"
+        head -n 5 "$WORK/$key.err" | sed 's/^/      /'
+    fi
+}
+
+# row FIGURE OURS PEER TARGET: TARGET is "ratio<=X" (ours/peer), "ours<X" or "info".
+row() {
+    ROWS+=("$1|$2|$3|$4")
+}
+
+# ratio OURS PEER: ours/peer, "<x" when the peer was stopped at the limit, "n/a" when unknown.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a == "" || b == "" || a ~ /^>/ || a == "n/a" || b == "n/a") { print "n/a"; exit }
+        if (b ~ /^>/) { sub(/^>/, "", b); printf "<%.4f", a / b; exit }
+        if (b + 0 == 0) { print "n/a"; exit }
+        printf "%.4f", a / b }'
+}
+
+# met OURS RATIO TARGET: yes/no/-.
+met() {
+    awk -v ours="$1" -v r="$2" -v t="$3" 'BEGIN {
+        if (t == "info") { print "-"; exit }
+        split(t, parts, /<=|</); limit = parts[2] + 0
+        value = (t ~ /^ratio/) ? r : ours
+        if (value == "n/a" || value == "" || value ~ /^>/) { print "n/a"; exit }
+        sub(/^</, "", value)
+        print (value + 0 <= limit) ? "yes" : "NO" }'
+}
+
+print_table() {
+    section "Summary (times in s, memory in MB; best of $RUNS runs)"
+    printf '%-62s %10s %10s %9s %12s %5s\n' "figure" "ours" "peer" "ratio" "target" "met?"
+    local line figure ours peer target r
+    for line in "${ROWS[@]}"; do
+        IFS='|' read -r figure ours peer target <<<"$line"
+        r=$(ratio "$ours" "$peer")
+        [ -z "$peer" ] && r="-"
+        printf '%-62s %10s %10s %9s %12s %5s\n' "$figure" "${ours:-n/a}" "${peer:--}" "$r" "$target" "$(met "$ours" "$r" "$target")"
+    done
+}
+
+build() {
+    section "Build (release)"
+    if [ "${BENCH_SKIP_BUILD:-0}" = 1 ]; then
+        say "  skipped (BENCH_SKIP_BUILD=1); using $BIN"
+    else
+        cargo build --release --quiet -p sagerules-cli -p sagerules-bench || return 1
+    fi
+    [ -x "$BIN/sagerules" ] && [ -x "$BIN/sagerules-bench" ]
+}
+
+machine() {
+    section "Machine"
+    say "  date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')   commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    say "  cores: $(nproc)   load average: $(cut -d' ' -f1-3 /proc/loadavg)   $(rustc --version 2>/dev/null)"
+    say "  cfn-guard: ${GUARD:-not installed (comparisons skipped)}${GUARD:+ ($("$GUARD" --version 2>/dev/null))}"
+}
+
+# A copy of the corpus without the two files cfn-guard aborts on, for both engines.
+peer_corpus() {
+    local dir=$WORK/corpus-peer
+    (cd "$CORPUS" && find . -type f \( -name '*.json' -o -name '*.jsn' -o -name '*.yaml' -o -name '*.yml' -o -name '*.template' \) -print0 |
+        grep -zv -F -f <(printf './%s\n' "${PEER_EXCLUDED[@]}") |
+        xargs -0 cp --parents -t "$dir" 2>/dev/null) || true
+    printf '%s' "$dir"
+}
+
+our_summary() {
+    say "    $(python3 "$HERE/count.py" json "$WORK/$1.out")"
+}
+
+bench_corpus() {
+    section "A. Corpus: $CORPUS"
+    local all peer_dir files
+    all=$(find "$CORPUS" -type f \( -name '*.json' -o -name '*.jsn' -o -name '*.yaml' -o -name '*.yml' -o -name '*.template' \) | wc -l)
+    mkdir -p "$WORK/corpus-peer"
+    peer_dir=$(peer_corpus)
+    files=$(find "$peer_dir" -type f | wc -l)
+    say "  $all data files; cfn-guard aborts the whole directory on ${#PEER_EXCLUDED[@]} of them, so both engines"
+    say "  are compared on a copy of the other $files (excluded: ${PEER_EXCLUDED[*]})."
+
+    measure load_all "$BIN/sagerules-bench" load "$CORPUS"
+    report load_all "parse only, all $all files (sagerules-bench load)"
+    say "    in process: $(cat "$WORK/load_all.out")"
+    measure load_peer "$BIN/sagerules-bench" load "$peer_dir"
+    report load_peer "parse only, the $files files"
+
+    measure eight_peer "$BIN/sagerules" check --rules "$HERE/eight.guard" --format json "$peer_dir"
+    report eight_peer "sagerules check, eight rules, $files files"
+    our_summary eight_peer
+    measure eight_all "$BIN/sagerules" check --rules "$HERE/eight.guard" --format json "$CORPUS"
+    report eight_all "sagerules check, eight rules, all $all files"
+    our_summary eight_all
+    measure pack_all "$BIN/sagerules" check --format json "$CORPUS"
+    report pack_all "sagerules check, bundled pack, all $all files"
+    our_summary pack_all
+    measure pack_peer "$BIN/sagerules" check --format json "$peer_dir"
+    report pack_peer "sagerules check, bundled pack, $files files"
+
+    if [ -n "$GUARD" ]; then
+        measure guard_eight "$GUARD" validate -r "$HERE/eight.guard" -d "$peer_dir"
+        report guard_eight "cfn-guard validate, eight rules, $files files"
+    fi
+    local gw=${WALL[guard_eight]:-} gm=${RSS[guard_eight]:-}
+    row "A1 corpus, eight rules: wall ($files files)" "${WALL[eight_peer]}" "$gw" "ratio<=0.10"
+    row "A2 corpus, eight rules: peak RSS ($files files)" "${RSS[eight_peer]}" "$gm" "ratio<=0.20"
+    row "A3 corpus, full pack vs cfn-guard eight rules: wall" "${WALL[pack_peer]}" "$gw" "ratio<=0.05"
+    row "A4 corpus, full pack vs our parse-only: wall ($all files)" "${WALL[pack_all]}" "${WALL[load_all]}" "ratio<=2.0"
+    row "A5 corpus, full pack: peak RSS ($all files)" "${RSS[pack_all]}" "" "ours<150"
+    row "A6 corpus, eight rules, all $all files: wall (info)" "${WALL[eight_all]}" "" "info"
+}
+
+bench_big() {
+    section "B. Generated template: 20,000 resources (10,000 S3 buckets, 10,000 notebook instances)"
+    python3 "$HERE/gen.py" big "$WORK/big.json" 20000
+    say "  $WORK/big.json: $(wc -c <"$WORK/big.json") bytes"
+    measure big_load "$BIN/sagerules-bench" load "$WORK/big.json"
+    report big_load "parse only (sagerules-bench load)"
+    say "    in process: $(cat "$WORK/big_load.out")"
+    measure big_trivial "$BIN/sagerules" check --rules "$HERE/trivial.guard" --format json "$WORK/big.json"
+    report big_trivial "sagerules check, trivial rule"
+    our_summary big_trivial
+    measure big_eight "$BIN/sagerules" check --rules "$HERE/eight.guard" --format json "$WORK/big.json"
+    report big_eight "sagerules check, eight rules"
+    our_summary big_eight
+    measure big_eval "$BIN/sagerules-bench" eval --rules "$HERE/eight.guard" "$WORK/big.json"
+    say "  in process, eight rules, core evaluator only: $(cat "$WORK/big_eval.out")"
+    if [ -n "$GUARD" ]; then
+        measure guard_big_trivial "$GUARD" validate -r "$HERE/trivial.guard" -d "$WORK/big.json"
+        report guard_big_trivial "cfn-guard validate, trivial rule"
+        measure guard_big_eight "$GUARD" validate -r "$HERE/eight.guard" -d "$WORK/big.json"
+        report guard_big_eight "cfn-guard validate, eight rules"
+    fi
+    row "B1 20k resources, trivial rule vs our parse-only: wall" "${WALL[big_trivial]}" "${WALL[big_load]}" "ratio<=1.5"
+    row "B2 20k resources, trivial rule vs cfn-guard: wall" "${WALL[big_trivial]}" "${WALL[guard_big_trivial]:-}" "info"
+    row "B3 20k resources, trivial rule vs cfn-guard: peak RSS" "${RSS[big_trivial]}" "${RSS[guard_big_trivial]:-}" "info"
+    row "B4 20k resources, eight rules vs cfn-guard: wall" "${WALL[big_eight]}" "${WALL[guard_big_eight]:-}" "info"
+}
+
+bench_failures() {
+    section "C. 10,000 failures of one rule (10,000 notebook instances without KmsKeyId)"
+    python3 "$HERE/gen.py" failing "$WORK/failing.json" 10000
+    say "  $WORK/failing.json: $(wc -c <"$WORK/failing.json") bytes"
+    local format key
+    for format in text json sarif junit; do
+        key=fail_$format
+        measure "$key" "$BIN/sagerules" check --rules "$HERE/kms.guard" --format "$format" "$WORK/failing.json"
+        report "$key" "sagerules check --format $format"
+        say "    output $(wc -c <"$WORK/$key.out") bytes; $(python3 "$HERE/count.py" "$format" "$WORK/$key.out" SAGEMAKER_NOTEBOOK_KMS)"
+    done
+    if [ -n "$GUARD" ]; then
+        local -A peer_args=([text]="" [json]="-o json" [sarif]="-o sarif -z -S none" [junit]="-o junit -z -S none")
+        for format in text json sarif junit; do
+            key=guard_fail_$format
+            # shellcheck disable=SC2086 # the options are words
+            measure "$key" "$GUARD" validate -r "$HERE/kms.guard" -d "$WORK/failing.json" ${peer_args[$format]}
+            report "$key" "cfn-guard validate ${peer_args[$format]:-(default output)}"
+        done
+    fi
+    for format in text json sarif junit; do
+        row "C 10,000 failures, --format $format: wall" "${WALL[fail_$format]}" "${WALL[guard_fail_$format]:-}" "ours<1.0"
+    done
+}
+
+main() {
+    say "sagerules benchmark (tests/bench/run.sh)"
+    GUARD=$(find_cfn_guard || true)
+    build || { say "build failed"; return 1; }
+    machine
+    if [ -d "$CORPUS" ]; then
+        bench_corpus
+    else
+        say "corpus $CORPUS not found: section A skipped"
+    fi
+    bench_big
+    bench_failures
+    print_table
+    say ""
+    say "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (others' work on the machine inflates every figure)"
+    [ -n "$GUARD" ] || say "  cfn-guard not installed: peer columns empty, its ratios not computed."
+}
+
+main 2>&1 | tee "$WORK/last-run.txt"
+status=${PIPESTATUS[0]}
+if [ "$status" = 0 ]; then
+    cp "$WORK/last-run.txt" "$HERE/last-run.txt"
+fi
+exit "$status"
