@@ -40,7 +40,7 @@ fn assert_status(rules: &str, data: &str, want: &[(&str, Status)]) {
 }
 
 fn build_errors(rules: &str) -> Vec<CompileError> {
-    build(rules).err().expect("build should fail")
+    build(rules).expect_err("build should fail")
 }
 
 const TWO_NOTEBOOKS: &str = "

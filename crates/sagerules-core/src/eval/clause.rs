@@ -100,26 +100,45 @@ impl<'c> Ctx<'c> {
         if values.is_empty() {
             return Ok(self.check_nothing(check, negated));
         }
-        let rhs = match &check.op.kind {
-            OpKind::Binary(_, rhs) => Some(self.expr(rhs, scope)?),
+        let (rhs_single, rhs_many);
+        let rhs: Option<&[Got<'c>]> = match &check.op.kind {
+            OpKind::Binary(_, expr) => match self.literal(expr) {
+                Some(got) => {
+                    rhs_single = [got];
+                    Some(&rhs_single)
+                }
+                None => {
+                    rhs_many = self.expr(expr, scope)?;
+                    Some(&rhs_many)
+                }
+            },
             OpKind::Unary(_) => None,
         };
-        let verdicts: Vec<Verdict> = values.iter().map(|got| verdict(got, &check.op.kind, negated, rhs.as_deref())).collect();
-        let passed = |v: &Verdict| matches!(v, Verdict::Pass | Verdict::Unknown(_));
-        let status = if check.some {
-            if verdicts.iter().any(passed) { Status::Pass } else { Status::Fail }
-        } else if verdicts.iter().all(passed) {
-            Status::Pass
-        } else {
-            Status::Fail
-        };
+        let (mut any_pass, mut any_fail, mut any_unknown) = (false, false, false);
         for got in &values {
+            match verdict(got, &check.op.kind, negated, rhs) {
+                Verdict::Pass => any_pass = true,
+                Verdict::Unknown(_) => (any_pass, any_unknown) = (true, true),
+                Verdict::Fail | Verdict::FailWhy(_) => any_fail = true,
+            }
             self.touch_path(got.path());
         }
-        if self.collect.get() {
-            self.note_check(check, negated, scope, &values, &verdicts, rhs.as_deref(), status)?;
+        let passed = if check.some { any_pass } else { !any_fail };
+        let status = if passed { Status::Pass } else { Status::Fail };
+        if self.collect.get() && (!passed || any_unknown) {
+            let verdicts: Vec<Verdict> = values.iter().map(|got| verdict(got, &check.op.kind, negated, rhs)).collect();
+            self.note_check(check, negated, scope, &values, &verdicts, rhs, status)?;
         }
         Ok(status)
+    }
+
+    /// A literal operand without building a list.
+    fn literal(&self, expr: &'c crate::ast::Expr) -> Option<Got<'c>> {
+        let crate::ast::Expr::Literal(literal) = expr else {
+            return None;
+        };
+        let lit = self.set.lits.get(&(literal as *const crate::ast::Literal as usize))?;
+        Some(Got::Val(compare::lit_val(lit)))
     }
 
     /// A check whose left side has no values at all.
@@ -333,10 +352,13 @@ impl<'c> Ctx<'c> {
 
     /// `Resources.*[ Type == 'X' ]` under the scope's `this`, skipping what is not there.
     fn typed_resources(&'c self, type_name: &str, scope: &Scope<'_, 'c>) -> Vec<Got<'c>> {
+        if let Some(values) = self.typed_from_index(type_name, scope) {
+            return values;
+        }
         let Got::Val(Val::Doc(this, this_path)) = &scope.this else {
             return Vec::new();
         };
-        let Some((res_index, key, resources)) = this.as_map().and_then(|m| m.get_full("Resources")) else {
+        let Some((res_index, key, resources)) = this.as_map().and_then(|m| crate::eval::value::lookup(m, "Resources")) else {
             return Vec::new();
         };
         let Some(map) = resources.as_map() else {

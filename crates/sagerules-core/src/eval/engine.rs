@@ -64,6 +64,10 @@ pub(crate) struct Ctx<'c> {
     pub arena: Arena<Node>,
     pub file_lets: RefCell<Vec<Option<Rc<[Got<'c>]>>>>,
     pub rules: RefCell<Vec<Option<RuleOutcome>>>,
+    /// `/Resources` grouped by `Type`, built on first use (see [`crate::eval::shortcut`]).
+    pub type_index: RefCell<Option<Rc<crate::eval::shortcut::TypeIndex<'c>>>>,
+    /// `%file_let.Key` results, by file-let index and key.
+    pub let_steps: RefCell<crate::eval::shortcut::LetSteps<'c>>,
     pub recorder: RefCell<Recorder>,
     pub collect: Cell<bool>,
     pub touch: Cell<bool>,
@@ -103,6 +107,8 @@ impl<'c> Ctx<'c> {
             arena: Arena::new(),
             file_lets: RefCell::new(vec![None; set.file_lets.len()]),
             rules: RefCell::new(vec![None; set.rules.len()]),
+            type_index: RefCell::new(None),
+            let_steps: RefCell::new(std::collections::HashMap::new()),
             recorder: RefCell::new(Recorder::default()),
             collect: Cell::new(true),
             touch: Cell::new(true),

@@ -12,6 +12,7 @@ mod engine;
 mod functions;
 mod query;
 mod render;
+mod shortcut;
 mod value;
 
 use crate::report::{Report, ResourceResult, RuleResult, Status};
@@ -109,22 +110,21 @@ fn rule_result(ctx: &Ctx<'_>, rule: &CompiledRule, status: Status, outcome: &Rul
 /// One entry per resource the rule reached or has a finding about; the document (values
 /// outside `/Resources/<Id>`) first.
 fn resource_results(ctx: &Ctx<'_>, outcome: &RuleOutcome) -> Vec<ResourceResult> {
-    let mut results: Vec<Option<ResourceResult>> = vec![None; outcome.touched.len()];
-    let entry = |results: &mut Vec<Option<ResourceResult>>, res: usize| -> Option<usize> {
-        let slot = results.get_mut(res)?;
-        if slot.is_none() {
-            *slot = Some(new_resource_result(ctx, res));
+    let mut slot_of = vec![u32::MAX; outcome.touched.len()];
+    let mut results = Vec::new();
+    let mut slot = |results: &mut Vec<ResourceResult>, res: usize| -> Option<usize> {
+        let entry = slot_of.get_mut(res)?;
+        if *entry == u32::MAX {
+            *entry = results.len() as u32;
+            results.push(new_resource_result(ctx, res));
         }
-        Some(res)
+        Some(*entry as usize)
     };
     for (res, _) in outcome.touched.iter().enumerate().filter(|(_, hit)| **hit) {
-        entry(&mut results, res);
+        slot(&mut results, res);
     }
     for noted in outcome.findings.iter() {
-        let Some(res) = entry(&mut results, noted.res as usize) else {
-            continue;
-        };
-        let Some(Some(result)) = results.get_mut(res) else {
+        let Some(result) = slot(&mut results, noted.res as usize).and_then(|i| results.get_mut(i)) else {
             continue;
         };
         if noted.unknown {
@@ -134,7 +134,7 @@ fn resource_results(ctx: &Ctx<'_>, outcome: &RuleOutcome) -> Vec<ResourceResult>
             result.failures.push(noted.finding.clone());
         }
     }
-    results.into_iter().flatten().collect()
+    results
 }
 
 fn new_resource_result(ctx: &Ctx<'_>, res: usize) -> ResourceResult {

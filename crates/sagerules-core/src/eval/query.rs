@@ -12,9 +12,42 @@ use sagerules_data::{Node, Value};
 
 use crate::ast::{Clause, Expr, Filter, Query, Step};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
-use crate::eval::value::{Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
+use crate::eval::value::{lookup, Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
 use crate::eval::Expansion;
 use crate::report::Status;
+
+/// Where a query starts: one value (`this`), or a variable's values (shared, not copied).
+enum Start<'c> {
+    One(Got<'c>),
+    Many(Rc<[Got<'c>]>),
+    Owned(Vec<Got<'c>>),
+}
+
+impl<'c> Start<'c> {
+    fn len(&self) -> usize {
+        match self {
+            Start::One(_) => 1,
+            Start::Many(values) => values.len(),
+            Start::Owned(values) => values.len(),
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Got<'c>> {
+        match self {
+            Start::One(got) => std::slice::from_ref(got).iter(),
+            Start::Many(values) => values.iter(),
+            Start::Owned(values) => values.iter(),
+        }
+    }
+
+    fn into_vec(self) -> Vec<Got<'c>> {
+        match self {
+            Start::One(got) => vec![got],
+            Start::Many(values) => values.to_vec(),
+            Start::Owned(values) => values,
+        }
+    }
+}
 
 /// How the current values were produced: one addressed value (`a.b`, `[0]`), or the
 /// elements of something (`*`, `[*]`, a filter, a variable). A filter after a single value
@@ -28,16 +61,47 @@ enum Produced {
 impl<'c> Ctx<'c> {
     pub fn query(&'c self, query: &'c Query, scope: &Scope<'_, 'c>) -> EvalResult<Vec<Got<'c>>> {
         let steps = query.steps.as_slice();
-        let (mut current, rest, mut produced) = match steps.split_first() {
+        if let Some((values, rest)) = self.typed_query(steps, scope) {
+            return self.follow(Start::Owned(values), rest, Produced::Elements, scope);
+        }
+        let (start, rest, produced) = match steps.split_first() {
             Some((Step::Var(ident), rest)) => {
-                (self.var(scope, &ident.name, ident.span)?.to_vec(), rest, Produced::Elements)
+                let values = self.var(scope, &ident.name, ident.span)?;
+                match rest.split_first().and_then(|(first, after)| Some((self.let_step(&values, first)?, after))) {
+                    Some((memo, after)) => (Start::Many(memo), after, Produced::Single),
+                    None => (Start::Many(values), rest, Produced::Elements),
+                }
             }
-            Some((Step::This(_), rest)) => (vec![scope.this.clone()], rest, Produced::Single),
-            Some((Step::Keys(_), rest)) => {
-                (scope.key.clone().map(Got::Val).into_iter().collect(), rest, Produced::Single)
-            }
-            _ => (vec![scope.this.clone()], steps, Produced::Single),
+            Some((Step::This(_), rest)) => (Start::One(scope.this.clone()), rest, Produced::Single),
+            Some((Step::Keys(_), rest)) => match &scope.key {
+                Some(key) => (Start::One(Got::Val(key.clone())), rest, Produced::Single),
+                None => return Ok(Vec::new()),
+            },
+            _ => (Start::One(scope.this.clone()), steps, Produced::Single),
         };
+        self.follow(start, rest, produced, scope)
+    }
+
+    /// Applies `rest` to the start values.
+    fn follow(
+        &'c self,
+        start: Start<'c>,
+        rest: &'c [Step],
+        produced: Produced,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Vec<Got<'c>>> {
+        if rest.is_empty() {
+            return Ok(start.into_vec());
+        }
+        if rest.iter().all(|s| matches!(s, Step::Key(..))) && rest.iter().all(|s| matches!(s, Step::Key(..))) {
+            let mut out = Vec::with_capacity(start.len());
+            for got in start.iter() {
+                self.walk_keys(got.clone(), rest, &mut out);
+            }
+            return Ok(out);
+        }
+        let mut current: Vec<Got<'c>> = start.into_vec();
+        let mut produced = produced;
         let mut next = Vec::new();
         for step in rest {
             if current.is_empty() {
@@ -57,6 +121,37 @@ impl<'c> Ctx<'c> {
             };
         }
         Ok(current)
+    }
+
+    /// The common `a.b.c` case: follows keys from one value without intermediate lists.
+    pub(crate) fn walk_keys(&'c self, got: Got<'c>, steps: &'c [Step], out: &mut Vec<Got<'c>>) {
+        let mut current = got;
+        for (at, step) in steps.iter().enumerate() {
+            let Step::Key(key, _) = step else {
+                continue;
+            };
+            let Got::Val(val) = current else {
+                return out.push(current);
+            };
+            let Val::Doc(node, path) = val else {
+                let mut opaque = Vec::new();
+                self.step_opaque(step, val, &mut opaque);
+                return opaque.into_iter().for_each(|g| self.walk_keys(g, steps.get(at + 1..).unwrap_or_default(), out));
+            };
+            match (node.as_map().and_then(|m| lookup(m, key)), self.expander) {
+                (Some((index, name, child)), None) => {
+                    let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
+                    current = Got::Val(Val::Doc(child, child_path));
+                }
+                _ => {
+                    let mut found = Vec::new();
+                    self.key_step(node, path, key, &mut found);
+                    let rest = steps.get(at + 1..).unwrap_or_default();
+                    return found.into_iter().for_each(|g| self.walk_keys(g, rest, out));
+                }
+            }
+        }
+        out.push(current);
     }
 
     fn step(
@@ -108,12 +203,12 @@ impl<'c> Ctx<'c> {
     fn key_step(&'c self, node: &'c Node, path: PathId, key: &'c str, out: &mut Vec<Got<'c>>) {
         match &node.value {
             Value::Map(map) => {
-                if let Some((index, name, child)) = map.get_full(key) {
+                if let Some((index, name, child)) = lookup(map, key) {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
                     return self.push_expanded(child, child_path, out);
                 }
                 if path == ROOT {
-                    if let Some((index, name, child)) = self.params.and_then(Node::as_map).and_then(|p| p.get_full(key)) {
+                    if let Some((index, name, child)) = self.params.and_then(Node::as_map).and_then(|p| lookup(p, key)) {
                         let child_path = self.paths.borrow_mut().child(ROOT, Seg::Key(name), index);
                         return self.push_expanded(child, child_path, out);
                     }
@@ -198,49 +293,68 @@ impl<'c> Ctx<'c> {
         scope: &Scope<'_, 'c>,
         out: &mut Vec<Got<'c>>,
     ) -> EvalResult<()> {
-        let mut candidates = Vec::new();
-        let look_inside = produced == Produced::Single || uses_keys(filter);
+        let by_key = uses_keys(filter);
+        let needs_key = by_key || filter.capture.is_some();
+        let look_inside = produced == Produced::Single || by_key;
         match &node.value {
             Value::Map(map) if look_inside => {
                 for (index, (key, child)) in map.iter().enumerate() {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(key), index);
-                    candidates.push((child, child_path));
+                    self.filter_candidate(filter, child, child_path, needs_key, scope, out)?;
                 }
             }
             Value::List(items) => {
                 for (index, child) in items.iter().enumerate() {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Index(index as u32), index);
-                    candidates.push((child, child_path));
+                    self.filter_candidate(filter, child, child_path, needs_key, scope, out)?;
                 }
             }
-            _ => candidates.push((node, path)),
+            _ => self.filter_candidate(filter, node, path, needs_key, scope, out)?,
+        }
+        Ok(())
+    }
+
+    fn filter_candidate(
+        &'c self,
+        filter: &'c Filter,
+        node: &'c Node,
+        path: PathId,
+        needs_key: bool,
+        scope: &Scope<'_, 'c>,
+        out: &mut Vec<Got<'c>>,
+    ) -> EvalResult<()> {
+        if self.expander.is_none() {
+            let got = Got::Val(Val::Doc(node, path));
+            if self.keeps(filter, &got, needs_key, scope)? {
+                out.push(got);
+            }
+            return Ok(());
         }
         let mut expanded = Vec::new();
-        for (child, child_path) in candidates {
-            expanded.clear();
-            self.push_expanded(child, child_path, &mut expanded);
-            for got in expanded.drain(..) {
-                if self.keeps(filter, &got, scope)? {
-                    out.push(got);
-                }
+        self.push_expanded(node, path, &mut expanded);
+        for got in expanded {
+            if self.keeps(filter, &got, needs_key, scope)? {
+                out.push(got);
             }
         }
         Ok(())
     }
 
-    fn keeps(&'c self, filter: &'c Filter, got: &Got<'c>, scope: &Scope<'_, 'c>) -> EvalResult<bool> {
+    fn keeps(&'c self, filter: &'c Filter, got: &Got<'c>, needs_key: bool, scope: &Scope<'_, 'c>) -> EvalResult<bool> {
         let Got::Val(val) = got else {
             return Ok(false);
         };
         let mut inner = Scope::new(Some(scope), got.clone(), None);
-        let key = self.capture_key(val);
-        inner.key = key.first().and_then(|k| match k {
-            Got::Val(v) => Some(v.clone()),
-            Got::Missing { .. } => None,
-        });
-        if let Some(capture) = &filter.capture {
-            let bound: Rc<[Got<'c>]> = key.into();
-            inner.bound.push((capture.name.as_str(), bound));
+        if needs_key {
+            let key = self.capture_key(val);
+            inner.key = key.first().and_then(|k| match k {
+                Got::Val(v) => Some(v.clone()),
+                Got::Missing { .. } => None,
+            });
+            if let Some(capture) = &filter.capture {
+                let bound: Rc<[Got<'c>]> = key.into();
+                inner.bound.push((capture.name.as_str(), bound));
+            }
         }
         let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner))?;
         Ok(status == Status::Pass)
