@@ -69,7 +69,8 @@ fn regex_hint(pattern: &str) -> String {
 }
 
 fn first_line(text: &str) -> String {
-    text.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(text).trim().to_string()
+    let line = text.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(text).trim();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 fn needs_mixed(literal: &Literal) -> bool {
