@@ -1,0 +1,45 @@
+//! Routes a raw event (Lambda payload or `--event FILE`) to the AWS Config handler or the
+//! EventBridge job-event handler, and logs the outcome as one line.
+
+use crate::clients::Clients;
+use crate::engine::Engine;
+use crate::event::ConfigEvent;
+use crate::handler::{handle, Invocation};
+use crate::job_event;
+use crate::logging;
+use serde_json::Value as Json;
+
+/// What an invocation produced: the evaluations for Config events (sent, or to be sent in
+/// dry run), the job verdict for EventBridge events.
+pub enum Outcome {
+    Config { summary: Box<crate::handler::Summary>, evaluations: Vec<crate::evaluation::Evaluation> },
+    Job(job_event::JobVerdict),
+}
+
+impl Outcome {
+    /// The Lambda's return value / the local mode's output.
+    pub fn to_json(&self, with_evaluations: bool) -> Json {
+        let value = match self {
+            Outcome::Config { evaluations, .. } if with_evaluations => serde_json::to_value(evaluations),
+            Outcome::Config { summary, .. } => serde_json::to_value(summary),
+            Outcome::Job(verdict) => serde_json::to_value(verdict),
+        };
+        value.unwrap_or(Json::Null)
+    }
+}
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Handles one event of either kind.
+pub async fn dispatch(engine: &Engine, base: &aws_config::SdkConfig, event: Json, run: Invocation) -> Result<Outcome, Error> {
+    if let Some(job) = job_event::parse(&event) {
+        let verdict = job_event::handle(engine, &Clients::new(base), &job).await?;
+        tracing::info!(job = %verdict.job, kind = verdict.kind, compliance = ?verdict.compliance, annotation = %verdict.annotation,
+            periodic_rule_started = verdict.periodic_rule_started, status = job.status.as_deref().unwrap_or_default(), "job state change judged");
+        return Ok(Outcome::Job(verdict));
+    }
+    let config_event = ConfigEvent::from_value(event)?;
+    let (summary, evaluations) = handle(engine, base, &config_event, run).await?;
+    logging::summary(&summary);
+    Ok(Outcome::Config { summary: Box::new(summary), evaluations })
+}

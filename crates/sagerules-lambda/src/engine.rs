@@ -1,0 +1,134 @@
+//! The one place that calls the rule engine: load the bundled pack once per cold start, and
+//! turn a [`Report`] on a one-resource document into an [`Outcome`] for that resource.
+//!
+//! Kept small on purpose: the engine and the pack evolve in parallel, and whatever changes in
+//! their API should only touch this file.
+
+use sagerules_core::ruleset::DEFAULT_RULE;
+use sagerules_core::{evaluate, Finding, Input, Report, RuleSet, Status};
+use sagerules_data::Node;
+
+/// The bundled rule pack, compiled.
+pub struct Engine {
+    rules: RuleSet,
+    names: Vec<String>,
+}
+
+/// The pack could not be loaded (a bug in the build, since the pack is compiled in).
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{file}: {count} syntax error(s), first: {first}")]
+    Parse { file: String, count: usize, first: String },
+    #[error("the rule pack does not compile: {0}")]
+    Compile(String),
+}
+
+/// What the selected rules said about one resource.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// Rules that failed, each with its first reason.
+    pub failed: Vec<RuleNote>,
+    /// Rules that could not be evaluated: never a pass.
+    pub errors: Vec<RuleNote>,
+    /// Rules that passed.
+    pub passed: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleNote {
+    pub rule: String,
+    pub reason: String,
+}
+
+impl Engine {
+    /// Parses and builds the pack's sources.
+    pub fn bundled() -> Result<Engine, EngineError> {
+        let mut files = Vec::new();
+        for source in sagerules_pack::sources() {
+            let (file, errors) = sagerules_core::parse(&source.text);
+            if let Some(first) = errors.first() {
+                let (file, count) = (source.name.clone(), errors.len());
+                return Err(EngineError::Parse { file, count, first: first.message.clone() });
+            }
+            files.push((source, file));
+        }
+        let rules = RuleSet::build(files).map_err(|errors| {
+            EngineError::Compile(errors.first().map(|e| e.message.clone()).unwrap_or_default())
+        })?;
+        let mut names: Vec<String> =
+            rules.rules().iter().map(|r| r.name.clone()).filter(|n| n != DEFAULT_RULE).collect();
+        names.sort();
+        names.dedup();
+        Ok(Engine { rules, names })
+    }
+
+    /// The named, non-parameterized rules of the pack.
+    pub fn rule_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Evaluates `only` on a one-resource document.
+    pub fn check(&self, document: &Node, params: &Node, only: &[String]) -> Outcome {
+        let input = Input { data: document, params: Some(params), expander: None, only: Some(only) };
+        outcome(&evaluate(&self.rules, &input), only)
+    }
+}
+
+/// Folds a report into per-rule notes, keeping only the selected rules (the engine may
+/// report rules they depend on), sorted by rule name so annotations do not depend on the
+/// order of the pack's files.
+pub fn outcome(report: &Report, only: &[String]) -> Outcome {
+    let selected = |rule: &str| only.iter().any(|o| o == rule);
+    let mut result = Outcome::default();
+    for rule in report.rules.iter().filter(|r| selected(&r.rule)) {
+        let status = rule.resources.iter().map(|r| r.status).max().unwrap_or(Status::Skip);
+        match status {
+            Status::Fail => result.failed.push(RuleNote {
+                rule: rule.rule.clone(),
+                reason: first_reason(rule.resources.iter().flat_map(|r| r.failures.iter())),
+            }),
+            Status::Pass => result.passed.push(rule.rule.clone()),
+            Status::Skip => {}
+        }
+    }
+    for error in report.errors.iter().filter(|e| selected(&e.rule)) {
+        result.errors.push(RuleNote { rule: error.rule.clone(), reason: error.message.clone() });
+    }
+    result.failed.sort_by(|a, b| a.rule.cmp(&b.rule));
+    result.errors.sort_by(|a, b| a.rule.cmp(&b.rule));
+    result.passed.sort();
+    result
+}
+
+fn first_reason<'a>(mut findings: impl Iterator<Item = &'a Finding>) -> String {
+    let Some(finding) = findings.next() else {
+        return "failed".to_string();
+    };
+    if let Some(message) = finding.message.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        return message.to_string();
+    }
+    format!(
+        "{}: expected {}, found {}",
+        property_path(&finding.pointer),
+        finding.expected,
+        finding.found
+    )
+}
+
+/// `/Resources/job/Properties/ResourceConfig/VolumeKmsKeyId` → `ResourceConfig.VolumeKmsKeyId`.
+pub fn property_path(pointer: &str) -> String {
+    let parts: Vec<&str> = pointer.split('/').filter(|p| !p.is_empty()).collect();
+    let start = match parts.as_slice() {
+        ["Resources", _, "Properties", ..] => 3,
+        ["Resources", _, ..] => 2,
+        _ => 0,
+    };
+    let rest = parts.get(start..).unwrap_or_default();
+    if rest.is_empty() {
+        return pointer.to_string();
+    }
+    rest.iter()
+        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+        .collect::<Vec<_>>()
+        .join(".")
+}

@@ -1,0 +1,262 @@
+//! One invocation, whatever started it (the Lambda runtime or `--event FILE`): parse the
+//! event, pick the rules, judge the item or sweep the jobs, and send the evaluations.
+
+use crate::clients::Clients;
+use crate::config_api::{self, ConfigApiError};
+use crate::engine::Engine;
+use crate::evaluation::{parse_time, verdict, Compliance, Evaluation};
+use crate::event::{ConfigEvent, ConfigItem, EventError, Trigger};
+use crate::jobs::JobKind;
+use crate::node;
+use crate::params::{JobResourceType, ParamsError, RuleConfig};
+use crate::reporter::{ReportError, Reporter};
+use crate::sweep::{self, SweepError, SweepPlan, SweepStats};
+use aws_sdk_config::primitives::DateTime;
+use futures_util::stream::{self, StreamExt};
+use serde::Serialize;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// When to stop starting new work: the Lambda deadline minus a margin for the last
+/// PutEvaluations call. `Deadline::none()` in local mode.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    at: Option<Instant>,
+}
+
+impl Deadline {
+    /// Time kept back for sending what is queued.
+    pub const MARGIN: Duration = Duration::from_secs(5);
+
+    pub fn none() -> Self {
+        Deadline { at: None }
+    }
+
+    /// From the Lambda context's deadline (milliseconds since the epoch).
+    pub fn from_epoch_ms(deadline_ms: u64) -> Self {
+        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+        let left = u128::from(deadline_ms).saturating_sub(now_ms);
+        let left = Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX));
+        Deadline { at: Instant::now().checked_add(left) }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.at.is_some_and(|at| Instant::now() + Self::MARGIN >= at)
+    }
+}
+
+/// How to run: send or only print, and until when.
+#[derive(Clone, Copy, Debug)]
+pub struct Invocation {
+    pub dry_run: bool,
+    pub deadline: Deadline,
+}
+
+/// Everything worth one log line about an invocation.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub message_type: String,
+    pub config_rule: Option<String>,
+    pub rules_selected: usize,
+    pub evaluations: usize,
+    pub compliant: usize,
+    pub non_compliant: usize,
+    pub not_applicable: usize,
+    pub put_calls: usize,
+    pub stale_cleared: usize,
+    pub evaluate_us: u128,
+    pub total_ms: u128,
+    pub sweep: Option<SweepStats>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    #[error(transparent)]
+    Event(#[from] EventError),
+    #[error(transparent)]
+    Params(#[from] ParamsError),
+    #[error("the configuration item has no {0}")]
+    Malformed(&'static str),
+    #[error(transparent)]
+    ConfigApi(#[from] ConfigApiError),
+    #[error("no configuration item recorded for {0}")]
+    ItemNotFound(String),
+    #[error(transparent)]
+    Sweep(#[from] SweepError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("cross-account mode: {0}")]
+    AssumeRole(String),
+}
+
+/// Runs one event to the end; returns the summary and every evaluation sent (or, in dry run,
+/// that would have been sent).
+pub async fn handle(
+    engine: &Engine,
+    base: &aws_config::SdkConfig,
+    event: &ConfigEvent,
+    run: Invocation,
+) -> Result<(Summary, Vec<Evaluation>), HandlerError> {
+    let started = Instant::now();
+    let trigger = event.trigger()?;
+    let mut summary = Summary { message_type: message_type(&trigger), config_rule: event.config_rule_name.clone(), ..Summary::default() };
+    if let Trigger::Other { .. } = trigger {
+        tracing::info!(message_type = %summary.message_type, "message type not handled; ignored");
+        return Ok((summary, Vec::new()));
+    }
+    let config = RuleConfig::from_parameters(&event.rule_parameters()?, engine.rule_names())?;
+    summary.rules_selected = config.rules.len();
+    let clients = Clients::for_event(base, &config, event).await.map_err(HandlerError::AssumeRole)?;
+    let mut reporter = Reporter::new((!run.dry_run).then(|| clients.config.clone()), event.result_token.as_deref());
+    let context = Context { engine, config: &config, event, clients: &clients, run };
+    context.dispatch(trigger, &mut reporter, &mut summary).await?;
+    reporter.flush().await?;
+    summary.put_calls = reporter.calls;
+    count(&mut summary, &reporter.sent);
+    summary.total_ms = started.elapsed().as_millis();
+    Ok((summary, reporter.sent))
+}
+
+fn message_type(trigger: &Trigger) -> String {
+    match trigger {
+        Trigger::Change(_) => "ConfigurationItemChangeNotification".into(),
+        Trigger::Oversized(_) => "OversizedConfigurationItemChangeNotification".into(),
+        Trigger::Scheduled { .. } => "ScheduledNotification".into(),
+        Trigger::Other { message_type } => message_type.clone().unwrap_or_else(|| "(none)".into()),
+    }
+}
+
+fn count(summary: &mut Summary, sent: &[Evaluation]) {
+    summary.evaluations = sent.len();
+    summary.compliant = sent.iter().filter(|e| e.compliance_type == Compliance::Compliant).count();
+    summary.non_compliant = sent.iter().filter(|e| e.compliance_type == Compliance::NonCompliant).count();
+    summary.not_applicable = sent.iter().filter(|e| e.compliance_type == Compliance::NotApplicable).count();
+}
+
+struct Context<'a> {
+    engine: &'a Engine,
+    config: &'a RuleConfig,
+    event: &'a ConfigEvent,
+    clients: &'a Clients,
+    run: Invocation,
+}
+
+impl Context<'_> {
+    async fn dispatch(&self, trigger: Trigger, reporter: &mut Reporter, summary: &mut Summary) -> Result<(), HandlerError> {
+        match trigger {
+            Trigger::Change(item) => {
+                let started = Instant::now();
+                let evaluation = judge_item(self.engine, self.config, &item, self.event.event_left_scope)?;
+                summary.evaluate_us = started.elapsed().as_micros();
+                reporter.push(evaluation).await?;
+            }
+            Trigger::Oversized(item) => reporter.push(self.judge_oversized(item).await?).await?,
+            Trigger::Scheduled { notification_time } => {
+                let ordering = notification_time.as_deref().and_then(parse_time).unwrap_or_else(now);
+                let stats = self.sweep(ordering, reporter).await?;
+                summary.stale_cleared = self.clear_stale(&stats, ordering, reporter).await?;
+                summary.sweep = Some(stats);
+            }
+            Trigger::Other { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Fetches the full item unless the summary already says it is gone or out of scope.
+    async fn judge_oversized(&self, summary: ConfigItem) -> Result<Evaluation, HandlerError> {
+        if summary.is_gone() || self.event.event_left_scope {
+            return judge_item(self.engine, self.config, &summary, self.event.event_left_scope);
+        }
+        let header = &summary.header;
+        let resource_type = header.resource_type.as_deref().ok_or(HandlerError::Malformed("resourceType"))?;
+        let resource_id = header.resource_id.as_deref().ok_or(HandlerError::Malformed("resourceId"))?;
+        let capture = header.configuration_item_capture_time.as_deref().and_then(parse_time);
+        let item = config_api::fetch_item(&self.clients.config, resource_type, resource_id, capture)
+            .await?
+            .ok_or_else(|| HandlerError::ItemNotFound(format!("{resource_type} {resource_id}")))?;
+        judge_item(self.engine, self.config, &item, false)
+    }
+
+    async fn sweep(&self, ordering: DateTime, reporter: &mut Reporter) -> Result<SweepStats, HandlerError> {
+        let window = Duration::from_secs(u64::from(self.config.window_days) * 86_400);
+        let start = SystemTime::now().checked_sub(window).unwrap_or(UNIX_EPOCH);
+        let account_id = self.event.account_id.as_deref().unwrap_or("unknown-account");
+        let plan = SweepPlan {
+            engine: self.engine,
+            config: self.config,
+            ordering,
+            account_id,
+            window_start: DateTime::from(start),
+            deadline: self.run.deadline,
+        };
+        Ok(sweep::sweep(&plan, &self.clients.sagemaker, reporter).await?)
+    }
+
+    /// Sets NOT_APPLICABLE on jobs this rule judged earlier that no longer exist. Failures
+    /// here are logged, not fatal: the sweep's verdicts are already sent.
+    async fn clear_stale(&self, stats: &SweepStats, ordering: DateTime, reporter: &mut Reporter) -> Result<usize, HandlerError> {
+        let Some(rule) = self.event.config_rule_name.as_deref() else { return Ok(0) };
+        if self.config.job_resource_type != JobResourceType::Native || self.run.deadline.passed() {
+            return Ok(0);
+        }
+        let reported = match config_api::reported_resources(&self.clients.config, rule).await {
+            Ok(reported) => reported,
+            Err(error) => {
+                tracing::warn!(%error, "stale-result cleanup skipped");
+                return Ok(0);
+            }
+        };
+        let kinds = self.config.job_kinds();
+        let candidates: Vec<(JobKind, String)> = reported
+            .into_iter()
+            .filter_map(|r| Some((JobKind::from_native_type(&r.resource_type)?, r.resource_id)))
+            .filter(|(kind, name)| kinds.contains(kind) && !stats.seen.contains(&(*kind, name.clone())))
+            .collect();
+        let gone = self.missing_jobs(candidates).await;
+        for (kind, name) in &gone {
+            let note = format!("{} {name} no longer exists", kind.label());
+            reporter.push(Evaluation::new(kind.native_type(), name, Compliance::NotApplicable, &note, ordering)).await?;
+        }
+        Ok(gone.len())
+    }
+
+    /// The candidates whose Describe says "not found" (any other answer keeps the result).
+    async fn missing_jobs(&self, candidates: Vec<(JobKind, String)>) -> Vec<(JobKind, String)> {
+        let deadline = self.run.deadline;
+        let client = &self.clients.sagemaker;
+        stream::iter(candidates.into_iter().take_while(move |_| !deadline.passed()))
+            .map(|(kind, name)| async move {
+                let found = crate::sagemaker::describe_job(client, kind, &name).await;
+                matches!(found, Err(ref e) if e.is_not_found()).then_some((kind, name))
+            })
+            .buffer_unordered(self.config.describe_concurrency)
+            .filter_map(|gone| async move { gone })
+            .collect()
+            .await
+    }
+}
+
+fn now() -> DateTime {
+    DateTime::from(SystemTime::now())
+}
+
+/// The verdict on one configuration item.
+pub fn judge_item(engine: &Engine, config: &RuleConfig, item: &ConfigItem, left_scope: bool) -> Result<Evaluation, HandlerError> {
+    let header = &item.header;
+    let resource_type = header.resource_type.as_deref().ok_or(HandlerError::Malformed("resourceType"))?;
+    let resource_id = header.resource_id.as_deref().ok_or(HandlerError::Malformed("resourceId"))?;
+    let ordering = header.configuration_item_capture_time.as_deref().and_then(parse_time).unwrap_or_else(now);
+    let not_applicable = |note: &str| Evaluation::new(resource_type, resource_id, Compliance::NotApplicable, note, ordering);
+    if left_scope {
+        return Ok(not_applicable("the resource left the rule's scope"));
+    }
+    if item.is_gone() {
+        let status = header.configuration_item_status.as_deref().unwrap_or_default();
+        return Ok(not_applicable(&format!("configuration item status {status}")));
+    }
+    let Some(document) = sagerules_pack::adapt::from_config_item(&node::from_json(&item.raw)) else {
+        return Ok(not_applicable(&format!("{resource_type} is not checked by sagerules")));
+    };
+    let outcome = engine.check(&document, &config.pack_params, &config.rules);
+    let (compliance, annotation) = verdict(&outcome, None);
+    Ok(Evaluation::new(resource_type, resource_id, compliance, &annotation, ordering))
+}

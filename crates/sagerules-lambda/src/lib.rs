@@ -1,0 +1,27 @@
+//! The AWS Config custom-rule Lambda (binary `sagerules-config-rule`): evaluates SageMaker
+//! resources with the bundled rule pack and reports one verdict per resource through
+//! `PutEvaluations`.
+//!
+//! This is the only crate that knows AWS Config and EventBridge event JSON and the AWS SDKs;
+//! the rules and the shape adapters come from `sagerules-pack`, the engine from
+//! `sagerules-core`. Map: [`event`] parses, [`params`] selects rules, [`handler`] runs one
+//! invocation ([`sweep`] for scheduled ones, [`engine`] for the verdicts), [`reporter`] sends.
+
+pub mod clients;
+pub mod config_api;
+pub mod describe;
+pub mod dispatch;
+pub mod engine;
+pub mod evaluation;
+pub mod event;
+pub mod handler;
+pub mod job_event;
+pub mod jobs;
+pub mod local;
+pub mod logging;
+pub mod node;
+pub mod params;
+pub mod reporter;
+pub mod runtime;
+pub mod sagemaker;
+pub mod sweep;

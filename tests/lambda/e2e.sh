@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# End to end: moto_server on 127.0.0.1 and a free port, SageMaker jobs created with boto3
+# (compliant and not), the Lambda under `cargo lambda watch`, every event in events/ sent
+# with `cargo lambda invoke`, and the PutEvaluations calls moto's recorder captured compared
+# with expected/<event>.json (check_recording.py). Needs VENV with moto[server] and cargo-lambda.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+VENV=${VENV:-$ROOT/.venv}
+HERE=tests/lambda
+WORK=$(mktemp -d)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
+trap 'stop_all; rm -rf "$WORK"' EXIT
+
+start_moto
+"$VENV/bin/python" "$HERE/seed.py" e2e
+start_watch
+
+expected_field() { # file, key
+    "$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$1" "$2"
+}
+
+passed=0 failed=0
+for event in "$HERE"/events/*.json; do
+    name=$(basename "$event" .json)
+    expected="$HERE/expected/$name.json"
+    moto_api recorder/reset-recording
+    moto_api recorder/start-recording
+    rc=0
+    invoke "$event" "$WORK/$name.out" || rc=$?
+    moto_api recorder/stop-recording
+    curl -sf "$AWS_ENDPOINT_URL/moto-api/recorder/download-recording" >"$WORK/$name.rec"
+    ok=1
+    if [[ $(expected_field "$expected" fails) == True ]]; then
+        [[ $rc -ne 0 ]] || { echo "FAIL $name: the invocation should have failed" >&2; ok=0; }
+    else
+        [[ $rc -eq 0 ]] || { echo "FAIL $name: invocation failed:" >&2; cat "$WORK/$name.out" >&2; ok=0; }
+    fi
+    want=$(expected_field "$expected" output_contains)
+    if [[ -n $want ]] && ! grep -q -- "$want" "$WORK/$name.out"; then
+        echo "FAIL $name: output lacks $want:" >&2; cat "$WORK/$name.out" >&2; ok=0
+    fi
+    "$VENV/bin/python" "$HERE/check_recording.py" "$WORK/$name.rec" "$expected" || ok=0
+    if [[ $ok -eq 1 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done
+if [[ $failed -ne 0 ]]; then
+    echo "--- Lambda log (last 60 lines) ---" >&2
+    tail -n 60 "$WORK/watch.log" >&2
+fi
+echo "lambda e2e: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
