@@ -237,11 +237,19 @@ impl Printer<'_> {
     }
 
     fn disjunction(&mut self, disjunction: &Disjunction, indent: usize, place: Place) {
+        let last = disjunction.clauses.len().saturating_sub(1);
         for (n, clause) in disjunction.clauses.iter().enumerate() {
             if n > 0 {
                 self.out.push_str(" or ");
             }
-            self.clause(clause, indent, place);
+            match (clause, short_type_block_body(clause)) {
+                (Clause::TypeBlock(block), Some(only)) if n < last => {
+                    self.out.push_str(&block.type_name.name);
+                    self.out.push(' ');
+                    self.clause(only, indent, Place::Lhs);
+                }
+                _ => self.clause(clause, indent, place),
+            }
         }
     }
 
@@ -536,6 +544,16 @@ fn cmp_symbol(op: CmpOp) -> &'static str {
         CmpOp::Ge => ">=",
         CmpOp::In => "in",
     }
+}
+
+/// The single clause of a type block that can be written in the short form
+/// `AWS::S3::Bucket Properties.X exists`. cfn-guard needs that form before `or`: it does not
+/// accept `} or`.
+fn short_type_block_body(clause: &Clause) -> Option<&Clause> {
+    let Clause::TypeBlock(block) = clause else { return None };
+    let ([BlockItem::Clause(disjunction)], None) = (block.body.items.as_slice(), &block.when) else { return None };
+    let [only] = disjunction.clauses.as_slice() else { return None };
+    (!multiline_disjunction(disjunction)).then_some(only)
 }
 
 /// Whether a clause prints over several lines (it holds a block, or a filter that does).

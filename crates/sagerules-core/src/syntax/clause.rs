@@ -438,10 +438,15 @@ impl<'s> Parser<'s> {
     }
 
     /// The one-clause body of `AWS::S3::Bucket Properties.X exists` (cfn-guard's short form).
+    /// Only one clause: in `AWS::A x exists or AWS::B y exists` the `or` joins the blocks.
     fn single_clause_block(&self, i: &'s str) -> PResult<'s, Block> {
-        let (rest, clause) = self.required_disjunction(i, ClauseCx::BLOCK)?;
-        let span = clause.span;
-        Ok((rest, Block { items: vec![BlockItem::Clause(clause)], span }))
+        let (rest, clause) = match self.clause(i, ClauseCx::BLOCK) {
+            Err(nom::Err::Error(fail)) => return Err(self.expected_clause(fail.at)),
+            other => other?,
+        };
+        let span = self.span(i, rest);
+        let disjunction = Disjunction { clauses: vec![clause], span };
+        Ok((rest, Block { items: vec![BlockItem::Clause(disjunction)], span }))
     }
 
     /// `when cond { block }`.
