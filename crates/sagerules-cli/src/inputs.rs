@@ -5,6 +5,7 @@
 //! only: the other inputs are still processed.
 
 use crate::diag::{line_col, Diag};
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -15,7 +16,7 @@ pub const DATA_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "jsn", "template"]
 pub const RULES_EXTENSIONS: &[&str] = &["rules", "guard"];
 
 /// One input: a file or standard input.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum InputPath {
     Stdin,
     File(PathBuf),
@@ -81,29 +82,25 @@ pub fn into_text(name: &str, bytes: Vec<u8>) -> Result<String, Diag> {
 }
 
 /// The inputs named by `paths`: files as given, directories walked for files whose extension
-/// is one of `extensions`, `-` as standard input (once). Errors name the paths that do not
+/// is one of `extensions`, `-` as standard input; each input once, where it first appears. Errors name the paths that do not
 /// exist or cannot be walked.
 pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> (Vec<InputPath>, Vec<Diag>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            push_unique(&mut inputs, InputPath::Stdin);
+            inputs.push(InputPath::Stdin);
         } else if path.is_dir() {
             walk(path, extensions, &mut inputs, &mut errors);
         } else if path.exists() {
-            push_unique(&mut inputs, InputPath::File(path.clone()));
+            inputs.push(InputPath::File(path.clone()));
         } else {
             errors.push(Diag::file(display_path(path), "no such file or directory"));
         }
     }
+    let mut seen = HashSet::with_capacity(inputs.len());
+    inputs.retain(|input| seen.insert(input.clone()));
     (inputs, errors)
-}
-
-fn push_unique(inputs: &mut Vec<InputPath>, input: InputPath) {
-    if !inputs.contains(&input) {
-        inputs.push(input);
-    }
 }
 
 /// Files under `root` with one of `extensions`, in sorted order, skipping hidden entries
@@ -113,7 +110,7 @@ fn walk(root: &Path, extensions: &[&str], inputs: &mut Vec<InputPath>, errors: &
     for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
         match entry {
             Ok(entry) if entry.file_type().is_file() && has_extension(entry.path(), extensions) => {
-                push_unique(inputs, InputPath::File(entry.into_path()));
+                inputs.push(InputPath::File(entry.into_path()));
             }
             Ok(_) => {}
             Err(e) => {

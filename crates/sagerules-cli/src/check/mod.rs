@@ -27,6 +27,7 @@ use model::{FileOutcome, Summary};
 use rayon::prelude::*;
 use sagerules_core::{Severity, Status};
 use sagerules_data::Node;
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use termcolor::BufferedStandardStream;
@@ -152,8 +153,9 @@ fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
 /// `default` rule), so every SARIF result has its rule.
 fn catalog_for(sets: &[LoadedRules], files: &[FileOutcome]) -> Vec<RuleInfo> {
     let mut rules = catalog::rules_of(sets);
+    let mut known: HashSet<String> = rules.iter().map(|r| r.name.clone()).collect();
     for verdict in files.iter().flat_map(|f| f.verdicts.iter()) {
-        if !rules.iter().any(|r| r.name == verdict.rule) {
+        if known.insert(verdict.rule.clone()) {
             rules.push(RuleInfo { name: verdict.rule.clone(), severity: verdict.severity, ..RuleInfo::default() });
         }
     }
