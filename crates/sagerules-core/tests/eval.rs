@@ -159,7 +159,7 @@ fn rule_reference_copies_the_referenced_failures() {
 
 #[test]
 fn runtime_error_goes_to_errors_not_pass() {
-    let report = run("let n = parse_int(Resources.A.S)\nrule r { %n > 1 }\nrule ok { Resources.A.S exists }", "Resources: {A: {S: abc}}");
+    let report = run("let s = substring(Resources.A.S, 'one', 2)\nrule r { %s == 'ab' }\nrule ok { Resources.A.S exists }", "Resources: {A: {S: abc}}");
     assert_eq!(report.errors.len(), 1);
     assert_eq!(report.errors[0].rule, "r");
     let names: Vec<&str> = report.rules.iter().map(|r| r.rule.as_str()).collect();

@@ -412,7 +412,7 @@ fn verdict(got: &Got<'_>, op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>) -
         },
         Val::Any { why, may_be_empty, .. } => any_verdict(op, negated, why, *may_be_empty),
         _ => match (op, val.plain()) {
-            (OpKind::Unary(unary), Some(plain)) => pass_if(compare::unary(*unary, plain) != negated),
+            (OpKind::Unary(unary), Some(plain)) => pass_if(compare::unary(*unary, plain).passes(negated)),
             (OpKind::Unary(UnaryOp::Exists), None) => pass_if(!negated),
             (OpKind::Binary(cmp, _), Some(plain)) => binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default()),
             _ => Verdict::Fail,

@@ -48,15 +48,16 @@ impl Tri {
     }
 }
 
-/// `exists`, `empty`, `is_string`... on a present value.
-pub(crate) fn unary(op: UnaryOp, value: Plain<'_>) -> bool {
-    match op {
+/// `exists`, `empty`, `is_string`... on a present value. `empty` only applies to lists, maps
+/// and strings: on anything else it is not comparable (`5 !empty` fails too).
+pub(crate) fn unary(op: UnaryOp, value: Plain<'_>) -> Tri {
+    let holds = match op {
         UnaryOp::Exists => true,
         UnaryOp::Empty => match value {
             Plain::List(items) => items.is_empty(),
             Plain::Map(map) => map.is_empty(),
             Plain::Str(s) => s.is_empty(),
-            _ => false,
+            _ => return Tri::Incomparable,
         },
         UnaryOp::IsString => matches!(value, Plain::Str(_)),
         UnaryOp::IsList => matches!(value, Plain::List(_)),
@@ -65,7 +66,8 @@ pub(crate) fn unary(op: UnaryOp, value: Plain<'_>) -> bool {
         UnaryOp::IsInt => matches!(value, Plain::Int(_)),
         UnaryOp::IsFloat => matches!(value, Plain::Float(_)),
         UnaryOp::IsNull => matches!(value, Plain::Null),
-    }
+    };
+    Tri::from_bool(holds)
 }
 
 /// Does `lhs op rhs` pass for one left value against every right value (any, for `in`)?

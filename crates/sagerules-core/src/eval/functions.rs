@@ -53,7 +53,7 @@ impl<'c> Ctx<'c> {
                 return Err(self.error(call.span, format!("`{name}` cannot take a regex or range")));
             };
             let result = match name {
-                "json_parse" => return self.json_parse_each(call, values),
+                "json_parse" => return self.json_parse_each(values),
                 "to_lower" => string_arg(plain).map(|s| Value::String(s.to_lowercase().into())),
                 "to_upper" => string_arg(plain).map(|s| Value::String(s.to_uppercase().into())),
                 "url_decode" => string_arg(plain).and_then(url_decode).map(|s| Value::String(s.into())),
@@ -65,29 +65,28 @@ impl<'c> Ctx<'c> {
                 "parse_epoch" => string_arg(plain).and_then(parse_epoch).map(Value::Int),
                 _ => None,
             };
-            match result {
-                Some(value) => out.push(self.computed(value, val.path(), val.pos())),
-                None if matches!(name, "to_lower" | "to_upper") => {
-                    out.push(Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function(&call.name.name) })
-                }
-                None => return Err(self.error(call.span, bad_input(name, plain))),
-            }
+            out.push(match result {
+                Some(value) => self.computed(value, val.path(), val.pos()),
+                None => Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function(&call.name.name) },
+            });
         }
         Ok(out)
     }
 
-    fn json_parse_each(&'c self, call: &'c Call, values: &[Got<'c>]) -> EvalResult<Vec<Got<'c>>> {
+    fn json_parse_each(&'c self, values: &[Got<'c>]) -> EvalResult<Vec<Got<'c>>> {
         let mut out = Vec::with_capacity(values.len());
         for got in values {
             let Got::Val(val) = got else {
                 out.push(got.clone());
                 continue;
             };
-            let text = val.as_str().ok_or_else(|| self.error(call.span, "`json_parse` needs a string"))?;
-            let mut parsed = Node::from_json_str(text)
-                .map_err(|e| self.error(call.span, format!("`json_parse`: not JSON: {e}")))?;
-            set_pos(&mut parsed, val.pos());
-            out.push(Got::Val(Val::Doc(self.alloc(parsed), val.path())));
+            match val.as_str().map(Node::from_json_str) {
+                Some(Ok(mut parsed)) => {
+                    set_pos(&mut parsed, val.pos());
+                    out.push(Got::Val(Val::Doc(self.alloc(parsed), val.path())));
+                }
+                _ => out.push(Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function("json_parse") }),
+            }
         }
         Ok(out)
     }
@@ -204,16 +203,6 @@ fn scalar_text(plain: Plain<'_>) -> Option<String> {
         Plain::Null => Some("null".to_string()),
         _ => None,
     }
-}
-
-fn bad_input(name: &str, plain: Plain<'_>) -> String {
-    let found = match plain {
-        Plain::Str(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
-        Plain::List(_) => "a list".to_string(),
-        Plain::Map(_) => "a map".to_string(),
-        other => scalar_text(other).unwrap_or_default(),
-    };
-    format!("`{name}` cannot convert {found}")
 }
 
 fn parse_int(plain: Plain<'_>) -> Option<Value> {
