@@ -203,6 +203,7 @@ impl<'c> Ctx<'c> {
         };
         let status = match (inner, rule_ref.not) {
             (Status::Pass, false) | (Status::Fail, true) => Status::Pass,
+            (Status::Skip, true) if self.in_when.get() => Status::Pass,
             _ => Status::Fail,
         };
         if status == Status::Fail && self.collect.get() {
@@ -339,7 +340,7 @@ impl<'c> Ctx<'c> {
         for got in resources {
             let inner = Scope::new(Some(scope), got, Some(&tb.body));
             if let Some(when) = &tb.when {
-                let condition = self.quietly(false, false, || self.conjunction(when, &inner))?;
+                let condition = self.condition(when, &inner)?;
                 if condition != Status::Pass {
                     statuses.push(Status::Skip);
                     continue;
@@ -380,7 +381,7 @@ impl<'c> Ctx<'c> {
     }
 
     fn when_block(&'c self, wb: &'c WhenBlock, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
-        let condition = self.quietly(false, false, || self.conjunction(&wb.when, scope))?;
+        let condition = self.condition(&wb.when, scope)?;
         if condition != Status::Pass {
             return Ok(Status::Skip);
         }
@@ -428,11 +429,12 @@ fn pass_if(pass: bool) -> Verdict {
     }
 }
 
+/// A missing value: not there, empty, of no type; every comparison fails, negated or not.
 fn missing_verdict(op: &OpKind, negated: bool) -> Verdict {
     match op {
-        OpKind::Unary(UnaryOp::Exists) => pass_if(negated),
         OpKind::Unary(UnaryOp::Empty) => pass_if(!negated),
-        _ => Verdict::Fail,
+        OpKind::Unary(_) => pass_if(negated),
+        OpKind::Binary(..) => Verdict::Fail,
     }
 }
 

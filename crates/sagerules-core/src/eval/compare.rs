@@ -8,7 +8,8 @@
 //!   (`[a, a] == 'a'` passes); against a list it is list equality, in order;
 //! - a scalar on the left against a list on the right is only comparable when the list has
 //!   one element (`'a' == ['a']` passes, `'a' == ['a', 'b']` and `'c' != ['a', 'b']` fail);
-//! - `<`-style operators against a list compare with every element (`15 >= [10, 20]` fails);
+//! - `<`-style operators against a list compare with every element (`15 >= [10, 20]` fails),
+//!   and a list on their left compares each of its elements (`[1, 2] < [5, 6]` passes);
 //! - `in`: membership in a list or range; a list on the left is in when it is an element of
 //!   the right, or all its elements are; a string is `in` a string that contains it;
 //! - `==` against a regex means "matches"; a non-string never matches.
@@ -97,7 +98,7 @@ pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>]) 
 /// One left value against one right value, spreading a left list over a non-list right.
 fn against(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &Val<'_>) -> bool {
     match lhs {
-        Plain::List(items) if !is_listish(rhs) => {
+        Plain::List(items) if op != CmpOp::Eq || !is_listish(rhs) => {
             !items.is_empty() && items.iter().all(|item| holds(plain(item), op, rhs).passes(negated))
         }
         _ => holds(lhs, op, rhs).passes(negated),

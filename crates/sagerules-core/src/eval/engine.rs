@@ -72,6 +72,9 @@ pub(crate) struct Ctx<'c> {
     pub collect: Cell<bool>,
     pub touch: Cell<bool>,
     pub source: Cell<SourceId>,
+    /// Evaluating a `when` condition, where a SKIPped rule counts as failed, so
+    /// `when not skipped_rule` holds (Guard).
+    pub in_when: Cell<bool>,
 }
 
 /// Variables and `this` for a block, a rule body, or one element of a filter.
@@ -113,6 +116,7 @@ impl<'c> Ctx<'c> {
             collect: Cell::new(true),
             touch: Cell::new(true),
             source: Cell::new(SourceId(0)),
+            in_when: Cell::new(false),
         }
     }
 
@@ -169,7 +173,9 @@ impl<'c> Ctx<'c> {
         let saved = self.recorder.replace(fresh);
         let saved_source = self.source.get();
         let (saved_collect, saved_touch) = (self.collect.replace(true), self.touch.replace(true));
+        let saved_when = self.in_when.replace(false);
         let status = self.run_rule(index);
+        self.in_when.set(saved_when);
         self.collect.set(saved_collect);
         self.touch.set(saved_touch);
         self.source.set(saved_source);
@@ -214,12 +220,20 @@ impl<'c> Ctx<'c> {
     /// `when` conditions, then the body.
     pub fn rule_body(&'c self, ast: &'c crate::ast::Rule, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
         if let Some(when) = &ast.when {
-            let condition = self.quietly(false, false, || self.conjunction(when, scope))?;
+            let condition = self.condition(when, scope)?;
             if condition != Status::Pass {
                 return Ok(Status::Skip);
             }
         }
         self.block(&ast.body, scope)
+    }
+
+    /// A `when` condition: nothing recorded, and a SKIPped rule reference counts as failed.
+    pub fn condition(&'c self, when: &'c crate::ast::Conjunction, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+        let saved = self.in_when.replace(true);
+        let status = self.quietly(false, false, || self.conjunction(when, scope));
+        self.in_when.set(saved);
+        status
     }
 
     fn run_default(&'c self) -> EvalResult<Status> {
