@@ -160,6 +160,9 @@ fn near_miss(token: &str) -> Option<&'static str> {
         return None;
     }
     let lower = token.to_ascii_lowercase();
+    if OPERATOR_WORDS.contains(&lower.as_str()) && token != lower && token != token.to_ascii_uppercase() {
+        return OPERATOR_WORDS.iter().find(|word| **word == lower).copied();
+    }
     OPERATOR_WORDS
         .iter()
         .find(|word| lower != **word && edit_distance(&lower, word) <= 2)
@@ -190,6 +193,11 @@ mod tests {
     #[test]
     fn exist_suggests_exists() {
         assert_eq!(hint_for("exist").as_deref(), Some("did you mean `exists`?"));
+    }
+
+    #[test]
+    fn mixed_case_operator_gets_the_lower_case_form() {
+        assert_eq!(hint_for("Exists").as_deref(), Some("did you mean `exists`?"));
     }
 
     #[test]
