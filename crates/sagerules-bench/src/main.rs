@@ -21,7 +21,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "sagerules-bench", about = "Load-only and load+evaluate timings, as JSON")]
+#[command(
+    name = "sagerules-bench",
+    about = "Load-only and load+evaluate timings, as JSON"
+)]
 struct Cli {
     /// Worker threads; default one per core, like `sagerules check`.
     #[arg(long, global = true)]
@@ -68,7 +71,9 @@ fn run(cli: &Cli) -> Result<serde_json::Value, String> {
             .map_err(|error| format!("cannot start {threads} threads: {error}"))?;
     }
     match &cli.command {
-        Command::Load { paths } => Ok(measure::load_only(&files::data_files(paths)?).to_json("load")),
+        Command::Load { paths } => {
+            Ok(measure::load_only(&files::data_files(paths)?).to_json("load"))
+        }
         Command::Eval { rules, paths } => {
             let (rule_set, rules_time) = rules::build(rules)?;
             let data = files::data_files(paths)?;

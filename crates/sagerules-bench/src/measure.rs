@@ -45,13 +45,19 @@ pub fn load_and_evaluate(files: &[PathBuf], rules: &RuleSet) -> Totals {
 
 fn timed(files: &[PathBuf], each: impl Fn(&PathBuf) -> Totals + Sync + Send) -> Totals {
     let start = Instant::now();
-    let mut totals = files.par_iter().map(each).reduce(Totals::default, Totals::add);
+    let mut totals = files
+        .par_iter()
+        .map(each)
+        .reduce(Totals::default, Totals::add);
     totals.wall = start.elapsed();
     totals
 }
 
 fn measure_file(path: &PathBuf, rules: Option<&RuleSet>) -> Totals {
-    let mut totals = Totals { files: 1, ..Totals::default() };
+    let mut totals = Totals {
+        files: 1,
+        ..Totals::default()
+    };
     let start = Instant::now();
     let read = std::fs::read(path);
     totals.read = start.elapsed();
@@ -69,7 +75,12 @@ fn measure_file(path: &PathBuf, rules: Option<&RuleSet>) -> Totals {
     };
     if let Some(rules) = rules {
         let start = Instant::now();
-        let input = Input { data: &doc, params: None, expander: None, only: None };
+        let input = Input {
+            data: &doc,
+            params: None,
+            expander: None,
+            only: None,
+        };
         totals.verdicts = Verdicts::of(&evaluate(rules, &input));
         totals.eval = start.elapsed();
     }
@@ -78,7 +89,10 @@ fn measure_file(path: &PathBuf, rules: Option<&RuleSet>) -> Totals {
 
 impl Verdicts {
     fn of(report: &Report) -> Verdicts {
-        let mut verdicts = Verdicts { eval_errors: report.errors.len() as u64, ..Verdicts::default() };
+        let mut verdicts = Verdicts {
+            eval_errors: report.errors.len() as u64,
+            ..Verdicts::default()
+        };
         for resource in report.rules.iter().flat_map(|rule| &rule.resources) {
             match resource.status {
                 Status::Pass => verdicts.pass += 1,

@@ -13,7 +13,10 @@ pub fn build(paths: &[PathBuf]) -> Result<(RuleSet, Duration), String> {
         let text = std::fs::read_to_string(path).map_err(|error| format!("{name}: {error}"))?;
         let (file, errors) = parse(&text);
         if let Some(first) = errors.first() {
-            return Err(format!("{name}: {} parse errors, the first: {first}", errors.len()));
+            return Err(format!(
+                "{name}: {} parse errors, the first: {first}",
+                errors.len()
+            ));
         }
         files.push((Source { name, text }, file));
     }

@@ -28,7 +28,10 @@ fn load_every_way(bytes: &[u8]) -> Result<(), TestCaseError> {
 fn json_round_trips(doc: &sagerules_data::Node) -> Result<(), TestCaseError> {
     let written = to_json(doc);
     let reread = load(written.as_bytes(), Format::Json);
-    prop_assert!(reread.is_ok(), "to_json output does not load: {written:?} {reread:?}");
+    prop_assert!(
+        reread.is_ok(),
+        "to_json output does not load: {written:?} {reread:?}"
+    );
     if let Ok(again) = reread {
         prop_assert_eq!(to_json(&again), written);
     }
@@ -39,7 +42,10 @@ fn json_round_trips(doc: &sagerules_data::Node) -> Result<(), TestCaseError> {
 fn error_points_into(bytes: &[u8], error: &LoadError) -> Result<(), TestCaseError> {
     let lines = bytes.split(|b| *b == b'\n').count();
     let line = error.pos().line as usize;
-    prop_assert!(line <= lines + 1, "error at line {line} of {lines}: {error}");
+    prop_assert!(
+        line <= lines + 1,
+        "error at line {line} of {lines}: {error}"
+    );
     prop_assert!(!error.to_string().trim().is_empty());
     Ok(())
 }
@@ -47,19 +53,81 @@ fn error_points_into(bytes: &[u8], error: &LoadError) -> Result<(), TestCaseErro
 /// Tokens that make random text look like JSON.
 fn json_token() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "{", "}", "[", "]", ":", ",", "\"a\"", "\"Type\"", "\"\\u00e9\"", "\"\\ud800\"", "\"\\",
-        "0", "-1", "1.5e308", "1e999", "-0.0", "123456789012345678901234567890", "true",
-        "false", "null", " ", "\n", "\t", "\"", "\\", "/", "nul",
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        "\"a\"",
+        "\"Type\"",
+        "\"\\u00e9\"",
+        "\"\\ud800\"",
+        "\"\\",
+        "0",
+        "-1",
+        "1.5e308",
+        "1e999",
+        "-0.0",
+        "123456789012345678901234567890",
+        "true",
+        "false",
+        "null",
+        " ",
+        "\n",
+        "\t",
+        "\"",
+        "\\",
+        "/",
+        "nul",
     ])
 }
 
 /// Tokens that make random text look like YAML (CloudFormation flavour).
 fn yaml_token() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "\n", "\n  ", "\n    ", "- ", "key: ", "Type: ", "? ", ": ", "&a ", "*a", "&b ", "*b",
-        "<<: ", "!Ref ", "!GetAtt ", "!Sub ", "!If ", "!!int ", "!!str ", "!!binary ", "!Foo ",
-        "|", ">-", "---", "...", "[", "]", "{", "}", ",", "'q'", "\"q\\x\"", "#c", "\t", "~",
-        "200", "0x1F", ".inf", "yes", "A.B", "%YAML 1.2", "\u{feff}",
+        "\n",
+        "\n  ",
+        "\n    ",
+        "- ",
+        "key: ",
+        "Type: ",
+        "? ",
+        ": ",
+        "&a ",
+        "*a",
+        "&b ",
+        "*b",
+        "<<: ",
+        "!Ref ",
+        "!GetAtt ",
+        "!Sub ",
+        "!If ",
+        "!!int ",
+        "!!str ",
+        "!!binary ",
+        "!Foo ",
+        "|",
+        ">-",
+        "---",
+        "...",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "'q'",
+        "\"q\\x\"",
+        "#c",
+        "\t",
+        "~",
+        "200",
+        "0x1F",
+        ".inf",
+        "yes",
+        "A.B",
+        "%YAML 1.2",
+        "\u{feff}",
     ])
 }
 
@@ -98,7 +166,10 @@ fn kind_of(result: Result<sagerules_data::Node, LoadError>) -> Option<ErrorKind>
 #[test]
 fn json_nested_ten_thousand_levels_is_an_error() {
     let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    assert_eq!(kind_of(load(text.as_bytes(), Format::Json)), Some(ErrorKind::TooDeep));
+    assert_eq!(
+        kind_of(load(text.as_bytes(), Format::Json)),
+        Some(ErrorKind::TooDeep)
+    );
 }
 
 #[test]
@@ -109,7 +180,9 @@ fn yaml_flow_nested_ten_thousand_levels_is_an_error() {
 
 #[test]
 fn yaml_block_nested_ten_thousand_levels_is_an_error() {
-    let text: String = (0..10_000).map(|depth| format!("{}k:\n", " ".repeat(depth))).collect();
+    let text: String = (0..10_000)
+        .map(|depth| format!("{}k:\n", " ".repeat(depth)))
+        .collect();
     assert!(load(text.as_bytes(), Format::Yaml).is_err());
 }
 
@@ -127,20 +200,32 @@ fn alias_bomb_is_an_error() {
         let refs = vec![format!("*a{}", level - 1); 10].join(", ");
         text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
     }
-    assert_eq!(kind_of(load(text.as_bytes(), Format::Yaml)), Some(ErrorKind::AliasBudget));
+    assert_eq!(
+        kind_of(load(text.as_bytes(), Format::Yaml)),
+        Some(ErrorKind::AliasBudget)
+    );
 }
 
 #[test]
 fn invalid_utf8_is_an_error_in_both_formats() {
     let bytes = b"{\"a\": \"\xff\xfe\"}";
-    assert_eq!(kind_of(load(bytes, Format::Json)), Some(ErrorKind::InvalidUtf8));
-    assert_eq!(kind_of(load(bytes, Format::Yaml)), Some(ErrorKind::InvalidUtf8));
+    assert_eq!(
+        kind_of(load(bytes, Format::Json)),
+        Some(ErrorKind::InvalidUtf8)
+    );
+    assert_eq!(
+        kind_of(load(bytes, Format::Yaml)),
+        Some(ErrorKind::InvalidUtf8)
+    );
 }
 
 #[test]
 fn non_string_and_complex_keys_do_not_panic() {
     let text = "200: ok\ntrue: yes\n? [a, b]\n: c\n";
-    assert_eq!(kind_of(load(text.as_bytes(), Format::Yaml)), Some(ErrorKind::ComplexKey));
+    assert_eq!(
+        kind_of(load(text.as_bytes(), Format::Yaml)),
+        Some(ErrorKind::ComplexKey)
+    );
 }
 
 /// Found by `make bench` on the corpus (rain's `fmtmultiwithgt.yaml`, whose last line is
@@ -148,7 +233,11 @@ fn non_string_and_complex_keys_do_not_panic() {
 /// end of input". Such text is valid YAML.
 #[test]
 fn block_scalar_ending_without_newline_loads() {
-    for text in ["a: >\n  x", "a: |\n  x", "Code:\n  ZipFile: |\n    import boto3\n\n    TEST = 1"] {
+    for text in [
+        "a: >\n  x",
+        "a: |\n  x",
+        "Code:\n  ZipFile: |\n    import boto3\n\n    TEST = 1",
+    ] {
         let doc = load(text.as_bytes(), Format::Yaml);
         assert!(doc.is_ok(), "{text:?}: {doc:?}");
     }
