@@ -21,15 +21,18 @@
 //! evaluator expands each alternative again.
 
 use crate::fold::{address, intrinsic, static_text, sub_parts, Folded, SubPart};
-use crate::params::{admits, Admits};
+use crate::params::{admits as admits_of, Admits};
 use sagerules_core::{Alternative, Expander, Expansion};
 use sagerules_data::{Node, Value};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 /// Expands the intrinsics of one template (and the pipeline steps drawn from it).
 pub struct CfnExpander<'t> {
     root: &'t Node,
-    params: HashMap<&'t str, Admits>,
+    /// Each parameter's declaration, and what it admits once asked (compiling an
+    /// `AllowedPattern` is not free, and most parameters never reach a rule).
+    params: HashMap<&'t str, (&'t Node, OnceCell<Admits>)>,
     folded: Folded,
     fixed: Option<Provisioning<'t>>,
     extra: HashMap<usize, Registered>,
@@ -77,7 +80,7 @@ impl<'t> CfnExpander<'t> {
         let params = root
             .get("Parameters")
             .and_then(Node::as_map)
-            .map(|map| map.iter().map(|(k, v)| (k.as_ref(), admits(k, v))).collect())
+            .map(|map| map.iter().map(|(k, v)| (k.as_ref(), (v, OnceCell::new()))).collect())
             .unwrap_or_default();
         Self { root, params, folded: Folded::of(root), fixed: None, extra: HashMap::new() }
     }
@@ -132,8 +135,8 @@ impl<'t> CfnExpander<'t> {
         if let Some(expansion) = self.provisioned(name) {
             return Some(expansion);
         }
-        if let Some(admits) = self.params.get(name) {
-            return Some(from_admits(name, admits));
+        if let Some((decl, admits)) = self.params.get(name) {
+            return Some(from_admits(name, admits.get_or_init(|| admits_of(name, decl))));
         }
         if self.root.get("Resources").and_then(|r| r.get(name)).is_some() {
             return Some(unknown(format!("Ref to resource {name}")));

@@ -19,7 +19,7 @@
 //!   value is rejected. `AWS::SSM::Parameter::Value<…>` types are not among them: the SSM
 //!   parameter itself can hold anything.
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use sagerules_data::{Node, Value};
 
 /// The values a parameter admits.
@@ -107,8 +107,12 @@ fn type_rejects_empty(ty: &str) -> Option<&'static str> {
     aws_specific.then_some("its AWS-specific type")
 }
 
+/// Compiled as CloudFormation reads it: the whole value must match, and `\w`, `\d`, `\s` are
+/// ASCII classes (Java's default); a pattern that needs Unicode is compiled with it.
 fn pattern_emptiness(pattern: &str) -> Emptiness {
-    match Regex::new(&format!("^(?:{pattern})$")) {
+    let anchored = format!("^(?:{pattern})$");
+    let ascii = RegexBuilder::new(&anchored).unicode(false).build();
+    match ascii.or_else(|_| Regex::new(&anchored)) {
         Ok(re) if re.is_match("") => Emptiness::MayBeEmpty,
         Ok(_) => Emptiness::NotEmpty("AllowedPattern"),
         Err(_) => Emptiness::UnreadablePattern(pattern.to_string()),
