@@ -155,17 +155,18 @@ enum Location {
 
 /// Where an artifact's `Info` says its template is.
 fn template_location(info: &Node) -> Location {
-    let parsed;
-    let info = match &info.value {
-        Value::String(json) => match sagerules_data::load(json.as_bytes(), Format::Json) {
-            Ok(tree) => {
-                parsed = tree;
-                &parsed
-            }
-            Err(_) => return Location::Elsewhere("the artifact's Info is not JSON".into(), info.pos),
+    let Value::String(json) = &info.value else { return location_in(info) };
+    // `Info` written as a JSON string: positions inside it are not template positions.
+    match sagerules_data::load(json.as_bytes(), Format::Json) {
+        Ok(tree) => match location_in(&tree) {
+            Location::Local(path, _) => Location::Local(path, info.pos),
+            Location::Elsewhere(message, _) => Location::Elsewhere(message, info.pos),
         },
-        _ => info,
-    };
+        Err(_) => Location::Elsewhere("the artifact's Info is not JSON".into(), info.pos),
+    }
+}
+
+fn location_in(info: &Node) -> Location {
     let Some(url) = info.get("LoadTemplateFromURL") else {
         let message = "the artifact names no LoadTemplateFromURL: its template is not checked";
         return Location::Elsewhere(message.into(), info.pos);

@@ -21,7 +21,7 @@
 //! evaluator expands each alternative again.
 
 use crate::fold::{address, intrinsic, static_text, sub_parts, Folded, SubPart};
-use crate::params::{admits as admits_of, Admits};
+use crate::params::{admits as admits_of, is_list_parameter, Admits};
 use sagerules_core::{Alternative, Expander, Expansion};
 use sagerules_data::{Node, Value};
 use std::cell::OnceCell;
@@ -35,6 +35,8 @@ pub struct CfnExpander<'t> {
     params: HashMap<&'t str, (&'t Node, OnceCell<Admits>)>,
     folded: Folded,
     fixed: Option<Provisioning<'t>>,
+    /// The provisioned values of list-typed parameters, split at commas (`"sg-1,sg-2"`).
+    fixed_lists: HashMap<String, Node>,
     extra: HashMap<usize, Registered>,
 }
 
@@ -82,12 +84,14 @@ impl<'t> CfnExpander<'t> {
             .and_then(Node::as_map)
             .map(|map| map.iter().map(|(k, v)| (k.as_ref(), (v, OnceCell::new()))).collect())
             .unwrap_or_default();
-        Self { root, params, folded: Folded::of(root), fixed: None, extra: HashMap::new() }
+        let folded = Folded::of(root);
+        Self { root, params, folded, fixed: None, fixed_lists: HashMap::new(), extra: HashMap::new() }
     }
 
     /// Fixes parameter values: a parameter given a value takes only that value; one not given
     /// takes its `Default` (as CloudFormation does), or anything when it has none.
     pub fn with_provisioning(mut self, provisioning: Provisioning<'t>) -> Self {
+        self.fixed_lists = list_values(self.root, &provisioning);
         self.fixed = Some(provisioning);
         self
     }
@@ -147,12 +151,18 @@ impl<'t> CfnExpander<'t> {
     /// The value a provisioning gives parameter `name` (or its `Default` when it gives none).
     fn provisioned<'a>(&'a self, name: &str) -> Option<Expansion<'a>> {
         let fixed = self.fixed.as_ref()?;
-        let Some(value) = fixed.values.get(name).copied() else {
+        let given = fixed.values.get(name).copied();
+        let note = match given {
+            Some(_) => format!("parameter {name} (set by {})", fixed.by),
+            None => format!("parameter {name} (its Default: {} does not set it)", fixed.by),
+        };
+        if let Some(list) = self.fixed_lists.get(name) {
+            return Some(one(list, Some(note)));
+        }
+        let Some(value) = given else {
             let default = self.root.get("Parameters")?.get(name)?.get("Default")?;
-            let note = format!("parameter {name} (its Default: {} does not set it)", fixed.by);
             return Some(one(default, Some(note)));
         };
-        let note = format!("parameter {name} (set by {})", fixed.by);
         if let (Some((outer, outer_root)), Some(_)) = (fixed.outer, intrinsic(value)) {
             if let Some(expansion) = outer.expand(outer_root, value) {
                 return Some(renote(expansion, &note));
@@ -298,6 +308,23 @@ impl Expander for CfnExpander<'_> {
     fn lenient_scalars(&self) -> bool {
         true
     }
+}
+
+/// The provisioned (or default) values of list-typed parameters that are written as one
+/// comma-separated string, as lists: `"sg-1, sg-2"` → `[sg-1, sg-2]`.
+fn list_values(root: &Node, provisioning: &Provisioning<'_>) -> HashMap<String, Node> {
+    let params = root.get("Parameters").and_then(Node::as_map);
+    let mut lists = HashMap::new();
+    for (name, decl) in params.into_iter().flatten() {
+        if !is_list_parameter(decl) {
+            continue;
+        }
+        let value = provisioning.values.get(name.as_ref()).copied().or_else(|| decl.get("Default"));
+        let Some((text, pos)) = value.and_then(|v| Some((v.as_str()?, v.pos))) else { continue };
+        let items = text.split(',').map(|item| Node::new(Value::String(item.trim().into()), pos)).collect();
+        lists.insert(name.to_string(), Node::new(Value::List(items), pos));
+    }
+    lists
 }
 
 /// What a parameter admits, as an expansion.

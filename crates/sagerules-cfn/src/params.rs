@@ -43,7 +43,7 @@ pub enum Admits {
 /// KmsKey: {Type: String, MinLength: 1}                                   # Anything, not empty
 /// ```
 pub fn admits(name: &str, decl: &Node) -> Admits {
-    let list_type = param_type(decl).is_some_and(is_list_type);
+    let list_type = is_list_parameter(decl);
     if let Some(values) = decl.get("AllowedValues").and_then(Node::as_list) {
         return Admits::Values(values.iter().map(|v| wrap_if(list_type, v)).collect());
     }
@@ -57,6 +57,11 @@ fn wrap_if(list_type: bool, value: &Node) -> Node {
     } else {
         value.clone()
     }
+}
+
+/// Whether the parameter's value is a list (`CommaDelimitedList`, `List<…>`).
+pub fn is_list_parameter(decl: &Node) -> bool {
+    param_type(decl).is_some_and(is_list_type)
 }
 
 fn param_type(decl: &Node) -> Option<&str> {

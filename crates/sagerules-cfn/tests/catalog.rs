@@ -149,3 +149,32 @@ fn provisioning_value_that_is_an_outer_intrinsic_expands_in_the_outer_template()
          Disabled (parameter NotebookInternet (set by provisioned product PP), parameter Internet (AllowedValues))"
     );
 }
+
+#[test]
+fn provisioned_list_parameters_are_split_at_commas() {
+    let product = common::node(serde_json::json!({
+        "Parameters": {"Groups": {"Type": "List<AWS::EC2::SecurityGroup::Id>"}},
+        "Resources": {"Nb": {"Type": "AWS::SageMaker::NotebookInstance",
+            "Properties": {"SecurityGroupIds": {"Ref": "Groups"}}}}
+    }));
+    let value = common::node(serde_json::json!("sg-1, sg-2"));
+    let provisioning = Provisioning {
+        by: "provisioned product PP".into(),
+        values: HashMap::from([("Groups".to_string(), &value)]),
+        outer: None,
+    };
+    let expander = CfnExpander::new(&product).with_provisioning(provisioning);
+    let groups = product.pointer_get("/Resources/Nb/Properties/SecurityGroupIds").unwrap();
+    assert_eq!(
+        show(expander.expand(&product, groups)),
+        "[sg-1, sg-2] (parameter Groups (set by provisioned product PP))"
+    );
+}
+
+#[test]
+fn info_written_as_a_json_string_points_at_the_string() {
+    let (_, root) = fixture("catalog/project.yaml");
+    let info = root.pointer_get("/Resources/NotebookProduct/Properties/ProvisioningArtifactParameters/0/Info").unwrap();
+    let catalog = Catalog::read(&root);
+    assert_eq!(catalog.artifacts[0].pos, info.pos);
+}
