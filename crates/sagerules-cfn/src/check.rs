@@ -170,15 +170,7 @@ impl Job<'_> {
             expander = expander.with_provisioning(provisioning);
         }
         let (suppressions, mut errors) = Suppressions::read(template.root);
-        let input = Input { data, params: self.options.params, expander: Some(&expander), only: self.options.only };
-        let mut reports = Vec::with_capacity(self.sets.len());
-        let mut suppressed = Vec::new();
-        for set in self.sets {
-            let mut report = evaluate(set, &input);
-            explain(&mut report, data, &expander);
-            suppressed.extend(suppressions.apply(&mut report));
-            reports.push(report);
-        }
+        let (reports, suppressed) = self.evaluate_all(data, &expander, &suppressions);
         let catalog = Catalog::read(data);
         let mut notes = prepared.steps.notes.clone();
         notes.extend(self.unknown_rules(&suppressions, &reports));
@@ -197,6 +189,25 @@ impl Job<'_> {
         };
         visit(data, checked);
         self.products(template.name, &catalog, products, &expander, data, &context, visit);
+    }
+
+    /// Every rule set's report on `data`, findings explained and suppressions applied.
+    fn evaluate_all(
+        &self,
+        data: &Node,
+        expander: &CfnExpander<'_>,
+        suppressions: &Suppressions,
+    ) -> (Vec<Report>, Vec<Suppressed>) {
+        let input = Input { data, params: self.options.params, expander: Some(expander), only: self.options.only };
+        let mut reports = Vec::with_capacity(self.sets.len());
+        let mut suppressed = Vec::new();
+        for set in self.sets {
+            let mut report = evaluate(set, &input);
+            explain(&mut report, data, expander);
+            suppressed.extend(suppressions.apply(&mut report));
+            reports.push(report);
+        }
+        (reports, suppressed)
     }
 
     /// Notes for suppressions naming rules the rule set did not report on.
