@@ -266,6 +266,36 @@ fn any_value_fails_comparisons_with_the_reason() {
     assert_eq!(expanded("rule r { Resources.A.Properties.RootAccess exists }", "Free").rules[0].status, Status::Pass);
 }
 
+/// Lenient scalars: `"true"` is a boolean and `"3"` a number, as CloudFormation reads them.
+struct Lenient;
+
+impl Expander for Lenient {
+    fn expand<'a>(&'a self, _root: &'a Node, _node: &'a Node) -> Option<Expansion<'a>> {
+        None
+    }
+    fn lenient_scalars(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn lenient_scalars_compare_strings_as_booleans_and_numbers() {
+    let data = "Resources: {M: {Isolation: 'true', Count: '3'}}";
+    let rules = "rule r {\n  Resources.M.Isolation == true\n  Resources.M.Count > 2\n  Resources.M.Count in [3, 4]\n}";
+    assert_eq!(run_with(rules, data, None, Some(&Lenient), None).rules[0].status, Status::Pass);
+    assert_eq!(run(rules, data).rules[0].status, Status::Fail);
+}
+
+#[test]
+fn alternatives_are_expanded_again() {
+    let expander = TestExpander { choices: yaml("[{Ref: Free}, Disabled]") };
+    let data = "Resources: {A: {Properties: {RootAccess: {Ref: Choice}}}}";
+    let report = run_with("rule r { Resources.A.Properties.RootAccess == 'Disabled' }", data, None, Some(&expander), None);
+    let failures = &report.rules[0].resources[0].failures;
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].found.contains("parameter Free"), "{}", failures[0].found);
+}
+
 #[test]
 fn duplicate_rule_is_an_error() {
     let errors = build_errors("rule a { X exists }\nrule a { Y exists }");

@@ -114,9 +114,10 @@ impl<'c> Ctx<'c> {
             },
             OpKind::Unary(_) => None,
         };
+        let lenient = self.expander.is_some_and(|e| e.lenient_scalars());
         let (mut any_pass, mut any_fail, mut any_unknown) = (false, false, false);
         for got in &values {
-            match verdict(got, &check.op.kind, negated, rhs) {
+            match verdict(got, &check.op.kind, negated, rhs, lenient) {
                 Verdict::Pass => any_pass = true,
                 Verdict::Unknown(_) => (any_pass, any_unknown) = (true, true),
                 Verdict::Fail | Verdict::FailWhy(_) => any_fail = true,
@@ -126,7 +127,7 @@ impl<'c> Ctx<'c> {
         let passed = if check.some { any_pass } else { !any_fail };
         let status = if passed { Status::Pass } else { Status::Fail };
         if self.collect.get() && (!passed || any_unknown) {
-            let verdicts: Vec<Verdict> = values.iter().map(|got| verdict(got, &check.op.kind, negated, rhs)).collect();
+            let verdicts: Vec<Verdict> = values.iter().map(|got| verdict(got, &check.op.kind, negated, rhs, lenient)).collect();
             self.note_check(check, negated, scope, &values, &verdicts, rhs, status)?;
         }
         Ok(status)
@@ -401,7 +402,7 @@ fn any_pass(statuses: &[Status]) -> Status {
 }
 
 /// One value under a check's operator.
-fn verdict(got: &Got<'_>, op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>) -> Verdict {
+fn verdict(got: &Got<'_>, op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>, lenient: bool) -> Verdict {
     let val = match got {
         Got::Missing { .. } => return missing_verdict(op, negated),
         Got::Val(val) => val,
@@ -415,7 +416,7 @@ fn verdict(got: &Got<'_>, op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>) -
         _ => match (op, val.plain()) {
             (OpKind::Unary(unary), Some(plain)) => pass_if(compare::unary(*unary, plain).passes(negated)),
             (OpKind::Unary(UnaryOp::Exists), None) => pass_if(!negated),
-            (OpKind::Binary(cmp, _), Some(plain)) => binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default()),
+            (OpKind::Binary(cmp, _), Some(plain)) => binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default(), lenient),
             _ => Verdict::Fail,
         },
     }
@@ -441,13 +442,13 @@ fn missing_verdict(op: &OpKind, negated: bool) -> Verdict {
 fn any_verdict(op: &OpKind, negated: bool, why: &Rc<str>, may_be_empty: bool) -> Verdict {
     let fail = Verdict::FailWhy(why.clone());
     match op {
-        OpKind::Unary(UnaryOp::Exists) if !negated => Verdict::Pass,
+        OpKind::Unary(UnaryOp::Exists) if !negated && !may_be_empty => Verdict::Pass,
         OpKind::Unary(UnaryOp::Empty) if negated && !may_be_empty => Verdict::Pass,
         _ => fail,
     }
 }
 
-fn binary_verdict(lhs: crate::eval::value::Plain<'_>, cmp: CmpOp, negated: bool, rhs: &[Got<'_>]) -> Verdict {
+fn binary_verdict(lhs: crate::eval::value::Plain<'_>, cmp: CmpOp, negated: bool, rhs: &[Got<'_>], lenient: bool) -> Verdict {
     let mut values = Vec::with_capacity(rhs.len());
     for got in rhs {
         match got {
@@ -457,5 +458,5 @@ fn binary_verdict(lhs: crate::eval::value::Plain<'_>, cmp: CmpOp, negated: bool,
             Got::Val(val) => values.push(val.clone()),
         }
     }
-    pass_if(compare::binary(lhs, cmp, negated, &values))
+    pass_if(compare::binary(lhs, cmp, negated, &values, lenient))
 }

@@ -12,11 +12,11 @@
 //!   and a list on their left compares each of its elements (`[1, 2] < [5, 6]` passes);
 //! - `in`: membership in a list or range; a list on the left is in when it is an element of
 //!   the right, or all its elements are; a string is `in` a string that contains it;
-//! - `==` against a regex means "matches"; a non-string never matches.
+//! - `==` against a regex means "matches"; a non-string never matches;
+//! - with lenient scalars (the [`crate::Expander`] asks for them), a string compares with a
+//!   boolean or number as that type: `"true" == true`, `"3" < 5`.
 
 use std::cmp::Ordering;
-
-use sagerules_data::Node;
 
 use crate::ast::{CmpOp, UnaryOp};
 use crate::eval::value::{plain, Plain, Val, NO_PATH};
@@ -73,7 +73,7 @@ pub(crate) fn unary(op: UnaryOp, value: Plain<'_>) -> Tri {
 
 /// Does `lhs op rhs` pass for one left value against every right value (any, for `in`)?
 /// `!=` is `==` negated.
-pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>]) -> bool {
+pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>], lenient: bool) -> bool {
     let (op, negated) = match op {
         CmpOp::Ne => (CmpOp::Eq, !negated),
         other => (other, negated),
@@ -84,7 +84,7 @@ pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>]) 
     if op == CmpOp::In {
         let mut result = Tri::Incomparable;
         for r in rhs {
-            match member(lhs, r) {
+            match member(lhs, r, lenient) {
                 Tri::True => return Tri::True.passes(negated),
                 Tri::False => result = Tri::False,
                 Tri::Incomparable => {}
@@ -92,16 +92,16 @@ pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>]) 
         }
         return result.passes(negated);
     }
-    rhs.iter().all(|r| against(lhs, op, negated, r))
+    rhs.iter().all(|r| against(lhs, op, negated, r, lenient))
 }
 
 /// One left value against one right value, spreading a left list over a non-list right.
-fn against(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &Val<'_>) -> bool {
+fn against(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &Val<'_>, lenient: bool) -> bool {
     match lhs {
         Plain::List(items) if op != CmpOp::Eq || !is_listish(rhs) => {
-            !items.is_empty() && items.iter().all(|item| holds(plain(item), op, rhs).passes(negated))
+            !items.is_empty() && items.iter().all(|item| holds(plain(item), op, rhs, lenient).passes(negated))
         }
-        _ => holds(lhs, op, rhs).passes(negated),
+        _ => holds(lhs, op, rhs, lenient).passes(negated),
     }
 }
 
@@ -110,13 +110,13 @@ fn is_listish(value: &Val<'_>) -> bool {
 }
 
 /// `lhs op rhs` for `==` and the orderings.
-fn holds(lhs: Plain<'_>, op: CmpOp, rhs: &Val<'_>) -> Tri {
+fn holds(lhs: Plain<'_>, op: CmpOp, rhs: &Val<'_>, lenient: bool) -> Tri {
     if op == CmpOp::Eq {
-        return equals(lhs, rhs);
+        return equals(lhs, rhs, lenient);
     }
     match rhs.plain() {
-        Some(Plain::List(items)) => all_of(items.iter().map(|item| ordered(lhs, op, plain(item)))),
-        Some(right) => ordered(lhs, op, right),
+        Some(Plain::List(items)) => all_of(items.iter().map(|item| ordered(lhs, op, plain(item), lenient))),
+        Some(right) => ordered(lhs, op, right, lenient),
         None => Tri::Incomparable,
     }
 }
@@ -133,47 +133,47 @@ fn all_of(results: impl Iterator<Item = Tri>) -> Tri {
     out
 }
 
-fn equals(lhs: Plain<'_>, rhs: &Val<'_>) -> Tri {
+fn equals(lhs: Plain<'_>, rhs: &Val<'_>, lenient: bool) -> Tri {
     match rhs {
         Val::Regex(regex) => match lhs {
             Plain::Str(s) => Tri::from_bool(regex.is_match(s)),
             _ => Tri::Incomparable,
         },
-        Val::Range(range) => in_range(lhs, range),
-        Val::Mixed(items) => equals_mixed(lhs, items),
+        Val::Range(range) => in_range(lhs, range, lenient),
+        Val::Mixed(items) => equals_mixed(lhs, items, lenient),
         other => match other.plain() {
-            Some(right) => equals_plain(lhs, right),
+            Some(right) => equals_plain(lhs, right, lenient),
             None => Tri::Incomparable,
         },
     }
 }
 
-fn equals_mixed(lhs: Plain<'_>, items: &[Lit]) -> Tri {
+fn equals_mixed(lhs: Plain<'_>, items: &[Lit], lenient: bool) -> Tri {
     match lhs {
         Plain::List(values) if values.len() == items.len() => {
-            all_of(values.iter().zip(items).map(|(v, item)| equals(plain(v), &lit_val(item))))
+            all_of(values.iter().zip(items).map(|(v, item)| equals(plain(v), &lit_val(item), lenient)))
         }
         Plain::List(_) => Tri::False,
         scalar => match items {
-            [only] => equals(scalar, &lit_val(only)),
+            [only] => equals(scalar, &lit_val(only), lenient),
             _ => Tri::Incomparable,
         },
     }
 }
 
-fn equals_plain(lhs: Plain<'_>, rhs: Plain<'_>) -> Tri {
+fn equals_plain(lhs: Plain<'_>, rhs: Plain<'_>, lenient: bool) -> Tri {
     match (lhs, rhs) {
-        (Plain::List(_), Plain::List(_)) => eq_scalar(lhs, rhs),
+        (Plain::List(_), Plain::List(_)) => eq_scalar(lhs, rhs, lenient),
         (left, Plain::List(items)) => match items {
-            [only] => eq_scalar(left, plain(only)),
+            [only] => eq_scalar(left, plain(only), lenient),
             _ => Tri::Incomparable,
         },
-        _ => eq_scalar(lhs, rhs),
+        _ => eq_scalar(lhs, rhs, lenient),
     }
 }
 
 /// Deep equality; maps ignore key order; ints and floats compare as numbers.
-fn eq_scalar(lhs: Plain<'_>, rhs: Plain<'_>) -> Tri {
+fn eq_scalar(lhs: Plain<'_>, rhs: Plain<'_>, lenient: bool) -> Tri {
     match (lhs, rhs) {
         (Plain::Null, Plain::Null) => Tri::True,
         (Plain::Bool(a), Plain::Bool(b)) => Tri::from_bool(a == b),
@@ -182,13 +182,31 @@ fn eq_scalar(lhs: Plain<'_>, rhs: Plain<'_>) -> Tri {
             Tri::from_bool(number_order(lhs, rhs) == Some(Ordering::Equal))
         }
         (Plain::List(a), Plain::List(b)) => Tri::from_bool(
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| eq_scalar(plain(x), plain(y)) == Tri::True),
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| eq_scalar(plain(x), plain(y), lenient) == Tri::True),
         ),
         (Plain::Map(a), Plain::Map(b)) => Tri::from_bool(
             a.len() == b.len()
-                && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| eq_scalar(plain(v), plain(w)) == Tri::True)),
+                && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| eq_scalar(plain(v), plain(w), lenient) == Tri::True)),
         ),
+        (Plain::Str(text), other) | (other, Plain::Str(text)) if lenient => match coerce(text, other) {
+            Some(value) => eq_scalar(value, other, false),
+            None => Tri::Incomparable,
+        },
         _ => Tri::Incomparable,
+    }
+}
+
+/// With lenient scalars (CloudFormation, where `"true"` and `"3"` are how YAML often spells
+/// a boolean or a number): the string read as the other side's type.
+fn coerce<'s>(text: &'s str, like: Plain<'_>) -> Option<Plain<'s>> {
+    match like {
+        Plain::Bool(_) if text.eq_ignore_ascii_case("true") => Some(Plain::Bool(true)),
+        Plain::Bool(_) if text.eq_ignore_ascii_case("false") => Some(Plain::Bool(false)),
+        Plain::Int(_) | Plain::Float(_) => match text.trim().parse::<i64>() {
+            Ok(int) => Some(Plain::Int(int)),
+            Err(_) => text.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(Plain::Float),
+        },
+        _ => None,
     }
 }
 
@@ -202,15 +220,21 @@ fn number_order(lhs: Plain<'_>, rhs: Plain<'_>) -> Option<Ordering> {
     }
 }
 
-fn order(lhs: Plain<'_>, rhs: Plain<'_>) -> Option<Ordering> {
+fn order(lhs: Plain<'_>, rhs: Plain<'_>, lenient: bool) -> Option<Ordering> {
     match (lhs, rhs) {
         (Plain::Str(a), Plain::Str(b)) => Some(a.cmp(b)),
+        (Plain::Str(text), other @ (Plain::Int(_) | Plain::Float(_))) if lenient => {
+            number_order(coerce(text, other)?, other)
+        }
+        (other @ (Plain::Int(_) | Plain::Float(_)), Plain::Str(text)) if lenient => {
+            number_order(other, coerce(text, other)?)
+        }
         _ => number_order(lhs, rhs),
     }
 }
 
-fn ordered(lhs: Plain<'_>, op: CmpOp, rhs: Plain<'_>) -> Tri {
-    let Some(ordering) = order(lhs, rhs) else {
+fn ordered(lhs: Plain<'_>, op: CmpOp, rhs: Plain<'_>, lenient: bool) -> Tri {
+    let Some(ordering) = order(lhs, rhs, lenient) else {
         return Tri::Incomparable;
     };
     Tri::from_bool(match op {
@@ -222,8 +246,8 @@ fn ordered(lhs: Plain<'_>, op: CmpOp, rhs: Plain<'_>) -> Tri {
     })
 }
 
-fn in_range(value: Plain<'_>, range: &RangeLit) -> Tri {
-    let (Some(low), Some(high)) = (order(value, plain(&range.lower)), order(value, plain(&range.upper))) else {
+fn in_range(value: Plain<'_>, range: &RangeLit, lenient: bool) -> Tri {
+    let (Some(low), Some(high)) = (order(value, plain(&range.lower), lenient), order(value, plain(&range.upper), lenient)) else {
         return Tri::Incomparable;
     };
     let above = low == Ordering::Greater || (range.lower_inclusive && low == Ordering::Equal);
@@ -232,17 +256,17 @@ fn in_range(value: Plain<'_>, range: &RangeLit) -> Tri {
 }
 
 /// `lhs in rhs` for one right value.
-fn member(lhs: Plain<'_>, rhs: &Val<'_>) -> Tri {
+fn member(lhs: Plain<'_>, rhs: &Val<'_>, lenient: bool) -> Tri {
     match rhs {
-        Val::Range(range) => in_range(lhs, range),
-        Val::Regex(_) => equals(lhs, rhs),
-        Val::Mixed(items) => member_of(lhs, items.iter().map(lit_val)),
+        Val::Range(range) => in_range(lhs, range, lenient),
+        Val::Regex(_) => equals(lhs, rhs, lenient),
+        Val::Mixed(items) => member_of(lhs, items.iter().map(lit_val), lenient),
         other => match (lhs, other.plain()) {
             (_, Some(Plain::List(items))) => {
-                member_of(lhs, items.iter().map(|item| Val::Doc(item, NO_PATH)))
+                member_of(lhs, items.iter().map(|item| Val::Doc(item, NO_PATH)), lenient)
             }
             (Plain::Str(needle), Some(Plain::Str(hay))) => Tri::from_bool(hay.contains(needle)),
-            (_, Some(right)) => eq_scalar(lhs, right),
+            (_, Some(right)) => eq_scalar(lhs, right, lenient),
             (_, None) => Tri::Incomparable,
         },
     }
@@ -250,8 +274,8 @@ fn member(lhs: Plain<'_>, rhs: &Val<'_>) -> Tri {
 
 /// A scalar is in a list when it equals (or matches) an element; a list is in when it is an
 /// element itself or all of its elements are.
-fn member_of<'v>(lhs: Plain<'_>, items: impl Iterator<Item = Val<'v>> + Clone) -> Tri {
-    let found = |needle: Plain<'_>| items.clone().any(|item| equals(needle, &item) == Tri::True);
+fn member_of<'v>(lhs: Plain<'_>, items: impl Iterator<Item = Val<'v>> + Clone, lenient: bool) -> Tri {
+    let found = |needle: Plain<'_>| items.clone().any(|item| equals(needle, &item, lenient) == Tri::True);
     match lhs {
         Plain::List(values) => Tri::from_bool(found(lhs) || (!values.is_empty() && values.iter().all(|v| found(plain(v))))),
         scalar => Tri::from_bool(found(scalar)),
@@ -265,10 +289,4 @@ pub(crate) fn lit_val(lit: &Lit) -> Val<'_> {
         Lit::Range(range) => Val::Range(range),
         Lit::Mixed(items) => Val::Mixed(items),
     }
-}
-
-/// Deep equality of two nodes, as `==` sees it.
-#[allow(dead_code)]
-pub(crate) fn nodes_equal(a: &Node, b: &Node) -> bool {
-    eq_scalar(plain(a), plain(b)) == Tri::True
 }

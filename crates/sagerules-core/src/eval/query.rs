@@ -264,16 +264,27 @@ impl<'c> Ctx<'c> {
 
     /// Pushes a node, or what the [`crate::Expander`] says it stands for.
     pub fn push_expanded(&'c self, node: &'c Node, path: PathId, out: &mut Vec<Got<'c>>) {
-        let Some(expansion) = self.expander.and_then(|e| e.expand(self.root, node)) else {
+        self.expand_into(node, path, out, 0);
+    }
+
+    /// Alternatives are expanded again (`!If [c, !Ref Free, Disabled]`), up to a depth that
+    /// no real template reaches, so a misbehaving expander cannot loop.
+    fn expand_into(&'c self, node: &'c Node, path: PathId, out: &mut Vec<Got<'c>>, depth: usize) {
+        const MAX_EXPANSION_DEPTH: usize = 16;
+        let expansion = match self.expander {
+            Some(expander) if depth < MAX_EXPANSION_DEPTH => expander.expand(self.root, node),
+            _ => None,
+        };
+        let Some(expansion) = expansion else {
             return out.push(Got::Val(Val::Doc(node, path)));
         };
         match expansion {
             Expansion::Alternatives(alternatives) => {
                 for alternative in alternatives {
-                    out.push(match alternative.node {
-                        Some(alt) => Got::Val(Val::Doc(alt, path)),
-                        None => Got::Missing { at: path, pos: node.pos, miss: Miss::NoValue },
-                    });
+                    match alternative.node {
+                        Some(alt) => self.expand_into(alt, path, out, depth + 1),
+                        None => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::NoValue }),
+                    }
                 }
             }
             Expansion::Unknown { why } => out.push(Got::Val(Val::Unknown { node, path, why: why.into() })),

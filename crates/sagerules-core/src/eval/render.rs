@@ -74,7 +74,7 @@ pub(crate) fn check_finding(
     why: Option<std::rc::Rc<str>>,
 ) -> Finding {
     let mut found = found_text(got);
-    if let Some(why) = why {
+    if let Some(why) = why.filter(|why| !found.contains(why.as_ref())) {
         found = format!("{found} ({why})");
     }
     Finding {
