@@ -24,7 +24,7 @@
 //! Pipeline parameters (`{"Get": "Parameters.InstanceType"}`) can be set by whoever starts the
 //! pipeline: they expand to their `EnumValues`, else to any value ([`pipeline_values`]).
 //!
-//! Positions: a body written as a YAML block scalar (`|` or `>`) maps each value to its own
+//! Positions: a body written as a YAML literal block scalar (`|`) maps each value to its own
 //! template line and column; any other string maps every value to the body's position. A body
 //! in S3 (`PipelineDefinitionS3Location`) is reported as a [`Note`], never passed silently.
 
@@ -229,8 +229,8 @@ fn parse_body(json: &str, anchor: &Node, text: Option<&str>, vars: Option<Node>)
     Ok(tree)
 }
 
-/// Where a block scalar's content starts: `(first content line, its indentation)`, when the
-/// node at `pos` is written as `key: |` (or `>`, `!Sub |`, `|-`, ...).
+/// Where a literal block scalar's content starts: `(first content line, its indentation)`,
+/// when the node at `pos` is written as `key: |` (or `!Sub |`, `|-`, ...).
 fn block_start(text: &str, pos: Pos) -> Option<(u32, u32)> {
     let line_index = usize::try_from(pos.line).ok()?.checked_sub(1)?;
     let mut lines = text.lines().skip(line_index);
@@ -238,7 +238,8 @@ fn block_start(text: &str, pos: Pos) -> Option<(u32, u32)> {
     let col = usize::try_from(pos.col).ok()?.saturating_sub(1);
     let rest: String = line.chars().skip(col).collect();
     let last = rest.split('#').next()?.split_whitespace().last()?;
-    if !(last.starts_with('|') || last.starts_with('>')) {
+    // Only literal scalars keep the body's lines; a folded one (`>`) joins them.
+    if !last.starts_with('|') {
         return None;
     }
     let (offset, content) = lines.enumerate().find(|(_, l)| !l.trim().is_empty())?;
@@ -420,5 +421,6 @@ mod tests {
         let text = "A:\n  Body: !Sub |\n\n    {\"Steps\": []}\n";
         assert_eq!(block_start(text, Pos::new(2, 9)), Some((4, 4)));
         assert_eq!(block_start("A: '{}'\n", Pos::new(1, 4)), None);
+        assert_eq!(block_start("A: >\n  {}\n", Pos::new(1, 4)), None);
     }
 }
