@@ -109,8 +109,10 @@ fn validated_kms_parameter_passes_only_when_it_cannot_be_empty() {
     assert_eq!(status(&checked, "KMS_SET", "Nb"), Status::Fail);
     let texts: Vec<String> = findings(&checked, "KMS_SET", false).into_iter().map(finding_text).collect();
     assert!(texts.iter().any(|t| t.contains("parameter Key")), "{texts:?}");
+    assert_eq!(status(&checked, "KMS_EXISTS", "Nb"), Status::Fail);
     let min = notebook("  Key: {Type: String, MinLength: 1}", "      KmsKeyId: !Ref Key");
     assert_eq!(status(&run(NOTEBOOK_RULES, &min), "KMS_SET", "Nb"), Status::Pass);
+    assert_eq!(status(&run(NOTEBOOK_RULES, &min), "KMS_EXISTS", "Nb"), Status::Pass);
     let pattern = notebook("  Key: {Type: String, AllowedPattern: 'arn:aws:kms:.+'}", "      KmsKeyId: !Ref Key");
     assert_eq!(status(&run(NOTEBOOK_RULES, &pattern), "KMS_SET", "Nb"), Status::Pass);
 }
@@ -146,7 +148,6 @@ fn if_passes_only_when_both_branches_pass() {
 }
 
 #[test]
-#[ignore = "needs the evaluator to expand each alternative again (see Expansion::Alternatives)"]
 fn if_branch_with_an_unconstrained_parameter_fails_naming_it() {
     let t = notebook(
         "  Internet: {Type: String}",
@@ -169,7 +170,6 @@ fn find_in_map_sub_join_and_select_resolve_statically() {
 }
 
 #[test]
-#[ignore = "needs the evaluator to honour Expander::lenient_scalars"]
 fn string_booleans_count_as_booleans() {
     let rules_text = "rule ISOLATED { Resources.*[ Type == 'AWS::SageMaker::Model' ].Properties.EnableNetworkIsolation == true }";
     let t = "Resources:\n  M:\n    Type: AWS::SageMaker::Model\n    Properties:\n      EnableNetworkIsolation: 'true'\n";
