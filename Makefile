@@ -9,7 +9,7 @@ PY ?= python3
 CARGO ?= cargo
 SAGERULES := target/debug/sagerules
 
-.PHONY: all build run test test-rust test-rules test-cfn test-lambda bench fuzz venv clean-venv
+.PHONY: all build run test test-rust test-rules test-cfn test-lambda test-sarif bench fuzz venv clean-venv
 
 all: build
 
@@ -25,15 +25,17 @@ $(VENV)/.installed: tests/requirements.txt
 	$(VENV)/bin/pip install --quiet -r tests/requirements.txt
 	touch $@
 
-## run: check the bundled examples with the bundled SageMaker rule pack.
+## run: check the bundled example templates with the bundled SageMaker rule pack, then with the
+## example rules file (plain Guard syntax).
 run:
 	$(CARGO) build -p sagerules-cli
-	-$(SAGERULES) check examples/
+	-$(SAGERULES) check examples/templates/
+	-$(SAGERULES) check --rules examples/rules/notebook.rules examples/templates/
 
 ## test: every test (Rust unit/integration/snapshot/proptest, rule-pack tests, cfn-lint, Lambda end to end).
 test: venv
 	$(CARGO) build --workspace --all-targets
-	$(MAKE) test-rust test-rules test-cfn test-lambda
+	$(MAKE) test-rust test-rules test-cfn test-lambda test-sarif
 
 test-rust:
 	$(CARGO) nextest run --workspace --no-fail-fast
@@ -50,6 +52,17 @@ test-cfn: venv
 
 test-lambda: venv
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash tests/lambda/run.sh
+
+## test-sarif: `sagerules check --format sarif` validated by Microsoft's SARIF multitool (npm,
+## installed into .tools/sarif).
+SARIF_MULTITOOL := .tools/sarif/node_modules/.bin/sarif-multitool
+
+$(SARIF_MULTITOOL):
+	npm install --silent --no-audit --no-fund --prefix .tools/sarif @microsoft/sarif-multitool@5.7.0
+	chmod u+x .tools/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+
+test-sarif: $(SARIF_MULTITOOL)
+	SARIF_MULTITOOL=$(CURDIR)/$(SARIF_MULTITOOL) $(CARGO) test -p sagerules-cli --test sarif -- --ignored
 
 ## bench: release builds, figures and ratios against cfn-guard when it is installed.
 bench:

@@ -7,7 +7,8 @@
 //! Files that could not be read or parsed are error `toolExecutionNotifications`; what could not
 //! be checked (a pipeline body in S3) are warning notifications.
 //!
-//! Only the SARIF properties used here are modelled, as plain serde structs.
+//! Only the SARIF properties used here are modelled, as plain serde structs. Rules carry no
+//! `name` (the validator wants it omitted when it would repeat the `id`).
 
 use super::model::{Detail, FileOutcome, Note, Place, Suppressed, Verdict};
 use crate::catalog::RuleInfo;
@@ -52,7 +53,6 @@ struct Driver<'a> {
 #[serde(rename_all = "camelCase")]
 struct ReportingDescriptor<'a> {
     id: &'a str,
-    name: &'a str,
     short_description: Text,
     full_description: Text,
     help: Help,
@@ -192,7 +192,6 @@ fn descriptor(rule: &RuleInfo) -> ReportingDescriptor<'_> {
     tags.extend(rule.tags.iter().cloned());
     ReportingDescriptor {
         id: &rule.name,
-        name: &rule.name,
         short_description: Text { text: rule.summary().to_string() },
         full_description: Text { text: rule.description.clone().unwrap_or_else(|| rule.summary().to_string()) },
         help: help(rule),
@@ -336,11 +335,15 @@ fn artifact(file: &str) -> ArtifactLocation {
     ArtifactLocation { uri: uri_path(file) }
 }
 
-/// A relative URI reference for a path: unreserved characters and `/` kept, the rest
-/// percent-encoded (`my file.yaml` → `my%20file.yaml`).
+/// A URI for a path: a relative reference for a relative path, a `file://` URI for an absolute
+/// one; unreserved characters and `/` kept, the rest percent-encoded (`my file.yaml` →
+/// `my%20file.yaml`).
 pub fn uri_path(path: &str) -> String {
     let path = if path == "-" { "stdin" } else { path };
-    let mut uri = String::with_capacity(path.len());
+    let mut uri = String::with_capacity(path.len() + 7);
+    if path.starts_with('/') {
+        uri.push_str("file://");
+    }
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
             uri.push(char::from(byte));
@@ -359,6 +362,7 @@ mod tests {
     fn uri_path_percent_encodes_reserved_characters() {
         assert_eq!(uri_path("a dir/t#1.yaml"), "a%20dir/t%231.yaml");
         assert_eq!(uri_path("-"), "stdin");
+        assert_eq!(uri_path("/work/t.yaml"), "file:///work/t.yaml");
     }
 
     #[test]
