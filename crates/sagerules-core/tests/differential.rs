@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use sagerules_core::{evaluate, parse, Input, RuleSet, Source};
+use sagerules_core::{evaluate, parse, Expander, Expansion, Input, RuleSet, Source};
 use sagerules_data::{Format, Node, Value};
 
 struct Case {
@@ -73,7 +73,24 @@ fn verdicts(node: &Node) -> Verdicts {
     }
 }
 
+/// Expands nothing. Passing it turns off the evaluator's shortcuts (they assume no
+/// expander), so every case also checks the general query path gives the same verdicts.
+struct Plain;
+
+impl Expander for Plain {
+    fn expand<'a>(&'a self, _root: &'a Node, _node: &'a Node) -> Option<Expansion<'a>> {
+        None
+    }
+}
+
 fn run_case(case: &Case) -> Verdicts {
+    let fast = run_case_with(case, None);
+    let general = run_case_with(case, Some(&Plain));
+    assert_eq!(fast, general, "{}::{}: shortcut and general path disagree", case.file, case.name);
+    fast
+}
+
+fn run_case_with(case: &Case, expander: Option<&dyn Expander>) -> Verdicts {
     let (file, errors) = parse(&case.rules);
     if !errors.is_empty() {
         return Err(format!("ERROR (parse: {})", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")));
@@ -82,7 +99,7 @@ fn run_case(case: &Case) -> Verdicts {
     let set = RuleSet::build(vec![(source, file)]).map_err(|errors| {
         format!("ERROR (build: {})", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))
     })?;
-    let input = Input { data: &case.data, params: case.params.as_ref(), expander: None, only: None };
+    let input = Input { data: &case.data, params: case.params.as_ref(), expander, only: None };
     let report = evaluate(&set, &input);
     if let Some(error) = report.errors.first() {
         return Err(format!("ERROR (eval: {error})"));
