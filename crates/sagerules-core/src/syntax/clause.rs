@@ -216,6 +216,11 @@ impl<'s> Parser<'s> {
                 Some(crate::ast::Step::Key(name, span)) => Ident { name: name.clone(), span: *span },
                 _ => return backtrack(start),
             };
+            if super::lexer::RESERVED.contains(&name.name.as_str()) {
+                let mut diag = self.diag(start, "expected a clause", &["a query", "a rule name"]);
+                diag.hint = Some(format!("`{}` is a keyword and cannot be used here", name.name));
+                return Err(self.failure(start, diag));
+            }
             return self.finish_rule_ref(start, after, not, name, None);
         }
         Err(self.missing_operator(next, &parsed))

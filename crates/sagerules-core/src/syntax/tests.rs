@@ -439,6 +439,12 @@ fn line_col_counts_characters() {
     assert_eq!(line_col("ab", 99), (1, 3));
 }
 
+#[test]
+fn regression_keyword_as_short_type_block_body_is_an_error() {
+    assert_eq!(first_error("AWS::S3::Bucket let").hint.as_deref(), Some("`let` is a keyword and cannot be used here"));
+    assert!(!parse("rule r { true }").1.is_empty());
+}
+
 // ---- robustness ----
 
 #[test]
