@@ -1,11 +1,14 @@
 //! Times what this crate adds before evaluation (pipeline steps, the expander's folding walk,
 //! suppressions, Service Catalog) against loading, over a directory of templates (default: the
-//! shared corpus).
+//! shared corpus); then expands every node of every template once and counts the expansions,
+//! checking that no alternative expands back to the node it came from.
 //!
 //! `cargo run --release -p sagerules-cfn --example prepare_corpus [DIR]`
 
 use sagerules_cfn::catalog::Catalog;
-use sagerules_cfn::{Prepared, Suppressions, Template};
+use sagerules_cfn::{CfnExpander, Prepared, Suppressions, Template};
+use sagerules_core::{Expander, Expansion};
+use sagerules_data::{Node, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -17,6 +20,7 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &mut files);
     let (mut load, mut prepare, mut count) = (Duration::ZERO, Duration::ZERO, 0usize);
+    let mut tally: Tally = [0; 4];
     for file in &files {
         let Ok(bytes) = std::fs::read(file) else { continue };
         let name = file.to_string_lossy();
@@ -31,9 +35,32 @@ fn main() {
         let catalog = Catalog::read(prepared.data());
         prepare += started.elapsed();
         count += usize::from(!suppressions.is_empty() || !catalog.artifacts.is_empty());
-        drop(expander);
+        expand_all(prepared.data(), prepared.data(), &expander, &mut tally);
     }
     println!("{} files: load {load:?}, cfn preparation {prepare:?} ({count} with suppressions or local products)", files.len());
+    println!("expansions: {tally:?}");
+}
+
+/// Expansions by kind: `[alternatives, unknown, any, self-referencing alternatives]`.
+type Tally = [usize; 4];
+
+fn expand_all(root: &Node, node: &Node, expander: &CfnExpander<'_>, tally: &mut Tally) {
+    if let Some(expansion) = expander.expand(root, node) {
+        let slot = match &expansion {
+            Expansion::Alternatives(alts) if alts.iter().any(|a| a.node.is_some_and(|n| std::ptr::eq(n, node))) => 3,
+            Expansion::Alternatives(_) => 0,
+            Expansion::Unknown { .. } => 1,
+            Expansion::Any { .. } => 2,
+        };
+        if let Some(count) = tally.get_mut(slot) {
+            *count += 1;
+        }
+    }
+    match &node.value {
+        Value::List(items) => items.iter().for_each(|n| expand_all(root, n, expander, tally)),
+        Value::Map(map) => map.values().for_each(|n| expand_all(root, n, expander, tally)),
+        _ => {}
+    }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

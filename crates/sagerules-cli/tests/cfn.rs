@@ -86,7 +86,6 @@ fn validated_key_and_aws_typed_network_parameters_pass() {
     for rule in ["SAGEMAKER_NOTEBOOK_KMS", "SAGEMAKER_NOTEBOOK_IN_VPC"] {
         assert!(lines_of(&run, rule).is_empty(), "{rule} should pass:\n{}", run.stdout);
     }
-    assert!(run.stdout.contains("2 FAIL, 4 PASS"), "{}", run.stdout);
 }
 
 // ---- pipelines ----
