@@ -131,7 +131,7 @@ rule no_root {
 }";
     let report = run(rules, TWO_NOTEBOOKS);
     let finding = &report.rules[0].resources[1].failures[0];
-    assert_eq!(finding.message.as_deref(), Some("RootAccess is \"Enabled\", want \"Disabled\""));
+    assert_eq!(finding.message.as_deref(), Some("RootAccess is Enabled, want Disabled"));
 }
 
 #[test]
@@ -377,4 +377,51 @@ fn rules_from_several_files_share_one_namespace() {
     let report = evaluate(&set, &Input { data: &data, params: None, expander: None, only: None });
     let got: Vec<(&str, Status)> = report.rules.iter().map(|r| (r.rule.as_str(), r.status)).collect();
     assert_eq!(got, [("has_notebooks", Status::Pass), ("kms", Status::Fail)]);
+}
+
+/// One line per rule, resource and finding, for snapshots.
+fn outline(report: &Report) -> String {
+    let mut out = String::new();
+    for rule in &report.rules {
+        out.push_str(&format!("{} {}\n", rule.rule, rule.status.as_str()));
+        for resource in &rule.resources {
+            let id = resource.resource.as_deref().unwrap_or("(document)");
+            let kind = resource.resource_type.as_deref().unwrap_or("-");
+            out.push_str(&format!("  {id} {kind} {}\n", resource.status.as_str()));
+            let findings = resource.failures.iter().map(|f| ("fail", f)).chain(resource.unknowns.iter().map(|f| ("unknown", f)));
+            for (kind, f) in findings {
+                let message = f.message.as_deref().unwrap_or("-");
+                out.push_str(&format!(
+                    "    {kind} {} {}:{} expected `{}` found `{}` message `{message}`\n",
+                    f.pointer, f.pos.line, f.pos.col, f.expected, f.found
+                ));
+            }
+        }
+    }
+    for error in &report.errors {
+        out.push_str(&format!("error {error}\n"));
+    }
+    out
+}
+
+#[test]
+fn report_outline_for_a_small_template() {
+    let rules = "let notebooks = Resources.*[ Type == 'AWS::SageMaker::NotebookInstance' ]
+#@ severity: high
+rule notebook_root {
+  AWS::SageMaker::NotebookInstance {
+    Properties.RootAccess == 'Disabled' << RootAccess is {{%this.Properties.RootAccess}}; disable it >>
+  }
+}
+rule notebook_kms when %notebooks !empty {
+  %notebooks.Properties.KmsKeyId exists
+}
+rule models {
+  AWS::SageMaker::Model { Properties.EnableNetworkIsolation == true }
+}
+rule both {
+  notebook_root
+  notebook_kms
+}";
+    insta::assert_snapshot!(outline(&run(rules, TWO_NOTEBOOKS)));
 }

@@ -30,12 +30,24 @@ pub(crate) fn message<'c>(
             MessagePart::Text(text) => out.push_str(text),
             MessagePart::Var(query) => {
                 let values = ctx.quietly(false, false, || ctx.query(query, scope))?;
-                let texts: Vec<String> = values.iter().map(found_text).collect();
+                let texts: Vec<String> = values.iter().map(message_text).collect();
                 out.push_str(&texts.join(", "));
             }
         }
     }
     Ok(Some(out.trim().to_string()))
+}
+
+/// A value as a message shows it: strings without quotes (`{{%name}}` → `Nb`), the rest
+/// as in `found`.
+fn message_text(got: &Got<'_>) -> String {
+    match got {
+        Got::Val(val) => match val.as_str() {
+            Some(text) => truncate(text.to_string()),
+            None => found_text(got),
+        },
+        Got::Missing { .. } => found_text(got),
+    }
 }
 
 pub(crate) fn pointer(ctx: &Ctx<'_>, got: &Got<'_>) -> String {
