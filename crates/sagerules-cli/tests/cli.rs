@@ -122,6 +122,27 @@ fn check_reads_standard_input() {
     assert!(run.stdout.contains("-:"), "{}", run.stdout);
 }
 
+fn statuses_of(out: &serde_json::Value, rule: &str) -> Vec<String> {
+    out["results"].as_array().unwrap().iter().filter(|r| r["rule"] == rule).map(|r| r["status"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn params_overlay_the_bundled_pack_defaults() {
+    let template = "examples/templates/notebook-open.json";
+    let without = json(&sagerules(&["check", "--format", "json", template]).stdout);
+    assert_eq!(statuses_of(&without, "SAGEMAKER_REQUIRED_TAGS"), ["SKIP"]);
+    let with = sagerules(&["check", "--format", "json", "--params", &fixture("params/tags.yaml"), template]);
+    assert_eq!(with.code, 1, "{}", with.stderr);
+    assert_eq!(statuses_of(&json(&with.stdout), "SAGEMAKER_REQUIRED_TAGS"), ["FAIL"]);
+}
+
+#[test]
+fn bad_params_are_an_error_naming_the_parameter() {
+    let run = sagerules(&["check", "--params", &fixture("params/bad.yaml"), "examples/templates/notebook-open.json"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("maxRuntimeSeconds"), "{}", run.stderr);
+}
+
 // ---- check: output formats ----
 
 #[test]
@@ -242,6 +263,13 @@ fn test_mismatch_prints_case_rule_expected_and_got() {
     let run = sagerules(&["test", "--rules", &fixture("unit/notebook.rules"), "--tests", &fixture("unit/tests")]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     insta::assert_snapshot!("test_mismatch", run.stdout);
+}
+
+#[test]
+fn test_cases_carry_their_own_params() {
+    let run = sagerules(&["test", &fixture("params")]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("2 expectations (2 met, 0 not met)"), "{}", run.stdout);
 }
 
 #[test]
