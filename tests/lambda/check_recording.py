@@ -5,8 +5,8 @@ any difference, printing both.
 
 EXPECTED: {"calls": N, "token": "TESTMODE", "evaluations": [{...}]}. Each expected evaluation
 gives ComplianceResourceType, ComplianceResourceId, ComplianceType, OrderingTimestamp (RFC 3339,
-or "*" for "any") and one of Annotation (exact) or FailingRules (the exact set of rule names the
-annotation lists before " failed: "). Evaluations are matched by resource, since the sweep
+or "*" for "any") and Annotation (exact), AnnotationPrefix, or FailingRules (the exact set of
+rule names the annotation lists before " failed: ", leaving the rule pack's reason free). Evaluations are matched by resource, since the sweep
 describes jobs concurrently and their order is not fixed.
 """
 import datetime
@@ -38,6 +38,8 @@ def mismatches(expected, actual):
         problems.append(f"Annotation length {len(annotation)} outside 1..=256")
     if "Annotation" in expected and expected["Annotation"] != annotation:
         problems.append(f"Annotation: expected {expected['Annotation']!r}, sent {annotation!r}")
+    if "AnnotationPrefix" in expected and not annotation.startswith(expected["AnnotationPrefix"]):
+        problems.append(f"Annotation: expected to start with {expected['AnnotationPrefix']!r}, sent {annotation!r}")
     if "FailingRules" in expected and sorted(expected["FailingRules"]) != failing_rules(annotation):
         problems.append(f"failing rules: expected {sorted(expected['FailingRules'])}, annotation {annotation!r}")
     return problems

@@ -11,7 +11,8 @@ HERE=tests/lambda
 WORK=$(mktemp -d)
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
-trap 'stop_all; rm -rf "$WORK"' EXIT
+# E2E_KEEP=DIR keeps the recordings, outputs and the Lambda log there.
+trap 'stop_all; if [[ -n ${E2E_KEEP:-} ]]; then mkdir -p "$E2E_KEEP" && cp -r "$WORK"/. "$E2E_KEEP"; fi; rm -rf "$WORK"' EXIT
 
 start_moto
 "$VENV/bin/python" "$HERE/seed.py" e2e

@@ -3,7 +3,8 @@
 //! (`GetComplianceDetailsByConfigRule`), for stale-result cleanup.
 
 use crate::event::ConfigItem;
-use aws_sdk_config::error::{DisplayErrorContext, ProvideErrorMetadata};
+use crate::error_text::error_text;
+use aws_sdk_config::error::ProvideErrorMetadata;
 use aws_sdk_config::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_config::types::{ComplianceType, ConfigurationItem, ResourceType};
 use serde_json::{json, Map, Value as Json};
@@ -19,10 +20,10 @@ pub struct ConfigApiError {
 fn api_error<E, R>(operation: &'static str, error: aws_sdk_config::error::SdkError<E, R>) -> ConfigApiError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let code = error.code().map(str::to_string);
-    ConfigApiError { operation, code, message: DisplayErrorContext(&error).to_string() }
+    ConfigApiError { operation, code, message: error_text(&error) }
 }
 
 /// The configuration item an oversized notification summarises: the newest one recorded at

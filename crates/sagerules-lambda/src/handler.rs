@@ -31,10 +31,18 @@ impl Deadline {
         Deadline { at: None }
     }
 
-    /// From the Lambda context's deadline (milliseconds since the epoch).
+    /// Below this, a "deadline" cannot be milliseconds since the epoch (it would be before
+    /// 2001): the `cargo lambda watch` emulator sends the function timeout (`600000`) there.
+    const EPOCH_MS_FLOOR: u64 = 1_000_000_000_000;
+
+    /// From the Lambda context's deadline (milliseconds since the epoch; a small value is
+    /// read as milliseconds from now).
     pub fn from_epoch_ms(deadline_ms: u64) -> Self {
         let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
-        let left = u128::from(deadline_ms).saturating_sub(now_ms);
+        let left = match deadline_ms {
+            ms if ms < Self::EPOCH_MS_FLOOR => u128::from(ms),
+            ms => u128::from(ms).saturating_sub(now_ms),
+        };
         let left = Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX));
         Deadline { at: Instant::now().checked_add(left) }
     }
@@ -259,4 +267,20 @@ pub fn judge_item(engine: &Engine, config: &RuleConfig, item: &ConfigItem, left_
     let outcome = engine.check(&document, &config.pack_params, &config.rules);
     let (compliance, annotation) = verdict(&outcome, None);
     Ok(Evaluation::new(resource_type, resource_id, compliance, &annotation, ordering))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_in_epoch_ms_or_relative() {
+        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+        let in_a_minute = u64::try_from(now_ms + 60_000).unwrap_or(u64::MAX);
+        assert!(!Deadline::from_epoch_ms(in_a_minute).passed());
+        assert!(Deadline::from_epoch_ms(in_a_minute - 58_000).passed(), "inside the margin");
+        assert!(!Deadline::from_epoch_ms(600_000).passed(), "emulator: a timeout, not a time");
+        assert!(Deadline::from_epoch_ms(1_000).passed());
+        assert!(!Deadline::none().passed());
+    }
 }

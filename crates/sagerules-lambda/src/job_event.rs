@@ -17,7 +17,7 @@ use crate::evaluation::{verdict, Compliance};
 use crate::jobs::JobKind;
 use crate::params::{ParamsError, RuleConfig};
 use crate::sagemaker::{self, ApiFailure};
-use aws_sdk_config::error::DisplayErrorContext;
+use crate::error_text::error_text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -120,7 +120,7 @@ async fn start_periodic_rule(clients: &Clients) -> bool {
     match clients.config.start_config_rules_evaluation().config_rule_names(&rule).send().await {
         Ok(_) => true,
         Err(error) => {
-            tracing::warn!(rule = %rule, error = %DisplayErrorContext(&error), "could not start the periodic rule");
+            tracing::warn!(rule = %rule, error = %error_text(&error), "could not start the periodic rule");
             false
         }
     }

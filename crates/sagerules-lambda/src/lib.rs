@@ -11,6 +11,7 @@ pub mod clients;
 pub mod config_api;
 pub mod describe;
 pub mod dispatch;
+pub mod error_text;
 pub mod engine;
 pub mod evaluation;
 pub mod event;

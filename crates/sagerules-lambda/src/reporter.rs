@@ -3,7 +3,7 @@
 //! and then an error. In dry-run mode nothing is sent; the evaluations are only collected.
 
 use crate::evaluation::Evaluation;
-use aws_sdk_config::error::DisplayErrorContext;
+use crate::error_text::error_text;
 
 /// Config's limit on evaluations per PutEvaluations call.
 pub const MAX_BATCH: usize = 100;
@@ -96,7 +96,7 @@ impl Reporter {
             .set_test_mode(self.test_mode.then_some(true))
             .send()
             .await
-            .map_err(|e| ReportError::Call(DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| ReportError::Call(error_text(&e)))?;
         Ok(output.failed_evaluations.unwrap_or_default())
     }
 }

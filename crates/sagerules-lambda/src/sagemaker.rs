@@ -53,11 +53,11 @@ impl ApiFailure {
 fn failure<E, R>(error: aws_sdk_sagemaker::error::SdkError<E, R>) -> ApiFailure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let code = error.code().map(str::to_string);
     let detail = error.message().map(str::to_string);
-    let text = aws_sdk_sagemaker::error::DisplayErrorContext(&error).to_string();
+    let text = crate::error_text::error_text(&error);
     ApiFailure { code, message: detail.unwrap_or(text) }
 }
 

@@ -166,7 +166,8 @@ fn native_evaluation(plan: &SweepPlan<'_>, job: &JobRef, outcome: &Outcome) -> E
 #[derive(Default)]
 struct AccountTally {
     judged: usize,
-    failing: Vec<String>,
+    /// (job name, its annotation) of every non-compliant job.
+    failing: Vec<(String, String)>,
 }
 
 impl AccountTally {
@@ -176,22 +177,24 @@ impl AccountTally {
         match compliance {
             Compliance::NonCompliant => {
                 self.judged += 1;
-                self.failing.push(annotation);
+                self.failing.push((job.name.clone(), annotation));
             }
             Compliance::Compliant => self.judged += 1,
             Compliance::NotApplicable => {}
         }
     }
 
+    /// `2 of 3 jobs non-compliant: job-a, job-b; training job job-a: RULE failed: reason`.
     /// `None` when some job could not be judged and none failed: a job that could not be
     /// described must not make the account look compliant.
     fn evaluation(&self, plan: &SweepPlan<'_>, unjudged: usize) -> Option<Evaluation> {
-        let mut failing: Vec<&String> = self.failing.iter().collect();
+        let mut failing: Vec<&(String, String)> = self.failing.iter().collect();
         failing.sort();
         let (compliance, text) = match (failing.first(), self.judged, unjudged) {
-            (Some(first), _, _) => {
-                let head = format!("{} of {} jobs non-compliant; ", failing.len(), self.judged);
-                (Compliance::NonCompliant, head + first.as_str())
+            (Some((_, first)), _, _) => {
+                let names: Vec<&str> = failing.iter().map(|(name, _)| name.as_str()).collect();
+                let head = format!("{} of {} jobs non-compliant: {}", failing.len(), self.judged, names.join(", "));
+                (Compliance::NonCompliant, format!("{head}; {first}"))
             }
             (None, 0, 0) => (Compliance::NotApplicable, "no SageMaker job in the window".to_string()),
             (None, _, 1..) => return None,
