@@ -178,3 +178,24 @@ fn info_written_as_a_json_string_points_at_the_string() {
     let catalog = Catalog::read(&root);
     assert_eq!(catalog.artifacts[0].pos, info.pos);
 }
+
+#[test]
+fn provisioning_by_product_name_without_an_artifact_name_covers_every_artifact() {
+    let root = common::node(serde_json::json!({"Resources": {
+        "Prod": {"Type": "AWS::ServiceCatalog::CloudFormationProduct", "Properties": {
+            "Name": "Notebook", "ProvisioningArtifactParameters": [
+                {"Name": "v1", "Info": {"LoadTemplateFromURL": "v1.yaml"}},
+                {"Name": "v2", "Info": {"LoadTemplateFromURL": "v2.yaml"}}]}},
+        "ByName": {"Type": "AWS::ServiceCatalog::CloudFormationProvisionedProduct", "Properties": {
+            "ProductName": "Notebook", "ProvisioningArtifactId": "pa-123"}},
+        "OnlyV2": {"Type": "AWS::ServiceCatalog::CloudFormationProvisionedProduct", "Properties": {
+            "ProductId": {"Ref": "Prod"}, "ProvisioningArtifactName": "v2"}}
+    }}));
+    let catalog = Catalog::read(&root);
+    let by_artifact: Vec<(Option<&str>, Vec<&str>)> = catalog
+        .artifacts
+        .iter()
+        .map(|a| (a.name.as_deref(), catalog.provisioners_of(a).map(|p| p.id.as_str()).collect()))
+        .collect();
+    assert_eq!(by_artifact, [(Some("v1"), vec!["ByName"]), (Some("v2"), vec!["ByName", "OnlyV2"])]);
+}

@@ -198,3 +198,34 @@ fn suppression_of_an_unknown_rule_is_noted() {
     assert_eq!(checked.notes.len(), 1);
     assert!(checked.notes[0].message.contains("NO_SUCH_RULE"));
 }
+
+#[test]
+fn rule_messages_say_where_the_value_comes_from() {
+    let rules_text = r#"rule NO_INTERNET {
+    Resources.*[ Type == 'AWS::SageMaker::NotebookInstance' ].Properties.DirectInternetAccess == "Disabled"
+    << internet access must be disabled >>
+}"#;
+    let free = notebook("  Internet: {Type: String}", "      DirectInternetAccess: !Ref Internet");
+    let checked = run(rules_text, &free);
+    let messages: Vec<&str> = findings(&checked, "NO_INTERNET", false).iter().filter_map(|f| f.message.as_deref()).collect();
+    assert_eq!(
+        messages,
+        ["internet access must be disabled (DirectInternetAccess comes from parameter Internet, which allows any value)"]
+    );
+    let restricted = notebook("  Internet: {Type: String, AllowedValues: [Enabled, Disabled]}", "      DirectInternetAccess: !Ref Internet");
+    let checked = run(rules_text, &restricted);
+    let messages: Vec<&str> = findings(&checked, "NO_INTERNET", false).iter().filter_map(|f| f.message.as_deref()).collect();
+    assert_eq!(
+        messages,
+        ["internet access must be disabled (DirectInternetAccess comes from parameter Internet (AllowedValues))"]
+    );
+}
+
+#[test]
+fn pipeline_steps_are_checked_as_jobs_with_the_pack_adapter() {
+    let rules_text = "rule ISOLATED { Resources.*[ Type == 'AWS::SageMaker::TrainingJob' ].Properties.EnableNetworkIsolation == true }";
+    let t = "Resources:\n  Pipe:\n    Type: AWS::SageMaker::Pipeline\n    Properties:\n      PipelineDefinition:\n        PipelineDefinitionBody: '{\"Steps\": [{\"Name\": \"A\", \"Type\": \"Training\", \"Arguments\": {\"EnableNetworkIsolation\": \"true\"}}, {\"Name\": \"A\", \"Type\": \"Training\", \"Arguments\": {}}]}'\n";
+    let checked = run(rules_text, t);
+    assert_eq!(status(&checked, "ISOLATED", "Pipe/A"), Status::Pass);
+    assert_eq!(status(&checked, "ISOLATED", "Pipe/A#2"), Status::Fail);
+}
