@@ -336,7 +336,9 @@ impl<'c> Ctx<'c> {
 
     /// `AWS::X::Y [when cond] { body }`: the body for every resource of that type.
     fn type_block(&'c self, tb: &'c TypeBlock, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
-        let resources = self.typed_resources(&tb.type_name.name, scope);
+        let name = tb.type_name.name.as_str();
+        // `X::MODULE { ... }` checks resources of type `X`, as in Guard 3.2.1.
+        let resources = self.typed_resources(name.strip_suffix("::MODULE").unwrap_or(name), scope);
         let mut statuses = Vec::with_capacity(resources.len());
         for got in resources {
             let inner = Scope::new(Some(scope), got, Some(&tb.body));
