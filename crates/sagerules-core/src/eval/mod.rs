@@ -44,6 +44,13 @@ pub trait Expander {
     fn lenient_scalars(&self) -> bool {
         false
     }
+    /// For tests: resolve every query through the general path, without the shortcuts for
+    /// `Resources.*[ Type == 'X' ]` and file-scope variables. Verdicts are identical; only
+    /// slower.
+    #[doc(hidden)]
+    fn disable_shortcuts(&self) -> bool {
+        false
+    }
 }
 
 pub enum Expansion<'a> {

@@ -19,8 +19,8 @@ pub(crate) type LetSteps<'c> = HashMap<(usize, &'c str), Rc<[Got<'c>]>>;
 
 /// `/Resources` by `Type`.
 pub(crate) enum TypeIndex<'c> {
-    /// The shortcut does not apply (an expander or parameters are involved): use the
-    /// general path.
+    /// The shortcut does not apply (the expander rewrites a resource or its `Type`, or the
+    /// parameters hold `Resources`): use the general path.
     Unusable,
     /// What `Resources.*` gives when there is nothing to iterate (`Resources` missing, or `{}`).
     Nothing(Got<'c>),
@@ -42,7 +42,7 @@ impl<'c> Ctx<'c> {
         let Some(root) = self.root.as_map() else {
             return TypeIndex::Unusable;
         };
-        if self.expander.is_some() || params_have_resources {
+        if params_have_resources || self.expander.is_some_and(|e| e.disable_shortcuts()) {
             return TypeIndex::Unusable;
         }
         let Some((at, key, resources)) = lookup(root, "Resources") else {
@@ -56,15 +56,28 @@ impl<'c> Ctx<'c> {
             return TypeIndex::Nothing(Got::Missing { at: path, pos: resources.pos, miss: Miss::Nothing });
         }
         let mut by_type: HashMap<&'c str, Vec<Got<'c>>> = HashMap::new();
-        let mut paths = self.paths.borrow_mut();
         for (index, (id, resource)) in map.iter().enumerate() {
-            let Some(type_name) = resource.as_map().and_then(|m| lookup(m, "Type")).and_then(|(_, _, t)| t.as_str()) else {
+            if self.expands(resource) {
+                return TypeIndex::Unusable;
+            }
+            let Some((_, _, type_node)) = resource.as_map().and_then(|m| lookup(m, "Type")) else {
                 continue;
             };
-            let resource_path = paths.child(path, Seg::Key(id), index);
+            if self.expands(type_node) {
+                return TypeIndex::Unusable;
+            }
+            let Some(type_name) = type_node.as_str() else {
+                continue;
+            };
+            let resource_path = self.paths.borrow_mut().child(path, Seg::Key(id), index);
             by_type.entry(type_name).or_default().push(Got::Val(Val::Doc(resource, resource_path)));
         }
         TypeIndex::ByType(by_type)
+    }
+
+    /// Whether the expander would replace this node; then only the general path is exact.
+    fn expands(&'c self, node: &'c sagerules_data::Node) -> bool {
+        self.expander.is_some_and(|e| e.expand(self.root, node).is_some())
     }
 
     /// The resources of one type for a type block at the root; `None`: use the general path.
@@ -97,6 +110,9 @@ impl<'c> Ctx<'c> {
 
     /// `%v.Key` where `%v` is a file-scope variable: remembered per evaluation.
     pub fn let_step(&'c self, values: &Rc<[Got<'c>]>, step: &'c Step) -> Option<Rc<[Got<'c>]>> {
+        if self.expander.is_some_and(|e| e.disable_shortcuts()) {
+            return None;
+        }
         let Step::Key(key, _) = step else {
             return None;
         };
