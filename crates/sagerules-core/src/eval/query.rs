@@ -138,8 +138,8 @@ impl<'c> Ctx<'c> {
                 self.step_opaque(step, val, &mut opaque);
                 return opaque.into_iter().for_each(|g| self.walk_keys(g, steps.get(at + 1..).unwrap_or_default(), out));
             };
-            match (node.as_map().and_then(|m| lookup(m, key)), self.expander) {
-                (Some((index, name, child)), None) => {
+            match node.as_map().and_then(|m| lookup(m, key)) {
+                Some((index, name, child)) if !self.expands(child) => {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
                     current = Got::Val(Val::Doc(child, child_path));
                 }

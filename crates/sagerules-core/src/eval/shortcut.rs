@@ -76,7 +76,7 @@ impl<'c> Ctx<'c> {
     }
 
     /// Whether the expander would replace this node; then only the general path is exact.
-    fn expands(&'c self, node: &'c sagerules_data::Node) -> bool {
+    pub(crate) fn expands(&'c self, node: &'c sagerules_data::Node) -> bool {
         self.expander.is_some_and(|e| e.expand(self.root, node).is_some())
     }
 
