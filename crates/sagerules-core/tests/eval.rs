@@ -158,6 +158,22 @@ fn rule_reference_copies_the_referenced_failures() {
 }
 
 #[test]
+fn negated_call_that_fails_leaves_no_findings() {
+    let rules = "rule has_k(res) { %res.K exists }\nrule r {\n  not has_k(Resources.A)\n}";
+    let report = run(rules, "Resources: {A: {J: 1}}");
+    assert_eq!(report.rules[0].status, Status::Pass);
+    assert!(report.rules[0].resources.iter().all(|r| r.failures.is_empty()), "{:?}", report.rules[0].resources);
+}
+
+#[test]
+fn failing_call_reports_the_called_checks_with_the_reference_message() {
+    let rules = "rule has_k(res) { %res.K exists }\nrule r {\n  has_k(Resources.A) << A needs K >>\n}";
+    let report = run(rules, "Resources: {A: {J: 1}}");
+    let failure = &report.rules[0].resources[0].failures[0];
+    assert_eq!((failure.pointer.as_str(), failure.message.as_deref()), ("/Resources/A/K", Some("A needs K")));
+}
+
+#[test]
 fn runtime_error_goes_to_errors_not_pass() {
     let report = run("let s = substring(Resources.A.S, 'one', 2)\nrule r { %s == 'ab' }\nrule ok { Resources.A.S exists }", "Resources: {A: {S: abc}}");
     assert_eq!(report.errors.len(), 1);

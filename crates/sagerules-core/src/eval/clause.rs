@@ -194,7 +194,7 @@ impl<'c> Ctx<'c> {
             return Err(self.error(rule_ref.name.span, format!("unknown rule `{}`", rule_ref.name.name)));
         };
         let (inner, copied) = match &rule_ref.args {
-            Some(args) => (self.call_rule(index, args, scope)?, None),
+            Some(args) => (self.quietly(false, true, || self.call_rule(index, args, scope))?, None),
             None => {
                 let outcome = self.rule_outcome(index);
                 let status = outcome.status.clone().map_err(|e| self.error(rule_ref.span, e.message))?;
@@ -232,7 +232,9 @@ impl<'c> Ctx<'c> {
             }
             return Ok(());
         }
-        if inner == Status::Fail && rule_ref.args.is_some() && !rule_ref.not {
+        if let (Status::Fail, Some(args), false) = (inner, &rule_ref.args, rule_ref.not) {
+            // The call's own failing checks are the findings: run it again, recording.
+            self.call_rule_with_message(rule_ref, args, scope, message)?;
             return Ok(());
         }
         let finding = render::rule_ref_finding(self, rule_ref, inner, message);
@@ -248,6 +250,29 @@ impl<'c> Ctx<'c> {
         for (slot, &hit) in recorder.touched.iter_mut().zip(touched) {
             *slot |= hit;
         }
+    }
+
+    /// Re-runs a failed call with recording on; the reference's message, if any, replaces
+    /// the messages of the findings it records.
+    fn call_rule_with_message(
+        &'c self,
+        rule_ref: &'c RuleRef,
+        args: &'c [crate::ast::Expr],
+        scope: &Scope<'_, 'c>,
+        message: Option<String>,
+    ) -> EvalResult<()> {
+        let Some(index) = self.set.rule_index(&rule_ref.name.name) else {
+            return Ok(());
+        };
+        let before = self.recorder.borrow().findings.len();
+        self.call_rule(index, args, scope)?;
+        if message.is_some() {
+            let mut recorder = self.recorder.borrow_mut();
+            for noted in recorder.findings.iter_mut().skip(before) {
+                noted.finding.message = message.clone();
+            }
+        }
+        Ok(())
     }
 
     /// Calls a parameterized rule with arguments evaluated in the caller's scope.
