@@ -35,11 +35,18 @@ use std::collections::HashMap;
 const PRODUCT: &str = "AWS::ServiceCatalog::CloudFormationProduct";
 const PROVISIONED: &str = "AWS::ServiceCatalog::CloudFormationProvisionedProduct";
 const PROJECT: &str = "AWS::SageMaker::Project";
+const STACK: &str = "AWS::CloudFormation::Stack";
 
-/// One provisioning artifact (version) of a product, with a local template.
+/// One provisioning artifact (version) of a product, or a nested stack, with a local
+/// template.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LocalArtifact {
-    /// The product's logical id.
+    /// "Service Catalog product" or "nested stack".
+    pub kind: &'static str,
+    /// Whether the template is also checked without any provisioning (a product can be
+    /// provisioned by anyone; a nested stack only ever gets its parent's parameters).
+    pub alone: bool,
+    /// The product's (or stack's) logical id.
     pub product: String,
     /// The artifact's `Name` when it is literal (`v1`).
     pub name: Option<String>,
@@ -92,6 +99,7 @@ impl<'t> Catalog<'t> {
                         catalog.read_provisioner(id, "SageMaker project", details, &resources);
                     }
                 }
+                (Some(STACK), Some(props)) => catalog.read_stack(id, props),
                 _ => {}
             }
         }
@@ -116,8 +124,8 @@ impl<'t> Catalog<'t> {
             let name = artifact.get("Name").and_then(static_text);
             match template_location(info) {
                 Location::Local(path, pos) => {
-                    let product = id.to_string();
-                    self.artifacts.push(LocalArtifact { product, name, path, pos });
+                    let (kind, alone, product) = ("Service Catalog product", true, id.to_string());
+                    self.artifacts.push(LocalArtifact { kind, alone, product, name, path, pos });
                 }
                 Location::Elsewhere(message, pos) => self.note(id, pos, NoteKind::NotCheckable, message),
             }
@@ -141,6 +149,27 @@ impl<'t> Catalog<'t> {
         let artifact = details.get("ProvisioningArtifactName").and_then(static_text);
         let values = provisioning_values(details);
         self.provisioners.push(Provisioner { id: id.to_string(), kind, product, artifact, values });
+    }
+
+    /// `AWS::CloudFormation::Stack` with `TemplateURL: nested.yaml` (before `aws cloudformation
+    /// package`): the nested template, checked with the `Parameters` the stack passes.
+    fn read_stack(&mut self, id: &str, props: &'t Node) {
+        let Some(url) = props.get("TemplateURL") else { return };
+        let (path, pos) = match classify(url) {
+            Location::Local(path, pos) => (path, pos),
+            Location::Elsewhere(message, pos) => {
+                let message = message.replace("product template", "nested stack template");
+                return self.note(id, pos, NoteKind::NotCheckable, message);
+            }
+        };
+        let (kind, product) = ("nested stack", id.to_string());
+        self.artifacts.push(LocalArtifact { kind, alone: false, product: product.clone(), name: None, path, pos });
+        let values = props
+            .get("Parameters")
+            .and_then(Node::as_map)
+            .map(|m| m.iter().map(|(k, v)| (k.to_string(), v)).collect())
+            .unwrap_or_default();
+        self.provisioners.push(Provisioner { id: id.to_string(), kind, product, artifact: None, values });
     }
 
     fn note(&mut self, id: &str, pos: Pos, kind: NoteKind, message: String) {
@@ -179,6 +208,10 @@ fn classify(url: &Node) -> Location {
         let message = "the product template's location is computed at deploy time: it is not checked";
         return Location::Elsewhere(message.into(), url.pos);
     };
+    if text.starts_with("{{resolve:") {
+        let message = "the product template's location is a dynamic reference, resolved at deploy time: it is not checked";
+        return Location::Elsewhere(message.into(), url.pos);
+    }
     if text.contains("://") || text.starts_with("s3:") {
         let message = format!("the product template {text} is not a local file: it is not checked");
         return Location::Elsewhere(message, url.pos);

@@ -176,7 +176,7 @@ impl Job<'_> {
         notes.extend(self.unknown_rules(&suppressions, &reports));
         notes.extend(catalog.notes.iter().cloned());
         errors.extend(prepared.steps.errors.iter().cloned());
-        let products = self.load_products(template.name, &catalog, &context, &mut errors);
+        let products = self.load_products(template.name, &catalog, &context, &mut errors, &mut notes);
         let checked = Checked {
             file: template.name.to_string(),
             context: context.label.clone(),
@@ -232,21 +232,32 @@ impl Job<'_> {
             .collect()
     }
 
-    /// Reads and loads every local product template; a failure becomes an error of the
-    /// naming document.
+    /// Reads and loads every local product (or nested stack) template. A product template
+    /// that fails is an error of the naming document; a nested stack's is a note (nested
+    /// stacks are followed as a courtesy, and `aws cloudformation package` reports them).
     fn load_products(
         &self,
         from: &str,
         catalog: &Catalog<'_>,
         context: &Context<'_>,
         errors: &mut Vec<CfnError>,
+        notes: &mut Vec<Note>,
     ) -> Vec<Option<Loaded>> {
-        let load = |artifact| self.load_product(from, artifact, context);
-        let results: Vec<_> = catalog.artifacts.iter().map(load).collect();
-        results
-            .into_iter()
-            .map(|r| r.map_err(|e| errors.push(e)).ok())
-            .collect()
+        let mut loaded = Vec::with_capacity(catalog.artifacts.len());
+        for artifact in &catalog.artifacts {
+            match self.load_product(from, artifact, context) {
+                Ok(template) => loaded.push(Some(template)),
+                Err(error) if artifact.alone => {
+                    errors.push(error);
+                    loaded.push(None);
+                }
+                Err(error) => {
+                    notes.push(unreadable_note(artifact, &error));
+                    loaded.push(None);
+                }
+            }
+        }
+        loaded
     }
 
     /// Checks each loaded product template alone, then once per provisioning of it.
@@ -267,16 +278,18 @@ impl Job<'_> {
             let Some(Loaded { name, text, root }) = loaded else { continue };
             let product = Template { name: &name, text: Some(&text), root: &root };
             let label = product_label(artifact, from);
-            let alone = Context {
-                label: Some(label.clone()),
-                text: Some(text.clone()),
-                ancestors: ancestors.clone(),
-                provisioning: None,
-            };
-            self.document(product, alone, visit);
+            if artifact.alone {
+                let alone = Context {
+                    label: Some(label.clone()),
+                    text: Some(text.clone()),
+                    ancestors: ancestors.clone(),
+                    provisioning: None,
+                };
+                self.document(product, alone, visit);
+            }
             for provisioner in catalog.provisioners_of(artifact) {
                 let fixed = Context {
-                    label: Some(format!("{label}, {} {}", provisioner.kind, provisioner.id)),
+                    label: Some(provisioned_label(&label, artifact, provisioner)),
                     text: Some(text.clone()),
                     ancestors: ancestors.clone(),
                     provisioning: Some(provisioning(provisioner, expander, data)),
@@ -306,6 +319,22 @@ impl Job<'_> {
     }
 }
 
+/// "the nested stack template inner.yaml cannot be read (No such file ...): it is not checked".
+fn unreadable_note(artifact: &LocalArtifact, error: &CfnError) -> Note {
+    let reason = match error {
+        CfnError::ProductTemplateUnreadable { message, .. } | CfnError::ProductTemplateInvalid { message, .. } => {
+            message.as_str()
+        }
+        _ => "",
+    };
+    Note {
+        resource: artifact.product.clone(),
+        pos: artifact.pos,
+        kind: NoteKind::NotCheckable,
+        message: format!("the {} template {} cannot be used ({reason}): it is not checked", artifact.kind, artifact.path),
+    }
+}
+
 /// A product template read and loaded.
 struct Loaded {
     name: String,
@@ -315,10 +344,19 @@ struct Loaded {
 
 /// "Service Catalog product Notebook (artifact v1) in portfolio.yaml".
 fn product_label(artifact: &LocalArtifact, file: &str) -> String {
+    let LocalArtifact { kind, product, .. } = artifact;
     match &artifact.name {
-        Some(name) => format!("Service Catalog product {} (artifact {name}) in {file}", artifact.product),
-        None => format!("Service Catalog product {} in {file}", artifact.product),
+        Some(name) => format!("{kind} {product} (artifact {name}) in {file}"),
+        None => format!("{kind} {product} in {file}"),
     }
+}
+
+/// "..., provisioned product Analytics"; a nested stack is its own provisioning.
+fn provisioned_label(label: &str, artifact: &LocalArtifact, provisioner: &Provisioner<'_>) -> String {
+    if provisioner.id == artifact.product {
+        return label.to_string();
+    }
+    format!("{label}, {} {}", provisioner.kind, provisioner.id)
 }
 
 fn provisioning<'o>(provisioner: &Provisioner<'o>, expander: &'o CfnExpander<'o>, data: &'o Node) -> Provisioning<'o> {

@@ -21,10 +21,10 @@ pub enum CfnError {
     #[error("pipeline {resource}: PipelineDefinitionBody is not valid JSON: {message}")]
     PipelineBody { resource: String, pos: Pos, message: String },
     /// A Service Catalog product's local template that cannot be read.
-    #[error("product {resource}: cannot read template {path}: {message}")]
+    #[error("resource {resource}: cannot read template {path}: {message}")]
     ProductTemplateUnreadable { resource: String, pos: Pos, path: String, message: String },
     /// A Service Catalog product's local template that cannot be parsed.
-    #[error("product {resource}: template {path} does not load: {message}")]
+    #[error("resource {resource}: template {path} does not load: {message}")]
     ProductTemplateInvalid { resource: String, pos: Pos, path: String, message: String },
 }
 

@@ -190,3 +190,22 @@ fn suppression_without_a_reason_is_an_error_and_the_rule_still_runs() {
     let lines = lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET");
     assert!(lines.iter().any(|l| l.contains(": FAIL")), "{}", run.stdout);
 }
+
+// ---- nested stacks ----
+
+#[test]
+fn nested_stack_templates_are_checked_with_the_parameters_their_parent_passes() {
+    let run = check(&[&path("nested/parent.yaml")]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("3 files:"), "{}", run.stdout);
+    let internet = lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET");
+    assert_eq!(internet.len(), 1, "{}", run.stdout);
+    assert!(internet[0].starts_with(&format!("{}: FAIL", at("nested/notebook.yaml", "!Ref NotebookInternet"))), "{}", internet[0]);
+    assert!(internet[0].contains("Notebook (nested stack PassedThrough)"), "{}", internet[0]);
+    assert!(internet[0].contains("parameter ParentInternet, which allows any value"), "{}", internet[0]);
+    let remote = format!(
+        "{}: NOT CHECKED Remote: the nested stack template https://example-bucket.s3.amazonaws.com/notebook.yaml is not a local file: it is not checked",
+        at("nested/parent.yaml", "https://")
+    );
+    assert!(run.stdout.lines().any(|l| l == remote), "{remote}\n{}", run.stdout);
+}
