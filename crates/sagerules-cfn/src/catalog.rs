@@ -26,6 +26,9 @@
 //! A provisioning is matched to a product of the same template by `ProductId: !Ref Product` or
 //! by `ProductName` equal to the product's `Name`; its artifact by `ProvisioningArtifactName`
 //! (every artifact when it names none, or names one by id).
+//!
+//! Nested stacks use the same machinery: an `AWS::CloudFormation::Stack` with a relative
+//! `TemplateURL` is an artifact checked only with the `Parameters` its stack passes.
 
 use crate::error::{Note, NoteKind};
 use crate::fold::{intrinsic, static_text};

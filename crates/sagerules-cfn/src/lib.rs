@@ -4,7 +4,7 @@
 //! Why a crate of its own: the core language knows nothing of CloudFormation, and the CLI
 //! should only read files and render. This crate sits between them: it expands intrinsics and
 //! parameters ([`CfnExpander`]), turns inline SageMaker pipeline steps into job resources,
-//! follows Service Catalog products to their local templates, and applies
+//! follows Service Catalog products and nested stacks to their local templates, and applies
 //! `Metadata.sagerules.suppress`. It does no I/O: files are read through the caller's
 //! [`FileReader`].
 //!
