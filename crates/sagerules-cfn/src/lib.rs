@@ -23,7 +23,7 @@
 //! assert!(may_be_empty);
 //! ```
 //!
-//! [`check`] runs the whole pipeline for one template and hands back a [`Checked`] per
+//! [`check()`] runs the whole pipeline for one template and hands back a [`Checked`] per
 //! document (the template, then each product template it leads to).
 
 pub mod catalog;

@@ -22,7 +22,7 @@
 //! check time). A `${X}` outside a JSON string is quoted first so the body parses.
 //!
 //! Pipeline parameters (`{"Get": "Parameters.InstanceType"}`) can be set by whoever starts the
-//! pipeline: they expand to their `EnumValues`, else to any value ([`pipeline_values`]).
+//! pipeline: they expand to their `EnumValues`, else to any value.
 //!
 //! Positions: a body written as a YAML literal block scalar (`|`) maps each value to its own
 //! template line and column; any other string maps every value to the body's position. A body
