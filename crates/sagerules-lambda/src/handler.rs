@@ -104,18 +104,59 @@ pub async fn handle(
     event: &ConfigEvent,
     run: Invocation,
 ) -> Result<(Summary, Vec<Evaluation>), HandlerError> {
-    let started = Instant::now();
+    let Some((trigger, config)) = prepare(engine, event)? else {
+        return Ok((ignored(event)?, Vec::new()));
+    };
+    let clients = Clients::for_event(base, &config, event).await.map_err(HandlerError::AssumeRole)?;
+    execute(engine, &clients, event, trigger, &config, run).await
+}
+
+/// [`handle`] with the clients given (tests hand in mocked ones; no cross-account role).
+pub async fn handle_with(
+    engine: &Engine,
+    clients: &Clients,
+    event: &ConfigEvent,
+    run: Invocation,
+) -> Result<(Summary, Vec<Evaluation>), HandlerError> {
+    let Some((trigger, config)) = prepare(engine, event)? else {
+        return Ok((ignored(event)?, Vec::new()));
+    };
+    execute(engine, clients, event, trigger, &config, run).await
+}
+
+/// The trigger and the rule configuration, or `None` for a message type this crate ignores.
+fn prepare(engine: &Engine, event: &ConfigEvent) -> Result<Option<(Trigger, RuleConfig)>, HandlerError> {
     let trigger = event.trigger()?;
-    let mut summary = Summary { message_type: message_type(&trigger), config_rule: event.config_rule_name.clone(), ..Summary::default() };
     if let Trigger::Other { .. } = trigger {
-        tracing::info!(message_type = %summary.message_type, "message type not handled; ignored");
-        return Ok((summary, Vec::new()));
+        return Ok(None);
     }
     let config = RuleConfig::from_parameters(&event.rule_parameters()?, engine.rule_names())?;
-    summary.rules_selected = config.rules.len();
-    let clients = Clients::for_event(base, &config, event).await.map_err(HandlerError::AssumeRole)?;
+    Ok(Some((trigger, config)))
+}
+
+fn ignored(event: &ConfigEvent) -> Result<Summary, HandlerError> {
+    let message_type = message_type(&event.trigger()?);
+    tracing::info!(message_type = %message_type, "message type not handled; ignored");
+    Ok(Summary { message_type, config_rule: event.config_rule_name.clone(), ..Summary::default() })
+}
+
+async fn execute(
+    engine: &Engine,
+    clients: &Clients,
+    event: &ConfigEvent,
+    trigger: Trigger,
+    config: &RuleConfig,
+    run: Invocation,
+) -> Result<(Summary, Vec<Evaluation>), HandlerError> {
+    let started = Instant::now();
+    let mut summary = Summary {
+        message_type: message_type(&trigger),
+        config_rule: event.config_rule_name.clone(),
+        rules_selected: config.rules.len(),
+        ..Summary::default()
+    };
     let mut reporter = Reporter::new((!run.dry_run).then(|| clients.config.clone()), event.result_token.as_deref());
-    let context = Context { engine, config: &config, event, clients: &clients, run };
+    let context = Context { engine, config, event, clients, run };
     context.dispatch(trigger, &mut reporter, &mut summary).await?;
     reporter.flush().await?;
     summary.put_calls = reporter.calls;

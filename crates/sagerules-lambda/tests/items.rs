@@ -1,0 +1,118 @@
+//! Change and oversized notifications judged end to end with the bundled pack (dry run,
+//! mocked clients): the fixtures of tests/events and an oversized item fetched through a
+//! mocked GetResourceConfigHistory (moto cannot serve SageMaker items).
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+
+use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
+use aws_sdk_config::primitives::DateTime;
+use aws_sdk_config::types::{ConfigurationItem, ConfigurationItemStatus, ResourceType};
+use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
+use sagerules_lambda::clients::Clients;
+use sagerules_lambda::engine::Engine;
+use sagerules_lambda::evaluation::{Compliance, Evaluation};
+use sagerules_lambda::event::ConfigEvent;
+use sagerules_lambda::handler::{handle_with, Deadline, HandlerError, Invocation};
+
+/// Clients whose every call must match one of `config_rules` (none: no call allowed).
+fn clients(config_rules: &[&Rule]) -> Clients {
+    let interceptor = config_rules.iter().fold(MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny), |i, r| i.with_rule(r));
+    let credentials = Credentials::new("AKIDTEST", "secret", None, None, "test");
+    let config = aws_sdk_config::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(credentials.clone())
+        .http_client(create_mock_http_client())
+        .interceptor(interceptor)
+        .build();
+    let sagemaker = aws_sdk_sagemaker::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(credentials)
+        .http_client(create_mock_http_client())
+        .interceptor(MockResponseInterceptor::new())
+        .build();
+    Clients { config: aws_sdk_config::Client::from_conf(config), sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker) }
+}
+
+fn fixture(name: &str) -> ConfigEvent {
+    let path = format!("{}/tests/events/{name}", env!("CARGO_MANIFEST_DIR"));
+    ConfigEvent::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+async fn judge(event: &ConfigEvent, clients: &Clients) -> Result<Vec<Evaluation>, HandlerError> {
+    let engine = Engine::bundled().unwrap();
+    let run = Invocation { dry_run: true, deadline: Deadline::none() };
+    handle_with(&engine, clients, event, run).await.map(|(_, evaluations)| evaluations)
+}
+
+async fn one(name: &str) -> Evaluation {
+    let evaluations = judge(&fixture(name), &clients(&[])).await.unwrap();
+    assert_eq!(evaluations.len(), 1, "{evaluations:?}");
+    evaluations.into_iter().next().unwrap()
+}
+
+#[tokio::test]
+async fn a_secure_notebook_item_is_compliant_at_its_capture_time() {
+    let evaluation = one("change-notebook.json").await;
+    assert_eq!(evaluation.compliance_type, Compliance::Compliant, "{}", evaluation.annotation);
+    assert_eq!(evaluation.compliance_resource_id, "nb-secure");
+    assert_eq!(evaluation.ordering_timestamp, DateTime::from_millis(1_682_607_791_636));
+    assert!(evaluation.annotation.starts_with("passed SAGEMAKER_NOTEBOOK_"));
+}
+
+#[tokio::test]
+async fn deleted_left_scope_and_foreign_items_are_not_applicable() {
+    for (name, note) in [
+        ("change-notebook-deleted.json", "configuration item status ResourceDeleted"),
+        ("change-notebook-left-scope.json", "the resource left the rule's scope"),
+        ("change-ec2-powertools.json", "AWS::EC2::Instance is not checked by sagerules"),
+    ] {
+        let evaluation = one(name).await;
+        assert_eq!((evaluation.compliance_type, evaluation.annotation.as_str()), (Compliance::NotApplicable, note), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_message_types_send_nothing() {
+    assert!(judge(&fixture("snapshot-delivery.json"), &clients(&[])).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_oversized_item_is_fetched_and_judged() {
+    let history = mock!(aws_sdk_config::Client::get_resource_config_history)
+        .match_requests(|r| r.limit() == Some(1) && r.resource_id() == Some("nb-big") && r.later_time().is_some())
+        .then_output(|| {
+            let item = ConfigurationItem::builder()
+                .resource_type(ResourceType::from("AWS::SageMaker::NotebookInstance"))
+                .resource_id("nb-big")
+                .resource_name("nb-big")
+                .configuration_item_status(ConfigurationItemStatus::Ok)
+                .configuration_item_capture_time(DateTime::from_millis(1_475_771_176_261))
+                .configuration(r#"{"NotebookInstanceName":"nb-big","DirectInternetAccess":"Enabled","RootAccess":"Disabled"}"#)
+                .build();
+            GetResourceConfigHistoryOutput::builder().configuration_items(item).build()
+        });
+    let evaluations = judge(&fixture("oversized-notebook.json"), &clients(&[&history])).await.unwrap();
+    let evaluation = &evaluations[0];
+    assert_eq!(evaluation.compliance_type, Compliance::NonCompliant);
+    assert!(evaluation.annotation.contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET"), "{}", evaluation.annotation);
+    assert_eq!(evaluation.ordering_timestamp, DateTime::from_millis(1_475_771_176_261));
+}
+
+#[tokio::test]
+async fn an_oversized_item_config_does_not_know_is_an_error_not_a_verdict() {
+    let history = mock!(aws_sdk_config::Client::get_resource_config_history)
+        .then_output(|| GetResourceConfigHistoryOutput::builder().build());
+    let error = judge(&fixture("oversized-notebook.json"), &clients(&[&history])).await.unwrap_err();
+    assert!(matches!(error, HandlerError::ItemNotFound(ref what) if what.contains("nb-big")), "{error}");
+}
+
+#[tokio::test]
+async fn invalid_parameters_give_no_evaluation() {
+    let mut event = fixture("change-notebook.json");
+    event.rule_parameters = serde_json::Value::String(r#"{"families":"notebook","kmsKeyArns":42}"#.into());
+    let error = judge(&event, &clients(&[])).await.unwrap_err();
+    assert!(matches!(error, HandlerError::Params(_)), "{error}");
+}
