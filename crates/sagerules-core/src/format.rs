@@ -18,9 +18,9 @@
 //! Formatting is idempotent: formatting the output again changes nothing.
 
 use crate::ast::{
-    Block, BlockItem, Call, Check, Clause, CmpOp, Conjunction, Disjunction, Expr, Filter, Item, Let, Literal, LiteralKind,
-    Message, MessagePart, Op, OpKind, Query, QueryBlock, Rule, RuleRef, RulesFile, Span, Step, TypeBlock, UnaryOp,
-    WhenBlock,
+    Block, BlockItem, Call, Check, Clause, CmpOp, Conjunction, Disjunction, Expr, Filter, Item,
+    Let, Literal, LiteralKind, Message, MessagePart, Op, OpKind, Query, QueryBlock, Rule, RuleRef,
+    RulesFile, Span, Step, TypeBlock, UnaryOp, WhenBlock,
 };
 use crate::syntax::RESERVED_FIRST_STEPS;
 
@@ -29,7 +29,12 @@ const INDENT: &str = "    ";
 /// Prints `file` in canonical layout; `src` is the text it was parsed from (for comments and
 /// blank lines; any text works, an empty one drops nothing but the blank lines).
 pub fn format(file: &RulesFile, src: &str) -> String {
-    let mut printer = Printer { src, comments: &file.comments, next_comment: 0, out: String::new() };
+    let mut printer = Printer {
+        src,
+        comments: &file.comments,
+        next_comment: 0,
+        out: String::new(),
+    };
     printer.items(&file.items);
     let mut out = printer.out;
     let trimmed = out.trim_end().len();
@@ -64,7 +69,8 @@ impl Printer<'_> {
         let mut prev: Option<(u32, bool)> = None;
         for item in items {
             let is_rule = matches!(item, Item::Rule(_));
-            let force_blank = prev.is_some_and(|(_, was_rule)| was_rule) || (is_rule && prev.is_some());
+            let force_blank =
+                prev.is_some_and(|(_, was_rule)| was_rule) || (is_rule && prev.is_some());
             self.leading(item_start(item), 0, prev.map(|(end, _)| end), force_blank);
             self.item(item);
             let end = item_span(item).end;
@@ -80,7 +86,11 @@ impl Printer<'_> {
     /// before the element at `limit`.
     fn leading(&mut self, limit: u32, indent: usize, mut last_end: Option<u32>, force_blank: bool) {
         let mut first = true;
-        while let Some(comment) = self.comments.get(self.next_comment).filter(|c| c.span.start < limit) {
+        while let Some(comment) = self
+            .comments
+            .get(self.next_comment)
+            .filter(|c| c.span.start < limit)
+        {
             if (first && force_blank) || self.gap(last_end, comment.span.start) {
                 self.blank_line();
             }
@@ -100,7 +110,12 @@ impl Printer<'_> {
     /// Whether the source has an empty line between `from` and `to`.
     fn gap(&self, from: Option<u32>, to: u32) -> bool {
         let Some(from) = from else { return false };
-        let Some(between) = self.src.get(from as usize..(to as usize).min(self.src.len())) else { return false };
+        let Some(between) = self
+            .src
+            .get(from as usize..(to as usize).min(self.src.len()))
+        else {
+            return false;
+        };
         let mut lines = between.split('\n');
         lines.next();
         let mut middle: Vec<&str> = lines.collect();
@@ -116,7 +131,9 @@ impl Printer<'_> {
 
     /// A comment that starts on the line where the item ended stays at the end of that line.
     fn trailing_comment(&mut self, end: u32) {
-        let Some(comment) = self.comments.get(self.next_comment) else { return };
+        let Some(comment) = self.comments.get(self.next_comment) else {
+            return;
+        };
         if comment.span.start < end {
             return;
         }
@@ -220,7 +237,11 @@ impl Printer<'_> {
 
     /// Comments before `limit`, without a blank line after them.
     fn comments_before(&mut self, limit: u32, indent: usize) {
-        while let Some(comment) = self.comments.get(self.next_comment).filter(|c| c.span.start < limit) {
+        while let Some(comment) = self
+            .comments
+            .get(self.next_comment)
+            .filter(|c| c.span.start < limit)
+        {
             self.write_indent(indent);
             self.out.push('#');
             self.out.push_str(comment.text.trim_end());
@@ -232,7 +253,8 @@ impl Printer<'_> {
     fn let_stmt(&mut self, stmt: &Let, indent: usize) {
         self.out.push_str("let ");
         self.out.push_str(&stmt.name.name);
-        self.out.push_str(if stmt.some { " = some " } else { " = " });
+        self.out
+            .push_str(if stmt.some { " = some " } else { " = " });
         self.expr(&stmt.value, indent, Place::Value);
     }
 
@@ -448,7 +470,8 @@ impl Printer<'_> {
                 self.out.push('/');
             }
             LiteralKind::Range(range) => {
-                self.out.push_str(if range.lower_inclusive { "r[" } else { "r(" });
+                self.out
+                    .push_str(if range.lower_inclusive { "r[" } else { "r(" });
                 self.literal(&range.lower);
                 self.out.push_str(", ");
                 self.literal(&range.upper);
@@ -517,7 +540,10 @@ fn float_text(f: f64) -> String {
 
 fn is_ident(text: &str) -> bool {
     let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn unary_word(op: UnaryOp) -> &'static str {
@@ -550,9 +576,16 @@ fn cmp_symbol(op: CmpOp) -> &'static str {
 /// `AWS::S3::Bucket Properties.X exists`. cfn-guard needs that form before `or`: it does not
 /// accept `} or`.
 fn short_type_block_body(clause: &Clause) -> Option<&Clause> {
-    let Clause::TypeBlock(block) = clause else { return None };
-    let ([BlockItem::Clause(disjunction)], None) = (block.body.items.as_slice(), &block.when) else { return None };
-    let [only] = disjunction.clauses.as_slice() else { return None };
+    let Clause::TypeBlock(block) = clause else {
+        return None;
+    };
+    let ([BlockItem::Clause(disjunction)], None) = (block.body.items.as_slice(), &block.when)
+    else {
+        return None;
+    };
+    let [only] = disjunction.clauses.as_slice() else {
+        return None;
+    };
     (!multiline_disjunction(disjunction)).then_some(only)
 }
 
@@ -560,7 +593,8 @@ fn short_type_block_body(clause: &Clause) -> Option<&Clause> {
 fn multiline_disjunction(disjunction: &Disjunction) -> bool {
     disjunction.clauses.iter().any(|clause| match clause {
         Clause::Check(check) => {
-            multiline_expr(&check.lhs) || matches!(&check.op.kind, OpKind::Binary(_, rhs) if multiline_expr(rhs))
+            multiline_expr(&check.lhs)
+                || matches!(&check.op.kind, OpKind::Binary(_, rhs) if multiline_expr(rhs))
         }
         Clause::RuleRef(rule_ref) => rule_ref.args.iter().flatten().any(multiline_expr),
         Clause::QueryBlock(_) | Clause::TypeBlock(_) | Clause::WhenBlock(_) => true,
@@ -570,7 +604,10 @@ fn multiline_disjunction(disjunction: &Disjunction) -> bool {
 fn multiline_expr(expr: &Expr) -> bool {
     match expr {
         Expr::Query(query) => query.steps.iter().any(|step| match step {
-            Step::Filter(filter) => filter.conds.clauses.len() > 1 || filter.conds.clauses.iter().any(multiline_disjunction),
+            Step::Filter(filter) => {
+                filter.conds.clauses.len() > 1
+                    || filter.conds.clauses.iter().any(multiline_disjunction)
+            }
             _ => false,
         }),
         Expr::Call(call) => call.args.iter().any(multiline_expr),
@@ -581,7 +618,10 @@ fn multiline_expr(expr: &Expr) -> bool {
 /// Where an item starts, counting the `#@` lines above a rule.
 fn item_start(item: &Item) -> u32 {
     match item {
-        Item::Rule(rule) => rule.meta.first().map_or(rule.span.start, |m| m.span.start.min(rule.span.start)),
+        Item::Rule(rule) => rule
+            .meta
+            .first()
+            .map_or(rule.span.start, |m| m.span.start.min(rule.span.start)),
         other => item_span(other).start,
     }
 }

@@ -8,8 +8,8 @@ use super::error::{backtrack, Diag, Fail, PResult};
 use super::query::ParsedQuery;
 use super::Parser;
 use crate::ast::{
-    Block, BlockItem, Check, Clause, CmpOp, Conjunction, Disjunction, Expr, Ident, Message, MessagePart, Op, OpKind,
-    QueryBlock, RuleRef, Span, TypeBlock, UnaryOp, WhenBlock,
+    Block, BlockItem, Check, Clause, CmpOp, Conjunction, Disjunction, Expr, Ident, Message,
+    MessagePart, Op, OpKind, QueryBlock, RuleRef, Span, TypeBlock, UnaryOp, WhenBlock,
 };
 
 /// Where clauses are being parsed.
@@ -23,9 +23,18 @@ pub(crate) struct ClauseCx {
 }
 
 impl ClauseCx {
-    pub const BLOCK: ClauseCx = ClauseCx { when_header: false, in_filter: false };
-    pub const FILTER: ClauseCx = ClauseCx { when_header: false, in_filter: true };
-    pub const WHEN: ClauseCx = ClauseCx { when_header: true, in_filter: false };
+    pub const BLOCK: ClauseCx = ClauseCx {
+        when_header: false,
+        in_filter: false,
+    };
+    pub const FILTER: ClauseCx = ClauseCx {
+        when_header: false,
+        in_filter: true,
+    };
+    pub const WHEN: ClauseCx = ClauseCx {
+        when_header: true,
+        in_filter: false,
+    };
 }
 
 const UNARY: [(&str, &str, UnaryOp); 9] = [
@@ -52,7 +61,19 @@ const COMPARISONS: [(&str, CmpOp); 6] = [
 
 /// What an operator expects after a query, for error messages.
 const OPERATORS: [&str; 13] = [
-    "==", "!=", "<", "<=", ">", ">=", "in", "not in", "exists", "!exists", "empty", "!empty", "is_string",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not in",
+    "exists",
+    "!exists",
+    "empty",
+    "!empty",
+    "is_string",
 ];
 
 /// An operator token before its right-hand side is parsed.
@@ -79,7 +100,11 @@ impl<'s> Parser<'s> {
                 let span = self.conj_span(start, &clauses);
                 return Ok((after, Conjunction { clauses, span }));
             }
-            if rest.is_empty() || rest.starts_with('}') || self.at_rule_header(rest) || self.at_keyword(rest, &["let"]) {
+            if rest.is_empty()
+                || rest.starts_with('}')
+                || self.at_rule_header(rest)
+                || self.at_keyword(rest, &["let"])
+            {
                 return Err(self.unclosed(open_at, '[', close, rest));
             }
             let (after, clause) = self.required_disjunction(rest, cx)?;
@@ -106,11 +131,18 @@ impl<'s> Parser<'s> {
                 return Ok((next, Conjunction { clauses, span }));
             }
             if next.starts_with('{') {
-                return self.fail(next, "expected a condition after `when`", &["a clause", "a rule name"]);
+                return self.fail(
+                    next,
+                    "expected a condition after `when`",
+                    &["a clause", "a rule name"],
+                );
             }
             if next.is_empty() || next.starts_with('}') || self.at_rule_header(next) {
                 let mut diag = self.diag(next, "expected `{` after the `when` condition", &["{"]);
-                diag.hint = Some("write the block to run when the condition holds: `when cond { ... }`".to_string());
+                diag.hint = Some(
+                    "write the block to run when the condition holds: `when cond { ... }`"
+                        .to_string(),
+                );
                 return Err(self.failure(next, diag));
             }
             let (after, clause) = self.required_disjunction(next, ClauseCx::WHEN)?;
@@ -120,7 +152,11 @@ impl<'s> Parser<'s> {
     }
 
     /// A disjunction where one must be; a backtrack becomes "expected a clause".
-    pub(crate) fn required_disjunction(&self, i: &'s str, cx: ClauseCx) -> PResult<'s, Disjunction> {
+    pub(crate) fn required_disjunction(
+        &self,
+        i: &'s str,
+        cx: ClauseCx,
+    ) -> PResult<'s, Disjunction> {
         match self.disjunction(i, cx) {
             Err(nom::Err::Error(fail)) => Err(self.expected_clause(fail.at)),
             other => other,
@@ -128,7 +164,11 @@ impl<'s> Parser<'s> {
     }
 
     fn expected_clause(&self, at: &'s str) -> nom::Err<Fail<'s>> {
-        let mut diag = self.diag(at, "expected a clause", &["a query", "a rule name", "when", "let"]);
+        let mut diag = self.diag(
+            at,
+            "expected a clause",
+            &["a query", "a rule name", "when", "let"],
+        );
         diag.hint = super::error::hint_for(super::error::token_text(at));
         self.failure(at, diag)
     }
@@ -140,13 +180,25 @@ impl<'s> Parser<'s> {
         while let Some(after) = self.or_token(self.ws(rest)) {
             let next = self.ws(after);
             let (after, clause) = match self.clause(next, cx) {
-                Err(nom::Err::Error(_)) => return self.fail(next, "expected a clause after `or`", &["a query", "a rule name"]),
+                Err(nom::Err::Error(_)) => {
+                    return self.fail(
+                        next,
+                        "expected a clause after `or`",
+                        &["a query", "a rule name"],
+                    )
+                }
                 other => other?,
             };
             clauses.push(clause);
             rest = after;
         }
-        Ok((rest, Disjunction { clauses, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Disjunction {
+                clauses,
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     fn or_token(&self, i: &'s str) -> Option<&'s str> {
@@ -173,14 +225,20 @@ impl<'s> Parser<'s> {
             return self.call_clause(i, rest, not, some);
         }
         let (after, parsed) = match self.query(rest, cx.in_filter) {
-            Err(nom::Err::Error(fail)) if not || some => return Err(self.expected_after_prefix(fail.at)),
+            Err(nom::Err::Error(fail)) if not || some => {
+                return Err(self.expected_after_prefix(fail.at))
+            }
             other => other?,
         };
         self.clause_after_query(i, after, (not, some), parsed, cx)
     }
 
     fn expected_after_prefix(&self, at: &'s str) -> nom::Err<Fail<'s>> {
-        let diag = self.diag(at, "expected a query or rule name after `not`/`some`", &["a query", "a rule name"]);
+        let diag = self.diag(
+            at,
+            "expected a query or rule name after `not`/`some`",
+            &["a query", "a rule name"],
+        );
         self.failure(at, diag)
     }
 
@@ -213,12 +271,18 @@ impl<'s> Parser<'s> {
         }
         if parsed.bare_ident && !some && !self.looks_like_missing_operator(after) {
             let name = match parsed.query.steps.first() {
-                Some(crate::ast::Step::Key(name, span)) => Ident { name: name.clone(), span: *span },
+                Some(crate::ast::Step::Key(name, span)) => Ident {
+                    name: name.clone(),
+                    span: *span,
+                },
                 _ => return backtrack(start),
             };
             if super::lexer::RESERVED.contains(&name.name.as_str()) {
                 let mut diag = self.diag(start, "expected a clause", &["a query", "a rule name"]);
-                diag.hint = Some(format!("`{}` is a keyword and cannot be used here", name.name));
+                diag.hint = Some(format!(
+                    "`{}` is a keyword and cannot be used here",
+                    name.name
+                ));
                 return Err(self.failure(start, diag));
             }
             return self.finish_rule_ref(start, after, not, name, None);
@@ -230,17 +294,30 @@ impl<'s> Parser<'s> {
     /// missing (`Type = 'X'`, `x 'a'`), not a rule reference followed by another clause.
     fn looks_like_missing_operator(&self, after: &'s str) -> bool {
         let next = self.blanks(after);
-        let value_start = next.starts_with(['\'', '"', '/', '-']) || next.starts_with(|c: char| c.is_ascii_digit());
-        let operator_like = next.starts_with(['=', '<', '>', '&', '|']) && !next.starts_with("<<") && !next.starts_with("|OR|");
+        let value_start = next.starts_with(['\'', '"', '/', '-'])
+            || next.starts_with(|c: char| c.is_ascii_digit());
+        let operator_like = next.starts_with(['=', '<', '>', '&', '|'])
+            && !next.starts_with("<<")
+            && !next.starts_with("|OR|");
         value_start || operator_like
     }
 
     fn missing_operator(&self, at: &'s str, parsed: &ParsedQuery) -> nom::Err<Fail<'s>> {
-        let what = self.src.get(parsed.query.span.start as usize..parsed.query.span.end as usize).unwrap_or("the query");
-        let mut diag = self.diag(at, &format!("expected an operator after `{what}`"), &OPERATORS);
+        let what = self
+            .src
+            .get(parsed.query.span.start as usize..parsed.query.span.end as usize)
+            .unwrap_or("the query");
+        let mut diag = self.diag(
+            at,
+            &format!("expected an operator after `{what}`"),
+            &OPERATORS,
+        );
         diag.hint = super::error::hint_for(super::error::token_text(at));
         if at.starts_with(['-', ':']) && self.off(at) == parsed.query.span.end {
-            diag.hint = Some("keys with `-`, `:` or other symbols need quotes: `Properties.\"my-key\"`".to_string());
+            diag.hint = Some(
+                "keys with `-`, `:` or other symbols need quotes: `Properties.\"my-key\"`"
+                    .to_string(),
+            );
         } else if at.is_empty() || at.starts_with(['}', ']']) || self.at_rule_header(at) {
             diag.hint = Some("add a check such as `exists` or `== 'value'`".to_string());
         }
@@ -248,7 +325,13 @@ impl<'s> Parser<'s> {
     }
 
     /// `name(args)` as a rule call, or `count(x) == 1` as a check on a function result.
-    fn call_clause(&self, start: &'s str, i: &'s str, not: bool, some: bool) -> PResult<'s, Clause> {
+    fn call_clause(
+        &self,
+        start: &'s str,
+        i: &'s str,
+        not: bool,
+        some: bool,
+    ) -> PResult<'s, Clause> {
         let (after, call) = self.call(i)?;
         let next = self.ws(after);
         if self.op_token(next).is_ok() {
@@ -256,15 +339,36 @@ impl<'s> Parser<'s> {
             return self.finish_check(start, rest, (not, some), Expr::Call(call), op);
         }
         if some {
-            return self.fail(next, "expected an operator after the function call", &OPERATORS);
+            return self.fail(
+                next,
+                "expected an operator after the function call",
+                &OPERATORS,
+            );
         }
         self.finish_rule_ref(start, after, not, call.name, Some(call.args))
     }
 
-    fn finish_check(&self, start: &'s str, rest: &'s str, (not, some): (bool, bool), lhs: Expr, op: Op) -> PResult<'s, Clause> {
+    fn finish_check(
+        &self,
+        start: &'s str,
+        rest: &'s str,
+        (not, some): (bool, bool),
+        lhs: Expr,
+        op: Op,
+    ) -> PResult<'s, Clause> {
         let (rest, message) = self.opt_message(rest)?;
         let span = self.span(start, rest);
-        Ok((rest, Clause::Check(Check { not, some, lhs, op, message, span })))
+        Ok((
+            rest,
+            Clause::Check(Check {
+                not,
+                some,
+                lhs,
+                op,
+                message,
+                span,
+            }),
+        ))
     }
 
     fn finish_rule_ref(
@@ -277,10 +381,25 @@ impl<'s> Parser<'s> {
     ) -> PResult<'s, Clause> {
         let (rest, message) = self.opt_message(rest)?;
         let span = self.span(start, rest);
-        Ok((rest, Clause::RuleRef(RuleRef { not, name, args, message, span })))
+        Ok((
+            rest,
+            Clause::RuleRef(RuleRef {
+                not,
+                name,
+                args,
+                message,
+                span,
+            }),
+        ))
     }
 
-    fn query_block(&self, start: &'s str, i: &'s str, (not, some): (bool, bool), parsed: ParsedQuery) -> PResult<'s, Clause> {
+    fn query_block(
+        &self,
+        start: &'s str,
+        i: &'s str,
+        (not, some): (bool, bool),
+        parsed: ParsedQuery,
+    ) -> PResult<'s, Clause> {
         if not {
             let diag = self.diag(start, "`not` cannot negate a block", &["a clause"]);
             return Err(self.failure(start, diag));
@@ -288,7 +407,16 @@ impl<'s> Parser<'s> {
         let (rest, body) = self.block(i)?;
         let (rest, message) = self.opt_message(rest)?;
         let span = self.span(start, rest);
-        Ok((rest, Clause::QueryBlock(QueryBlock { some, query: parsed.query, body, message, span })))
+        Ok((
+            rest,
+            Clause::QueryBlock(QueryBlock {
+                some,
+                query: parsed.query,
+                body,
+                message,
+                span,
+            }),
+        ))
     }
 
     /// Whether an operator starts at `i`.
@@ -325,14 +453,30 @@ impl<'s> Parser<'s> {
         let (rest, (negated, token)) = self.op_token(i)?;
         let op_span = self.span(i, rest);
         let kind = match token {
-            OpToken::Unary(op) => return Ok((rest, Op { negated, kind: OpKind::Unary(op), span: op_span })),
+            OpToken::Unary(op) => {
+                return Ok((
+                    rest,
+                    Op {
+                        negated,
+                        kind: OpKind::Unary(op),
+                        span: op_span,
+                    },
+                ))
+            }
             OpToken::Binary(op) => op,
         };
         let value_at = self.ws(rest);
         let (rest, rhs) = match self.expr(value_at) {
             Err(nom::Err::Error(_)) => {
-                let op_text = self.src.get(op_span.start as usize..op_span.end as usize).unwrap_or("the operator");
-                let mut diag = self.diag(value_at, &format!("expected a value after `{op_text}`"), &["a literal", "a query", "%variable"]);
+                let op_text = self
+                    .src
+                    .get(op_span.start as usize..op_span.end as usize)
+                    .unwrap_or("the operator");
+                let mut diag = self.diag(
+                    value_at,
+                    &format!("expected a value after `{op_text}`"),
+                    &["a literal", "a query", "%variable"],
+                );
                 if value_at.starts_with('=') {
                     diag.hint = Some("there is no `===`; use `==`".to_string());
                 }
@@ -341,7 +485,14 @@ impl<'s> Parser<'s> {
             other => other?,
         };
         let span = self.span(i, rest);
-        Ok((rest, Op { negated, kind: OpKind::Binary(kind, Box::new(rhs)), span }))
+        Ok((
+            rest,
+            Op {
+                negated,
+                kind: OpKind::Binary(kind, Box::new(rhs)),
+                span,
+            },
+        ))
     }
 
     /// An optional `<< message >>` after a clause; `rest` is returned unchanged without one.
@@ -357,7 +508,11 @@ impl<'s> Parser<'s> {
     /// `<< text {{%var.path}} text >>`, possibly over several lines.
     fn message(&self, i: &'s str) -> PResult<'s, Message> {
         let body_all = i.get(2..).unwrap_or_default();
-        let close = if self.known_unclosed(">>", i) { None } else { body_all.find(">>") };
+        let close = if self.known_unclosed(">>", i) {
+            None
+        } else {
+            body_all.find(">>")
+        };
         let Some(close) = close else {
             self.unclosed.borrow_mut().insert(">>", self.off(i));
             let start = self.off(i);
@@ -373,7 +528,13 @@ impl<'s> Parser<'s> {
         let body = body_all.get(..close).unwrap_or_default();
         let rest = body_all.get(close + 2..).unwrap_or_default();
         let parts = self.message_parts(body)?;
-        Ok((rest, Message { parts, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Message {
+                parts,
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     /// Splits a message body into text and `{{%var...}}` parts; `{{` not followed by `%` is
@@ -393,7 +554,14 @@ impl<'s> Parser<'s> {
             }
             let (after, parsed) = self.query(inner, false)?;
             let Some(after) = self.blanks(after).strip_prefix("}}") else {
-                return Err(self.failure(after, self.diag(self.blanks(after), "expected `}}` to end the interpolation", &["}}"])));
+                return Err(self.failure(
+                    after,
+                    self.diag(
+                        self.blanks(after),
+                        "expected `}}` to end the interpolation",
+                        &["}}"],
+                    ),
+                ));
             };
             if !text.is_empty() {
                 parts.push(MessagePart::Text(std::mem::take(&mut text)));
@@ -422,10 +590,22 @@ impl<'s> Parser<'s> {
         while let Some(after) = rest.strip_prefix("::") {
             rest = match self.ident(after) {
                 Ok((next, _)) => next,
-                Err(_) => return self.fail(after, "expected a name after `::` in the type name", &["a name"]),
+                Err(_) => {
+                    return self.fail(
+                        after,
+                        "expected a name after `::` in the type name",
+                        &["a name"],
+                    )
+                }
             };
         }
-        let type_name = Ident { name: i.get(..i.len() - rest.len()).unwrap_or_default().to_string(), span: self.span(i, rest) };
+        let type_name = Ident {
+            name: i
+                .get(..i.len() - rest.len())
+                .unwrap_or_default()
+                .to_string(),
+            span: self.span(i, rest),
+        };
         let next = self.ws(rest);
         let (next, when) = match self.keyword(next, &["when", "WHEN"]) {
             Ok((after, _)) => {
@@ -439,7 +619,15 @@ impl<'s> Parser<'s> {
         } else {
             self.single_clause_block(next)?
         };
-        Ok((rest, Clause::TypeBlock(TypeBlock { type_name, when, body, span: self.span(i, rest) })))
+        Ok((
+            rest,
+            Clause::TypeBlock(TypeBlock {
+                type_name,
+                when,
+                body,
+                span: self.span(i, rest),
+            }),
+        ))
     }
 
     /// The one-clause body of `AWS::S3::Bucket Properties.X exists` (cfn-guard's short form).
@@ -450,8 +638,17 @@ impl<'s> Parser<'s> {
             other => other?,
         };
         let span = self.span(i, rest);
-        let disjunction = Disjunction { clauses: vec![clause], span };
-        Ok((rest, Block { items: vec![BlockItem::Clause(disjunction)], span }))
+        let disjunction = Disjunction {
+            clauses: vec![clause],
+            span,
+        };
+        Ok((
+            rest,
+            Block {
+                items: vec![BlockItem::Clause(disjunction)],
+                span,
+            },
+        ))
     }
 
     /// `when cond { block }`.
@@ -459,7 +656,14 @@ impl<'s> Parser<'s> {
         let (after, _) = self.keyword(i, &["when", "WHEN"])?;
         let (rest, when) = self.when_condition(after)?;
         let (rest, body) = self.required_block(rest)?;
-        Ok((rest, Clause::WhenBlock(WhenBlock { when, body, span: self.span(i, rest) })))
+        Ok((
+            rest,
+            Clause::WhenBlock(WhenBlock {
+                when,
+                body,
+                span: self.span(i, rest),
+            }),
+        ))
     }
 
     /// A `{ ... }` block where one must be.
@@ -484,11 +688,23 @@ impl<'s> Parser<'s> {
                     if items.is_empty() && !had_error {
                         self.report_empty_block(i);
                     }
-                    return Ok((after, Block { items, span: self.span(i, after) }));
+                    return Ok((
+                        after,
+                        Block {
+                            items,
+                            span: self.span(i, after),
+                        },
+                    ));
                 }
                 if rest.is_empty() || self.at_rule_header(rest) {
                     self.record(self.unclosed(i, '{', '}', rest));
-                    return Ok((rest, Block { items, span: self.span(i, rest) }));
+                    return Ok((
+                        rest,
+                        Block {
+                            items,
+                            span: self.span(i, rest),
+                        },
+                    ));
                 }
                 match self.block_item(rest) {
                     Ok((after, item)) => {
@@ -525,7 +741,9 @@ impl<'s> Parser<'s> {
     /// braces before the error point are already balanced.)
     fn recover_in_block(&self, item_start: &'s str, err: nom::Err<Fail<'s>>) -> &'s str {
         let fail_at = match &err {
-            nom::Err::Error(f) | nom::Err::Failure(f) if self.off(f.at) >= self.off(item_start) => self.rest_at(self.off(f.at)),
+            nom::Err::Error(f) | nom::Err::Failure(f) if self.off(f.at) >= self.off(item_start) => {
+                self.rest_at(self.off(f.at))
+            }
             _ => item_start,
         };
         self.record(err);

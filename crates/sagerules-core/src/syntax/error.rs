@@ -58,7 +58,10 @@ impl<'s> Parser<'s> {
 
     /// A committed failure with a fully built diagnostic.
     pub(crate) fn failure(&self, at: &'s str, diag: Diag) -> nom::Err<Fail<'s>> {
-        nom::Err::Failure(Fail { at, diag: Some(Box::new(diag)) })
+        nom::Err::Failure(Fail {
+            at,
+            diag: Some(Box::new(diag)),
+        })
     }
 
     /// The span of the token starting at `at` (at least one character unless at the end).
@@ -79,8 +82,16 @@ impl<'s> Parser<'s> {
                 ..Diag::default()
             },
         };
-        let found = diag.found.unwrap_or_else(|| found_at(self.rest_at(diag.span.start)));
-        ParseError { span: diag.span, message: diag.message, expected: diag.expected, found, hint: diag.hint }
+        let found = diag
+            .found
+            .unwrap_or_else(|| found_at(self.rest_at(diag.span.start)));
+        ParseError {
+            span: diag.span,
+            message: diag.message,
+            expected: diag.expected,
+            found,
+            hint: diag.hint,
+        }
     }
 
     /// Records the failure as an error.
@@ -127,25 +138,40 @@ pub(crate) fn token_text(at: &str) -> &str {
     if word_len > 0 {
         return at.get(..word_len).unwrap_or(at);
     }
-    for op in ["\r\n", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "::", ":=", "|OR|"] {
+    for op in [
+        "\r\n", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "::", ":=", "|OR|",
+    ] {
         if at.starts_with(op) {
             return at.get(..op.len()).unwrap_or(at);
         }
     }
-    at.chars().next().map_or("", |c| at.get(..c.len_utf8()).unwrap_or(at))
+    at.chars()
+        .next()
+        .map_or("", |c| at.get(..c.len_utf8()).unwrap_or(at))
 }
 
 /// The unary operator words, for "did you mean" hints.
 const OPERATOR_WORDS: [&str; 11] = [
-    "exists", "empty", "is_string", "is_list", "is_struct", "is_bool", "is_int", "is_float",
-    "is_null", "not", "some",
+    "exists",
+    "empty",
+    "is_string",
+    "is_list",
+    "is_struct",
+    "is_bool",
+    "is_int",
+    "is_float",
+    "is_null",
+    "not",
+    "some",
 ];
 
 /// A hint for a token that is a common mistake.
 pub(crate) fn hint_for(token: &str) -> Option<String> {
     let hint = match token {
         "=" => "use `==` to compare; `=` only appears in `let x = ...`".to_string(),
-        "&&" | "and" | "AND" => "clauses are ANDed by writing them one after another (one per line)".to_string(),
+        "&&" | "and" | "AND" => {
+            "clauses are ANDed by writing them one after another (one per line)".to_string()
+        }
         "||" => "use `or` between clauses".to_string(),
         "=>" | "=<" => "comparison operators are `<=` and `>=`".to_string(),
         "<>" => "use `!=` for \"not equal\"".to_string(),
@@ -160,7 +186,10 @@ fn near_miss(token: &str) -> Option<&'static str> {
         return None;
     }
     let lower = token.to_ascii_lowercase();
-    if OPERATOR_WORDS.contains(&lower.as_str()) && token != lower && token != token.to_ascii_uppercase() {
+    if OPERATOR_WORDS.contains(&lower.as_str())
+        && token != lower
+        && token != token.to_ascii_uppercase()
+    {
         return OPERATOR_WORDS.iter().find(|word| **word == lower).copied();
     }
     OPERATOR_WORDS
@@ -197,7 +226,10 @@ mod tests {
 
     #[test]
     fn mixed_case_operator_gets_the_lower_case_form() {
-        assert_eq!(hint_for("Exists").as_deref(), Some("did you mean `exists`?"));
+        assert_eq!(
+            hint_for("Exists").as_deref(),
+            Some("did you mean `exists`?")
+        );
     }
 
     #[test]

@@ -62,7 +62,10 @@ impl<'s> Parser<'s> {
             Ok((_, name)) => name,
             Err(_) => {
                 let mut diag = self.diag(at, "expected a rule name after `rule`", &["a name"]);
-                diag.hint = Some("names are letters, digits and `_`: `rule notebook_no_root { ... }`".to_string());
+                diag.hint = Some(
+                    "names are letters, digits and `_`: `rule notebook_no_root { ... }`"
+                        .to_string(),
+                );
                 return Err(self.failure(at, diag));
             }
         };
@@ -85,7 +88,17 @@ impl<'s> Parser<'s> {
             return Err(self.failure(next, diag));
         }
         let (rest, body) = self.block(next)?;
-        Ok((rest, Rule { meta: Vec::new(), name, params, when, body, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Rule {
+                meta: Vec::new(),
+                name,
+                params,
+                when,
+                body,
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     fn param(&self, i: &'s str) -> PResult<'s, Ident> {
@@ -96,43 +109,65 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// `let name = value` or `let name := value`.
+    /// `let name = value` or `let name := value` (`= some query` too).
     pub(crate) fn let_stmt(&self, i: &'s str) -> PResult<'s, Let> {
         let (after, _) = self.keyword(i, &["let"])?;
         let at = self.blanks(after);
-        let (rest, name) = match self.ident(at.strip_prefix('%').unwrap_or(at)) {
-            Ok(ok) => ok,
-            Err(_) => {
-                let mut diag = self.diag(at, "expected a variable name after `let`", &["a name"]);
-                diag.hint = Some("write `let name = value`".to_string());
-                return Err(self.failure(at, diag));
-            }
+        let Ok((rest, name)) = self.ident(at.strip_prefix('%').unwrap_or(at)) else {
+            let mut diag = self.diag(at, "expected a variable name after `let`", &["a name"]);
+            diag.hint = Some("write `let name = value`".to_string());
+            return Err(self.failure(at, diag));
         };
-        let next = self.blanks(rest);
-        let value_at = if let Some(after) = next.strip_prefix(":=") {
-            after
-        } else if next.starts_with("==") {
-            let mut diag = self.diag(next, "expected `=` after the variable name", &["=", ":="]);
-            diag.hint = Some("`let` assigns with `=` (or `:=`); `==` compares".to_string());
-            return Err(self.failure(next, diag));
-        } else if let Some(after) = next.strip_prefix('=') {
-            after
-        } else {
-            return self.fail(next, "expected `=` after the variable name", &["=", ":="]);
-        };
-        let value_at = self.ws(value_at);
+        let value_at = self.ws(self.assignment(self.blanks(rest))?);
         let (value_at, some) = match self.keyword(value_at, &["some", "SOME"]) {
             Ok((after, _)) => (self.ws(after), true),
             Err(_) => (value_at, false),
         };
         if some && (self.at_literal(value_at) || self.at_call(value_at)) {
-            return self.fail(value_at, "expected a query after `some`", &["a query", "%variable"]);
+            return self.fail(
+                value_at,
+                "expected a query after `some`",
+                &["a query", "%variable"],
+            );
         }
         let (rest, value) = match self.expr(value_at) {
-            Err(nom::Err::Error(_)) => return self.fail(value_at, "expected a value after `=`", &["a literal", "a query", "a function call"]),
+            Err(nom::Err::Error(_)) => {
+                return self.fail(
+                    value_at,
+                    "expected a value after `=`",
+                    &["a literal", "a query", "a function call"],
+                )
+            }
             other => other?,
         };
-        Ok((rest, Let { name, value, some, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Let {
+                name,
+                value,
+                some,
+                span: self.span(i, rest),
+            },
+        ))
+    }
+
+    /// `=` or `:=` after the name of a `let`; what follows it.
+    fn assignment(&self, at: &'s str) -> Result<&'s str, nom::Err<Fail<'s>>> {
+        if let Some(after) = at.strip_prefix(":=") {
+            return Ok(after);
+        }
+        if at.starts_with("==") {
+            let mut diag = self.diag(at, "expected `=` after the variable name", &["=", ":="]);
+            diag.hint = Some("`let` assigns with `=` (or `:=`); `==` compares".to_string());
+            return Err(self.failure(at, diag));
+        }
+        match at.strip_prefix('=') {
+            Some(after) => Ok(after),
+            None => Err(self.failure(
+                at,
+                self.diag(at, "expected `=` after the variable name", &["=", ":="]),
+            )),
+        }
     }
 
     /// `include "path"`.
@@ -141,24 +176,38 @@ impl<'s> Parser<'s> {
         let at = self.blanks(after);
         let (rest, path) = match self.quoted(at) {
             Err(nom::Err::Error(_)) => {
-                let mut diag = self.diag(at, "expected a quoted path after `include`", &["\"path\""]);
+                let mut diag =
+                    self.diag(at, "expected a quoted path after `include`", &["\"path\""]);
                 diag.hint = Some("write `include \"common.rules\"`".to_string());
                 return Err(self.failure(at, diag));
             }
             other => other?,
         };
-        Ok((rest, Include { path, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Include {
+                path,
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     /// Gives a rule the `#@` lines directly above it (only whitespace in between).
     fn attach_meta(&self, item: Item) -> Item {
-        let Item::Rule(mut rule) = item else { return item };
+        let Item::Rule(mut rule) = item else {
+            return item;
+        };
         let mut start = rule.span.start;
         let mut lines = Vec::new();
         loop {
             let mut meta = self.meta_lines.borrow_mut();
-            let Some((&at, &span)) = meta.range(..start).next_back() else { break };
-            let between = self.src.get(span.end as usize..start as usize).unwrap_or("x");
+            let Some((&at, &span)) = meta.range(..start).next_back() else {
+                break;
+            };
+            let between = self
+                .src
+                .get(span.end as usize..start as usize)
+                .unwrap_or("x");
             if !between.trim().is_empty() {
                 break;
             }
@@ -167,7 +216,10 @@ impl<'s> Parser<'s> {
             start = at;
         }
         lines.reverse();
-        rule.meta = lines.into_iter().filter_map(|span| self.meta_line(span)).collect();
+        rule.meta = lines
+            .into_iter()
+            .filter_map(|span| self.meta_line(span))
+            .collect();
         Item::Rule(rule)
     }
 
@@ -177,13 +229,30 @@ impl<'s> Parser<'s> {
         let at = self.blanks(line.get(2..)?);
         let parsed = self.ident(at).ok().and_then(|(rest, key)| {
             let value = self.blanks(rest).strip_prefix(':')?;
-            Some(Meta { key, value: value.trim().to_string(), span })
+            Some(Meta {
+                key,
+                value: value.trim().to_string(),
+                span,
+            })
         });
         if parsed.is_none() {
-            let mut diag = self.diag(at, "expected `key: value` after `#@`", &["severity", "title", "description", "remediation", "see", "tags"]);
+            let mut diag = self.diag(
+                at,
+                "expected `key: value` after `#@`",
+                &[
+                    "severity",
+                    "title",
+                    "description",
+                    "remediation",
+                    "see",
+                    "tags",
+                ],
+            );
             diag.span = span;
             diag.found = Some(super::error::found_at(at));
-            diag.hint = Some("metadata lines read `#@ severity: high`; use `# ` for a plain comment".to_string());
+            diag.hint = Some(
+                "metadata lines read `#@ severity: high`; use `# ` for a plain comment".to_string(),
+            );
             self.record(self.failure(at, diag));
         }
         parsed
@@ -242,7 +311,8 @@ impl<'s> Parser<'s> {
         if depth > 0 {
             return false;
         }
-        let keyword = self.at_keyword(token, &["rule", "let", "include"]) || token.starts_with("#@");
+        let keyword =
+            self.at_keyword(token, &["rule", "let", "include"]) || token.starts_with("#@");
         let column_zero_clause = line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '%');
         keyword || column_zero_clause
     }

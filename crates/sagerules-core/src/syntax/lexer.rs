@@ -50,7 +50,9 @@ impl<'s> Parser<'s> {
             self.meta_lines.borrow_mut().insert(start, span);
         } else {
             let text = line.get(1..).unwrap_or_default().to_string();
-            self.comments.borrow_mut().insert(start, Comment { text, span });
+            self.comments
+                .borrow_mut()
+                .insert(start, Comment { text, span });
         }
     }
 
@@ -65,7 +67,13 @@ impl<'s> Parser<'s> {
             satisfy(|c: char| c.is_ascii_alphabetic() || c == '_'),
             take_while(is_ident_char),
         ))(i)?;
-        Ok((rest, Ident { name: name.to_string(), span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Ident {
+                name: name.to_string(),
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     /// One of `words`, not followed by an identifier character (no whitespace skipped).
@@ -114,7 +122,13 @@ mod tests {
         let rest = p.ws(src);
         assert_eq!(rest, "rule");
         let comments = p.comments.borrow();
-        assert_eq!(comments.values().map(|c| c.text.as_str()).collect::<Vec<_>>(), [" hello"]);
+        assert_eq!(
+            comments
+                .values()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>(),
+            [" hello"]
+        );
         assert_eq!(p.meta_lines.borrow().len(), 1);
     }
 

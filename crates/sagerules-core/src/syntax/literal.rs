@@ -53,7 +53,13 @@ impl<'s> Parser<'s> {
 
     fn string_literal(&self, i: &'s str) -> PResult<'s, Literal> {
         let (rest, text) = self.quoted(i)?;
-        Ok((rest, Literal { kind: LiteralKind::String(text), span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Literal {
+                kind: LiteralKind::String(text),
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     /// A quoted string's content, escapes resolved (see the module docs).
@@ -85,7 +91,10 @@ impl<'s> Parser<'s> {
 
     /// Whether a scan for `key` from `i` is already known to reach the end of input.
     pub(crate) fn known_unclosed(&self, key: &'static str, i: &'s str) -> bool {
-        self.unclosed.borrow().get(key).is_some_and(|from| self.off(i) >= *from)
+        self.unclosed
+            .borrow()
+            .get(key)
+            .is_some_and(|from| self.off(i) >= *from)
     }
 
     fn unclosed_string(&self, i: &'s str, quote: char) -> nom::Err<super::error::Fail<'s>> {
@@ -97,7 +106,9 @@ impl<'s> Parser<'s> {
                 message: "unclosed string".to_string(),
                 expected: vec![format!("{quote}")],
                 found: Some("end of input".to_string()),
-                hint: Some(format!("add the closing `{quote}`; write `\\{quote}` for a quote inside the string")),
+                hint: Some(format!(
+                    "add the closing `{quote}`; write `\\{quote}` for a quote inside the string"
+                )),
             },
         )
     }
@@ -116,7 +127,13 @@ impl<'s> Parser<'s> {
                 '/' => {
                     let rest = body.get(n + 1..).unwrap_or_default();
                     let kind = LiteralKind::Regex(pattern);
-                    return Ok((rest, Literal { kind, span: self.span(i, rest) }));
+                    return Ok((
+                        rest,
+                        Literal {
+                            kind,
+                            span: self.span(i, rest),
+                        },
+                    ));
                 }
                 '\n' => break,
                 c => pattern.push(c),
@@ -130,7 +147,10 @@ impl<'s> Parser<'s> {
                 message: "unclosed regex".to_string(),
                 expected: vec!["/".to_string()],
                 found: Some("end of line".to_string()),
-                hint: Some("a regex ends with `/` on the same line; write `\\/` for a slash inside it".to_string()),
+                hint: Some(
+                    "a regex ends with `/` on the same line; write `\\/` for a slash inside it"
+                        .to_string(),
+                ),
             },
         ))
     }
@@ -139,13 +159,22 @@ impl<'s> Parser<'s> {
     fn number(&self, i: &'s str) -> PResult<'s, Literal> {
         let fraction = opt(pair(char('.'), |s| self.digits(s)));
         let exponent = opt(tuple((one_of("eE"), opt(one_of("+-")), |s| self.digits(s))));
-        let (rest, text) = match recognize(tuple((opt(char('-')), |s| self.digits(s), fraction, exponent)))(i) {
+        let (rest, text) = match recognize(tuple((
+            opt(char('-')),
+            |s| self.digits(s),
+            fraction,
+            exponent,
+        )))(i)
+        {
             Ok(ok) => ok,
             Err(_) => return self.fail(i, "expected a number after `-`", &["a number"]),
         };
         let span = self.span(i, rest);
         let kind = if text.contains(['.', 'e', 'E']) {
-            text.parse::<f64>().ok().filter(|f| f.is_finite()).map(LiteralKind::Float)
+            text.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(LiteralKind::Float)
         } else {
             text.parse::<i64>().ok().map(LiteralKind::Int)
         };
@@ -157,7 +186,10 @@ impl<'s> Parser<'s> {
                     span,
                     message: "number out of range".to_string(),
                     expected: vec!["a 64-bit integer".to_string()],
-                    hint: Some("integers are 64-bit signed; write a float (`1.0e20`) for larger values".to_string()),
+                    hint: Some(
+                        "integers are 64-bit signed; write a float (`1.0e20`) for larger values"
+                            .to_string(),
+                    ),
                     ..Diag::default()
                 },
             )),
@@ -167,14 +199,24 @@ impl<'s> Parser<'s> {
     fn bool_or_null(&self, i: &'s str) -> PResult<'s, Literal> {
         for (word, kind) in BOOL_NULL {
             if let Ok((rest, _)) = self.keyword(i, &[word]) {
-                return Ok((rest, Literal { kind, span: self.span(i, rest) }));
+                return Ok((
+                    rest,
+                    Literal {
+                        kind,
+                        span: self.span(i, rest),
+                    },
+                ));
             }
         }
         backtrack(i)
     }
 
     /// Runs `f` one nesting level deeper, failing instead once [`MAX_DEPTH`] is reached.
-    pub(crate) fn nested<T>(&self, i: &'s str, f: impl FnOnce(&'s str) -> PResult<'s, T>) -> PResult<'s, T> {
+    pub(crate) fn nested<T>(
+        &self,
+        i: &'s str,
+        f: impl FnOnce(&'s str) -> PResult<'s, T>,
+    ) -> PResult<'s, T> {
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
             let diag = Diag {
@@ -195,13 +237,23 @@ impl<'s> Parser<'s> {
     fn list(&self, i: &'s str) -> PResult<'s, Literal> {
         self.nested(i, |i| {
             let (rest, items) = self.comma_list(i, '[', ']', |s| self.list_element(s))?;
-            Ok((rest, Literal { kind: LiteralKind::List(items), span: self.span(i, rest) }))
+            Ok((
+                rest,
+                Literal {
+                    kind: LiteralKind::List(items),
+                    span: self.span(i, rest),
+                },
+            ))
         })
     }
 
     fn list_element(&self, i: &'s str) -> PResult<'s, Literal> {
         match self.literal(i) {
-            Err(nom::Err::Error(_)) => self.fail(i, "expected a literal value in the list", &["a string", "a number", "a list"]),
+            Err(nom::Err::Error(_)) => self.fail(
+                i,
+                "expected a literal value in the list",
+                &["a string", "a number", "a list"],
+            ),
             other => other,
         }
     }
@@ -226,28 +278,42 @@ impl<'s> Parser<'s> {
             }
             let (after, value) = item(rest)?;
             items.push(value);
-            rest = self.ws(after);
-            if let Some(after) = rest.strip_prefix(',') {
-                rest = after;
-            } else if !rest.starts_with(close) {
-                let expected = [",".to_string(), close.to_string()];
-                let mut diag = Diag {
-                    span: self.token_span(rest),
-                    message: format!("expected `,` or `{close}`"),
-                    expected: expected.to_vec(),
-                    ..Diag::default()
-                };
-                if rest.is_empty() || self.at_rule_header(rest) {
-                    return Err(self.unclosed(i, open, close, rest));
-                }
-                diag.hint = super::error::hint_for(super::error::token_text(rest));
-                return Err(self.failure(rest, diag));
-            }
+            rest = self.list_separator(self.ws(after), (i, open, close))?;
         }
     }
 
+    /// After an item: `,` (consumed) or the closing bracket (left in place).
+    fn list_separator(
+        &self,
+        rest: &'s str,
+        (open_at, open, close): (&'s str, char, char),
+    ) -> Result<&'s str, nom::Err<super::error::Fail<'s>>> {
+        if let Some(after) = rest.strip_prefix(',') {
+            return Ok(after);
+        }
+        if rest.starts_with(close) {
+            return Ok(rest);
+        }
+        if rest.is_empty() || self.at_rule_header(rest) {
+            return Err(self.unclosed(open_at, open, close, rest));
+        }
+        let mut diag = self.diag(
+            rest,
+            &format!("expected `,` or `{close}`"),
+            &[",", &close.to_string()],
+        );
+        diag.hint = super::error::hint_for(super::error::token_text(rest));
+        Err(self.failure(rest, diag))
+    }
+
     /// "`[` is never closed", pointing at the opening bracket.
-    pub(crate) fn unclosed(&self, open_at: &'s str, open: char, close: char, found: &'s str) -> nom::Err<super::error::Fail<'s>> {
+    pub(crate) fn unclosed(
+        &self,
+        open_at: &'s str,
+        open: char,
+        close: char,
+        found: &'s str,
+    ) -> nom::Err<super::error::Fail<'s>> {
         let start = self.off(open_at);
         self.failure(
             found,
@@ -263,7 +329,9 @@ impl<'s> Parser<'s> {
 
     /// Whether `i` starts a map literal: `{` then `}` or `key:` (a block never does).
     pub(crate) fn at_map(&self, i: &'s str) -> bool {
-        let Some(body) = i.strip_prefix('{') else { return false };
+        let Some(body) = i.strip_prefix('{') else {
+            return false;
+        };
         let body = self.blanks_and_newlines(body);
         if body.starts_with('}') {
             return true;
@@ -285,13 +353,21 @@ impl<'s> Parser<'s> {
     fn map(&self, i: &'s str) -> PResult<'s, Literal> {
         self.nested(i, |i| {
             let (rest, entries) = self.comma_list(i, '{', '}', |s| self.map_entry(s))?;
-            Ok((rest, Literal { kind: LiteralKind::Map(entries), span: self.span(i, rest) }))
+            Ok((
+                rest,
+                Literal {
+                    kind: LiteralKind::Map(entries),
+                    span: self.span(i, rest),
+                },
+            ))
         })
     }
 
     fn map_entry(&self, i: &'s str) -> PResult<'s, (String, Literal)> {
         let (rest, key) = match self.map_key(i) {
-            Err(nom::Err::Error(_)) => return self.fail(i, "expected a map key", &["a key", "a quoted key"]),
+            Err(nom::Err::Error(_)) => {
+                return self.fail(i, "expected a map key", &["a key", "a quoted key"])
+            }
             other => other?,
         };
         let rest = self.ws(rest);
@@ -300,7 +376,13 @@ impl<'s> Parser<'s> {
         };
         let rest = self.ws(rest);
         let (rest, value) = match self.literal(rest) {
-            Err(nom::Err::Error(_)) => return self.fail(rest, "expected a literal value after `:`", &["a string", "a number"]),
+            Err(nom::Err::Error(_)) => {
+                return self.fail(
+                    rest,
+                    "expected a literal value after `:`",
+                    &["a string", "a number"],
+                )
+            }
             other => other?,
         };
         Ok((rest, (key, value)))
@@ -323,7 +405,9 @@ impl<'s> Parser<'s> {
 
     /// Whether `i` is `r[` or `r(` followed by a scalar and a comma.
     fn at_range(&self, i: &'s str) -> bool {
-        let Some(body) = i.strip_prefix("r[").or_else(|| i.strip_prefix("r(")) else { return false };
+        let Some(body) = i.strip_prefix("r[").or_else(|| i.strip_prefix("r(")) else {
+            return false;
+        };
         let body = self.blanks(body);
         match self.range_bound(body) {
             Ok((rest, _)) => self.blanks(rest).starts_with(','),
@@ -340,7 +424,13 @@ impl<'s> Parser<'s> {
         let rest = rest.strip_prefix(',').unwrap_or(rest);
         let rest = self.blanks(rest);
         let (rest, upper) = match self.range_bound(rest) {
-            Err(nom::Err::Error(_)) => return self.fail(rest, "expected the range's upper bound", &["a number", "a string"]),
+            Err(nom::Err::Error(_)) => {
+                return self.fail(
+                    rest,
+                    "expected the range's upper bound",
+                    &["a number", "a string"],
+                )
+            }
             other => other?,
         };
         let rest = self.blanks(rest);
@@ -349,8 +439,19 @@ impl<'s> Parser<'s> {
             Some(')') => (rest.get(1..).unwrap_or_default(), false),
             _ => return self.fail(rest, "expected `]` or `)` to close the range", &["]", ")"]),
         };
-        let range = Range { lower, upper, lower_inclusive, upper_inclusive };
-        Ok((rest, Literal { kind: LiteralKind::Range(Box::new(range)), span: self.span(i, rest) }))
+        let range = Range {
+            lower,
+            upper,
+            lower_inclusive,
+            upper_inclusive,
+        };
+        Ok((
+            rest,
+            Literal {
+                kind: LiteralKind::Range(Box::new(range)),
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     fn range_bound(&self, i: &'s str) -> PResult<'s, Literal> {
@@ -402,13 +503,20 @@ mod tests {
 
     #[test]
     fn map_with_bare_and_quoted_keys() {
-        let LiteralKind::Map(entries) = lit("{ a-b: 1, 'c': [true] }") else { panic!() };
-        assert_eq!(entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["a-b", "c"]);
+        let LiteralKind::Map(entries) = lit("{ a-b: 1, 'c': [true] }") else {
+            panic!()
+        };
+        assert_eq!(
+            entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["a-b", "c"]
+        );
     }
 
     #[test]
     fn half_open_range() {
-        let LiteralKind::Range(r) = lit("r(1, 5]") else { panic!() };
+        let LiteralKind::Range(r) = lit("r(1, 5]") else {
+            panic!()
+        };
         assert!(!r.lower_inclusive && r.upper_inclusive);
     }
 }

@@ -42,13 +42,25 @@ impl<'s> Parser<'s> {
     pub(crate) fn call(&self, i: &'s str) -> PResult<'s, Call> {
         let (rest, name) = self.ident(i)?;
         let rest = self.blanks(rest);
-        let (rest, args) = self.nested(rest, |s| self.comma_list(s, '(', ')', |a| self.argument(a)))?;
-        Ok((rest, Call { name, args, span: self.span(i, rest) }))
+        let (rest, args) =
+            self.nested(rest, |s| self.comma_list(s, '(', ')', |a| self.argument(a)))?;
+        Ok((
+            rest,
+            Call {
+                name,
+                args,
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     fn argument(&self, i: &'s str) -> PResult<'s, Expr> {
         match self.expr(i) {
-            Err(nom::Err::Error(_)) => self.fail(i, "expected an argument", &["a query", "a variable", "a literal"]),
+            Err(nom::Err::Error(_)) => self.fail(
+                i,
+                "expected an argument",
+                &["a query", "a variable", "a literal"],
+            ),
             other => other,
         }
     }
@@ -71,7 +83,16 @@ impl<'s> Parser<'s> {
             rest = step.0;
         }
         let bare_ident = bare_ident && steps.len() == 1;
-        Ok((rest, ParsedQuery { query: Query { steps, span: self.span(i, rest) }, bare_ident }))
+        Ok((
+            rest,
+            ParsedQuery {
+                query: Query {
+                    steps,
+                    span: self.span(i, rest),
+                },
+                bare_ident,
+            },
+        ))
     }
 
     fn first_step(&self, i: &'s str, in_filter: bool) -> PResult<'s, (Step, bool)> {
@@ -127,11 +148,18 @@ impl<'s> Parser<'s> {
         match self.ident(after) {
             Ok((rest, ident)) => Ok((rest, Step::Key(ident.name, ident.span))),
             Err(_) => {
-                let mut diag = self.diag(after, "expected a key after `.`", &["a key", "\"quoted-key\"", "*", "an index"]);
+                let mut diag = self.diag(
+                    after,
+                    "expected a key after `.`",
+                    &["a key", "\"quoted-key\"", "*", "an index"],
+                );
                 if after.starts_with(char::is_whitespace) {
                     diag.hint = Some("remove the space after `.`".to_string());
                 } else if after.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == ':') {
-                    diag.hint = Some("keys with `-`, `:` or other symbols need quotes: `.\"my-key\"`".to_string());
+                    diag.hint = Some(
+                        "keys with `-`, `:` or other symbols need quotes: `.\"my-key\"`"
+                            .to_string(),
+                    );
                 }
                 Err(self.failure(after, diag))
             }
@@ -210,21 +238,44 @@ impl<'s> Parser<'s> {
         if capture.is_some() {
             let after = self.ws(body);
             if let Some(rest) = after.strip_prefix(']') {
-                let conds = Conjunction { clauses: Vec::new(), span: self.span(after, after) };
-                return Ok((rest, Filter { capture, conds, span: self.span(i, rest) }));
+                let conds = Conjunction {
+                    clauses: Vec::new(),
+                    span: self.span(after, after),
+                };
+                return Ok((
+                    rest,
+                    Filter {
+                        capture,
+                        conds,
+                        span: self.span(i, rest),
+                    },
+                ));
             }
         }
         if self.ws(body).starts_with(']') {
-            let diag = self.diag(self.ws(body), "empty filter", &["a clause", "*", "an index"]);
+            let diag = self.diag(
+                self.ws(body),
+                "empty filter",
+                &["a clause", "*", "an index"],
+            );
             return Err(self.failure(body, diag));
         }
         let (rest, conds) = self.conjunction_until(i, body, ']', ClauseCx::FILTER)?;
-        Ok((rest, Filter { capture, conds, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Filter {
+                capture,
+                conds,
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     /// `name |` (not `|OR|`) or a lone `name ]` at the start of a filter.
     fn capture(&self, i: &'s str) -> (&'s str, Option<Ident>) {
-        let Ok((rest, ident)) = self.ident(i) else { return (i, None) };
+        let Ok((rest, ident)) = self.ident(i) else {
+            return (i, None);
+        };
         let after = self.ws(rest);
         if after.starts_with('|') && !after.starts_with("|OR|") {
             return (after.get(1..).unwrap_or_default(), Some(ident));

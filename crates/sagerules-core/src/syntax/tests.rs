@@ -12,14 +12,19 @@ use crate::format::format;
 /// Parses `src`, asserting it has no errors.
 fn ok(src: &str) -> RulesFile {
     let (file, errors) = parse(src);
-    assert!(errors.is_empty(), "unexpected errors for {src:?}: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "unexpected errors for {src:?}: {errors:#?}"
+    );
     file
 }
 
 /// The first clause of `rule r { <src> }`.
 fn clause(src: &str) -> Clause {
     let file = ok(&format!("rule r {{\n{src}\n}}"));
-    let Some(Item::Rule(rule)) = file.items.into_iter().next() else { panic!("no rule") };
+    let Some(Item::Rule(rule)) = file.items.into_iter().next() else {
+        panic!("no rule")
+    };
     match rule.body.items.into_iter().next() {
         Some(BlockItem::Clause(d)) => d.clauses.into_iter().next().unwrap(),
         other => panic!("not a clause: {other:?}"),
@@ -61,7 +66,10 @@ fn op(src: &str) -> (bool, OpKind) {
 
 fn first_error(src: &str) -> ParseError {
     let (_, errors) = parse(src);
-    errors.into_iter().next().unwrap_or_else(|| panic!("no error for {src:?}"))
+    errors
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no error for {src:?}"))
 }
 
 fn fmt(src: &str) -> String {
@@ -107,24 +115,38 @@ fn rule_when_multi_line_condition() {
 
 #[test]
 fn rule_names_as_clauses_with_not_and_message() {
-    let Clause::RuleRef(rr) = clause("not a << why >>") else { panic!() };
+    let Clause::RuleRef(rr) = clause("not a << why >>") else {
+        panic!()
+    };
     assert!(rr.not && rr.args.is_none());
-    assert_eq!(rr.message.unwrap().parts, vec![MessagePart::Text(" why ".into())]);
+    assert_eq!(
+        rr.message.unwrap().parts,
+        vec![MessagePart::Text(" why ".into())]
+    );
 }
 
 #[test]
 fn rule_ref_or_rule_ref() {
     let file = ok("rule c { a or b }");
-    let Item::Rule(r) = &file.items[0] else { panic!() };
-    let BlockItem::Clause(d) = &r.body.items[0] else { panic!() };
+    let Item::Rule(r) = &file.items[0] else {
+        panic!()
+    };
+    let BlockItem::Clause(d) = &r.body.items[0] else {
+        panic!()
+    };
     assert_eq!(d.clauses.len(), 2);
 }
 
 #[test]
 fn parameterized_rule_and_call() {
     let r = rule("rule check_kms(res, name) { %res.Properties.KmsKeyId exists }");
-    assert_eq!(r.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["res", "name"]);
-    let Clause::RuleRef(call) = clause("check_kms(%v, 'x') << m >>") else { panic!() };
+    assert_eq!(
+        r.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["res", "name"]
+    );
+    let Clause::RuleRef(call) = clause("check_kms(%v, 'x') << m >>") else {
+        panic!()
+    };
     assert_eq!(call.args.unwrap().len(), 2);
 }
 
@@ -135,14 +157,18 @@ fn function_call_on_the_left_is_a_check() {
 
 #[test]
 fn when_block() {
-    let Clause::WhenBlock(w) = clause("when %x !empty { %x.a exists }") else { panic!() };
+    let Clause::WhenBlock(w) = clause("when %x !empty { %x.a exists }") else {
+        panic!()
+    };
     assert_eq!(w.when.clauses.len(), 1);
     assert_eq!(w.body.items.len(), 1);
 }
 
 #[test]
 fn type_block_with_when() {
-    let Clause::TypeBlock(t) = clause("AWS::SageMaker::Model when Properties.A exists { Properties.B exists }") else {
+    let Clause::TypeBlock(t) =
+        clause("AWS::SageMaker::Model when Properties.A exists { Properties.B exists }")
+    else {
         panic!()
     };
     assert_eq!(t.type_name.name, "AWS::SageMaker::Model");
@@ -151,27 +177,41 @@ fn type_block_with_when() {
 
 #[test]
 fn type_block_short_form_and_module_suffix() {
-    let Clause::TypeBlock(t) = clause("AWS::S3::Bucket::MODULE Properties.B exists") else { panic!() };
+    let Clause::TypeBlock(t) = clause("AWS::S3::Bucket::MODULE Properties.B exists") else {
+        panic!()
+    };
     assert_eq!(t.type_name.name, "AWS::S3::Bucket::MODULE");
     assert_eq!(t.body.items.len(), 1);
 }
 
 #[test]
 fn type_block_at_top_level_is_a_default_rule_clause() {
-    assert!(matches!(ok("AWS::S3::Bucket { Properties.X exists }").items[0], Item::Clause(_)));
+    assert!(matches!(
+        ok("AWS::S3::Bucket { Properties.X exists }").items[0],
+        Item::Clause(_)
+    ));
 }
 
 // ---- queries ----
 
 #[test]
 fn dotted_query() {
-    assert_eq!(steps("Resources.MyBucket.Properties").iter().map(key).collect::<Vec<_>>(), ["Resources", "MyBucket", "Properties"]);
+    assert_eq!(
+        steps("Resources.MyBucket.Properties")
+            .iter()
+            .map(key)
+            .collect::<Vec<_>>(),
+        ["Resources", "MyBucket", "Properties"]
+    );
 }
 
 #[test]
 fn quoted_keys() {
     let s = steps("Properties.\"a-b\".'c d'['e-f']");
-    assert_eq!(s[1..].iter().map(key).collect::<Vec<_>>(), ["a-b", "c d", "e-f"]);
+    assert_eq!(
+        s[1..].iter().map(key).collect::<Vec<_>>(),
+        ["a-b", "c d", "e-f"]
+    );
 }
 
 #[test]
@@ -213,7 +253,9 @@ fn multi_line_filter() {
 fn key_filters() {
     let s = steps("Condition.*[ keys == /aws:[sS]ourceVpc/ ]");
     let Step::Filter(f) = &s[2] else { panic!() };
-    let Clause::Check(c) = &f.conds.clauses[0].clauses[0] else { panic!() };
+    let Clause::Check(c) = &f.conds.clauses[0].clauses[0] else {
+        panic!()
+    };
     assert!(matches!(&c.lhs, Expr::Query(q) if matches!(q.steps[0], Step::Keys(_))));
     let s = steps("Properties[ KEYS not in ['a', 'b'] ]");
     assert!(matches!(&s[1], Step::Filter(_)));
@@ -248,9 +290,13 @@ fn this_and_variables() {
 
 #[test]
 fn query_block_and_some_block() {
-    let Clause::QueryBlock(b) = clause("Tags[*] { Key exists }") else { panic!() };
+    let Clause::QueryBlock(b) = clause("Tags[*] { Key exists }") else {
+        panic!()
+    };
     assert!(!b.some);
-    let Clause::QueryBlock(b) = clause("some Policy.Statement[*] { Effect == 'Deny' }") else { panic!() };
+    let Clause::QueryBlock(b) = clause("some Policy.Statement[*] { Effect == 'Deny' }") else {
+        panic!()
+    };
     assert!(b.some);
 }
 
@@ -258,7 +304,10 @@ fn query_block_and_some_block() {
 fn block_clause_inside_filter() {
     let s = steps("Resources[ Properties { A exists or B exists } ]");
     let Step::Filter(f) = &s[1] else { panic!() };
-    assert!(matches!(f.conds.clauses[0].clauses[0], Clause::QueryBlock(_)));
+    assert!(matches!(
+        f.conds.clauses[0].clauses[0],
+        Clause::QueryBlock(_)
+    ));
 }
 
 // ---- let ----
@@ -268,7 +317,9 @@ fn let_at_file_rule_and_block_scope() {
     let file = ok("let a = 1\nlet b := Resources.*\nrule r { let c = count(%b)\n Tags[*] { let d = this\n %d exists } }");
     assert!(matches!(&file.items[0], Item::Let(l) if matches!(l.value, Expr::Literal(_))));
     assert!(matches!(&file.items[1], Item::Let(l) if matches!(l.value, Expr::Query(_))));
-    let Item::Rule(r) = &file.items[2] else { panic!() };
+    let Item::Rule(r) = &file.items[2] else {
+        panic!()
+    };
     assert!(matches!(&r.body.items[0], BlockItem::Let(l) if matches!(l.value, Expr::Call(_))));
 }
 
@@ -276,17 +327,31 @@ fn let_at_file_rule_and_block_scope() {
 fn let_some_query() {
     let file = ok("let refs = some Resources[ Type == 'X' ].Properties.Role.Ref");
     assert!(matches!(&file.items[0], Item::Let(l) if l.some));
-    assert!(first_error("let x = some 1").message.contains("expected a query after `some`"));
+    assert!(first_error("let x = some 1")
+        .message
+        .contains("expected a query after `some`"));
 }
 
 // ---- operators ----
 
 #[test]
 fn binary_operators() {
-    for (src, want) in [("==", CmpOp::Eq), ("!=", CmpOp::Ne), ("<", CmpOp::Lt), ("<=", CmpOp::Le), (">", CmpOp::Gt), (">=", CmpOp::Ge), ("IN", CmpOp::In), ("in", CmpOp::In)] {
+    for (src, want) in [
+        ("==", CmpOp::Eq),
+        ("!=", CmpOp::Ne),
+        ("<", CmpOp::Lt),
+        ("<=", CmpOp::Le),
+        (">", CmpOp::Gt),
+        (">=", CmpOp::Ge),
+        ("IN", CmpOp::In),
+        ("in", CmpOp::In),
+    ] {
         let (negated, kind) = op(&format!("{src} 1"));
         assert!(!negated);
-        assert!(matches!(kind, OpKind::Binary(got, _) if got == want), "{src}");
+        assert!(
+            matches!(kind, OpKind::Binary(got, _) if got == want),
+            "{src}"
+        );
     }
 }
 
@@ -294,15 +359,34 @@ fn binary_operators() {
 fn negated_in() {
     for src in ["not in [1]", "NOT IN [1]", "!in [1]"] {
         let (negated, kind) = op(src);
-        assert!(negated && matches!(kind, OpKind::Binary(CmpOp::In, _)), "{src}");
+        assert!(
+            negated && matches!(kind, OpKind::Binary(CmpOp::In, _)),
+            "{src}"
+        );
     }
 }
 
 #[test]
 fn unary_operators_in_both_cases_with_negations() {
-    let words = ["exists", "empty", "is_string", "is_list", "is_struct", "is_bool", "is_int", "is_float", "is_null"];
+    let words = [
+        "exists",
+        "empty",
+        "is_string",
+        "is_list",
+        "is_struct",
+        "is_bool",
+        "is_int",
+        "is_float",
+        "is_null",
+    ];
     for word in words {
-        for (src, negated) in [(word.to_string(), false), (word.to_uppercase(), false), (format!("!{word}"), true), (format!("not {word}"), true), (format!("NOT {}", word.to_uppercase()), true)] {
+        for (src, negated) in [
+            (word.to_string(), false),
+            (word.to_uppercase(), false),
+            (format!("!{word}"), true),
+            (format!("not {word}"), true),
+            (format!("NOT {}", word.to_uppercase()), true),
+        ] {
             let (got, kind) = op(&src);
             assert_eq!(got, negated, "{src}");
             assert!(matches!(kind, OpKind::Unary(_)), "{src}");
@@ -325,37 +409,68 @@ fn some_clause() {
 
 #[test]
 fn disjunction_forms() {
-    for src in ["a exists or b exists", "a exists OR b exists", "a exists |OR| b exists", "a exists or\n b exists", "a exists\n or b exists"] {
+    for src in [
+        "a exists or b exists",
+        "a exists OR b exists",
+        "a exists |OR| b exists",
+        "a exists or\n b exists",
+        "a exists\n or b exists",
+    ] {
         let file = ok(&format!("rule r {{ {src} }}"));
-        let Item::Rule(r) = &file.items[0] else { panic!() };
+        let Item::Rule(r) = &file.items[0] else {
+            panic!()
+        };
         assert_eq!(r.body.items.len(), 1, "{src}");
     }
 }
 
 #[test]
 fn newline_and_space_conjunction() {
-    assert_eq!(rule("rule r { a exists b exists\n c exists }").body.items.len(), 3);
+    assert_eq!(
+        rule("rule r { a exists b exists\n c exists }")
+            .body
+            .items
+            .len(),
+        3
+    );
 }
 
 // ---- literals ----
 
 #[test]
 fn regex_with_escaped_slash() {
-    assert_eq!(lit(r"/^arn:aws:iam::\d+:role\/x/"), LiteralKind::Regex(r"^arn:aws:iam::\d+:role/x".into()));
+    assert_eq!(
+        lit(r"/^arn:aws:iam::\d+:role\/x/"),
+        LiteralKind::Regex(r"^arn:aws:iam::\d+:role/x".into())
+    );
 }
 
 #[test]
 fn ranges() {
-    for (src, lower, upper) in [("r[1, 5]", true, true), ("r(1, 5]", false, true), ("r[1,5)", true, false), ("r(0.5, 1.5)", false, false)] {
-        let LiteralKind::Range(r) = lit(src) else { panic!("{src}") };
-        assert_eq!((r.lower_inclusive, r.upper_inclusive), (lower, upper), "{src}");
+    for (src, lower, upper) in [
+        ("r[1, 5]", true, true),
+        ("r(1, 5]", false, true),
+        ("r[1,5)", true, false),
+        ("r(0.5, 1.5)", false, false),
+    ] {
+        let LiteralKind::Range(r) = lit(src) else {
+            panic!("{src}")
+        };
+        assert_eq!(
+            (r.lower_inclusive, r.upper_inclusive),
+            (lower, upper),
+            "{src}"
+        );
     }
 }
 
 #[test]
 fn scalar_literals() {
     assert_eq!(lit("'single'"), LiteralKind::String("single".into()));
-    assert_eq!(lit("\"dou\\\"ble\""), LiteralKind::String("dou\"ble".into()));
+    assert_eq!(
+        lit("\"dou\\\"ble\""),
+        LiteralKind::String("dou\"ble".into())
+    );
     assert_eq!(lit("-42"), LiteralKind::Int(-42));
     assert_eq!(lit("2.5"), LiteralKind::Float(2.5));
     for t in ["true", "True", "TRUE"] {
@@ -368,9 +483,15 @@ fn scalar_literals() {
 
 #[test]
 fn lists_and_maps() {
-    let LiteralKind::List(items) = lit("['a', 1, [2], { k: 'v' }]") else { panic!() };
+    let LiteralKind::List(items) = lit("['a', 1, [2], { k: 'v' }]") else {
+        panic!()
+    };
     assert_eq!(items.len(), 4);
-    let LiteralKind::Map(entries) = lit("{ \"Action\": 's3:*', Bool: { 'aws:SecureTransport': false } }") else { panic!() };
+    let LiteralKind::Map(entries) =
+        lit("{ \"Action\": 's3:*', Bool: { 'aws:SecureTransport': false } }")
+    else {
+        panic!()
+    };
     assert_eq!(entries[0].0, "Action");
 }
 
@@ -386,7 +507,10 @@ fn rhs_queries_variables_and_calls() {
 #[test]
 fn multi_line_message_on_the_next_line() {
     let c = check("x exists\n  <<\n  Violation: no\n  >>");
-    assert_eq!(c.message.unwrap().parts, vec![MessagePart::Text("\n  Violation: no\n  ".into())]);
+    assert_eq!(
+        c.message.unwrap().parts,
+        vec![MessagePart::Text("\n  Violation: no\n  ".into())]
+    );
 }
 
 #[test]
@@ -400,32 +524,58 @@ fn message_interpolation() {
 #[test]
 fn double_braces_without_a_variable_are_text() {
     let c = check("x exists << {{ not a var }} >>");
-    assert_eq!(c.message.unwrap().parts, vec![MessagePart::Text(" {{ not a var }} ".into())]);
+    assert_eq!(
+        c.message.unwrap().parts,
+        vec![MessagePart::Text(" {{ not a var }} ".into())]
+    );
 }
 
 #[test]
 fn comments_are_kept_with_spans() {
     let src = "# one\nrule r { x exists # two\n}";
     let file = ok(src);
-    assert_eq!(file.comments.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), [" one", " two"]);
-    assert_eq!(&src[file.comments[1].span.start as usize..file.comments[1].span.end as usize], "# two");
+    assert_eq!(
+        file.comments
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>(),
+        [" one", " two"]
+    );
+    assert_eq!(
+        &src[file.comments[1].span.start as usize..file.comments[1].span.end as usize],
+        "# two"
+    );
 }
 
 #[test]
 fn include() {
-    assert!(matches!(&ok("include \"common.rules\"").items[0], Item::Include(i) if i.path == "common.rules"));
+    assert!(
+        matches!(&ok("include \"common.rules\"").items[0], Item::Include(i) if i.path == "common.rules")
+    );
 }
 
 #[test]
 fn metadata_above_a_rule() {
     let r = rule("#@ severity: high\n#@ see: CIS 1.2, NIST AC-3\nrule r { x exists }");
-    assert_eq!(r.meta.iter().map(|m| (m.key.name.as_str(), m.value.as_str())).collect::<Vec<_>>(), [("severity", "high"), ("see", "CIS 1.2, NIST AC-3")]);
+    assert_eq!(
+        r.meta
+            .iter()
+            .map(|m| (m.key.name.as_str(), m.value.as_str()))
+            .collect::<Vec<_>>(),
+        [("severity", "high"), ("see", "CIS 1.2, NIST AC-3")]
+    );
 }
 
 #[test]
 fn metadata_not_followed_by_a_rule_is_an_error() {
-    assert!(first_error("#@ severity: high\nlet x = 1").message.contains("not followed by a rule"));
-    assert!(first_error("#@ severity: high\n# comment\nrule r { x exists }").message.contains("not followed by a rule"));
+    assert!(first_error("#@ severity: high\nlet x = 1")
+        .message
+        .contains("not followed by a rule"));
+    assert!(
+        first_error("#@ severity: high\n# comment\nrule r { x exists }")
+            .message
+            .contains("not followed by a rule")
+    );
 }
 
 #[test]
@@ -441,7 +591,10 @@ fn line_col_counts_characters() {
 
 #[test]
 fn regression_keyword_as_short_type_block_body_is_an_error() {
-    assert_eq!(first_error("AWS::S3::Bucket let").hint.as_deref(), Some("`let` is a keyword and cannot be used here"));
+    assert_eq!(
+        first_error("AWS::S3::Bucket let").hint.as_deref(),
+        Some("`let` is a keyword and cannot be used here")
+    );
     assert!(!parse("rule r { true }").1.is_empty());
 }
 
@@ -451,14 +604,26 @@ fn regression_keyword_as_short_type_block_body_is_an_error() {
 fn deep_nesting_is_an_error_not_a_crash() {
     let depth = 5_000;
     let sources = [
-        format!("rule r {{ y == {}1{} }}", "[".repeat(depth), "]".repeat(depth)),
+        format!(
+            "rule r {{ y == {}1{} }}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
         format!("rule r {{ y{} exists }}", "[ x".repeat(depth)),
-        format!("rule r {{ {}x exists{} }}", "a { ".repeat(depth), " }".repeat(depth)),
+        format!(
+            "rule r {{ {}x exists{} }}",
+            "a { ".repeat(depth),
+            " }".repeat(depth)
+        ),
         format!("rule r {{ x == {}", "f(".repeat(depth)),
     ];
     for src in sources {
         let (_, errors) = parse(&src);
-        assert!(errors.iter().any(|e| e.message.contains("nesting deeper")), "{}: {errors:?}", &src[..20]);
+        assert!(
+            errors.iter().any(|e| e.message.contains("nesting deeper")),
+            "{}: {errors:?}",
+            &src[..20]
+        );
     }
 }
 
@@ -474,7 +639,11 @@ fn many_unclosed_messages_stay_fast() {
     let started = std::time::Instant::now();
     let (_, errors) = parse(&src);
     assert!(!errors.is_empty());
-    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -490,7 +659,10 @@ fn long_or_chain_is_linear() {
 
 #[test]
 fn format_normalises_keywords_quotes_and_spacing() {
-    assert_eq!(fmt("rule r{x EXISTS |OR| y.z NOT IN ['a']\n%v!=1}"), "rule r {\n    x exists or y.z not in [\"a\"]\n    %v != 1\n}\n");
+    assert_eq!(
+        fmt("rule r{x EXISTS |OR| y.z NOT IN ['a']\n%v!=1}"),
+        "rule r {\n    x exists or y.z not in [\"a\"]\n    %v != 1\n}\n"
+    );
 }
 
 #[test]
@@ -503,12 +675,18 @@ fn format_keeps_comments_and_one_blank_line() {
 
 #[test]
 fn format_puts_metadata_above_the_rule() {
-    assert_eq!(fmt("#@ severity:   high  \nrule r { x exists }"), "#@ severity: high\nrule r {\n    x exists\n}\n");
+    assert_eq!(
+        fmt("#@ severity:   high  \nrule r { x exists }"),
+        "#@ severity: high\nrule r {\n    x exists\n}\n"
+    );
 }
 
 #[test]
 fn format_quotes_strings_that_hold_double_quotes_with_single_quotes() {
-    assert_eq!(fmt("x == 'a\"b'\ny == \"a\\\"b'c\""), "x == 'a\"b'\ny == \"a\\\"b'c\"\n");
+    assert_eq!(
+        fmt("x == 'a\"b'\ny == \"a\\\"b'c\""),
+        "x == 'a\"b'\ny == \"a\\\"b'c\"\n"
+    );
 }
 
 #[test]

@@ -10,8 +10,15 @@ fn render(src: &str) -> String {
     for e in &errors {
         let (line, col) = line_col(src, e.span.start);
         let (end_line, end_col) = line_col(src, e.span.end);
-        out.push_str(&format!("{line}:{col}-{end_line}:{end_col} {}\n", e.message));
-        out.push_str(&format!("  expected: {}\n  found: {}\n", e.expected.join(" | "), e.found));
+        out.push_str(&format!(
+            "{line}:{col}-{end_line}:{end_col} {}\n",
+            e.message
+        ));
+        out.push_str(&format!(
+            "  expected: {}\n  found: {}\n",
+            e.expected.join(" | "),
+            e.found
+        ));
         if let Some(hint) = &e.hint {
             out.push_str(&format!("  hint: {hint}\n"));
         }
@@ -24,7 +31,15 @@ macro_rules! error_snapshot {
         #[test]
         fn $name() {
             let rendered = render($src);
-            assert!(rendered.contains("---\n1") || rendered.lines().skip_while(|l| *l != "---").nth(1).is_some(), "no error:\n{rendered}");
+            assert!(
+                rendered.contains("---\n1")
+                    || rendered
+                        .lines()
+                        .skip_while(|l| *l != "---")
+                        .nth(1)
+                        .is_some(),
+                "no error:\n{rendered}"
+            );
             insta::assert_snapshot!(stringify!($name), rendered);
         }
     };
@@ -34,8 +49,14 @@ error_snapshot!(assign_instead_of_compare, "rule r { Properties.x = 'a' }");
 error_snapshot!(exist_typo, "rule r {\n    Properties.y exist\n}");
 error_snapshot!(and_and, "rule r { a exists && b exists }");
 error_snapshot!(or_or, "rule r { a exists || b exists }");
-error_snapshot!(unclosed_brace, "rule r {\n    x exists\n\nrule s { y exists }");
-error_snapshot!(unclosed_bracket, "let x = Resources.*[ Type == 'a'\nrule s { y exists }");
+error_snapshot!(
+    unclosed_brace,
+    "rule r {\n    x exists\n\nrule s { y exists }"
+);
+error_snapshot!(
+    unclosed_bracket,
+    "let x = Resources.*[ Type == 'a'\nrule s { y exists }"
+);
 error_snapshot!(unclosed_string, "rule r { x == \"abc }");
 error_snapshot!(unclosed_message, "rule r { x exists << oops }");
 error_snapshot!(unclosed_regex, "rule r { x == /abc }");
@@ -55,8 +76,14 @@ error_snapshot!(bad_metadata_line, "#@ just text\nrule r { x exists }");
 error_snapshot!(empty_block, "rule r { }");
 error_snapshot!(number_too_big, "rule r { x == 99999999999999999999 }");
 error_snapshot!(not_on_a_block, "rule r { not Tags[*] { Key exists } }");
-error_snapshot!(unclosed_interpolation, "rule r { x exists << bad {{%x.y >> }");
-error_snapshot!(too_deep, &format!("rule r {{ x == {}1{} }}", "[".repeat(200), "]".repeat(200)));
+error_snapshot!(
+    unclosed_interpolation,
+    "rule r { x exists << bad {{%x.y >> }"
+);
+error_snapshot!(
+    too_deep,
+    &format!("rule r {{ x == {}1{} }}", "[".repeat(200), "]".repeat(200))
+);
 error_snapshot!(
     several_errors_one_run,
     "let a = Resources.*[ Type = 'X' ]\n\nrule r when %a !empty {\n    %a.Properties.KmsKeyId exist\n    %a.Properties.RootAccess == 'Disabled'\n    %a.Properties.Tags[*] {\n        Key == \n    }\n}\n\nrule {\n    x exists\n}\n\nrule t { y exists }\n"

@@ -18,20 +18,37 @@ fn assert_round_trip(src: &str) -> String {
     assert!(errors.is_empty(), "{errors:#?}");
     let formatted = format(&file, src);
     let (again, errors) = parse(&formatted);
-    assert!(errors.is_empty(), "formatted text does not parse: {errors:#?}\n{formatted}");
-    assert_eq!(unspanned(again.clone()), unspanned(file), "tree changed by formatting:\n{formatted}");
-    assert_eq!(format(&again, &formatted), formatted, "format is not idempotent");
+    assert!(
+        errors.is_empty(),
+        "formatted text does not parse: {errors:#?}\n{formatted}"
+    );
+    assert_eq!(
+        unspanned(again.clone()),
+        unspanned(file),
+        "tree changed by formatting:\n{formatted}"
+    );
+    assert_eq!(
+        format(&again, &formatted),
+        formatted,
+        "format is not idempotent"
+    );
     formatted
 }
 
 #[test]
 fn all_constructs_sample_formats() {
-    insta::assert_snapshot!("all_constructs_formatted", assert_round_trip(ALL_CONSTRUCTS));
+    insta::assert_snapshot!(
+        "all_constructs_formatted",
+        assert_round_trip(ALL_CONSTRUCTS)
+    );
 }
 
 #[test]
 fn registry_style_sample_formats() {
-    insta::assert_snapshot!("registry_style_formatted", assert_round_trip(REGISTRY_STYLE));
+    insta::assert_snapshot!(
+        "registry_style_formatted",
+        assert_round_trip(REGISTRY_STYLE)
+    );
 }
 
 #[test]
@@ -39,15 +56,42 @@ fn comments_survive_formatting_in_order() {
     let (file, _) = parse(ALL_CONSTRUCTS);
     let formatted = format(&file, ALL_CONSTRUCTS);
     let (again, _) = parse(&formatted);
-    let texts = |f: &RulesFile| f.comments.iter().map(|c| c.text.trim_end().to_string()).collect::<Vec<_>>();
+    let texts = |f: &RulesFile| {
+        f.comments
+            .iter()
+            .map(|c| c.text.trim_end().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(texts(&again), texts(&file));
 }
 
 // ---- generated trees ----
 
 const KEYWORDS: [&str; 24] = [
-    "exists", "empty", "in", "not", "some", "or", "when", "rule", "let", "include", "this", "keys", "true", "false",
-    "null", "r", "and", "is_string", "is_int", "is_null", "is_list", "is_struct", "is_bool", "is_float",
+    "exists",
+    "empty",
+    "in",
+    "not",
+    "some",
+    "or",
+    "when",
+    "rule",
+    "let",
+    "include",
+    "this",
+    "keys",
+    "true",
+    "false",
+    "null",
+    "r",
+    "and",
+    "is_string",
+    "is_int",
+    "is_null",
+    "is_list",
+    "is_struct",
+    "is_bool",
+    "is_float",
 ];
 
 fn sp() -> Span {
@@ -55,7 +99,9 @@ fn sp() -> Span {
 }
 
 fn ident() -> impl Strategy<Value = String> {
-    "[a-z][a-zA-Z0-9_]{0,5}".prop_filter("keyword", |s| !KEYWORDS.contains(&s.to_lowercase().as_str()))
+    "[a-z][a-zA-Z0-9_]{0,5}".prop_filter("keyword", |s| {
+        !KEYWORDS.contains(&s.to_lowercase().as_str())
+    })
 }
 
 fn id() -> impl Strategy<Value = Ident> {
@@ -72,7 +118,9 @@ fn scalar() -> impl Strategy<Value = Literal> {
         Just(LiteralKind::Null),
         any::<bool>().prop_map(LiteralKind::Bool),
         any::<i64>().prop_map(LiteralKind::Int),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(LiteralKind::Float),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(LiteralKind::Float),
         text().prop_map(LiteralKind::String),
     ]
     .prop_map(|kind| Literal { kind, span: sp() })
@@ -95,8 +143,14 @@ fn literal() -> impl Strategy<Value = Literal> {
     ];
     leaf.prop_recursive(3, 12, 4, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(|items| Literal { kind: LiteralKind::List(items), span: sp() }),
-            prop::collection::vec((text(), inner), 0..3).prop_map(|entries| Literal { kind: LiteralKind::Map(entries), span: sp() }),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|items| Literal {
+                kind: LiteralKind::List(items),
+                span: sp()
+            }),
+            prop::collection::vec((text(), inner), 0..3).prop_map(|entries| Literal {
+                kind: LiteralKind::Map(entries),
+                span: sp()
+            }),
         ]
     })
 }
@@ -127,9 +181,18 @@ fn value_query() -> impl Strategy<Value = Query> {
 }
 
 fn expr() -> impl Strategy<Value = Expr> {
-    let leaf = prop_oneof![literal().prop_map(Expr::Literal), value_query().prop_map(Expr::Query)];
+    let leaf = prop_oneof![
+        literal().prop_map(Expr::Literal),
+        value_query().prop_map(Expr::Query)
+    ];
     leaf.prop_recursive(2, 6, 3, |inner| {
-        (id(), prop::collection::vec(inner, 0..3)).prop_map(|(name, args)| Expr::Call(Call { name, args, span: sp() }))
+        (id(), prop::collection::vec(inner, 0..3)).prop_map(|(name, args)| {
+            Expr::Call(Call {
+                name,
+                args,
+                span: sp(),
+            })
+        })
     })
 }
 
@@ -161,7 +224,11 @@ fn cmp() -> impl Strategy<Value = CmpOp> {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (any::<bool>(), unary()).prop_map(|(negated, u)| Op { negated, kind: OpKind::Unary(u), span: sp() }),
+        (any::<bool>(), unary()).prop_map(|(negated, u)| Op {
+            negated,
+            kind: OpKind::Unary(u),
+            span: sp()
+        }),
         (any::<bool>(), cmp(), expr()).prop_map(|(negated, c, rhs)| Op {
             negated: negated && c != CmpOp::Ne,
             kind: OpKind::Binary(c, Box::new(rhs)),
@@ -173,9 +240,15 @@ fn op() -> impl Strategy<Value = Op> {
 fn message() -> impl Strategy<Value = Option<Message>> {
     let part = prop_oneof![
         "[a-zA-Z0-9 .,:\n]{1,10}".prop_map(MessagePart::Text),
-        id().prop_map(|v| MessagePart::Var(Query { steps: vec![Step::Var(v), Step::Key("Name".into(), sp())], span: sp() })),
+        id().prop_map(|v| MessagePart::Var(Query {
+            steps: vec![Step::Var(v), Step::Key("Name".into(), sp())],
+            span: sp()
+        })),
     ];
-    prop::option::of(prop::collection::vec(part, 0..4).prop_map(|parts| Message { parts: merge_text(parts), span: sp() }))
+    prop::option::of(prop::collection::vec(part, 0..4).prop_map(|parts| Message {
+        parts: merge_text(parts),
+        span: sp(),
+    }))
 }
 
 /// Adjacent text parts joined, as the parser produces them.
@@ -212,35 +285,83 @@ fn lhs_query(filter: Option<BoxedStrategy<Filter>>) -> BoxedStrategy<Query> {
 
 /// `keys_first`: sometimes the left-hand side is `keys` (directly inside a filter).
 fn check(filter: Option<BoxedStrategy<Filter>>, keys_first: bool) -> BoxedStrategy<Clause> {
-    (any::<bool>(), any::<bool>(), lhs_query(filter), op(), message(), any::<bool>())
+    (
+        any::<bool>(),
+        any::<bool>(),
+        lhs_query(filter),
+        op(),
+        message(),
+        any::<bool>(),
+    )
         .prop_map(move |(not, some, mut lhs, op, message, keys)| {
             if keys_first && keys {
                 lhs.steps = vec![Step::Keys(sp())];
             }
-            Clause::Check(Check { not, some, lhs: Expr::Query(lhs), op, message, span: sp() })
+            Clause::Check(Check {
+                not,
+                some,
+                lhs: Expr::Query(lhs),
+                op,
+                message,
+                span: sp(),
+            })
         })
         .boxed()
 }
 
 fn rule_ref() -> impl Strategy<Value = Clause> {
-    (any::<bool>(), id(), prop::option::of(prop::collection::vec(expr(), 0..3)), message())
-        .prop_map(|(not, name, args, message)| Clause::RuleRef(RuleRef { not, name, args, message, span: sp() }))
+    (
+        any::<bool>(),
+        id(),
+        prop::option::of(prop::collection::vec(expr(), 0..3)),
+        message(),
+    )
+        .prop_map(|(not, name, args, message)| {
+            Clause::RuleRef(RuleRef {
+                not,
+                name,
+                args,
+                message,
+                span: sp(),
+            })
+        })
 }
 
 fn disjunction_of(clause: impl Strategy<Value = Clause>) -> impl Strategy<Value = Disjunction> {
-    prop::collection::vec(clause, 1..3).prop_map(|clauses| Disjunction { clauses, span: sp() })
+    prop::collection::vec(clause, 1..3).prop_map(|clauses| Disjunction {
+        clauses,
+        span: sp(),
+    })
 }
 
-fn conjunction_of(clause: impl Strategy<Value = Clause> + Clone) -> impl Strategy<Value = Conjunction> {
-    prop::collection::vec(disjunction_of(clause), 1..3).prop_map(|clauses| Conjunction { clauses, span: sp() })
+fn conjunction_of(
+    clause: impl Strategy<Value = Clause> + Clone,
+) -> impl Strategy<Value = Conjunction> {
+    prop::collection::vec(disjunction_of(clause), 1..3).prop_map(|clauses| Conjunction {
+        clauses,
+        span: sp(),
+    })
 }
 
 /// Filters nest through their clauses' queries, `depth` levels deep at most.
 fn filter_at(depth: u32) -> BoxedStrategy<Filter> {
-    let inner = if depth == 0 { None } else { Some(filter_at(depth - 1)) };
-    let with_clauses = (prop::option::of(id()), conjunction_of(check(inner, true)))
-        .prop_map(|(capture, conds)| Filter { capture, conds, span: sp() });
-    let capture_only = id().prop_map(|c| Filter { capture: Some(c), conds: Conjunction::default(), span: sp() });
+    let inner = if depth == 0 {
+        None
+    } else {
+        Some(filter_at(depth - 1))
+    };
+    let with_clauses = (prop::option::of(id()), conjunction_of(check(inner, true))).prop_map(
+        |(capture, conds)| Filter {
+            capture,
+            conds,
+            span: sp(),
+        },
+    );
+    let capture_only = id().prop_map(|c| Filter {
+        capture: Some(c),
+        conds: Conjunction::default(),
+        span: sp(),
+    });
     prop_oneof![4 => with_clauses, 1 => capture_only].boxed()
 }
 
@@ -284,12 +405,24 @@ fn clause() -> BoxedStrategy<Clause> {
 /// A `let`; `some` only where the value is a query.
 fn new_let(name: Ident, value: Expr, some: bool) -> Let {
     let some = some && matches!(value, Expr::Query(_));
-    Let { name, value, some, span: sp() }
+    Let {
+        name,
+        value,
+        some,
+        span: sp(),
+    }
 }
 
 fn meta() -> impl Strategy<Value = Meta> {
-    (id(), "[a-zA-Z0-9,.:-]([a-zA-Z0-9 ,.:-]{0,10}[a-zA-Z0-9,.:-])?")
-        .prop_map(|(key, value)| Meta { key, value, span: sp() })
+    (
+        id(),
+        "[a-zA-Z0-9,.:-]([a-zA-Z0-9 ,.:-]{0,10}[a-zA-Z0-9,.:-])?",
+    )
+        .prop_map(|(key, value)| Meta {
+            key,
+            value,
+            span: sp(),
+        })
 }
 
 fn item() -> impl Strategy<Value = Item> {
@@ -303,18 +436,60 @@ fn item() -> impl Strategy<Value = Item> {
 }
 
 fn rules_file() -> impl Strategy<Value = RulesFile> {
-    prop::collection::vec(item(), 0..5).prop_map(|items| RulesFile { items, comments: Vec::new() })
+    prop::collection::vec(item(), 0..5).prop_map(|items| RulesFile {
+        items,
+        comments: Vec::new(),
+    })
 }
 
 /// Token soup: mostly valid fragments in random order, so the parser's error paths run.
 fn token_soup() -> impl Strategy<Value = String> {
     let token = prop_oneof![
-        Just("rule"), Just("let"), Just("when"), Just("{"), Just("}"), Just("["), Just("]"), Just("("), Just(")"),
-        Just("=="), Just("="), Just("!"), Just("not"), Just("exists"), Just("in"), Just("or"), Just("|OR|"),
-        Just("<<"), Just(">>"), Just("'s'"), Just("\""), Just("'"), Just("/re/"), Just("/"), Just("r["), Just("1"),
-        Just("-2.5"), Just("%x"), Just("a"), Just("b.c"), Just("."), Just("*"), Just("|"), Just(","), Just(":"),
-        Just("\n"), Just(" "), Just("#c\n"), Just("#@ k: v\n"), Just("AWS::S3::Bucket"), Just("{{%x}}"), Just("some"),
-        Just("keys"), Just("this"), Just("include"),
+        Just("rule"),
+        Just("let"),
+        Just("when"),
+        Just("{"),
+        Just("}"),
+        Just("["),
+        Just("]"),
+        Just("("),
+        Just(")"),
+        Just("=="),
+        Just("="),
+        Just("!"),
+        Just("not"),
+        Just("exists"),
+        Just("in"),
+        Just("or"),
+        Just("|OR|"),
+        Just("<<"),
+        Just(">>"),
+        Just("'s'"),
+        Just("\""),
+        Just("'"),
+        Just("/re/"),
+        Just("/"),
+        Just("r["),
+        Just("1"),
+        Just("-2.5"),
+        Just("%x"),
+        Just("a"),
+        Just("b.c"),
+        Just("."),
+        Just("*"),
+        Just("|"),
+        Just(","),
+        Just(":"),
+        Just("\n"),
+        Just(" "),
+        Just("#c\n"),
+        Just("#@ k: v\n"),
+        Just("AWS::S3::Bucket"),
+        Just("{{%x}}"),
+        Just("some"),
+        Just("keys"),
+        Just("this"),
+        Just("include"),
     ];
     prop::collection::vec(token, 0..40).prop_map(|tokens| tokens.join(" "))
 }

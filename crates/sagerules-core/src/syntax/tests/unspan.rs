@@ -172,9 +172,12 @@ impl Unspan for Query {
     fn unspan(&mut self) {
         for step in &mut self.steps {
             match step {
-                Step::Key(_, s) | Step::This(s) | Step::Keys(s) | Step::AllValues(s) | Step::AllIndices(s) | Step::Index(_, s) => {
-                    s.unspan()
-                }
+                Step::Key(_, s)
+                | Step::This(s)
+                | Step::Keys(s)
+                | Step::AllValues(s)
+                | Step::AllIndices(s)
+                | Step::Index(_, s) => s.unspan(),
                 Step::Var(v) => v.unspan(),
                 Step::Filter(f) => {
                     f.capture.unspan();
