@@ -30,7 +30,7 @@ PEER_EXCLUDED=(
     aws-cloudformation__cfn-lint/test/fixtures/templates/good/functions_findinmap.yaml
 )
 
-declare -A WALL RSS RC
+declare -A WALL RSS CPU RC
 ROWS=()
 
 say() { printf '%s\n' "$*"; }
@@ -48,17 +48,18 @@ find_cfn_guard() {
     return 1
 }
 
-# One timed run: sets LAST_WALL (seconds, wall clock), LAST_RSS (peak RSS, MB), LAST_RC.
-# stdout goes to $WORK/KEY.out and stderr to $WORK/KEY.err.
+# One timed run: sets LAST_WALL (seconds, wall clock), LAST_CPU (user + system seconds),
+# LAST_RSS (peak RSS, MB), LAST_RC. stdout goes to $WORK/KEY.out, stderr to $WORK/KEY.err.
 run_once() {
     local key=$1
     shift
     local start=$EPOCHREALTIME
-    /usr/bin/time -f '%M' -o "$WORK/$key.time" timeout -k 5 "$LIMIT" "$@" >"$WORK/$key.out" 2>"$WORK/$key.err"
+    /usr/bin/time -f '%M %U %S' -o "$WORK/$key.time" timeout -k 5 "$LIMIT" "$@" >"$WORK/$key.out" 2>"$WORK/$key.err"
     LAST_RC=$?
     local end=$EPOCHREALTIME
     LAST_WALL=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    LAST_RSS=$(tail -n 1 "$WORK/$key.time" | awk '/^[0-9]+$/ { printf "%.1f", $1 / 1024 }')
+    LAST_RSS=$(tail -n 1 "$WORK/$key.time" | awk 'NF == 3 { printf "%.1f", $1 / 1024 }')
+    LAST_CPU=$(tail -n 1 "$WORK/$key.time" | awk 'NF == 3 { printf "%.2f", $2 + $3 }')
 }
 
 # measure KEY CMD...: best wall time and lowest peak RSS over $RUNS runs into WALL/RSS/RC[KEY].
@@ -66,67 +67,93 @@ run_once() {
 measure() {
     local key=$1
     shift
-    local i best_wall="" best_rss=""
+    local i best_wall="" best_rss="" best_cpu=""
     for ((i = 1; i <= RUNS; i++)); do
         run_once "$key" "$@"
         RC[$key]=$LAST_RC
         if [ "$LAST_RC" = 124 ] || [ "$LAST_RC" = 137 ]; then
             WALL[$key]=">$LIMIT"
             RSS[$key]=""
+            CPU[$key]=""
             return
         fi
         best_wall=$(awk -v a="$best_wall" -v b="$LAST_WALL" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
         best_rss=$(awk -v a="$best_rss" -v b="$LAST_RSS" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+        best_cpu=$(awk -v a="$best_cpu" -v b="$LAST_CPU" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
         if awk -v w="$LAST_WALL" 'BEGIN { exit !(w > 10) }'; then break; fi
     done
     WALL[$key]=$best_wall
     RSS[$key]=$best_rss
+    CPU[$key]=$best_cpu
 }
 
 # Prints one measured command's figures.
 report() {
     local key=$1 label=$2
-    printf '  %-44s wall %8s s   peak RSS %8s MB   exit %s\n' "$label" "${WALL[$key]:-n/a}" "${RSS[$key]:-n/a}" "${RC[$key]:-n/a}"
+    printf '  %-46s wall %7s s  cpu %6s s  peak RSS %7s MB  exit %s\n' "$label" "${WALL[$key]:-n/a}" \
+        "${CPU[$key]:-n/a}" "${RSS[$key]:-n/a}" "${RC[$key]:-n/a}"
     if [ "${RC[$key]:-0}" -ge 2 ] && [ "${RC[$key]:-0}" != 19 ]; then
         say "    stderr (first lines):"
         head -n 5 "$WORK/$key.err" | sed 's/^/      /'
     fi
 }
 
-# row FIGURE OURS PEER TARGET: TARGET is "ratio<=X" (ours/peer), "ours<X" or "info".
+# row FIGURE METRIC OURS_KEY PEER_KEY TARGET: METRIC is wall or rss; PEER_KEY may be empty;
+# TARGET is "ratio<=X" (ours/peer), "ours<X" or "info".
 row() {
-    ROWS+=("$1|$2|$3|$4")
+    ROWS+=("$1|$2|$3|$4|$5")
 }
 
-# ratio OURS PEER: ours/peer, "<x" when the peer was stopped at the limit, "n/a" when unknown.
+# value METRIC KEY: the recorded figure, empty when there is none.
+value() {
+    case $1 in
+        wall) printf '%s' "${WALL[$2]:-}" ;;
+        cpu) printf '%s' "${CPU[$2]:-}" ;;
+        rss) printf '%s' "${RSS[$2]:-}" ;;
+    esac
+}
+
+# ratio OURS PEER: ours/peer, "<x" when the peer was stopped at the limit, "-" without a peer.
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN {
-        if (a == "" || b == "" || a ~ /^>/ || a == "n/a" || b == "n/a") { print "n/a"; exit }
-        if (b ~ /^>/) { sub(/^>/, "", b); printf "<%.4f", a / b; exit }
+        if (b == "") { print "-"; exit }
+        if (a == "" || a ~ /^>/) { print "n/a"; exit }
+        if (b ~ /^>/) { sub(/^>/, "", b); printf "<%.3f", a / b; exit }
         if (b + 0 == 0) { print "n/a"; exit }
-        printf "%.4f", a / b }'
+        printf "%.3f", a / b }'
 }
 
-# met OURS RATIO TARGET: yes/no/-.
+# met OURS RATIO TARGET: yes, NO, or "-" for information only.
 met() {
     awk -v ours="$1" -v r="$2" -v t="$3" 'BEGIN {
         if (t == "info") { print "-"; exit }
         split(t, parts, /<=|</); limit = parts[2] + 0
-        value = (t ~ /^ratio/) ? r : ours
-        if (value == "n/a" || value == "" || value ~ /^>/) { print "n/a"; exit }
-        sub(/^</, "", value)
-        print (value + 0 <= limit) ? "yes" : "NO" }'
+        v = (t ~ /^ratio/) ? r : ours
+        if (v == "n/a" || v == "-" || v == "" || v ~ /^>/) { print "n/a"; exit }
+        sub(/^</, "", v)
+        print (v + 0 <= limit) ? "yes" : "NO" }'
 }
 
 print_table() {
-    section "Summary (times in s, memory in MB; best of $RUNS runs)"
-    printf '%-62s %10s %10s %9s %12s %5s\n' "figure" "ours" "peer" "ratio" "target" "met?"
-    local line figure ours peer target r
+    section "Summary: best of $RUNS runs; seconds or MB. Targets are judged on wall time; the cpu"
+    say "   columns (user + system seconds) show the same comparison unaffected by other load."
+    printf '%-58s %8s %8s %8s %11s %5s | %7s %7s %7s %5s\n' figure ours peer ratio target met? "cpu" "peer" ratio met?
+    local line figure metric ours_key peer_key target ours peer r cpu_ours cpu_peer cpu_r cpu_met
     for line in "${ROWS[@]}"; do
-        IFS='|' read -r figure ours peer target <<<"$line"
+        IFS='|' read -r figure metric ours_key peer_key target <<<"$line"
+        ours=$(value "$metric" "$ours_key")
+        peer=$([ -n "$peer_key" ] && value "$metric" "$peer_key")
         r=$(ratio "$ours" "$peer")
-        [ -z "$peer" ] && r="-"
-        printf '%-62s %10s %10s %9s %12s %5s\n' "$figure" "${ours:-n/a}" "${peer:--}" "$r" "$target" "$(met "$ours" "$r" "$target")"
+        cpu_ours="" cpu_peer="" cpu_r="" cpu_met=""
+        if [ "$metric" = wall ]; then
+            cpu_ours=$(value cpu "$ours_key")
+            cpu_peer=$([ -n "$peer_key" ] && value cpu "$peer_key")
+            [ "${peer:0:1}" = ">" ] && cpu_peer=$peer
+            cpu_r=$(ratio "$cpu_ours" "$cpu_peer")
+            cpu_met=$([ "${target%%<*}" = ratio ] && met "$cpu_ours" "$cpu_r" "$target")
+        fi
+        printf '%-58s %8s %8s %8s %11s %5s | %7s %7s %7s %5s\n' "$figure" "${ours:-n/a}" "${peer:--}" "$r" \
+            "$target" "$(met "$ours" "$r" "$target")" "$cpu_ours" "$cpu_peer" "$cpu_r" "$cpu_met"
     done
 }
 
@@ -156,8 +183,15 @@ peer_corpus() {
     printf '%s' "$dir"
 }
 
-our_summary() {
-    say "    $(python3 "$HERE/count.py" json "$WORK/$1.out")"
+# check_ours KEY LABEL ARGS...: times `sagerules check ARGS` in its default (text) output, then
+# runs it once more with --format json, untimed, to show what the timed run found.
+check_ours() {
+    local key=$1 label=$2
+    shift 2
+    measure "$key" "$BIN/sagerules" check "$@"
+    report "$key" "$label"
+    "$BIN/sagerules" check --format json "$@" >"$WORK/$key.json" 2>/dev/null
+    say "    $(python3 "$HERE/count.py" json "$WORK/$key.json"); text output $(wc -l <"$WORK/$key.out") lines"
 }
 
 bench_corpus() {
@@ -176,29 +210,23 @@ bench_corpus() {
     measure load_peer "$BIN/sagerules-bench" load "$peer_dir"
     report load_peer "parse only, the $files files"
 
-    measure eight_peer "$BIN/sagerules" check --rules "$HERE/eight.guard" --format json "$peer_dir"
-    report eight_peer "sagerules check, eight rules, $files files"
-    our_summary eight_peer
-    measure eight_all "$BIN/sagerules" check --rules "$HERE/eight.guard" --format json "$CORPUS"
-    report eight_all "sagerules check, eight rules, all $all files"
-    our_summary eight_all
-    measure pack_all "$BIN/sagerules" check --format json "$CORPUS"
-    report pack_all "sagerules check, bundled pack, all $all files"
-    our_summary pack_all
-    measure pack_peer "$BIN/sagerules" check --format json "$peer_dir"
-    report pack_peer "sagerules check, bundled pack, $files files"
+    check_ours eight_peer "sagerules check, eight rules, $files files" --rules "$HERE/eight.guard" "$peer_dir"
+    check_ours eight_all "sagerules check, eight rules, all $all files" --rules "$HERE/eight.guard" "$CORPUS"
+    check_ours pack_all "sagerules check, bundled pack, all $all files" "$CORPUS"
+    check_ours pack_peer "sagerules check, bundled pack, $files files" "$peer_dir"
 
     if [ -n "$GUARD" ]; then
         measure guard_eight "$GUARD" validate -r "$HERE/eight.guard" -d "$peer_dir"
         report guard_eight "cfn-guard validate, eight rules, $files files"
     fi
-    local gw=${WALL[guard_eight]:-} gm=${RSS[guard_eight]:-}
-    row "A1 corpus, eight rules: wall ($files files)" "${WALL[eight_peer]}" "$gw" "ratio<=0.10"
-    row "A2 corpus, eight rules: peak RSS ($files files)" "${RSS[eight_peer]}" "$gm" "ratio<=0.20"
-    row "A3 corpus, full pack vs cfn-guard eight rules: wall" "${WALL[pack_peer]}" "$gw" "ratio<=0.05"
-    row "A4 corpus, full pack vs our parse-only: wall ($all files)" "${WALL[pack_all]}" "${WALL[load_all]}" "ratio<=2.0"
-    row "A5 corpus, full pack: peak RSS ($all files)" "${RSS[pack_all]}" "" "ours<150"
-    row "A6 corpus, eight rules, all $all files: wall (info)" "${WALL[eight_all]}" "" "info"
+    local guard=""
+    [ -n "$GUARD" ] && guard=guard_eight
+    row "A1 corpus, eight rules: wall ($files files)" wall eight_peer "$guard" "ratio<=0.10"
+    row "A2 corpus, eight rules: peak RSS ($files files)" rss eight_peer "$guard" "ratio<=0.20"
+    row "A3 corpus, full pack vs cfn-guard eight rules: wall" wall pack_peer "$guard" "ratio<=0.05"
+    row "A4 corpus, full pack vs our parse-only: wall ($all files)" wall pack_all load_all "ratio<=2.0"
+    row "A5 corpus, full pack: peak RSS ($all files)" rss pack_all "" "ours<150"
+    row "A6 corpus, eight rules vs our parse-only: wall ($all files)" wall eight_all load_all "info"
 }
 
 bench_big() {
@@ -208,12 +236,8 @@ bench_big() {
     measure big_load "$BIN/sagerules-bench" load "$WORK/big.json"
     report big_load "parse only (sagerules-bench load)"
     say "    in process: $(cat "$WORK/big_load.out")"
-    measure big_trivial "$BIN/sagerules" check --rules "$HERE/trivial.guard" --format json "$WORK/big.json"
-    report big_trivial "sagerules check, trivial rule"
-    our_summary big_trivial
-    measure big_eight "$BIN/sagerules" check --rules "$HERE/eight.guard" --format json "$WORK/big.json"
-    report big_eight "sagerules check, eight rules"
-    our_summary big_eight
+    check_ours big_trivial "sagerules check, trivial rule" --rules "$HERE/trivial.guard" "$WORK/big.json"
+    check_ours big_eight "sagerules check, eight rules" --rules "$HERE/eight.guard" "$WORK/big.json"
     measure big_eval "$BIN/sagerules-bench" eval --rules "$HERE/eight.guard" "$WORK/big.json"
     say "  in process, eight rules, core evaluator only: $(cat "$WORK/big_eval.out")"
     if [ -n "$GUARD" ]; then
@@ -222,10 +246,13 @@ bench_big() {
         measure guard_big_eight "$GUARD" validate -r "$HERE/eight.guard" -d "$WORK/big.json"
         report guard_big_eight "cfn-guard validate, eight rules"
     fi
-    row "B1 20k resources, trivial rule vs our parse-only: wall" "${WALL[big_trivial]}" "${WALL[big_load]}" "ratio<=1.5"
-    row "B2 20k resources, trivial rule vs cfn-guard: wall" "${WALL[big_trivial]}" "${WALL[guard_big_trivial]:-}" "info"
-    row "B3 20k resources, trivial rule vs cfn-guard: peak RSS" "${RSS[big_trivial]}" "${RSS[guard_big_trivial]:-}" "info"
-    row "B4 20k resources, eight rules vs cfn-guard: wall" "${WALL[big_eight]}" "${WALL[guard_big_eight]:-}" "info"
+    local trivial="" eight=""
+    [ -n "$GUARD" ] && trivial=guard_big_trivial && eight=guard_big_eight
+    row "B1 20k resources, trivial rule vs our parse-only: wall" wall big_trivial big_load "ratio<=1.5"
+    row "B2 20k resources, trivial rule vs cfn-guard: wall" wall big_trivial "$trivial" "info"
+    row "B3 20k resources, trivial rule vs cfn-guard: peak RSS" rss big_trivial "$trivial" "info"
+    row "B4 20k resources, eight rules vs cfn-guard: wall" wall big_eight "$eight" "info"
+    row "B5 20k resources, eight rules vs our parse-only: wall" wall big_eight big_load "info"
 }
 
 bench_failures() {
@@ -249,7 +276,7 @@ bench_failures() {
         done
     fi
     for format in text json sarif junit; do
-        row "C 10,000 failures, --format $format: wall" "${WALL[fail_$format]}" "${WALL[guard_fail_$format]:-}" "ours<1.0"
+        row "C 10,000 failures, --format $format: wall" wall "fail_$format" "${GUARD:+guard_fail_$format}" "ours<1.0"
     done
 }
 
