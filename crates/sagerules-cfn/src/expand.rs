@@ -267,32 +267,52 @@ impl<'t> CfnExpander<'t> {
             .collect()
     }
 
-    /// `Fn::Select [index, list]`.
+    /// `Fn::Select [index, list]`: the element of a known list; of each list a restricted
+    /// parameter allows; any element of a free list parameter.
     fn select<'a>(&'a self, arg: &'a Node) -> Expansion<'a> {
         let Some([index, list]) = arg.as_list() else { return unknown("Fn::Select".into()) };
-        let Some(items) = self.known_list(list) else { return unknown("Fn::Select".into()) };
-        match static_text(index).and_then(|i| i.trim().parse::<usize>().ok()) {
-            Some(i) => match items.get(i) {
+        let index = static_text(index).and_then(|i| i.trim().parse::<usize>().ok());
+        let lists = match self.candidate_lists(list) {
+            Ok(lists) => lists,
+            Err(expansion) => return expansion,
+        };
+        if let ([(items, None)], Some(i)) = (lists.as_slice(), index) {
+            return match items.get(i) {
                 Some(item) => self.expand_intrinsic(item).unwrap_or_else(|| one(item, None)),
                 None => unknown(format!("Fn::Select index {i} past the end of the list")),
-            },
-            None => Expansion::Alternatives(
-                items.iter().map(|item| Alternative { node: Some(item), note: None }).collect(),
-            ),
+            };
         }
+        let mut alternatives = Vec::new();
+        for (items, note) in lists {
+            let chosen: Vec<&Node> = match index {
+                Some(i) => items.get(i).into_iter().collect(),
+                None => items.iter().collect(),
+            };
+            alternatives.extend(chosen.into_iter().map(|n| Alternative { node: Some(n), note: note.clone() }));
+        }
+        if alternatives.is_empty() {
+            return unknown("Fn::Select index past the end of the list".into());
+        }
+        Expansion::Alternatives(alternatives)
     }
 
-    /// A list written out, or an intrinsic that folds to exactly one list.
-    fn known_list<'a>(&'a self, list: &'a Node) -> Option<&'a [Node]> {
+    /// The lists `list` can be, with their notes; `Err` with the whole expansion when it is a
+    /// free parameter (`Any`) or unknown.
+    #[expect(clippy::type_complexity, reason = "a list of (items, note) pairs, used once")]
+    fn candidate_lists<'a>(&'a self, list: &'a Node) -> Result<Vec<(&'a [Node], Option<String>)>, Expansion<'a>> {
         if let Some(items) = list.as_list() {
-            return Some(items);
+            return Ok(vec![(items, None)]);
         }
-        match self.expand_intrinsic(list)? {
-            Expansion::Alternatives(alts) => match alts.as_slice() {
-                [Alternative { node: Some(node), .. }] => node.as_list(),
-                _ => None,
-            },
-            _ => None,
+        match self.expand_intrinsic(list) {
+            Some(Expansion::Alternatives(alts)) => alts
+                .into_iter()
+                .map(|a| Some((a.node?.as_list()?, a.note)))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| unknown("Fn::Select".into())),
+            Some(Expansion::Any { why, may_be_empty }) => {
+                Err(Expansion::Any { why: format!("an element of {why}"), may_be_empty })
+            }
+            _ => Err(unknown("Fn::Select".into())),
         }
     }
 }

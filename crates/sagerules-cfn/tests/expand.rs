@@ -234,6 +234,21 @@ fn select_picks_from_literal_and_split_lists() {
 }
 
 #[test]
+fn select_from_list_parameters() {
+    assert_eq!(
+        expand(json!({"Fn::Select": [0, {"Ref": "SecurityGroups"}]})),
+        "any (never empty): an element of parameter SecurityGroups, which allows any non-empty value \
+         (its AWS-specific type rejects \"\")"
+    );
+    let mut t = template();
+    t["Parameters"]["Subnets"] = json!({"Type": "CommaDelimitedList", "AllowedValues": ["subnet-a", "subnet-b"]});
+    assert_eq!(
+        expand_in(t, json!({"Fn::Select": [0, {"Ref": "Subnets"}]})),
+        "subnet-a (parameter Subnets (AllowedValues)) | subnet-b (parameter Subnets (AllowedValues))"
+    );
+}
+
+#[test]
 fn select_expands_the_chosen_element() {
     assert_eq!(
         expand(json!({"Fn::Select": [0, [{"Ref": "NotebookInternet"}]]})),
