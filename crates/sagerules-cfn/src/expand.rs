@@ -13,7 +13,7 @@
 //! | `Fn::If [c, a, b]` | alternatives `a` and `b`, each expanded in turn |
 //! | `Fn::Sub` | its string when it has no variables; `"${P}"` as `Ref: P`; else `Unknown` |
 //! | `Fn::Join`, `Fn::Split` | folded when every piece is literal, else `Unknown` |
-//! | `Fn::Select` | the element when the index and list are known; every element when only the list is |
+//! | `Fn::Select` | the element when the index and list are known; every element when only the list is; for a list parameter, the element of each allowed list, or `Any` |
 //! | `Fn::FindInMap` | the `Mappings` value for literal keys; alternatives over the map for keys known only at deploy time |
 //!
 //! An alternative may itself be an intrinsic whose expansion is not a list of alternatives
