@@ -34,8 +34,17 @@ pub struct Diag {
     pub column: usize,
     /// One line, e.g. "expected an operator after the query".
     pub message: String,
+    /// Errors make a command exit 2; warnings are shown and change nothing.
+    pub level: Level,
     /// Boxed: diagnostics travel in `Result`s, which should stay small.
     extra: Box<Extra>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Level {
+    #[default]
+    Error,
+    Warning,
 }
 
 /// The parts of a diagnostic beyond its location and message.
@@ -67,6 +76,7 @@ impl Diag {
             line: 0,
             column: 0,
             message: message.into(),
+            level: Level::Error,
             extra: Box::default(),
         }
     }
@@ -87,6 +97,12 @@ impl Diag {
             Some(offset) => Diag::at_span(file, source, offset..offset, message),
             None => Diag { line, column, ..Diag::file(file, message) },
         }
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Diag {
+        self.level = Level::Warning;
+        self
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Diag {
@@ -125,7 +141,11 @@ impl Diag {
     }
 
     fn to_codespan(&self) -> Diagnostic<()> {
-        let mut diagnostic = Diagnostic::error().with_message(&self.message).with_notes(self.notes());
+        let diagnostic = match self.level {
+            Level::Error => Diagnostic::error(),
+            Level::Warning => Diagnostic::warning(),
+        };
+        let mut diagnostic = diagnostic.with_message(&self.message).with_notes(self.notes());
         if let Some(excerpt) = &self.extra.excerpt {
             let label = Label::primary((), excerpt.span.clone());
             let label = match &self.extra.label {
@@ -270,7 +290,8 @@ pub fn eprint_all(diags: &[Diag]) {
     let mut lock = stream.lock();
     for diag in diags {
         if render(&mut lock, diag).is_err() {
-            let _ = writeln!(lock, "error: {}: {}", diag.location(), diag.message);
+            let level = if diag.level == Level::Warning { "warning" } else { "error" };
+            let _ = writeln!(lock, "{level}: {}: {}", diag.location(), diag.message);
         }
     }
 }
@@ -325,6 +346,12 @@ mod tests {
         assert!(text.contains("f:2:4"), "{text}");
         assert!(text.contains("2 │ bb cc"), "{text}");
         assert!(!text.contains("3 │"), "{text}");
+    }
+
+    #[test]
+    fn warnings_render_as_warnings() {
+        let text = render_plain(&Diag::at_span("f", "a: 1\n", 0..1, "duplicate key").warning());
+        assert!(text.starts_with("warning: duplicate key"), "{text}");
     }
 
     #[test]

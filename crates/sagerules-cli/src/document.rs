@@ -4,15 +4,18 @@
 use crate::diag::Diag;
 use sagerules_data::{LoadError, Node};
 
-/// Loads `bytes` read from `name`: JSON or YAML as the extension says, sniffed otherwise
-/// (`.template`, standard input).
+/// Loads `bytes` read from `name`: YAML for `.yaml`/`.yml`, JSON (or YAML when that fails, as
+/// CloudFormation reads templates) for the rest, standard input included.
 pub fn load(name: &str, bytes: &[u8]) -> Result<Node, Diag> {
-    let loaded = if name == "-" {
-        sagerules_data::load_auto(bytes)
-    } else {
-        sagerules_data::load_for_path(name, bytes)
-    };
-    loaded.map_err(|error| load_diag(name, bytes, &error))
+    load_with_warnings(name, bytes).map(|(node, _)| node)
+}
+
+/// [`load`], plus a warning for each key written twice (the later value is kept, as
+/// CloudFormation and cfn-guard do).
+pub fn load_with_warnings(name: &str, bytes: &[u8]) -> Result<(Node, Vec<Diag>), Diag> {
+    let loaded = sagerules_data::load_lenient(name, bytes).map_err(|error| load_diag(name, bytes, &error))?;
+    let warnings = loaded.warnings.iter().map(|w| load_diag(name, bytes, w).warning()).collect();
+    Ok((loaded.node, warnings))
 }
 
 fn load_diag(name: &str, bytes: &[u8], error: &LoadError) -> Diag {

@@ -91,6 +91,16 @@ fn check_exits_2_on_unparsable_data_and_still_reports_the_good_files() {
 }
 
 #[test]
+fn a_duplicate_key_is_a_warning_and_the_later_value_counts() {
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--format", "json", &fixture("data/duplicate-key.yaml")]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let out = json(&run.stdout);
+    assert_eq!(out["warnings"][0]["line"], 10, "{out}");
+    assert_eq!(out["summary"]["warnings"], 1);
+    assert!(run.stderr.contains("warning: duplicate key"), "{}", run.stderr);
+}
+
+#[test]
 fn check_exits_2_on_a_rules_syntax_error() {
     let run = sagerules(&["check", "--rules", &fixture("rules/syntax-errors.rules"), EXAMPLE_TEMPLATES]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);

@@ -8,6 +8,7 @@
 //!  "unknowns": [...same fields, status "UNKNOWN"...],
 //!  "suppressed": [{"file", "rule", "resource", "line", "column", "reason", "severity"}],
 //!  "not_checked": [{"file", "resource", "path", "line", "column", "message"}],
+//!  "warnings": [{"file", "line", "column", "message"}],      (a duplicate key, say)
 //!  "errors": [{"file": "bad.yaml", "line": 3, "column": 1, "message": "..."}],
 //!  "summary": {"files": 2, "pass": 1, "fail": 1, ...}}
 //! ```
@@ -29,6 +30,7 @@ struct Output<'a> {
     unknowns: Vec<Row<'a>>,
     suppressed: Vec<SuppressedRow<'a>>,
     not_checked: Vec<NoteRow<'a>>,
+    warnings: Vec<ErrorRow<'a>>,
     errors: Vec<ErrorRow<'a>>,
     summary: &'a Summary,
 }
@@ -85,6 +87,7 @@ pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag], su
         unknowns: Vec::new(),
         suppressed: Vec::new(),
         not_checked: Vec::new(),
+        warnings: Vec::new(),
         errors: Vec::new(),
         summary,
     };
@@ -95,6 +98,7 @@ pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag], su
         }
         output.suppressed.extend(file.suppressed.iter().map(|s| suppressed_row(&file.file, s)));
         output.not_checked.extend(file.notes.iter().map(|n| note_row(&file.file, n)));
+        output.warnings.extend(file.warnings.iter().map(error_row));
         output.errors.extend(file.errors.iter().map(error_row));
     }
     serde_json::to_writer_pretty(&mut *out, &output)?;

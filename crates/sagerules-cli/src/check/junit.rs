@@ -31,6 +31,10 @@ fn suite_of(file: &FileOutcome) -> TestSuite {
     suite.add_test_cases(file.verdicts.iter().map(|v| verdict_case(&file.file, v)));
     suite.add_test_cases(file.suppressed.iter().map(|s| suppressed_case(&file.file, s)));
     suite.add_test_cases(file.errors.iter().map(error_case));
+    if !file.warnings.is_empty() {
+        let warnings: Vec<String> = file.warnings.iter().map(|w| format!("{}: warning: {}", w.location(), w.message)).collect();
+        suite.set_system_err(warnings.join("\n"));
+    }
     if !file.notes.is_empty() {
         let notes: Vec<String> = file
             .notes

@@ -102,7 +102,7 @@ pub fn run(args: &Args) -> Outcome {
     let rules = catalog_for(&loaded.sets, &files);
     let outcome = outcome_of(&files, &run_errors, args.fail_on.map(FailOn::severity));
     diag::eprint_all(&run_errors);
-    diag::eprint_all(&files.iter().flat_map(|f| f.errors.iter().cloned()).collect::<Vec<_>>());
+    diag::eprint_all(&files.iter().flat_map(|f| f.warnings.iter().chain(&f.errors).cloned()).collect::<Vec<_>>());
     match print(args.format, &rules, &files, &run_errors) {
         Ok(()) => outcome,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome,
@@ -142,9 +142,15 @@ pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome
 /// template it names checked as an extra [`FileOutcome`].
 fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
     let file = input.display();
-    let loaded = input.read_bytes().and_then(|bytes| document::load(&file, &bytes).map(|doc| (bytes, doc)));
+    let loaded = input.read_bytes().and_then(|bytes| document::load_with_warnings(&file, &bytes).map(|doc| (bytes, doc)));
     match loaded {
-        Ok((bytes, doc)) => crate::cfn::check_template(&file, &bytes, &doc, context),
+        Ok((bytes, (doc, warnings))) => {
+            let mut outcomes = crate::cfn::check_template(&file, &bytes, &doc, context);
+            if let Some(first) = outcomes.first_mut() {
+                first.warnings = warnings;
+            }
+            outcomes
+        }
         Err(diag) => vec![FileOutcome::failed(file, diag)],
     }
 }

@@ -68,6 +68,8 @@ pub struct FileOutcome {
     pub verdicts: Vec<Verdict>,
     pub suppressed: Vec<Suppressed>,
     pub notes: Vec<Note>,
+    /// Problems that did not stop the check (a key written twice: the later value counts).
+    pub warnings: Vec<Diag>,
     pub errors: Vec<Diag>,
 }
 
@@ -174,6 +176,7 @@ pub struct Summary {
     pub unknown: usize,
     pub suppressed: usize,
     pub notes: usize,
+    pub warnings: usize,
     pub errors: usize,
 }
 
@@ -184,6 +187,7 @@ impl Summary {
             summary.errors += file.errors.len();
             summary.suppressed += file.suppressed.len();
             summary.notes += file.notes.len();
+            summary.warnings += file.warnings.len();
             for verdict in &file.verdicts {
                 summary.count(verdict);
             }

@@ -12,7 +12,7 @@
 
 use super::model::{Detail, FileOutcome, Note, Place, Suppressed, Verdict};
 use crate::catalog::RuleInfo;
-use crate::diag::Diag;
+use crate::diag::{Diag, Level};
 use sagerules_core::{Severity, Status};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -167,6 +167,7 @@ pub fn write(out: &mut dyn Write, rules: &[RuleInfo], files: &[FileOutcome], run
     let mut notifications: Vec<Notification> = errors.map(notification).collect();
     let failed = !notifications.is_empty();
     for file in files {
+        notifications.extend(file.warnings.iter().map(notification));
         notifications.extend(file.notes.iter().map(|n| note_notification(&file.file, n)));
     }
     let log = Log {
@@ -325,7 +326,7 @@ fn notification(diag: &Diag) -> Notification {
     let region = (diag.line > 0).then_some(Region { start_line: diag.line as u32, start_column: diag.column.max(1) as u32 });
     let physical_location = PhysicalLocation { artifact_location: artifact(&diag.file), region };
     Notification {
-        level: "error",
+        level: if diag.level == Level::Warning { "warning" } else { "error" },
         message: Text { text: diag.message.clone() },
         locations: vec![Location { physical_location, logical_locations: Vec::new() }],
     }

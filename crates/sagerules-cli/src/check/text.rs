@@ -98,7 +98,7 @@ fn write_summary(out: &mut dyn WriteColor, s: &Summary) -> io::Result<()> {
     let files = if s.files == 1 { "file" } else { "files" };
     writeln!(
         out,
-        "{} {files}: {} FAIL, {} PASS, {} SKIP verdicts; {} failures, {} unknown, {} suppressed, {} not checked, {} errors",
-        s.files, s.fail, s.pass, s.skip, s.failures, s.unknown, s.suppressed, s.notes, s.errors
+        "{} {files}: {} FAIL, {} PASS, {} SKIP verdicts; {} failures, {} unknown, {} suppressed, {} not checked, {} warnings, {} errors",
+        s.files, s.fail, s.pass, s.skip, s.failures, s.unknown, s.suppressed, s.notes, s.warnings, s.errors
     )
 }
