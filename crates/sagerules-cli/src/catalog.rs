@@ -63,7 +63,9 @@ fn info(set: &RuleSet, rule: &sagerules_core::ruleset::RuleInfo) -> RuleInfo {
         see: rule.see.clone(),
         tags: rule.tags.clone(),
         file: source.map_or_else(String::new, |s| s.name.clone()),
-        line: source.map_or(0, |s| crate::diag::line_col(&s.text, rule.span.start as usize).0),
+        line: source.map_or(0, |s| {
+            crate::diag::line_col(&s.text, rule.span.start as usize).0
+        }),
     }
 }
 
@@ -73,7 +75,11 @@ mod tests {
 
     #[test]
     fn summary_prefers_the_title_then_the_description() {
-        let mut info = RuleInfo { name: "R".into(), description: Some("first\nsecond".into()), ..RuleInfo::default() };
+        let mut info = RuleInfo {
+            name: "R".into(),
+            description: Some("first\nsecond".into()),
+            ..RuleInfo::default()
+        };
         assert_eq!(info.summary(), "first");
         info.title = Some("Title".into());
         assert_eq!(info.summary(), "Title");

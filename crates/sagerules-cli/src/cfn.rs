@@ -16,15 +16,33 @@ use std::path::Path;
 
 /// Checks one loaded template (`bytes` is its text, `doc` the loaded document) with every rule
 /// set; the template's own outcome comes first, then one per product template it leads to.
-pub fn check_template(file: &str, bytes: &[u8], doc: &Node, context: &Context<'_>) -> Vec<FileOutcome> {
+pub fn check_template(
+    file: &str,
+    bytes: &[u8],
+    doc: &Node,
+    context: &Context<'_>,
+) -> Vec<FileOutcome> {
     let text = String::from_utf8_lossy(bytes);
     let sets: Vec<&RuleSet> = context.sets.iter().map(|s| &s.set).collect();
-    let template = Template { name: file, text: Some(&text), root: doc };
-    let options = Options { params: context.params, only: None };
+    let template = Template {
+        name: file,
+        text: Some(&text),
+        root: doc,
+    };
+    let options = Options {
+        params: context.params,
+        only: None,
+    };
     let mut outcomes = Vec::new();
-    check_each(&sets, template, options, &read_relative, &mut |data, checked| {
-        outcomes.push(outcome(data, checked, &text));
-    });
+    check_each(
+        &sets,
+        template,
+        options,
+        &read_relative,
+        &mut |data, checked| {
+            outcomes.push(outcome(data, checked, &text));
+        },
+    );
     outcomes
 }
 
@@ -35,17 +53,30 @@ fn read_relative(from: &str, path: &str) -> Result<(String, Vec<u8>), String> {
     if from == "-" {
         return Err("a template read from standard input has no directory to resolve it in".into());
     }
-    let full = Path::new(from).parent().unwrap_or_else(|| Path::new("")).join(path);
+    let full = Path::new(from)
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join(path);
     let name = full.to_string_lossy().into_owned();
-    std::fs::read(&full).map(|bytes| (name, bytes)).map_err(|e| e.to_string())
+    std::fs::read(&full)
+        .map(|bytes| (name, bytes))
+        .map_err(|e| e.to_string())
 }
 
 /// One checked document as a [`FileOutcome`]; `main_text` is the text of the template given
 /// (product templates bring their own).
 fn outcome(data: &Node, checked: Checked, main_text: &str) -> FileOutcome {
     let text = checked.text.as_deref().unwrap_or(main_text);
-    let mut out = FileOutcome { file: checked.file.clone(), ..FileOutcome::default() };
-    out.errors.extend(checked.errors.iter().map(|e| error_diag(&checked.file, text, e)));
+    let mut out = FileOutcome {
+        file: checked.file.clone(),
+        ..FileOutcome::default()
+    };
+    out.errors.extend(
+        checked
+            .errors
+            .iter()
+            .map(|e| error_diag(&checked.file, text, e)),
+    );
     for report in checked.reports {
         out.add_report(data, report);
     }
@@ -73,19 +104,32 @@ fn error_diag(file: &str, text: &str, error: &CfnError) -> Diag {
 }
 
 fn suppressed(s: sagerules_cfn::Suppressed) -> Suppressed {
-    let pointer = format!("/Resources/{}/Metadata/sagerules/suppress", escape(&s.resource));
+    let pointer = format!(
+        "/Resources/{}/Metadata/sagerules/suppress",
+        escape(&s.resource)
+    );
     Suppressed {
         rule: s.rule,
         severity: s.severity,
         resource: s.resource,
         reason: s.reason,
-        at: Place { pointer, pos: s.pos },
+        at: Place {
+            pointer,
+            pos: s.pos,
+        },
     }
 }
 
 fn note(n: sagerules_cfn::Note) -> Note {
     let pointer = format!("/Resources/{}", escape(&n.resource));
-    Note { resource: Some(n.resource), at: Place { pointer, pos: n.pos }, message: n.message }
+    Note {
+        resource: Some(n.resource),
+        at: Place {
+            pointer,
+            pos: n.pos,
+        },
+        message: n.message,
+    }
 }
 
 /// JSON pointer escaping: `~` → `~0`, `/` → `~1`.

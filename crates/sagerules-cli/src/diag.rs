@@ -82,20 +82,39 @@ impl Diag {
     }
 
     /// An error at byte range `span` of `source` (the whole text of `file`).
-    pub fn at_span(file: &str, source: &str, span: Range<usize>, message: impl Into<String>) -> Diag {
+    pub fn at_span(
+        file: &str,
+        source: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diag {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
         let (line, column) = line_col(source, start);
-        let mut diag = Diag { line, column, ..Diag::file(file, message) };
+        let mut diag = Diag {
+            line,
+            column,
+            ..Diag::file(file, message)
+        };
         diag.extra.excerpt = Some(Excerpt::cut(source, start..end, line));
         diag
     }
 
     /// An error at a 1-based line and column of `source`, as data loaders report them.
-    pub fn at_line_col(file: &str, source: &str, line: usize, column: usize, message: impl Into<String>) -> Diag {
+    pub fn at_line_col(
+        file: &str,
+        source: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Diag {
         match byte_offset(source, line, column) {
             Some(offset) => Diag::at_span(file, source, offset..offset, message),
-            None => Diag { line, column, ..Diag::file(file, message) },
+            None => Diag {
+                line,
+                column,
+                ..Diag::file(file, message)
+            },
         }
     }
 
@@ -132,7 +151,10 @@ impl Diag {
     fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if !self.extra.expected.is_empty() {
-            notes.push(format!("expected one of: {}", self.extra.expected.join(", ")));
+            notes.push(format!(
+                "expected one of: {}",
+                self.extra.expected.join(", ")
+            ));
         }
         if let Some(hint) = &self.extra.hint {
             notes.push(format!("hint: {hint}"));
@@ -145,7 +167,9 @@ impl Diag {
             Level::Error => Diagnostic::error(),
             Level::Warning => Diagnostic::warning(),
         };
-        let mut diagnostic = diagnostic.with_message(&self.message).with_notes(self.notes());
+        let mut diagnostic = diagnostic
+            .with_message(&self.message)
+            .with_notes(self.notes());
         if let Some(excerpt) = &self.extra.excerpt {
             let label = Label::primary((), excerpt.span.clone());
             let label = match &self.extra.label {
@@ -163,16 +187,26 @@ impl Diag {
 impl Excerpt {
     /// The lines that `span` touches, from `source`.
     fn cut(source: &str, span: Range<usize>, line: usize) -> Excerpt {
-        let from = source.get(..span.start).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1);
+        let from = source
+            .get(..span.start)
+            .and_then(|s| s.rfind('\n'))
+            .map_or(0, |i| i + 1);
         let to = line_end(source, span.end);
         let text = source.get(from..to).unwrap_or_default().to_string();
-        Excerpt { first_line: line, text, span: span.start - from..span.end - from }
+        Excerpt {
+            first_line: line,
+            text,
+            span: span.start - from..span.end - from,
+        }
     }
 }
 
 /// The end of the line holding byte `offset` (before its newline).
 fn line_end(source: &str, offset: usize) -> usize {
-    source.get(offset..).and_then(|rest| rest.find('\n')).map_or(source.len(), |i| offset + i)
+    source
+        .get(offset..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(source.len(), |i| offset + i)
 }
 
 /// 1-based line and character column of byte `offset`.
@@ -189,11 +223,17 @@ fn byte_offset(source: &str, line: usize, column: usize) -> Option<usize> {
     let line_start = if line <= 1 {
         0
     } else {
-        source.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+        source
+            .match_indices('\n')
+            .nth(line - 2)
+            .map(|(i, _)| i + 1)?
     };
     let text = source.get(line_start..)?;
     let text = text.split('\n').next().unwrap_or_default();
-    let in_line = text.char_indices().nth(column.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+    let in_line = text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
     Some(line_start + in_line)
 }
 
@@ -214,7 +254,11 @@ struct ExcerptFile<'a> {
 impl<'a> ExcerptFile<'a> {
     fn new(name: &'a str, excerpt: &'a Excerpt) -> Self {
         let line_starts = codespan_reporting::files::line_starts(&excerpt.text).collect();
-        ExcerptFile { name, excerpt, line_starts }
+        ExcerptFile {
+            name,
+            excerpt,
+            line_starts,
+        }
     }
 }
 
@@ -232,7 +276,10 @@ impl<'a> Files<'a> for ExcerptFile<'a> {
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.line_starts.binary_search(&byte_index).unwrap_or_else(|next| next.saturating_sub(1)))
+        Ok(self
+            .line_starts
+            .binary_search(&byte_index)
+            .unwrap_or_else(|next| next.saturating_sub(1)))
     }
 
     fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
@@ -240,11 +287,18 @@ impl<'a> Files<'a> for ExcerptFile<'a> {
     }
 
     fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
-        let start = *self.line_starts.get(line_index).ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: self.line_starts.len().saturating_sub(1),
-        })?;
-        let end = self.line_starts.get(line_index + 1).copied().unwrap_or(self.excerpt.text.len());
+        let start = *self
+            .line_starts
+            .get(line_index)
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: self.line_starts.len().saturating_sub(1),
+            })?;
+        let end = self
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(self.excerpt.text.len());
         Ok(start..end)
     }
 }
@@ -290,7 +344,11 @@ pub fn eprint_all(diags: &[Diag]) {
     let mut lock = stream.lock();
     for diag in diags {
         if render(&mut lock, diag).is_err() {
-            let level = if diag.level == Level::Warning { "warning" } else { "error" };
+            let level = if diag.level == Level::Warning {
+                "warning"
+            } else {
+                "error"
+            };
             let _ = writeln!(lock, "{level}: {}: {}", diag.location(), diag.message);
         }
     }

@@ -13,12 +13,23 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Node, Diag> {
 /// [`load`], plus a warning for each key written twice (the later value is kept, as
 /// CloudFormation and cfn-guard do).
 pub fn load_with_warnings(name: &str, bytes: &[u8]) -> Result<(Node, Vec<Diag>), Diag> {
-    let loaded = sagerules_data::load_lenient(name, bytes).map_err(|error| load_diag(name, bytes, &error))?;
-    let warnings = loaded.warnings.iter().map(|w| load_diag(name, bytes, w).warning()).collect();
+    let loaded = sagerules_data::load_lenient(name, bytes)
+        .map_err(|error| load_diag(name, bytes, &error))?;
+    let warnings = loaded
+        .warnings
+        .iter()
+        .map(|w| load_diag(name, bytes, w).warning())
+        .collect();
     Ok((loaded.node, warnings))
 }
 
 fn load_diag(name: &str, bytes: &[u8], error: &LoadError) -> Diag {
     let text = String::from_utf8_lossy(bytes);
-    Diag::at_line_col(name, &text, error.line as usize, error.col as usize, &error.message)
+    Diag::at_line_col(
+        name,
+        &text,
+        error.line as usize,
+        error.col as usize,
+        &error.message,
+    )
 }

@@ -54,12 +54,20 @@ fn format_one(input: &InputPath, check: bool) -> Result<Done, Vec<Diag>> {
     let name = input.display();
     let text = input.read().map_err(|d| vec![d])?;
     let formatted = formatted(&name, &text)?;
-    let done = if formatted == text { Done::Unchanged } else { Done::Changed };
+    let done = if formatted == text {
+        Done::Unchanged
+    } else {
+        Done::Changed
+    };
     match input {
         InputPath::Stdin if !check => print!("{formatted}"),
         InputPath::File(path) if !check && done == Done::Changed => {
-            std::fs::write(path, &formatted)
-                .map_err(|e| vec![Diag::file(&name, format!("cannot write: {}", inputs::io_reason(&e)))])?;
+            std::fs::write(path, &formatted).map_err(|e| {
+                vec![Diag::file(
+                    &name,
+                    format!("cannot write: {}", inputs::io_reason(&e)),
+                )]
+            })?;
         }
         _ => {}
     }
@@ -75,7 +83,10 @@ pub fn formatted(name: &str, text: &str) -> Result<String, Vec<Diag>> {
     }
     let formatted = sagerules_core::format::format(&ast, text);
     if formatted.trim().is_empty() && !text.trim().is_empty() {
-        return Err(vec![Diag::file(name, "the formatter produced no text; file left unchanged")]);
+        return Err(vec![Diag::file(
+            name,
+            "the formatter produced no text; file left unchanged",
+        )]);
     }
     Ok(formatted)
 }

@@ -141,7 +141,13 @@ mod tests {
     #[test]
     fn directories_are_walked_in_sorted_order_with_matching_extensions() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["b.yaml", "a.json", "c.txt", "sub/d.template", ".hidden/e.yaml"] {
+        for name in [
+            "b.yaml",
+            "a.json",
+            "c.txt",
+            "sub/d.template",
+            ".hidden/e.yaml",
+        ] {
             let path = dir.path().join(name);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, "{}").unwrap();

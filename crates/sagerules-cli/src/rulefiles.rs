@@ -48,7 +48,10 @@ struct Pack(HashMap<String, String>);
 
 impl Provider for Pack {
     fn read(&self, name: &str) -> Result<String, String> {
-        self.0.get(name).cloned().ok_or_else(|| "no such file in the bundled rule pack".to_string())
+        self.0
+            .get(name)
+            .cloned()
+            .ok_or_else(|| "no such file in the bundled rule pack".to_string())
     }
 }
 
@@ -72,8 +75,17 @@ fn input_name(input: &InputPath) -> String {
 /// The bundled SageMaker rule pack, as one rule set.
 pub fn bundled() -> Loaded {
     let sources = sagerules_pack::sources();
-    let names: Vec<String> = sources.iter().map(|s| normalize(Path::new(&s.name))).collect();
-    let pack = Pack(names.iter().cloned().zip(sources.into_iter().map(|s| s.text)).collect());
+    let names: Vec<String> = sources
+        .iter()
+        .map(|s| normalize(Path::new(&s.name)))
+        .collect();
+    let pack = Pack(
+        names
+            .iter()
+            .cloned()
+            .zip(sources.into_iter().map(|s| s.text))
+            .collect(),
+    );
     let mut collector = Collector::new(&pack);
     for name in &names {
         collector.visit(name, None);
@@ -102,9 +114,17 @@ fn load_roots(provider: &dyn Provider, roots: &[String]) -> Loaded {
         .collect();
     let included: HashSet<String> = collected
         .iter()
-        .flat_map(|(root, c)| c.files.iter().map(|(s, _)| s.name.clone()).filter(move |n| n != root))
+        .flat_map(|(root, c)| {
+            c.files
+                .iter()
+                .map(|(s, _)| s.name.clone())
+                .filter(move |n| n != root)
+        })
         .collect();
-    for (root, mut collector) in collected.into_iter().filter(|(root, _)| !included.contains(root)) {
+    for (root, mut collector) in collected
+        .into_iter()
+        .filter(|(root, _)| !included.contains(root))
+    {
         loaded.errors.append(&mut collector.errors);
         if collector.broken || collector.files.is_empty() {
             continue;
@@ -133,7 +153,10 @@ fn dedup(diags: &mut Vec<Diag>) {
 fn build(name: &str, files: Vec<(Source, RulesFile)>) -> Result<LoadedRules, Vec<Diag>> {
     let sources: Vec<Source> = files.iter().map(|(source, _)| source.clone()).collect();
     RuleSet::build(files)
-        .map(|set| LoadedRules { name: name.to_string(), set })
+        .map(|set| LoadedRules {
+            name: name.to_string(),
+            set,
+        })
         .map_err(|errors| errors.iter().map(|e| compile_diag(&sources, e)).collect())
 }
 
@@ -158,7 +181,14 @@ struct Via {
 
 impl<'p> Collector<'p> {
     fn new(provider: &'p dyn Provider) -> Self {
-        Collector { provider, files: Vec::new(), stack: Vec::new(), seen: HashSet::new(), errors: Vec::new(), broken: false }
+        Collector {
+            provider,
+            files: Vec::new(),
+            stack: Vec::new(),
+            seen: HashSet::new(),
+            errors: Vec::new(),
+            broken: false,
+        }
     }
 
     /// Loads `name` and, depth first, everything it includes.
@@ -173,14 +203,23 @@ impl<'p> Collector<'p> {
         }
         let text = match self.provider.read(name) {
             Ok(text) => text,
-            Err(reason) => return self.error_at(via, name, format!("cannot read {name}: {reason}")),
+            Err(reason) => {
+                return self.error_at(via, name, format!("cannot read {name}: {reason}"))
+            }
         };
         let (ast, errors) = parse(&text);
-        self.errors.extend(errors.iter().map(|e| parse_diag(name, &text, e)));
+        self.errors
+            .extend(errors.iter().map(|e| parse_diag(name, &text, e)));
         self.broken |= !errors.is_empty();
         let includes = includes_of(&ast, name);
         let index = self.files.len();
-        self.files.push((Source { name: name.to_string(), text }, ast));
+        self.files.push((
+            Source {
+                name: name.to_string(),
+                text,
+            },
+            ast,
+        ));
         self.stack.push(name.to_string());
         for (target, span) in includes {
             self.visit(&target, Some(Via { file: index, span }));
@@ -255,8 +294,13 @@ fn found_label(found: &str) -> String {
 /// A compile error, pointing into whichever source of the set it is about.
 fn compile_diag(sources: &[Source], error: &CompileError) -> Diag {
     match sources.get(error.source_id.0 as usize) {
-        Some(source) => Diag::at_span(&source.name, &source.text, range(error.span), &error.message)
-            .with_hint(error.hint.clone()),
+        Some(source) => Diag::at_span(
+            &source.name,
+            &source.text,
+            range(error.span),
+            &error.message,
+        )
+        .with_hint(error.hint.clone()),
         None => Diag::file("<rules>", &error.message).with_hint(error.hint.clone()),
     }
 }
@@ -276,7 +320,10 @@ mod tests {
 
     impl Provider for Mem {
         fn read(&self, name: &str) -> Result<String, String> {
-            self.0.get(name).cloned().ok_or_else(|| "missing".to_string())
+            self.0
+                .get(name)
+                .cloned()
+                .ok_or_else(|| "missing".to_string())
         }
     }
 

@@ -27,26 +27,50 @@ pub enum ListFormat {
 }
 
 pub fn run(args: &Args) -> Outcome {
-    let loaded = if args.rules.is_empty() { rulefiles::bundled() } else { rulefiles::from_paths(&args.rules) };
+    let loaded = if args.rules.is_empty() {
+        rulefiles::bundled()
+    } else {
+        rulefiles::from_paths(&args.rules)
+    };
     diag::eprint_all(&loaded.errors);
     let rules = catalog::rules_of(&loaded.sets);
     let text = match args.format {
         ListFormat::Text => text(&rules),
-        ListFormat::Json => serde_json::to_string_pretty(&rules).map(|j| j + "\n").unwrap_or_default(),
+        ListFormat::Json => serde_json::to_string_pretty(&rules)
+            .map(|j| j + "\n")
+            .unwrap_or_default(),
         ListFormat::Markdown => markdown(&rules),
     };
     let mut out = std::io::stdout().lock();
     let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-    Outcome::Ok.with_errors(&loaded.errors).max(if written.is_ok() { Outcome::Ok } else { Outcome::Error })
+    Outcome::Ok
+        .with_errors(&loaded.errors)
+        .max(if written.is_ok() {
+            Outcome::Ok
+        } else {
+            Outcome::Error
+        })
 }
 
 /// `NAME (high): title`, then the description, remediation and references, indented.
 fn text(rules: &[RuleInfo]) -> String {
     let mut out = String::new();
     for rule in rules {
-        let _ = writeln!(out, "{} ({}): {}", rule.name, rule.severity.as_str(), rule.summary());
-        for (label, value) in [("description", &rule.description), ("remediation", &rule.remediation)] {
-            if let Some(value) = value.as_ref().filter(|v| Some(v.as_str()) != rule.title.as_deref()) {
+        let _ = writeln!(
+            out,
+            "{} ({}): {}",
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary()
+        );
+        for (label, value) in [
+            ("description", &rule.description),
+            ("remediation", &rule.remediation),
+        ] {
+            if let Some(value) = value
+                .as_ref()
+                .filter(|v| Some(v.as_str()) != rule.title.as_deref())
+            {
                 let _ = writeln!(out, "    {label}: {}", value.replace('\n', "\n      "));
             }
         }
@@ -62,7 +86,14 @@ fn text(rules: &[RuleInfo]) -> String {
 fn markdown(rules: &[RuleInfo]) -> String {
     let mut out = String::from("# Controls\n\n| Rule | Severity | Title |\n|---|---|---|\n");
     for rule in rules {
-        let _ = writeln!(out, "| [`{}`](#{}) | {} | {} |", rule.name, anchor(&rule.name), rule.severity.as_str(), cell(rule.summary()));
+        let _ = writeln!(
+            out,
+            "| [`{}`](#{}) | {} | {} |",
+            rule.name,
+            anchor(&rule.name),
+            rule.severity.as_str(),
+            cell(rule.summary())
+        );
     }
     for rule in rules {
         section(&mut out, rule);
@@ -71,7 +102,12 @@ fn markdown(rules: &[RuleInfo]) -> String {
 }
 
 fn section(out: &mut String, rule: &RuleInfo) {
-    let _ = write!(out, "\n## {}\n\n**Severity:** {}\n", rule.name, rule.severity.as_str());
+    let _ = write!(
+        out,
+        "\n## {}\n\n**Severity:** {}\n",
+        rule.name,
+        rule.severity.as_str()
+    );
     if let Some(title) = &rule.title {
         let _ = write!(out, "\n{title}\n");
     }
@@ -127,7 +163,10 @@ mod tests {
     #[test]
     fn markdown_links_the_table_to_the_sections() {
         let md = markdown(&[rule()]);
-        assert!(md.contains("| [`SAGEMAKER_NOTEBOOK_KMS`](#sagemaker_notebook_kms) | high |"), "{md}");
+        assert!(
+            md.contains("| [`SAGEMAKER_NOTEBOOK_KMS`](#sagemaker_notebook_kms) | high |"),
+            "{md}"
+        );
         assert!(md.contains("## SAGEMAKER_NOTEBOOK_KMS"), "{md}");
         assert!(md.contains("- Security Hub SageMaker.21"), "{md}");
     }
@@ -135,7 +174,10 @@ mod tests {
     #[test]
     fn text_lists_one_block_per_rule() {
         let text = text(&[rule()]);
-        assert!(text.starts_with("SAGEMAKER_NOTEBOOK_KMS (high): Notebook volumes use a KMS key\n"), "{text}");
+        assert!(
+            text.starts_with("SAGEMAKER_NOTEBOOK_KMS (high): Notebook volumes use a KMS key\n"),
+            "{text}"
+        );
         assert!(text.contains("    remediation: Set KmsKeyId\n"), "{text}");
         assert!(text.ends_with("1 rules\n"), "{text}");
     }

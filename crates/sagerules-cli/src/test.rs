@@ -77,18 +77,27 @@ struct Tally {
 pub fn run(args: &Args) -> Outcome {
     let mut tally = Tally::default();
     let suites = suites(args, &mut tally.errors);
-    let global = args.params.as_ref().and_then(|p| load_node(&InputPath::File(p.clone()), &mut tally.errors));
+    let global = args
+        .params
+        .as_ref()
+        .and_then(|p| load_node(&InputPath::File(p.clone()), &mut tally.errors));
     let mut out = String::new();
     for suite in &suites {
         run_suite(args, suite, global.as_ref(), &mut tally, &mut out);
     }
     summarize(&tally, &mut out);
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush());
     diag::eprint_all(&tally.errors);
     let noted = tally.notes > 0 || tally.unexpected > 0;
     let mismatched = tally.not_met > 0 || tally.failed_cases > 0 || (args.strict && noted);
-    let outcome = if mismatched { Outcome::Findings } else { Outcome::Ok };
+    let outcome = if mismatched {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    };
     outcome.with_errors(&tally.errors)
 }
 
@@ -97,15 +106,23 @@ fn suites(args: &Args, errors: &mut Vec<Diag>) -> Vec<Suite> {
     if let (Some(rules), Some(tests)) = (&args.rules, &args.tests) {
         let (tests, mut missing) = inputs::expand(std::slice::from_ref(tests), DATA_EXTENSIONS);
         errors.append(&mut missing);
-        return vec![Suite { rules: rules.clone(), tests }];
+        return vec![Suite {
+            rules: rules.clone(),
+            tests,
+        }];
     }
-    let Some(dir) = &args.dir else { return Vec::new() };
+    let Some(dir) = &args.dir else {
+        return Vec::new();
+    };
     let (rules_files, mut missing) = inputs::expand(std::slice::from_ref(dir), RULES_EXTENSIONS);
     errors.append(&mut missing);
     rules_files
         .into_iter()
         .filter_map(|input| match input {
-            InputPath::File(path) => Some(Suite { tests: sibling_tests(&path), rules: path }),
+            InputPath::File(path) => Some(Suite {
+                tests: sibling_tests(&path),
+                rules: path,
+            }),
             InputPath::Stdin => None,
         })
         .filter(|suite| !suite.tests.is_empty())
@@ -115,7 +132,8 @@ fn suites(args: &Args, errors: &mut Vec<Diag>) -> Vec<Suite> {
 /// Data files in `tests/` beside `rules` whose names start with its stem, in sorted order:
 /// `iam.rules` → `tests/iam_tests.yaml`, `tests/iam-more.json`.
 fn sibling_tests(rules: &Path) -> Vec<InputPath> {
-    let (Some(dir), Some(stem)) = (rules.parent(), rules.file_stem().and_then(|s| s.to_str())) else {
+    let (Some(dir), Some(stem)) = (rules.parent(), rules.file_stem().and_then(|s| s.to_str()))
+    else {
         return Vec::new();
     };
     let Ok(entries) = std::fs::read_dir(dir.join("tests")) else {
@@ -124,14 +142,21 @@ fn sibling_tests(rules: &Path) -> Vec<InputPath> {
     let mut tests: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && inputs::has_extension(p, DATA_EXTENSIONS))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(stem)))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(stem))
+        })
         .collect();
     tests.sort();
     tests.into_iter().map(InputPath::File).collect()
 }
 
 fn load_node(input: &InputPath, errors: &mut Vec<Diag>) -> Option<Node> {
-    match input.read_bytes().and_then(|bytes| document::load(&input.display(), &bytes)) {
+    match input
+        .read_bytes()
+        .and_then(|bytes| document::load(&input.display(), &bytes))
+    {
         Ok(node) => Some(node),
         Err(diag) => {
             errors.push(diag);
@@ -140,7 +165,13 @@ fn load_node(input: &InputPath, errors: &mut Vec<Diag>) -> Option<Node> {
     }
 }
 
-fn run_suite(args: &Args, suite: &Suite, global: Option<&Node>, tally: &mut Tally, out: &mut String) {
+fn run_suite(
+    args: &Args,
+    suite: &Suite,
+    global: Option<&Node>,
+    tally: &mut Tally,
+    out: &mut String,
+) {
     let loaded = rulefiles::from_paths(std::slice::from_ref(&suite.rules));
     let rules_name = inputs::display_path(&suite.rules);
     let _ = writeln!(out, "{rules_name}");
@@ -154,15 +185,30 @@ fn run_suite(args: &Args, suite: &Suite, global: Option<&Node>, tally: &mut Tall
     }
 }
 
-fn run_test_file(args: &Args, rules: &LoadedRules, file: &InputPath, global: Option<&Node>, tally: &mut Tally, out: &mut String) {
+fn run_test_file(
+    args: &Args,
+    rules: &LoadedRules,
+    file: &InputPath,
+    global: Option<&Node>,
+    tally: &mut Tally,
+    out: &mut String,
+) {
     let name = file.display();
     let _ = writeln!(out, "  {name}");
-    let Some(doc) = load_node(file, &mut tally.errors) else { return };
+    let Some(doc) = load_node(file, &mut tally.errors) else {
+        return;
+    };
     let cases = match cases_of(&doc) {
         Ok(cases) => cases,
         Err((pos, message)) => {
             let text = file.read().unwrap_or_default();
-            tally.errors.push(Diag::at_line_col(&name, &text, pos.line as usize, pos.col as usize, message));
+            tally.errors.push(Diag::at_line_col(
+                &name,
+                &text,
+                pos.line as usize,
+                pos.col as usize,
+                message,
+            ));
             return;
         }
     };
@@ -174,7 +220,12 @@ fn run_test_file(args: &Args, rules: &LoadedRules, file: &InputPath, global: Opt
                 continue;
             }
         };
-        let input = Input { data: case.input, params: params.as_ref(), expander: None, only: None };
+        let input = Input {
+            data: case.input,
+            params: params.as_ref(),
+            expander: None,
+            only: None,
+        };
         let report = evaluate(&rules.set, &input);
         judge(args, case, &report, &name, tally, out);
     }
@@ -185,7 +236,9 @@ fn params_for(args: &Args, params: Option<&Node>, file: &str) -> Result<Option<N
     if !args.pack_defaults {
         return Ok(params.cloned());
     }
-    sagerules_pack::resolve_params(params).map(Some).map_err(|e| Diag::file(file, e.to_string()))
+    sagerules_pack::resolve_params(params)
+        .map(Some)
+        .map_err(|e| Diag::file(file, e.to_string()))
 }
 
 /// One test case as written.
@@ -200,24 +253,49 @@ struct Case<'a> {
 
 /// The cases of a test file, or the first thing wrong with it and where.
 fn cases_of(doc: &Node) -> Result<Vec<Case<'_>>, (Pos, String)> {
-    let items = doc.as_list().ok_or((doc.pos, "a test file is a list of test cases".to_string()))?;
-    items.iter().enumerate().map(|(i, item)| case_of(i + 1, item)).collect()
+    let items = doc
+        .as_list()
+        .ok_or((doc.pos, "a test file is a list of test cases".to_string()))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| case_of(i + 1, item))
+        .collect()
 }
 
 fn case_of(number: usize, item: &Node) -> Result<Case<'_>, (Pos, String)> {
-    let map = item.as_map().ok_or((item.pos, format!("test case #{number} is not a map")))?;
-    let name = map.get("name").and_then(Node::as_str).map_or_else(|| format!("#{number}"), String::from);
-    let input = map.get("input").ok_or((item.pos, format!("test case {name} has no `input`")))?;
+    let map = item
+        .as_map()
+        .ok_or((item.pos, format!("test case #{number} is not a map")))?;
+    let name = map
+        .get("name")
+        .and_then(Node::as_str)
+        .map_or_else(|| format!("#{number}"), String::from);
+    let input = map
+        .get("input")
+        .ok_or((item.pos, format!("test case {name} has no `input`")))?;
     let rules = map
         .get("expectations")
         .and_then(|e| e.get("rules"))
-        .ok_or((item.pos, format!("test case {name} has no `expectations: rules:`")))?;
-    let rules = rules.as_map().ok_or((rules.pos, "`expectations: rules:` must map rule names to PASS, FAIL or SKIP".to_string()))?;
+        .ok_or((
+            item.pos,
+            format!("test case {name} has no `expectations: rules:`"),
+        ))?;
+    let rules = rules.as_map().ok_or((
+        rules.pos,
+        "`expectations: rules:` must map rule names to PASS, FAIL or SKIP".to_string(),
+    ))?;
     let expectations = rules
         .iter()
         .map(|(rule, status)| Ok((rule.to_string(), status_of(status)?)))
         .collect::<Result<Vec<_>, (Pos, String)>>()?;
-    Ok(Case { name, pos: item.pos, input, params: map.get("params"), expectations })
+    Ok(Case {
+        name,
+        pos: item.pos,
+        input,
+        params: map.get("params"),
+        expectations,
+    })
 }
 
 fn status_of(node: &Node) -> Result<Status, (Pos, String)> {
@@ -230,40 +308,81 @@ fn status_of(node: &Node) -> Result<Status, (Pos, String)> {
 }
 
 /// Compares one case's report with its expectations and writes what did not match.
-fn judge(args: &Args, case: &Case<'_>, report: &Report, file: &str, tally: &mut Tally, out: &mut String) {
+fn judge(
+    args: &Args,
+    case: &Case<'_>,
+    report: &Report,
+    file: &str,
+    tally: &mut Tally,
+    out: &mut String,
+) {
     tally.cases += 1;
     let mut lines = String::new();
     let mut failed = false;
     for (rule, expected) in &case.expectations {
         failed |= !check_expectation(report, rule, *expected, tally, &mut lines);
     }
-    for result in report.rules.iter().filter(|r| !case.expectations.iter().any(|(n, _)| *n == r.rule)) {
+    for result in report
+        .rules
+        .iter()
+        .filter(|r| !case.expectations.iter().any(|(n, _)| *n == r.rule))
+    {
         tally.unexpected += 1;
         if args.verbose || args.strict {
-            let _ = writeln!(lines, "      note: no expectation for rule {} (got {})", result.rule, result.status.as_str());
+            let _ = writeln!(
+                lines,
+                "      note: no expectation for rule {} (got {})",
+                result.rule,
+                result.status.as_str()
+            );
         }
     }
-    for error in report.errors.iter().filter(|e| !case.expectations.iter().any(|(n, _)| *n == e.rule)) {
-        tally.errors.push(Diag::file(file, format!("case {}: rule {}: {}", case.name, error.rule, error.message)));
+    for error in report
+        .errors
+        .iter()
+        .filter(|e| !case.expectations.iter().any(|(n, _)| *n == e.rule))
+    {
+        tally.errors.push(Diag::file(
+            file,
+            format!("case {}: rule {}: {}", case.name, error.rule, error.message),
+        ));
     }
     tally.failed_cases += usize::from(failed);
     let label = if failed { "FAIL" } else { "ok  " };
     if failed || args.verbose || !lines.is_empty() {
-        let _ = writeln!(out, "    {label} {} ({}:{})", case.name, case.pos.line, case.pos.col);
+        let _ = writeln!(
+            out,
+            "    {label} {} ({}:{})",
+            case.name, case.pos.line, case.pos.col
+        );
         out.push_str(&lines);
     }
 }
 
 /// Whether `rule` came out as `expected`; writes the mismatch (and the failing checks) if not.
-fn check_expectation(report: &Report, rule: &str, expected: Status, tally: &mut Tally, lines: &mut String) -> bool {
+fn check_expectation(
+    report: &Report,
+    rule: &str,
+    expected: Status,
+    tally: &mut Tally,
+    lines: &mut String,
+) -> bool {
     let Some(result) = report.rules.iter().find(|r| r.rule == rule) else {
         if let Some(error) = report.errors.iter().find(|e| e.rule == rule) {
             tally.not_met += 1;
-            let _ = writeln!(lines, "      {rule}: expected {}, got ERROR: {}", expected.as_str(), error.message);
+            let _ = writeln!(
+                lines,
+                "      {rule}: expected {}, got ERROR: {}",
+                expected.as_str(),
+                error.message
+            );
             return false;
         }
         tally.notes += 1;
-        let _ = writeln!(lines, "      note: expectation for rule {rule}, which the rules file does not have");
+        let _ = writeln!(
+            lines,
+            "      note: expectation for rule {rule}, which the rules file does not have"
+        );
         return true;
     };
     if result.status == expected {
@@ -271,14 +390,28 @@ fn check_expectation(report: &Report, rule: &str, expected: Status, tally: &mut 
         return true;
     }
     tally.not_met += 1;
-    let _ = writeln!(lines, "      {rule}: expected {}, got {}", expected.as_str(), result.status.as_str());
+    let _ = writeln!(
+        lines,
+        "      {rule}: expected {}, got {}",
+        expected.as_str(),
+        result.status.as_str()
+    );
     for finding in result.resources.iter().flat_map(|r| r.failures.iter()) {
         let what = format!("expected {}, found {}", finding.expected, finding.found);
-        let what = match finding.message.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        let what = match finding
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
             Some(message) => format!("{message} ({what})"),
             None => what,
         };
-        let _ = writeln!(lines, "        {} ({}:{}): {what}", finding.pointer, finding.pos.line, finding.pos.col);
+        let _ = writeln!(
+            lines,
+            "        {} ({}:{}): {what}",
+            finding.pointer, finding.pos.line, finding.pos.col
+        );
     }
     false
 }
@@ -319,7 +452,10 @@ mod tests {
             std::fs::write(dir.path().join("tests").join(name), "[]").unwrap();
         }
         let found = sibling_tests(&dir.path().join("iam.rules"));
-        let names: Vec<String> = found.iter().map(|i| i.display().rsplit('/').next().unwrap().to_string()).collect();
+        let names: Vec<String> = found
+            .iter()
+            .map(|i| i.display().rsplit('/').next().unwrap().to_string())
+            .collect();
         assert_eq!(names, ["iam-b.json", "iam_tests.yaml"]);
     }
 }

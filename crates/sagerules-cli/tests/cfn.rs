@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
 
 //! `sagerules check` on CloudFormation templates with the bundled SageMaker pack: parameters
 //! of each category, pipeline steps, Service Catalog products and suppressions, through the
@@ -10,7 +16,10 @@ use std::path::{Path, PathBuf};
 const DIR: &str = "crates/sagerules-cli/tests/fixtures/cfn";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 struct Run {
@@ -42,7 +51,9 @@ fn path(fixture: &str) -> String {
 /// `path:line:col` of the first occurrence of `needle` in the fixture.
 fn at(fixture: &str, needle: &str) -> String {
     let text = std::fs::read_to_string(repo_root().join(path(fixture))).unwrap();
-    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {fixture}"));
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {fixture}"));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
@@ -51,7 +62,10 @@ fn at(fixture: &str, needle: &str) -> String {
 
 /// The output lines that mention `rule`.
 fn lines_of<'a>(run: &'a Run, rule: &str) -> Vec<&'a str> {
-    run.stdout.lines().filter(|l| l.contains(&format!(" {rule} "))).collect()
+    run.stdout
+        .lines()
+        .filter(|l| l.contains(&format!(" {rule} ")))
+        .collect()
 }
 
 // ---- the three categories of security parameters ----
@@ -63,9 +77,15 @@ fn not_exposed_parameter_fails_naming_the_parameter() {
     let lines = lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET");
     assert_eq!(lines.len(), 1, "{}", run.stdout);
     let value_at = at("params.yaml", "!Ref NotebookInternet");
-    assert!(lines[0].starts_with(&format!("{value_at}: FAIL")), "{}", lines[0]);
     assert!(
-        lines[0].contains("DirectInternetAccess comes from parameter NotebookInternet, which allows any value"),
+        lines[0].starts_with(&format!("{value_at}: FAIL")),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains(
+            "DirectInternetAccess comes from parameter NotebookInternet, which allows any value"
+        ),
         "{}",
         lines[0]
     );
@@ -76,15 +96,27 @@ fn restricted_parameter_fails_on_the_allowed_value_that_fails() {
     let run = check(&[&path("params.yaml")]);
     let lines = lines_of(&run, "SAGEMAKER_NOTEBOOK_ROOT_ACCESS_DISABLED");
     assert_eq!(lines.len(), 1, "{}", run.stdout);
-    assert!(lines[0].starts_with(&format!("{}: FAIL", at("params.yaml", "Enabled, Disabled"))), "{}", lines[0]);
-    assert!(lines[0].contains("RootAccess comes from parameter NotebookRoot (AllowedValues)"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with(&format!("{}: FAIL", at("params.yaml", "Enabled, Disabled"))),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("RootAccess comes from parameter NotebookRoot (AllowedValues)"),
+        "{}",
+        lines[0]
+    );
 }
 
 #[test]
 fn validated_key_and_aws_typed_network_parameters_pass() {
     let run = check(&[&path("params.yaml")]);
     for rule in ["SAGEMAKER_NOTEBOOK_KMS", "SAGEMAKER_NOTEBOOK_IN_VPC"] {
-        assert!(lines_of(&run, rule).is_empty(), "{rule} should pass:\n{}", run.stdout);
+        assert!(
+            lines_of(&run, rule).is_empty(),
+            "{rule} should pass:\n{}",
+            run.stdout
+        );
     }
 }
 
@@ -100,7 +132,11 @@ fn pipeline_step_in_a_json_string_fails_at_its_template_line() {
         .collect();
     assert_eq!(lines.len(), 1, "{}", run.stdout);
     let false_at = at("pipeline.yaml", "false}}]}");
-    assert!(lines[0].starts_with(&format!("{false_at}: FAIL")), "{} vs {false_at}", lines[0]);
+    assert!(
+        lines[0].starts_with(&format!("{false_at}: FAIL")),
+        "{} vs {false_at}",
+        lines[0]
+    );
 }
 
 #[test]
@@ -111,8 +147,19 @@ fn pipeline_step_in_a_sub_names_the_template_parameter() {
         .filter(|l| l.contains("SubPipeline/Train"))
         .collect();
     assert_eq!(lines.len(), 1, "{}", run.stdout);
-    assert!(lines[0].starts_with(&format!("{}: FAIL", at("pipeline.yaml", "\"${OutputKey}\""))), "{}", lines[0]);
-    assert!(lines[0].contains("KmsKeyId comes from parameter OutputKey, which allows any value"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with(&format!(
+            "{}: FAIL",
+            at("pipeline.yaml", "\"${OutputKey}\"")
+        )),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("KmsKeyId comes from parameter OutputKey, which allows any value"),
+        "{}",
+        lines[0]
+    );
 }
 
 #[test]
@@ -122,7 +169,11 @@ fn pipeline_in_s3_is_reported_not_checked() {
         "{}: NOT CHECKED S3Pipeline: the pipeline definition is in S3 (PipelineDefinitionS3Location): its steps are not checked",
         at("pipeline.yaml", "Bucket: definitions")
     );
-    assert!(run.stdout.lines().any(|l| l == expected), "{expected}\n{}", run.stdout);
+    assert!(
+        run.stdout.lines().any(|l| l == expected),
+        "{expected}\n{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("1 not checked"), "{}", run.stdout);
 }
 
@@ -150,18 +201,31 @@ fn product_template_next_to_the_portfolio_is_checked() {
     let internet = lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET");
     assert_eq!(internet.len(), 1, "{}", run.stdout);
     let value_at = at("catalog/products/notebook.yaml", "!Ref NotebookInternet");
-    assert!(internet[0].starts_with(&format!("{value_at}: FAIL")), "{}", internet[0]);
-    assert!(internet[0].contains(" Notebook [AWS::SageMaker::NotebookInstance]"), "{}", internet[0]);
+    assert!(
+        internet[0].starts_with(&format!("{value_at}: FAIL")),
+        "{}",
+        internet[0]
+    );
+    assert!(
+        internet[0].contains(" Notebook [AWS::SageMaker::NotebookInstance]"),
+        "{}",
+        internet[0]
+    );
 }
 
 #[test]
 fn provisioning_parameters_are_applied_to_the_product_template() {
     let run = check(&[&path("catalog/portfolio.yaml")]);
-    let provisioned: Vec<&str> =
-        run.stdout.lines().filter(|l| l.contains("Notebook (provisioned product TeamNotebook)")).collect();
+    let provisioned: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("Notebook (provisioned product TeamNotebook)"))
+        .collect();
     assert!(!provisioned.is_empty(), "{}", run.stdout);
     assert!(
-        provisioned.iter().all(|l| !l.contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET")),
+        provisioned
+            .iter()
+            .all(|l| !l.contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET")),
         "TeamNotebook sets NotebookInternet to Disabled:\n{}",
         run.stdout
     );
@@ -172,12 +236,18 @@ fn provisioning_parameters_are_applied_to_the_product_template() {
 #[test]
 fn suppressed_rule_is_printed_with_its_reason() {
     let run = check(&[&path("suppress.yaml")]);
-    assert!(lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET").iter().all(|l| !l.contains(": FAIL")));
+    assert!(lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET")
+        .iter()
+        .all(|l| !l.contains(": FAIL")));
     let expected = format!(
         "{}: SUPPRESSED SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET (high) WorkshopNotebook: Public workshop notebook, holds no data",
         at("suppress.yaml", "rule: SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET")
     );
-    assert!(run.stdout.lines().any(|l| l == expected), "{expected}\n{}", run.stdout);
+    assert!(
+        run.stdout.lines().any(|l| l == expected),
+        "{expected}\n{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("1 suppressed"), "{}", run.stdout);
 }
 
@@ -185,8 +255,20 @@ fn suppressed_rule_is_printed_with_its_reason() {
 fn suppression_without_a_reason_is_an_error_and_the_rule_still_runs() {
     let run = check(&[&path("suppress-no-reason.yaml")]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("the suppression of SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET has no reason"), "{}", run.stderr);
-    assert!(run.stderr.contains(&at("suppress-no-reason.yaml", "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET]")), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the suppression of SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET has no reason"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&at(
+            "suppress-no-reason.yaml",
+            "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET]"
+        )),
+        "{}",
+        run.stderr
+    );
     let lines = lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET");
     assert!(lines.iter().any(|l| l.contains(": FAIL")), "{}", run.stdout);
 }
@@ -200,12 +282,31 @@ fn nested_stack_templates_are_checked_with_the_parameters_their_parent_passes() 
     assert!(run.stdout.contains("3 files:"), "{}", run.stdout);
     let internet = lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET");
     assert_eq!(internet.len(), 1, "{}", run.stdout);
-    assert!(internet[0].starts_with(&format!("{}: FAIL", at("nested/notebook.yaml", "!Ref NotebookInternet"))), "{}", internet[0]);
-    assert!(internet[0].contains("Notebook (nested stack PassedThrough)"), "{}", internet[0]);
-    assert!(internet[0].contains("parameter ParentInternet, which allows any value"), "{}", internet[0]);
+    assert!(
+        internet[0].starts_with(&format!(
+            "{}: FAIL",
+            at("nested/notebook.yaml", "!Ref NotebookInternet")
+        )),
+        "{}",
+        internet[0]
+    );
+    assert!(
+        internet[0].contains("Notebook (nested stack PassedThrough)"),
+        "{}",
+        internet[0]
+    );
+    assert!(
+        internet[0].contains("parameter ParentInternet, which allows any value"),
+        "{}",
+        internet[0]
+    );
     let remote = format!(
         "{}: NOT CHECKED Remote: the nested stack template https://example-bucket.s3.amazonaws.com/notebook.yaml is not a local file: it is not checked",
         at("nested/parent.yaml", "https://")
     );
-    assert!(run.stdout.lines().any(|l| l == remote), "{remote}\n{}", run.stdout);
+    assert!(
+        run.stdout.lines().any(|l| l == remote),
+        "{remote}\n{}",
+        run.stdout
+    );
 }

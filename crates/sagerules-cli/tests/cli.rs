@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
 
 //! End-to-end tests of the `sagerules` binary: exit codes, every output format (snapshots) and
 //! rendered diagnostics. Commands run from the repository root with relative paths and
@@ -9,7 +15,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 const FIXTURES: &str = "crates/sagerules-cli/tests/fixtures";
@@ -55,14 +64,24 @@ fn json(text: &str) -> serde_json::Value {
 
 #[test]
 fn check_exits_0_when_nothing_fails() {
-    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "examples/templates/notebook-compliant.yaml"]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "examples/templates/notebook-compliant.yaml",
+    ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("0 FAIL, 4 PASS"), "{}", run.stdout);
 }
 
 #[test]
 fn check_exits_1_when_a_rule_fails() {
-    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "examples/templates/notebook-open.json"]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "examples/templates/notebook-open.json",
+    ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
 }
 
@@ -80,38 +99,81 @@ fn check_exits_2_on_unparsable_data_and_still_reports_the_good_files() {
     ]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     let out = json(&run.stdout);
-    let files: Vec<&str> = out["results"].as_array().unwrap().iter().map(|r| r["file"].as_str().unwrap()).collect();
-    assert!(files.contains(&"examples/templates/notebook-open.json"), "{files:?}");
-    assert!(files.contains(&fixture("data/good.yaml").as_str()), "{files:?}");
+    let files: Vec<&str> = out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"examples/templates/notebook-open.json"),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&fixture("data/good.yaml").as_str()),
+        "{files:?}"
+    );
     let errors = out["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["file"], fixture("data/broken.yaml"));
     assert_eq!(errors[0]["line"], 4);
-    assert!(run.stderr.contains(&format!("{}:4:", fixture("data/broken.yaml"))), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("{}:4:", fixture("data/broken.yaml"))),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn a_duplicate_key_is_a_warning_and_the_later_value_counts() {
-    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--format", "json", &fixture("data/duplicate-key.yaml")]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "--format",
+        "json",
+        &fixture("data/duplicate-key.yaml"),
+    ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let out = json(&run.stdout);
     assert_eq!(out["warnings"][0]["line"], 10, "{out}");
     assert_eq!(out["summary"]["warnings"], 1);
-    assert!(run.stderr.contains("warning: duplicate key"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: duplicate key"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn check_exits_2_on_a_rules_syntax_error() {
-    let run = sagerules(&["check", "--rules", &fixture("rules/syntax-errors.rules"), EXAMPLE_TEMPLATES]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        &fixture("rules/syntax-errors.rules"),
+        EXAMPLE_TEMPLATES,
+    ]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
 }
 
 #[test]
 fn check_exits_2_on_a_missing_input_but_checks_the_rest() {
-    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "nope.yaml", "examples/templates/notebook-open.json"]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "nope.yaml",
+        "examples/templates/notebook-open.json",
+    ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("nope.yaml"), "{}", run.stderr);
-    assert!(run.stdout.contains("examples/templates/notebook-open.json:"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("examples/templates/notebook-open.json:"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -120,20 +182,37 @@ fn fail_on_ignores_failures_below_the_threshold() {
     let template = "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      KmsKeyId: k\n      DirectInternetAccess: Disabled\n      RootAccess: Disabled\n";
     let low = sagerules_with_stdin(&["check", "--rules", EXAMPLE_RULES, "-"], template);
     assert_eq!(low.code, 1, "{}{}", low.stdout, low.stderr);
-    let medium = sagerules_with_stdin(&["check", "--rules", EXAMPLE_RULES, "--fail-on", "medium", "-"], template);
+    let medium = sagerules_with_stdin(
+        &[
+            "check",
+            "--rules",
+            EXAMPLE_RULES,
+            "--fail-on",
+            "medium",
+            "-",
+        ],
+        template,
+    );
     assert_eq!(medium.code, 0, "{}{}", medium.stdout, medium.stderr);
 }
 
 #[test]
 fn check_reads_standard_input() {
-    let template = std::fs::read_to_string(repo_root().join("examples/templates/notebook-open.json")).unwrap();
+    let template =
+        std::fs::read_to_string(repo_root().join("examples/templates/notebook-open.json")).unwrap();
     let run = sagerules_with_stdin(&["check", "--rules", EXAMPLE_RULES, "-"], &template);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("-:"), "{}", run.stdout);
 }
 
 fn statuses_of(out: &serde_json::Value, rule: &str) -> Vec<String> {
-    out["results"].as_array().unwrap().iter().filter(|r| r["rule"] == rule).map(|r| r["status"].as_str().unwrap().to_string()).collect()
+    out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == rule)
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -141,14 +220,29 @@ fn params_overlay_the_bundled_pack_defaults() {
     let template = "examples/templates/notebook-open.json";
     let without = json(&sagerules(&["check", "--format", "json", template]).stdout);
     assert_eq!(statuses_of(&without, "SAGEMAKER_REQUIRED_TAGS"), ["SKIP"]);
-    let with = sagerules(&["check", "--format", "json", "--params", &fixture("params/tags.yaml"), template]);
+    let with = sagerules(&[
+        "check",
+        "--format",
+        "json",
+        "--params",
+        &fixture("params/tags.yaml"),
+        template,
+    ]);
     assert_eq!(with.code, 1, "{}", with.stderr);
-    assert_eq!(statuses_of(&json(&with.stdout), "SAGEMAKER_REQUIRED_TAGS"), ["FAIL"]);
+    assert_eq!(
+        statuses_of(&json(&with.stdout), "SAGEMAKER_REQUIRED_TAGS"),
+        ["FAIL"]
+    );
 }
 
 #[test]
 fn bad_params_are_an_error_naming_the_parameter() {
-    let run = sagerules(&["check", "--params", &fixture("params/bad.yaml"), "examples/templates/notebook-open.json"]);
+    let run = sagerules(&[
+        "check",
+        "--params",
+        &fixture("params/bad.yaml"),
+        "examples/templates/notebook-open.json",
+    ]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("maxRuntimeSeconds"), "{}", run.stderr);
 }
@@ -163,10 +257,28 @@ fn text_output_names_file_line_col_rule_resource_and_message() {
 
 #[test]
 fn json_output_is_one_object_with_results_errors_and_summary() {
-    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--format", "json", EXAMPLE_TEMPLATES]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "--format",
+        "json",
+        EXAMPLE_TEMPLATES,
+    ]);
     let out = json(&run.stdout);
     for row in out["results"].as_array().unwrap() {
-        for key in ["file", "rule", "status", "resource", "resource_type", "path", "line", "column", "message", "severity"] {
+        for key in [
+            "file",
+            "rule",
+            "status",
+            "resource",
+            "resource_type",
+            "path",
+            "line",
+            "column",
+            "message",
+            "severity",
+        ] {
             assert!(row.get(key).is_some(), "{key} missing in {row}");
         }
     }
@@ -175,7 +287,14 @@ fn json_output_is_one_object_with_results_errors_and_summary() {
 
 #[test]
 fn sarif_output_has_rules_results_and_logical_locations() {
-    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--format", "sarif", EXAMPLE_TEMPLATES]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "--format",
+        "sarif",
+        EXAMPLE_TEMPLATES,
+    ]);
     let out = json(&run.stdout);
     assert_eq!(out["version"], "2.1.0");
     let run0 = &out["runs"][0];
@@ -184,7 +303,12 @@ fn sarif_output_has_rules_results_and_logical_locations() {
     assert!(!results.is_empty());
     for result in results {
         let location = &result["locations"][0];
-        assert!(location["physicalLocation"]["region"]["startLine"].as_u64().unwrap() > 0);
+        assert!(
+            location["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+                > 0
+        );
         assert_eq!(location["logicalLocations"][0]["name"], "ScratchNotebook");
     }
     insta::assert_json_snapshot!("check_sarif", out);
@@ -192,8 +316,20 @@ fn sarif_output_has_rules_results_and_logical_locations() {
 
 #[test]
 fn junit_output_has_one_testcase_per_rule_and_resource() {
-    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--format", "junit", EXAMPLE_TEMPLATES]);
-    assert!(run.stdout.contains("<testcase name=\"notebook_kms_key (ScratchNotebook)\""), "{}", run.stdout);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "--format",
+        "junit",
+        EXAMPLE_TEMPLATES,
+    ]);
+    assert!(
+        run.stdout
+            .contains("<testcase name=\"notebook_kms_key (ScratchNotebook)\""),
+        "{}",
+        run.stdout
+    );
     insta::assert_snapshot!("check_junit", run.stdout);
 }
 
@@ -209,12 +345,25 @@ fn ten_thousand_failures_render_in_every_format() {
     let rules = repo_root().join(fixture("rules/one-failure.rules"));
     for format in ["text", "json", "sarif", "junit"] {
         let started = Instant::now();
-        let run = sagerules(&["check", "--rules", rules.to_str().unwrap(), "--format", format, path.to_str().unwrap()]);
+        let run = sagerules(&[
+            "check",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            format,
+            path.to_str().unwrap(),
+        ]);
         let took = started.elapsed();
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);
         assert!(run.stdout.contains("Nb9999"), "{format}");
         if format == "text" {
-            assert_eq!(run.stdout.lines().filter(|l| l.contains(": FAIL root_disabled")).count(), 10_000);
+            assert_eq!(
+                run.stdout
+                    .lines()
+                    .filter(|l| l.contains(": FAIL root_disabled"))
+                    .count(),
+                10_000
+            );
         }
         eprintln!("{format}: 10,000 failures in {took:?} (debug build)");
     }
@@ -224,9 +373,18 @@ fn ten_thousand_failures_render_in_every_format() {
 
 #[test]
 fn parse_errors_render_with_excerpt_expected_and_hint() {
-    let run = sagerules(&["check", "--rules", &fixture("rules/syntax-errors.rules"), EXAMPLE_TEMPLATES]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        &fixture("rules/syntax-errors.rules"),
+        EXAMPLE_TEMPLATES,
+    ]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.matches("error:").count() >= 2, "several errors expected:\n{}", run.stderr);
+    assert!(
+        run.stderr.matches("error:").count() >= 2,
+        "several errors expected:\n{}",
+        run.stderr
+    );
     insta::assert_snapshot!("diag_syntax_errors", run.stderr);
 }
 
@@ -239,22 +397,41 @@ fn data_errors_render_with_the_offending_line() {
 
 #[test]
 fn includes_are_resolved_relative_to_the_including_file() {
-    let run = sagerules(&["check", "--rules", &fixture("rules/with-include.rules"), "examples/templates/notebook-open.json"]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        &fixture("rules/with-include.rules"),
+        "examples/templates/notebook-open.json",
+    ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("notebook_kms_key"), "{}", run.stdout);
 }
 
 #[test]
 fn a_missing_include_points_at_the_include_line() {
-    let run = sagerules(&["check", "--rules", &fixture("rules/missing-include.rules"), EXAMPLE_TEMPLATES]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        &fixture("rules/missing-include.rules"),
+        EXAMPLE_TEMPLATES,
+    ]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("missing-include.rules:1:1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("missing-include.rules:1:1"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("common/nope.rules"), "{}", run.stderr);
 }
 
 #[test]
 fn an_include_cycle_is_an_error() {
-    let run = sagerules(&["check", "--rules", &fixture("rules/cycle/a.rules"), EXAMPLE_TEMPLATES]);
+    let run = sagerules(&[
+        "check",
+        "--rules",
+        &fixture("rules/cycle/a.rules"),
+        EXAMPLE_TEMPLATES,
+    ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("include cycle"), "{}", run.stderr);
 }
@@ -265,12 +442,23 @@ fn an_include_cycle_is_an_error() {
 fn test_dir_mode_passes_the_example_rules() {
     let run = sagerules(&["test", "examples/rules"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("3 cases (0 with a mismatch); 12 expectations (12 met, 0 not met)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("3 cases (0 with a mismatch); 12 expectations (12 met, 0 not met)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn test_mismatch_prints_case_rule_expected_and_got() {
-    let run = sagerules(&["test", "--rules", &fixture("unit/notebook.rules"), "--tests", &fixture("unit/tests")]);
+    let run = sagerules(&[
+        "test",
+        "--rules",
+        &fixture("unit/notebook.rules"),
+        "--tests",
+        &fixture("unit/tests"),
+    ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     insta::assert_snapshot!("test_mismatch", run.stdout);
 }
@@ -279,20 +467,44 @@ fn test_mismatch_prints_case_rule_expected_and_got() {
 fn test_cases_carry_their_own_params() {
     let run = sagerules(&["test", &fixture("params")]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("2 expectations (2 met, 0 not met)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("2 expectations (2 met, 0 not met)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn test_strict_fails_on_notes() {
-    let run = sagerules(&["test", "--strict", "--rules", EXAMPLE_RULES, "--tests", "examples/rules/tests"]);
+    let run = sagerules(&[
+        "test",
+        "--strict",
+        "--rules",
+        EXAMPLE_RULES,
+        "--tests",
+        "examples/rules/tests",
+    ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    let run = sagerules(&["test", "--strict", "--rules", &fixture("unit/notebook.rules"), "--tests", &fixture("unit/tests")]);
+    let run = sagerules(&[
+        "test",
+        "--strict",
+        "--rules",
+        &fixture("unit/notebook.rules"),
+        "--tests",
+        &fixture("unit/tests"),
+    ]);
     assert_eq!(run.code, 1);
 }
 
 #[test]
 fn test_exits_2_on_an_unreadable_test_file() {
-    let run = sagerules(&["test", "--rules", EXAMPLE_RULES, "--tests", &fixture("data/bad.json")]);
+    let run = sagerules(&[
+        "test",
+        "--rules",
+        EXAMPLE_RULES,
+        "--tests",
+        &fixture("data/bad.json"),
+    ]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
 }
 
@@ -302,7 +514,12 @@ fn test_exits_2_on_an_unreadable_test_file() {
 fn fmt_check_names_files_that_would_change_and_exits_1() {
     let run = sagerules(&["fmt", "--check", &fixture("unfmt.rules")]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("would reformat crates/sagerules-cli/tests/fixtures/unfmt.rules"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("would reformat crates/sagerules-cli/tests/fixtures/unfmt.rules"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -346,5 +563,9 @@ fn rules_lists_metadata_as_json() {
 fn bundled_pack_is_used_without_rules() {
     let run = sagerules(&["rules", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(json(&run.stdout).as_array().unwrap().len() > 10, "{}", run.stdout);
+    assert!(
+        json(&run.stdout).as_array().unwrap().len() > 10,
+        "{}",
+        run.stdout
+    );
 }

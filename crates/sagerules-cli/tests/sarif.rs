@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
 
 //! The SARIF output validated by Microsoft's SARIF multitool (`validate`), the checker GitHub
 //! code scanning's format is defined against. The multitool is an npm package, so this test
@@ -9,13 +15,25 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// Writes the SARIF of `args` (run from the repository root) to `out`.
 fn sarif_of(args: &[&str], out: &Path) {
-    let output = Command::cargo_bin("sagerules").unwrap().current_dir(repo_root()).args(args).output().unwrap();
-    assert!(output.status.code().unwrap() <= 2, "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::cargo_bin("sagerules")
+        .unwrap()
+        .current_dir(repo_root())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.code().unwrap() <= 2,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     std::fs::write(out, &output.stdout).unwrap();
 }
 
@@ -32,8 +50,14 @@ fn validate(tool: &str, log: &Path, dir: &Path) -> Vec<String> {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(text.contains("Analysis completed successfully"), "validator did not run:\n{text}");
-    text.lines().filter(|l| l.contains(": error ")).map(String::from).collect()
+    assert!(
+        text.contains("Analysis completed successfully"),
+        "validator did not run:\n{text}"
+    );
+    text.lines()
+        .filter(|l| l.contains(": error "))
+        .map(String::from)
+        .collect()
 }
 
 #[test]
@@ -44,10 +68,42 @@ fn sarif_output_passes_the_sarif_multitool_validator() {
     let absolute = repo_root().join("examples/templates");
     let absolute = absolute.to_str().unwrap();
     let cases: [(&str, Vec<&str>); 4] = [
-        ("bundled-pack", vec!["check", "--format", "sarif", "examples/templates", "crates/sagerules-cli/tests/fixtures/cfn"]),
-        ("example-rules", vec!["check", "--format", "sarif", "--rules", "examples/rules/notebook.rules", "examples/templates"]),
-        ("errors", vec!["check", "--format", "sarif", "--rules", "examples/rules/notebook.rules", "crates/sagerules-cli/tests/fixtures/data"]),
-        ("absolute-paths", vec!["check", "--format", "sarif", absolute]),
+        (
+            "bundled-pack",
+            vec![
+                "check",
+                "--format",
+                "sarif",
+                "examples/templates",
+                "crates/sagerules-cli/tests/fixtures/cfn",
+            ],
+        ),
+        (
+            "example-rules",
+            vec![
+                "check",
+                "--format",
+                "sarif",
+                "--rules",
+                "examples/rules/notebook.rules",
+                "examples/templates",
+            ],
+        ),
+        (
+            "errors",
+            vec![
+                "check",
+                "--format",
+                "sarif",
+                "--rules",
+                "examples/rules/notebook.rules",
+                "crates/sagerules-cli/tests/fixtures/data",
+            ],
+        ),
+        (
+            "absolute-paths",
+            vec!["check", "--format", "sarif", absolute],
+        ),
     ];
     for (name, args) in cases {
         let log = dir.path().join(format!("{name}.sarif"));

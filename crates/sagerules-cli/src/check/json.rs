@@ -81,7 +81,12 @@ struct ErrorRow<'a> {
 }
 
 /// Writes the one JSON object for the whole run, followed by a newline.
-pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag], summary: &Summary) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    files: &[FileOutcome],
+    run_errors: &[Diag],
+    summary: &Summary,
+) -> io::Result<()> {
     let mut output = Output {
         results: Vec::new(),
         unknowns: Vec::new(),
@@ -96,8 +101,14 @@ pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag], su
         for verdict in &file.verdicts {
             add_verdict(&mut output, &file.file, verdict);
         }
-        output.suppressed.extend(file.suppressed.iter().map(|s| suppressed_row(&file.file, s)));
-        output.not_checked.extend(file.notes.iter().map(|n| note_row(&file.file, n)));
+        output.suppressed.extend(
+            file.suppressed
+                .iter()
+                .map(|s| suppressed_row(&file.file, s)),
+        );
+        output
+            .not_checked
+            .extend(file.notes.iter().map(|n| note_row(&file.file, n)));
         output.warnings.extend(file.warnings.iter().map(error_row));
         output.errors.extend(file.errors.iter().map(error_row));
     }
@@ -107,11 +118,21 @@ pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag], su
 
 fn add_verdict<'a>(output: &mut Output<'a>, file: &'a str, verdict: &'a Verdict) {
     if verdict.status == Status::Fail && !verdict.failures.is_empty() {
-        output.results.extend(verdict.failures.iter().map(|d| detail_row(file, verdict, d, "FAIL")));
+        output.results.extend(
+            verdict
+                .failures
+                .iter()
+                .map(|d| detail_row(file, verdict, d, "FAIL")),
+        );
     } else {
         output.results.push(verdict_row(file, verdict));
     }
-    output.unknowns.extend(verdict.unknowns.iter().map(|d| detail_row(file, verdict, d, "UNKNOWN")));
+    output.unknowns.extend(
+        verdict
+            .unknowns
+            .iter()
+            .map(|d| detail_row(file, verdict, d, "UNKNOWN")),
+    );
 }
 
 fn verdict_row<'a>(file: &'a str, verdict: &'a Verdict) -> Row<'a> {
@@ -132,7 +153,12 @@ fn verdict_row<'a>(file: &'a str, verdict: &'a Verdict) -> Row<'a> {
     }
 }
 
-fn detail_row<'a>(file: &'a str, verdict: &'a Verdict, detail: &'a Detail, status: &'static str) -> Row<'a> {
+fn detail_row<'a>(
+    file: &'a str,
+    verdict: &'a Verdict,
+    detail: &'a Detail,
+    status: &'static str,
+) -> Row<'a> {
     Row {
         status,
         path: Some(&detail.at.pointer),

@@ -29,17 +29,30 @@ pub fn write(out: &mut dyn Write, files: &[FileOutcome], run_errors: &[Diag]) ->
 fn suite_of(file: &FileOutcome) -> TestSuite {
     let mut suite = TestSuite::new(file.file.as_str());
     suite.add_test_cases(file.verdicts.iter().map(|v| verdict_case(&file.file, v)));
-    suite.add_test_cases(file.suppressed.iter().map(|s| suppressed_case(&file.file, s)));
+    suite.add_test_cases(
+        file.suppressed
+            .iter()
+            .map(|s| suppressed_case(&file.file, s)),
+    );
     suite.add_test_cases(file.errors.iter().map(error_case));
     if !file.warnings.is_empty() {
-        let warnings: Vec<String> = file.warnings.iter().map(|w| format!("{}: warning: {}", w.location(), w.message)).collect();
+        let warnings: Vec<String> = file
+            .warnings
+            .iter()
+            .map(|w| format!("{}: warning: {}", w.location(), w.message))
+            .collect();
         suite.set_system_err(warnings.join("\n"));
     }
     if !file.notes.is_empty() {
         let notes: Vec<String> = file
             .notes
             .iter()
-            .map(|n| format!("{}:{}:{}: not checked: {}", file.file, n.at.pos.line, n.at.pos.col, n.message))
+            .map(|n| {
+                format!(
+                    "{}:{}:{}: not checked: {}",
+                    file.file, n.at.pos.line, n.at.pos.col, n.message
+                )
+            })
             .collect();
         suite.set_system_out(notes.join("\n"));
     }
@@ -75,8 +88,14 @@ fn status_of(file: &str, verdict: &Verdict) -> TestCaseStatus {
                 .iter()
                 .map(|d| format!("{file}:{}:{}: {}", d.at.pos.line, d.at.pos.col, d.message))
                 .collect();
-            let first = verdict.failures.first().map_or("rule failed", |d| d.message.as_str());
-            status.set_message(first).set_type(verdict.severity.as_str()).set_description(lines.join("\n"));
+            let first = verdict
+                .failures
+                .first()
+                .map_or("rule failed", |d| d.message.as_str());
+            status
+                .set_message(first)
+                .set_type(verdict.severity.as_str())
+                .set_description(lines.join("\n"));
             status
         }
     }
@@ -84,7 +103,9 @@ fn status_of(file: &str, verdict: &Verdict) -> TestCaseStatus {
 
 fn error_case(diag: &Diag) -> TestCase {
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-    status.set_message(diag.message.as_str()).set_description(diag.location());
+    status
+        .set_message(diag.message.as_str())
+        .set_description(diag.location());
     let mut case = TestCase::new("error", status);
     case.set_classname(diag.file.as_str());
     case

@@ -89,7 +89,11 @@ pub struct Context<'a> {
 /// Runs `check` and prints its report.
 pub fn run(args: &Args) -> Outcome {
     let bundled = args.rules.is_empty();
-    let loaded = if bundled { rulefiles::bundled() } else { rulefiles::from_paths(&args.rules) };
+    let loaded = if bundled {
+        rulefiles::bundled()
+    } else {
+        rulefiles::from_paths(&args.rules)
+    };
     let mut run_errors = loaded.errors;
     let params = load_params(args.params.as_ref(), bundled).unwrap_or_else(|diag| {
         run_errors.push(diag);
@@ -97,12 +101,20 @@ pub fn run(args: &Args) -> Outcome {
     });
     let (inputs, mut input_errors) = inputs::expand(&args.paths, DATA_EXTENSIONS);
     run_errors.append(&mut input_errors);
-    let context = Context { sets: &loaded.sets, params: params.as_ref() };
+    let context = Context {
+        sets: &loaded.sets,
+        params: params.as_ref(),
+    };
     let files = check_all(&inputs, &context);
     let rules = catalog_for(&loaded.sets, &files);
     let outcome = outcome_of(&files, &run_errors, args.fail_on.map(FailOn::severity));
     diag::eprint_all(&run_errors);
-    diag::eprint_all(&files.iter().flat_map(|f| f.warnings.iter().chain(&f.errors).cloned()).collect::<Vec<_>>());
+    diag::eprint_all(
+        &files
+            .iter()
+            .flat_map(|f| f.warnings.iter().chain(&f.errors).cloned())
+            .collect::<Vec<_>>(),
+    );
     match print(args.format, &rules, &files, &run_errors) {
         Ok(()) => outcome,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome,
@@ -127,13 +139,18 @@ fn load_params(path: Option<&PathBuf>, bundled: bool) -> Result<Option<Node>, Di
         return Ok(user);
     }
     let name = path.map_or_else(|| "parameters".to_string(), |p| inputs::display_path(p));
-    sagerules_pack::resolve_params(user.as_ref()).map(Some).map_err(|e| Diag::file(name, e.to_string()))
+    sagerules_pack::resolve_params(user.as_ref())
+        .map(Some)
+        .map_err(|e| Diag::file(name, e.to_string()))
 }
 
 /// Checks every input in parallel; the result keeps input order (an input's own document
 /// first, then any document it leads to).
 pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome> {
-    let per_input: Vec<Vec<FileOutcome>> = inputs.par_iter().map(|input| check_input(input, context)).collect();
+    let per_input: Vec<Vec<FileOutcome>> = inputs
+        .par_iter()
+        .map(|input| check_input(input, context))
+        .collect();
     per_input.into_iter().flatten().collect()
 }
 
@@ -142,7 +159,9 @@ pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome
 /// template it names checked as an extra [`FileOutcome`].
 fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
     let file = input.display();
-    let loaded = input.read_bytes().and_then(|bytes| document::load_with_warnings(&file, &bytes).map(|doc| (bytes, doc)));
+    let loaded = input
+        .read_bytes()
+        .and_then(|bytes| document::load_with_warnings(&file, &bytes).map(|doc| (bytes, doc)));
     match loaded {
         Ok((bytes, (doc, warnings))) => {
             let mut outcomes = crate::cfn::check_template(&file, &bytes, &doc, context);
@@ -162,7 +181,11 @@ fn catalog_for(sets: &[LoadedRules], files: &[FileOutcome]) -> Vec<RuleInfo> {
     let mut known: HashSet<String> = rules.iter().map(|r| r.name.clone()).collect();
     for verdict in files.iter().flat_map(|f| f.verdicts.iter()) {
         if known.insert(verdict.rule.clone()) {
-            rules.push(RuleInfo { name: verdict.rule.clone(), severity: verdict.severity, ..RuleInfo::default() });
+            rules.push(RuleInfo {
+                name: verdict.rule.clone(),
+                severity: verdict.severity,
+                ..RuleInfo::default()
+            });
         }
     }
     rules
@@ -183,7 +206,12 @@ fn outcome_of(files: &[FileOutcome], run_errors: &[Diag], threshold: Option<Seve
     }
 }
 
-fn print(format: OutputFormat, rules: &[RuleInfo], files: &[FileOutcome], run_errors: &[Diag]) -> io::Result<()> {
+fn print(
+    format: OutputFormat,
+    rules: &[RuleInfo],
+    files: &[FileOutcome],
+    run_errors: &[Diag],
+) -> io::Result<()> {
     let summary = Summary::of(files, run_errors.len());
     if format == OutputFormat::Text {
         let choice = diag::color_choice(io::stdout().is_terminal());

@@ -75,7 +75,11 @@ pub struct FileOutcome {
 
 impl FileOutcome {
     pub fn failed(file: String, error: Diag) -> FileOutcome {
-        FileOutcome { file, errors: vec![error], ..FileOutcome::default() }
+        FileOutcome {
+            file,
+            errors: vec![error],
+            ..FileOutcome::default()
+        }
     }
 
     /// Adds one rule set's report on `doc` (the document `file` was read into).
@@ -84,7 +88,10 @@ impl FileOutcome {
             self.verdicts.extend(verdicts_of(doc, rule));
         }
         for error in report.errors {
-            let message = format!("rule {} could not be evaluated: {}", error.rule, error.message);
+            let message = format!(
+                "rule {} could not be evaluated: {}",
+                error.rule, error.message
+            );
             self.errors.push(Diag::file(&self.file, message));
         }
     }
@@ -93,7 +100,10 @@ impl FileOutcome {
 /// The verdicts of one rule: one per resource it reached, or one SKIP when it reached none.
 fn verdicts_of(doc: &Node, rule: RuleResult) -> Vec<Verdict> {
     if rule.resources.is_empty() {
-        let at = Place { pointer: String::new(), pos: doc.pos };
+        let at = Place {
+            pointer: String::new(),
+            pos: doc.pos,
+        };
         return vec![Verdict {
             rule: rule.rule,
             severity: rule.severity,
@@ -106,7 +116,10 @@ fn verdicts_of(doc: &Node, rule: RuleResult) -> Vec<Verdict> {
         }];
     }
     let (name, severity) = (rule.rule, rule.severity);
-    rule.resources.into_iter().map(|r| verdict(doc, &name, severity, r)).collect()
+    rule.resources
+        .into_iter()
+        .map(|r| verdict(doc, &name, severity, r))
+        .collect()
 }
 
 fn verdict(doc: &Node, rule: &str, severity: Severity, result: ResourceResult) -> Verdict {
@@ -127,10 +140,16 @@ fn verdict(doc: &Node, rule: &str, severity: Severity, result: ResourceResult) -
 /// `/Resources/<id>` and the position of that resource in `doc` (the document root for `None`).
 pub fn resource_place(doc: &Node, resource: Option<&str>) -> Place {
     let Some(id) = resource else {
-        return Place { pointer: String::new(), pos: doc.pos };
+        return Place {
+            pointer: String::new(),
+            pos: doc.pos,
+        };
     };
     let node = doc.get("Resources").and_then(|r| r.get(id));
-    Place { pointer: format!("/Resources/{}", escape_pointer(id)), pos: node.map_or(doc.pos, |n| n.pos) }
+    Place {
+        pointer: format!("/Resources/{}", escape_pointer(id)),
+        pos: node.map_or(doc.pos, |n| n.pos),
+    }
 }
 
 /// JSON pointer escaping: `~` → `~0`, `/` → `~1`.
@@ -140,12 +159,29 @@ fn escape_pointer(key: &str) -> String {
 
 /// A finding with a real position (its resource's when the evaluator made the value up).
 fn detail(resource: &Place, finding: Finding) -> Detail {
-    let pos = if finding.pos == Pos::default() { resource.pos } else { finding.pos };
+    let pos = if finding.pos == Pos::default() {
+        resource.pos
+    } else {
+        finding.pos
+    };
     let message = match finding.message {
         Some(message) if !message.trim().is_empty() => message.trim().to_string(),
-        _ => format!("{}: expected {}, found {}", relative_path(&resource.pointer, &finding.pointer), finding.expected, finding.found),
+        _ => format!(
+            "{}: expected {}, found {}",
+            relative_path(&resource.pointer, &finding.pointer),
+            finding.expected,
+            finding.found
+        ),
     };
-    Detail { at: Place { pointer: finding.pointer, pos }, message, expected: finding.expected, found: finding.found }
+    Detail {
+        at: Place {
+            pointer: finding.pointer,
+            pos,
+        },
+        message,
+        expected: finding.expected,
+        found: finding.found,
+    }
 }
 
 /// `/Resources/Nb/Properties/KmsKeyId` under `/Resources/Nb` → `Properties.KmsKeyId`.
@@ -154,7 +190,11 @@ fn relative_path(resource: &str, pointer: &str) -> String {
         Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
         _ => pointer,
     };
-    let keys: Vec<String> = inner.split('/').skip(1).map(|k| k.replace("~1", "/").replace("~0", "~")).collect();
+    let keys: Vec<String> = inner
+        .split('/')
+        .skip(1)
+        .map(|k| k.replace("~1", "/").replace("~0", "~"))
+        .collect();
     if keys.is_empty() {
         "the resource".to_string()
     } else {
@@ -182,7 +222,11 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(files: &[FileOutcome], run_errors: usize) -> Summary {
-        let mut summary = Summary { files: files.len(), errors: run_errors, ..Summary::default() };
+        let mut summary = Summary {
+            files: files.len(),
+            errors: run_errors,
+            ..Summary::default()
+        };
         for file in files {
             summary.errors += file.errors.len();
             summary.suppressed += file.suppressed.len();
@@ -201,7 +245,10 @@ impl Summary {
             Status::Fail => self.fail += 1,
             Status::Skip => self.skip += 1,
         }
-        self.failures += verdict.failures.len().max(usize::from(verdict.status == Status::Fail));
+        self.failures += verdict
+            .failures
+            .len()
+            .max(usize::from(verdict.status == Status::Fail));
         self.unknown += verdict.unknowns.len();
     }
 }
@@ -217,7 +264,10 @@ mod tests {
         let mut resources = Map::new();
         resources.insert(id.into(), Node::new(Value::Map(Map::new()), pos));
         let mut root = Map::new();
-        root.insert("Resources".into(), Node::new(Value::Map(resources), Pos::new(2, 1)));
+        root.insert(
+            "Resources".into(),
+            Node::new(Value::Map(resources), Pos::new(2, 1)),
+        );
         Node::new(Value::Map(root), Pos::new(1, 1))
     }
 
@@ -240,21 +290,33 @@ mod tests {
             resource: Some("Nb".into()),
             resource_type: None,
             status: Status::Fail,
-            failures: vec![finding(Pos::default(), None), finding(Pos::new(9, 7), Some(" set a key "))],
+            failures: vec![
+                finding(Pos::default(), None),
+                finding(Pos::new(9, 7), Some(" set a key ")),
+            ],
             unknowns: vec![],
         };
         let v = verdict(&doc, "R", Severity::High, result);
         assert_eq!(v.at.pointer, "/Resources/Nb");
         assert_eq!(v.failures[0].at.pos, Pos::new(3, 3));
-        assert_eq!(v.failures[0].message, "Properties.KmsKeyId: expected exists, found missing");
+        assert_eq!(
+            v.failures[0].message,
+            "Properties.KmsKeyId: expected exists, found missing"
+        );
         assert_eq!(v.failures[1].at.pos, Pos::new(9, 7));
         assert_eq!(v.failures[1].message, "set a key");
     }
 
     #[test]
     fn relative_path_drops_the_resource_prefix() {
-        assert_eq!(relative_path("/Resources/Nb", "/Resources/Nb/Properties/Tags/0"), "Properties.Tags.0");
-        assert_eq!(relative_path("/Resources/Nb", "/Resources/Nb"), "the resource");
+        assert_eq!(
+            relative_path("/Resources/Nb", "/Resources/Nb/Properties/Tags/0"),
+            "Properties.Tags.0"
+        );
+        assert_eq!(
+            relative_path("/Resources/Nb", "/Resources/Nb"),
+            "the resource"
+        );
         assert_eq!(relative_path("", "/Parameters/a~1b"), "Parameters.a/b");
     }
 

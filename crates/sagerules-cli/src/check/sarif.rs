@@ -155,15 +155,26 @@ struct LogicalLocation {
 }
 
 /// Writes the SARIF log for the run.
-pub fn write(out: &mut dyn Write, rules: &[RuleInfo], files: &[FileOutcome], run_errors: &[Diag]) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    rules: &[RuleInfo],
+    files: &[FileOutcome],
+    run_errors: &[Diag],
+) -> io::Result<()> {
     let mut results = Vec::new();
     for file in files {
         for verdict in &file.verdicts {
             results.extend(results_of(rules, &file.file, verdict));
         }
-        results.extend(file.suppressed.iter().map(|s| suppressed_result(rules, &file.file, s)));
+        results.extend(
+            file.suppressed
+                .iter()
+                .map(|s| suppressed_result(rules, &file.file, s)),
+        );
     }
-    let errors = run_errors.iter().chain(files.iter().flat_map(|f| f.errors.iter()));
+    let errors = run_errors
+        .iter()
+        .chain(files.iter().flat_map(|f| f.errors.iter()));
     let mut notifications: Vec<Notification> = errors.map(notification).collect();
     let failed = !notifications.is_empty();
     for file in files {
@@ -174,8 +185,13 @@ pub fn write(out: &mut dyn Write, rules: &[RuleInfo], files: &[FileOutcome], run
         schema: SCHEMA,
         version: "2.1.0",
         runs: [Run {
-            tool: Tool { driver: driver(rules) },
-            invocations: [Invocation { execution_successful: !failed, tool_execution_notifications: notifications }],
+            tool: Tool {
+                driver: driver(rules),
+            },
+            invocations: [Invocation {
+                execution_successful: !failed,
+                tool_execution_notifications: notifications,
+            }],
             results,
         }],
     };
@@ -185,7 +201,12 @@ pub fn write(out: &mut dyn Write, rules: &[RuleInfo], files: &[FileOutcome], run
 
 fn driver(rules: &[RuleInfo]) -> Driver<'_> {
     let version = env!("CARGO_PKG_VERSION");
-    Driver { name: "sagerules", version, semantic_version: version, rules: rules.iter().map(descriptor).collect() }
+    Driver {
+        name: "sagerules",
+        version,
+        semantic_version: version,
+        rules: rules.iter().map(descriptor).collect(),
+    }
 }
 
 fn descriptor(rule: &RuleInfo) -> ReportingDescriptor<'_> {
@@ -193,17 +214,32 @@ fn descriptor(rule: &RuleInfo) -> ReportingDescriptor<'_> {
     tags.extend(rule.tags.iter().cloned());
     ReportingDescriptor {
         id: &rule.name,
-        short_description: Text { text: rule.summary().to_string() },
-        full_description: Text { text: rule.description.clone().unwrap_or_else(|| rule.summary().to_string()) },
+        short_description: Text {
+            text: rule.summary().to_string(),
+        },
+        full_description: Text {
+            text: rule
+                .description
+                .clone()
+                .unwrap_or_else(|| rule.summary().to_string()),
+        },
         help: help(rule),
-        default_configuration: Configuration { level: level(rule.severity) },
-        properties: RuleProperties { security_severity: security_severity(rule.severity), tags },
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+        properties: RuleProperties {
+            security_severity: security_severity(rule.severity),
+            tags,
+        },
     }
 }
 
 /// The remediation and references, as text and as Markdown.
 fn help(rule: &RuleInfo) -> Help {
-    let remediation = rule.remediation.clone().unwrap_or_else(|| rule.summary().to_string());
+    let remediation = rule
+        .remediation
+        .clone()
+        .unwrap_or_else(|| rule.summary().to_string());
     let mut text = remediation.clone();
     let mut markdown = remediation;
     if !rule.see.is_empty() {
@@ -238,17 +274,31 @@ fn security_severity(severity: Severity) -> &'static str {
 
 /// The FAIL result and the undecided `review` results of one verdict.
 fn results_of(rules: &[RuleInfo], file: &str, verdict: &Verdict) -> Vec<SarifResult> {
-    let rule_index = rules.iter().position(|r| r.name == verdict.rule).unwrap_or_default();
+    let rule_index = rules
+        .iter()
+        .position(|r| r.name == verdict.rule)
+        .unwrap_or_default();
     let mut results = Vec::new();
     if verdict.status == Status::Fail {
         let first = verdict.failures.first();
         let message = failure_message(verdict);
         let mut result = result(file, verdict, first, rule_index, message);
-        result.related_locations = verdict.failures.iter().skip(1).map(|d| location(file, verdict, Some(d))).collect();
+        result.related_locations = verdict
+            .failures
+            .iter()
+            .skip(1)
+            .map(|d| location(file, verdict, Some(d)))
+            .collect();
         results.push(result);
     }
     for detail in &verdict.unknowns {
-        let mut unknown = result(file, verdict, Some(detail), rule_index, format!("Could not be decided before deployment: {}", detail.message));
+        let mut unknown = result(
+            file,
+            verdict,
+            Some(detail),
+            rule_index,
+            format!("Could not be decided before deployment: {}", detail.message),
+        );
         unknown.kind = "review";
         unknown.level = "note";
         results.push(unknown);
@@ -256,7 +306,13 @@ fn results_of(rules: &[RuleInfo], file: &str, verdict: &Verdict) -> Vec<SarifRes
     results
 }
 
-fn result(file: &str, verdict: &Verdict, detail: Option<&Detail>, rule_index: usize, message: String) -> SarifResult {
+fn result(
+    file: &str,
+    verdict: &Verdict,
+    detail: Option<&Detail>,
+    rule_index: usize,
+    message: String,
+) -> SarifResult {
     SarifResult {
         rule_id: verdict.rule.clone(),
         rule_index,
@@ -271,25 +327,49 @@ fn result(file: &str, verdict: &Verdict, detail: Option<&Detail>, rule_index: us
 
 /// A failure set aside in the template: a result with an in-source suppression.
 fn suppressed_result(rules: &[RuleInfo], file: &str, s: &Suppressed) -> SarifResult {
-    let pointer = format!("/Resources/{}", s.resource.replace('~', "~0").replace('/', "~1"));
-    let logical = LogicalLocation { name: s.resource.clone(), fully_qualified_name: pointer, kind: "resource" };
+    let pointer = format!(
+        "/Resources/{}",
+        s.resource.replace('~', "~0").replace('/', "~1")
+    );
+    let logical = LogicalLocation {
+        name: s.resource.clone(),
+        fully_qualified_name: pointer,
+        kind: "resource",
+    };
     let mut location = place_location(file, &s.at);
     location.logical_locations = vec![logical];
     SarifResult {
         rule_id: s.rule.clone(),
-        rule_index: rules.iter().position(|r| r.name == s.rule).unwrap_or_default(),
+        rule_index: rules
+            .iter()
+            .position(|r| r.name == s.rule)
+            .unwrap_or_default(),
         kind: "fail",
         level: level(s.severity),
-        message: Text { text: format!("{}: suppressed: {}", s.resource, s.reason) },
+        message: Text {
+            text: format!("{}: suppressed: {}", s.resource, s.reason),
+        },
         locations: [location],
         related_locations: Vec::new(),
-        suppressions: vec![Suppression { kind: "inSource", justification: s.reason.clone() }],
+        suppressions: vec![Suppression {
+            kind: "inSource",
+            justification: s.reason.clone(),
+        }],
     }
 }
 
 fn place_location(file: &str, place: &Place) -> Location {
-    let region = (place.pos.line > 0).then_some(Region { start_line: place.pos.line, start_column: place.pos.col.max(1) });
-    Location { physical_location: PhysicalLocation { artifact_location: artifact(file), region }, logical_locations: Vec::new() }
+    let region = (place.pos.line > 0).then_some(Region {
+        start_line: place.pos.line,
+        start_column: place.pos.col.max(1),
+    });
+    Location {
+        physical_location: PhysicalLocation {
+            artifact_location: artifact(file),
+            region,
+        },
+        logical_locations: Vec::new(),
+    }
 }
 
 /// Something that could not be checked, as a warning notification.
@@ -298,13 +378,25 @@ fn note_notification(file: &str, note: &Note) -> Notification {
         Some(resource) => format!("{resource}: not checked: {}", note.message),
         None => format!("not checked: {}", note.message),
     };
-    Notification { level: "warning", message: Text { text }, locations: vec![place_location(file, &note.at)] }
+    Notification {
+        level: "warning",
+        message: Text { text },
+        locations: vec![place_location(file, &note.at)],
+    }
 }
 
 /// "Nb: a KMS key must be set; ..." with every failing check of the verdict.
 fn failure_message(verdict: &Verdict) -> String {
-    let what: Vec<&str> = verdict.failures.iter().map(|d| d.message.as_str()).collect();
-    let what = if what.is_empty() { "rule failed".to_string() } else { what.join("; ") };
+    let what: Vec<&str> = verdict
+        .failures
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    let what = if what.is_empty() {
+        "rule failed".to_string()
+    } else {
+        what.join("; ")
+    };
     match &verdict.resource {
         Some(resource) => format!("{resource}: {what}"),
         None => what,
@@ -317,23 +409,44 @@ fn location(file: &str, verdict: &Verdict, detail: Option<&Detail>) -> Location 
     location.logical_locations = verdict
         .resource
         .iter()
-        .map(|id| LogicalLocation { name: id.clone(), fully_qualified_name: verdict.at.pointer.clone(), kind: "resource" })
+        .map(|id| LogicalLocation {
+            name: id.clone(),
+            fully_qualified_name: verdict.at.pointer.clone(),
+            kind: "resource",
+        })
         .collect();
     location
 }
 
 fn notification(diag: &Diag) -> Notification {
-    let region = (diag.line > 0).then_some(Region { start_line: diag.line as u32, start_column: diag.column.max(1) as u32 });
-    let physical_location = PhysicalLocation { artifact_location: artifact(&diag.file), region };
+    let region = (diag.line > 0).then_some(Region {
+        start_line: diag.line as u32,
+        start_column: diag.column.max(1) as u32,
+    });
+    let physical_location = PhysicalLocation {
+        artifact_location: artifact(&diag.file),
+        region,
+    };
     Notification {
-        level: if diag.level == Level::Warning { "warning" } else { "error" },
-        message: Text { text: diag.message.clone() },
-        locations: vec![Location { physical_location, logical_locations: Vec::new() }],
+        level: if diag.level == Level::Warning {
+            "warning"
+        } else {
+            "error"
+        },
+        message: Text {
+            text: diag.message.clone(),
+        },
+        locations: vec![Location {
+            physical_location,
+            logical_locations: Vec::new(),
+        }],
     }
 }
 
 fn artifact(file: &str) -> ArtifactLocation {
-    ArtifactLocation { uri: uri_path(file) }
+    ArtifactLocation {
+        uri: uri_path(file),
+    }
 }
 
 /// A URI for a path: a relative reference for a relative path, a `file://` URI for an absolute

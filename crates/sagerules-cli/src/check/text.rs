@@ -57,7 +57,13 @@ enum Label {
     Unknown,
 }
 
-fn write_line(out: &mut dyn WriteColor, file: &str, verdict: &Verdict, detail: &Detail, label: Label) -> io::Result<()> {
+fn write_line(
+    out: &mut dyn WriteColor,
+    file: &str,
+    verdict: &Verdict,
+    detail: &Detail,
+    label: Label,
+) -> io::Result<()> {
     let (tag, color) = match label {
         Label::Fail => ("FAIL", Color::Red),
         Label::Unknown => ("UNKNOWN", Color::Yellow),
@@ -73,7 +79,13 @@ fn write_line(out: &mut dyn WriteColor, file: &str, verdict: &Verdict, detail: &
     writeln!(out, ": {}", detail.message)
 }
 
-fn write_tag(out: &mut dyn WriteColor, file: &str, pos: sagerules_data::Pos, tag: &str, color: Color) -> io::Result<()> {
+fn write_tag(
+    out: &mut dyn WriteColor,
+    file: &str,
+    pos: sagerules_data::Pos,
+    tag: &str,
+    color: Color,
+) -> io::Result<()> {
     out.set_color(ColorSpec::new().set_bold(true))?;
     write!(out, "{file}:{}:{}:", pos.line, pos.col)?;
     out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
@@ -83,7 +95,14 @@ fn write_tag(out: &mut dyn WriteColor, file: &str, pos: sagerules_data::Pos, tag
 
 fn write_suppressed(out: &mut dyn WriteColor, file: &str, s: &Suppressed) -> io::Result<()> {
     write_tag(out, file, s.at.pos, "SUPPRESSED", Color::Cyan)?;
-    writeln!(out, " {} ({}) {}: {}", s.rule, s.severity.as_str(), s.resource, s.reason)
+    writeln!(
+        out,
+        " {} ({}) {}: {}",
+        s.rule,
+        s.severity.as_str(),
+        s.resource,
+        s.reason
+    )
 }
 
 fn write_note(out: &mut dyn WriteColor, file: &str, note: &Note) -> io::Result<()> {
