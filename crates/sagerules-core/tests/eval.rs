@@ -98,6 +98,19 @@ fn missing_key_points_at_nearest_parent_plus_key() {
 }
 
 #[test]
+fn pointer_escapes_slash_and_tilde() {
+    let report = run("rule r { Resources.A.Properties.'a/b~c' == 1 }", "Resources: {A: {Properties: {'a/b~c': 2}}}");
+    assert_eq!(report.rules[0].resources[0].failures[0].pointer, "/Resources/A/Properties/a~1b~0c");
+}
+
+#[test]
+fn list_elements_get_index_pointers() {
+    let report = run("rule r { Resources.A.Tags[*].Key == 'team' }", "Resources: {A: {Tags: [{Key: team}, {Key: env}]}}");
+    let failure = &report.rules[0].resources[0].failures[0];
+    assert_eq!((failure.pointer.as_str(), failure.found.as_str()), ("/Resources/A/Tags/1/Key", "\"env\""));
+}
+
+#[test]
 fn skipped_rule_reaches_no_resource() {
     let report = run("rule m { AWS::SageMaker::Model { Properties.VpcConfig exists } }", TWO_NOTEBOOKS);
     assert_eq!(report.rules[0].status, Status::Skip);
