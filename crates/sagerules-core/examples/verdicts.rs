@@ -16,7 +16,14 @@ fn main() {
     let text = std::fs::read_to_string(rules_path).expect("rules file");
     let (file, errors) = parse(&text);
     assert!(errors.is_empty(), "parse errors: {errors:?}");
-    let set = RuleSet::build(vec![(Source { name: rules_path.clone(), text }, file)]).expect("rules build");
+    let set = RuleSet::build(vec![(
+        Source {
+            name: rules_path.clone(),
+            text,
+        },
+        file,
+    )])
+    .expect("rules build");
     let mut files = Vec::new();
     for path in data_paths {
         collect(Path::new(path), &mut files);
@@ -29,7 +36,15 @@ fn main() {
             println!("{shown}\t*\tLOAD_ERROR");
             continue;
         };
-        let report = evaluate(&set, &Input { data: &doc, params: None, expander: None, only: None });
+        let report = evaluate(
+            &set,
+            &Input {
+                data: &doc,
+                params: None,
+                expander: None,
+                only: None,
+            },
+        );
         for rule in &report.rules {
             println!("{shown}\t{}\t{}", rule.rule, rule.status.as_str());
         }

@@ -35,7 +35,12 @@ pub struct CompileError {
 
 impl CompileError {
     pub(crate) fn new(source_id: SourceId, span: Span, message: impl Into<String>) -> Self {
-        Self { source_id, span, message: message.into(), hint: None }
+        Self {
+            source_id,
+            span,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -114,7 +119,11 @@ impl RuleSet {
     /// Every problem found is returned, not just the first.
     pub fn build(files: Vec<(Source, RulesFile)>) -> Result<RuleSet, Vec<CompileError>> {
         let (sources, files): (Vec<Source>, Vec<RulesFile>) = files.into_iter().unzip();
-        let mut set = RuleSet { sources, files, ..RuleSet::default() };
+        let mut set = RuleSet {
+            sources,
+            files,
+            ..RuleSet::default()
+        };
         let mut errors = set.index_rules();
         set.index_lets();
         let checked = check::check(&set);
@@ -210,8 +219,15 @@ impl RuleSet {
         if let Some(&other) = self.by_name.get(DEFAULT_RULE) {
             let other_source = rules.get(other).map_or(source, |r: &CompiledRule| r.source);
             errors.push(
-                CompileError::new(source, span, "clauses outside rules form the rule `default`, which is also defined by name")
-                    .with_hint(format!("rename the rule `default` in source {}", other_source.0)),
+                CompileError::new(
+                    source,
+                    span,
+                    "clauses outside rules form the rule `default`, which is also defined by name",
+                )
+                .with_hint(format!(
+                    "rename the rule `default` in source {}",
+                    other_source.0
+                )),
             );
             return;
         }
@@ -243,15 +259,27 @@ impl RuleSet {
                 if let Item::Let(binding) = entry {
                     let index = self.file_lets.len();
                     self.file_lets.push((file, item));
-                    self.lets_by_name.entry(binding.name.name.clone()).or_default().push(index);
+                    self.lets_by_name
+                        .entry(binding.name.name.clone())
+                        .or_default()
+                        .push(index);
                 }
             }
         }
     }
 }
 
-fn duplicate_error(source: SourceId, rule: &Rule, rules: &[CompiledRule], first: usize) -> CompileError {
-    let error = CompileError::new(source, rule.name.span, format!("rule `{}` is defined twice", rule.name.name));
+fn duplicate_error(
+    source: SourceId,
+    rule: &Rule,
+    rules: &[CompiledRule],
+    first: usize,
+) -> CompileError {
+    let error = CompileError::new(
+        source,
+        rule.name.span,
+        format!("rule `{}` is defined twice", rule.name.name),
+    );
     match rules.get(first) {
         Some(first) => error.with_hint(format!(
             "the first definition is in source {} at byte {}; rule names are shared by every included file",
@@ -295,32 +323,61 @@ fn rule_info(source: SourceId, rule: &Rule, errors: &mut Vec<CompileError>) -> R
     info
 }
 
-const META_KEYS: [&str; 6] = ["severity", "title", "description", "remediation", "see", "tags"];
+const META_KEYS: [&str; 6] = [
+    "severity",
+    "title",
+    "description",
+    "remediation",
+    "see",
+    "tags",
+];
 
 fn unknown_meta_key(source: SourceId, span: Span, key: &str) -> CompileError {
     let error = CompileError::new(source, span, format!("unknown metadata key `{key}`"));
     match did_you_mean(key, META_KEYS.iter().copied()) {
-        Some(best) => error.with_hint(format!("did you mean `{best}`? (keys: {})", META_KEYS.join(", "))),
+        Some(best) => error.with_hint(format!(
+            "did you mean `{best}`? (keys: {})",
+            META_KEYS.join(", ")
+        )),
         None => error.with_hint(format!("metadata keys are: {}", META_KEYS.join(", "))),
     }
 }
 
 /// `"a, b ,c"` → `["a", "b", "c"]`.
 fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
-    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
-pub(crate) fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).max(1);
     let word = word.to_ascii_lowercase();
     let scored = candidates.map(|c| {
         let candidate = c.to_ascii_lowercase();
         let contains = word.len() >= 3 && (candidate.contains(&word) || word.contains(&candidate));
         let distance = edit_distance(&word, &candidate);
-        (if distance <= limit { distance } else if contains { limit + 1 } else { usize::MAX }, c)
+        (
+            if distance <= limit {
+                distance
+            } else if contains {
+                limit + 1
+            } else {
+                usize::MAX
+            },
+            c,
+        )
     });
-    scored.filter(|(d, _)| *d != usize::MAX).min_by_key(|(d, _)| *d).map(|(_, c)| c)
+    scored
+        .filter(|(d, _)| *d != usize::MAX)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance over chars.
@@ -350,7 +407,10 @@ mod tests {
     fn edit_distance_counts_single_edits() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "ab"), 2);
-        assert_eq!(did_you_mean("severty", META_KEYS.iter().copied()), Some("severity"));
+        assert_eq!(
+            did_you_mean("severty", META_KEYS.iter().copied()),
+            Some("severity")
+        );
         assert_eq!(did_you_mean("zzz", META_KEYS.iter().copied()), None);
     }
 }

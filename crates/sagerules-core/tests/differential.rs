@@ -39,7 +39,11 @@ fn load_cases() -> Vec<Case> {
     for path in files {
         let bytes = std::fs::read(&path).expect("readable case file");
         let doc = sagerules_data::load(&bytes, Format::Yaml).expect("case file is YAML");
-        let file = path.file_name().expect("name").to_string_lossy().to_string();
+        let file = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
         for entry in doc.as_list().expect("a list of cases") {
             cases.push(read_case(&file, entry));
         }
@@ -50,7 +54,11 @@ fn load_cases() -> Vec<Case> {
 fn read_case(file: &str, entry: &Node) -> Case {
     let text = |key: &str| entry.get(key).and_then(Node::as_str).map(str::to_string);
     let deviation = text("deviation");
-    let want_key = if deviation.is_some() { "expected" } else { "guard" };
+    let want_key = if deviation.is_some() {
+        "expected"
+    } else {
+        "guard"
+    };
     Case {
         file: file.to_string(),
         name: text("name").expect("case name"),
@@ -89,25 +97,55 @@ impl Expander for Plain {
 fn run_case(case: &Case) -> Verdicts {
     let fast = run_case_with(case, None);
     let general = run_case_with(case, Some(&Plain));
-    assert_eq!(fast, general, "{}::{}: shortcut and general path disagree", case.file, case.name);
+    assert_eq!(
+        fast, general,
+        "{}::{}: shortcut and general path disagree",
+        case.file, case.name
+    );
     fast
 }
 
 fn run_case_with(case: &Case, expander: Option<&dyn Expander>) -> Verdicts {
     let (file, errors) = parse(&case.rules);
     if !errors.is_empty() {
-        return Err(format!("ERROR (parse: {})", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")));
+        return Err(format!(
+            "ERROR (parse: {})",
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
     }
-    let source = Source { name: "case.guard".into(), text: case.rules.clone() };
+    let source = Source {
+        name: "case.guard".into(),
+        text: case.rules.clone(),
+    };
     let set = RuleSet::build(vec![(source, file)]).map_err(|errors| {
-        format!("ERROR (build: {})", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))
+        format!(
+            "ERROR (build: {})",
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
     })?;
-    let input = Input { data: &case.data, params: case.params.as_ref(), expander, only: None };
+    let input = Input {
+        data: &case.data,
+        params: case.params.as_ref(),
+        expander,
+        only: None,
+    };
     let report = evaluate(&set, &input);
     if let Some(error) = report.errors.first() {
         return Err(format!("ERROR (eval: {error})"));
     }
-    Ok(report.rules.iter().map(|r| (r.rule.clone(), r.status.as_str().to_string())).collect())
+    Ok(report
+        .rules
+        .iter()
+        .map(|r| (r.rule.clone(), r.status.as_str().to_string()))
+        .collect())
 }
 
 fn same(want: &Verdicts, got: &Verdicts) -> bool {
@@ -121,14 +159,21 @@ fn same(want: &Verdicts, got: &Verdicts) -> bool {
 #[test]
 fn differential_cases_match_cfn_guard() {
     let cases = load_cases();
-    assert!(cases.len() >= 150, "only {} differential cases", cases.len());
+    assert!(
+        cases.len() >= 150,
+        "only {} differential cases",
+        cases.len()
+    );
     let mut failures = Vec::new();
     let mut deviations = 0;
     for case in &cases {
         deviations += usize::from(case.deviation.is_some());
         let got = run_case(case);
         if !same(&case.want, &got) {
-            failures.push(format!("{}::{}\n    want {:?}\n    got  {:?}", case.file, case.name, case.want, got));
+            failures.push(format!(
+                "{}::{}\n    want {:?}\n    got  {:?}",
+                case.file, case.name, case.want, got
+            ));
         }
     }
     println!(
@@ -137,5 +182,10 @@ fn differential_cases_match_cfn_guard() {
         cases.len(),
         deviations
     );
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

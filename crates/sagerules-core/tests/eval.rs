@@ -7,7 +7,8 @@
 
 use sagerules_core::ruleset::RuleInfo;
 use sagerules_core::{
-    evaluate, parse, Alternative, CompileError, Expander, Expansion, Input, Report, RuleSet, Severity, Source, Status,
+    evaluate, parse, Alternative, CompileError, Expander, Expansion, Input, Report, RuleSet,
+    Severity, Source, Status,
 };
 use sagerules_data::{Format, Node};
 
@@ -18,14 +19,34 @@ fn yaml(text: &str) -> Node {
 fn build(rules: &str) -> Result<RuleSet, Vec<CompileError>> {
     let (file, errors) = parse(rules);
     assert!(errors.is_empty(), "parse errors: {errors:?}");
-    RuleSet::build(vec![(Source { name: "t.rules".into(), text: rules.into() }, file)])
+    RuleSet::build(vec![(
+        Source {
+            name: "t.rules".into(),
+            text: rules.into(),
+        },
+        file,
+    )])
 }
 
-fn run_with(rules: &str, data: &str, params: Option<&str>, expander: Option<&dyn Expander>, only: Option<&[String]>) -> Report {
+fn run_with(
+    rules: &str,
+    data: &str,
+    params: Option<&str>,
+    expander: Option<&dyn Expander>,
+    only: Option<&[String]>,
+) -> Report {
     let set = build(rules).expect("rules build");
     let data = yaml(data);
     let params = params.map(yaml);
-    evaluate(&set, &Input { data: &data, params: params.as_ref(), expander, only })
+    evaluate(
+        &set,
+        &Input {
+            data: &data,
+            params: params.as_ref(),
+            expander,
+            only,
+        },
+    )
 }
 
 fn run(rules: &str, data: &str) -> Report {
@@ -34,8 +55,16 @@ fn run(rules: &str, data: &str) -> Report {
 
 fn assert_status(rules: &str, data: &str, want: &[(&str, Status)]) {
     let report = run(rules, data);
-    assert!(report.errors.is_empty(), "runtime errors: {:?}", report.errors);
-    let got: Vec<(&str, Status)> = report.rules.iter().map(|r| (r.rule.as_str(), r.status)).collect();
+    assert!(
+        report.errors.is_empty(),
+        "runtime errors: {:?}",
+        report.errors
+    );
+    let got: Vec<(&str, Status)> = report
+        .rules
+        .iter()
+        .map(|r| (r.rule.as_str(), r.status))
+        .collect();
     assert_eq!(got, want, "rules:\n{rules}");
 }
 
@@ -68,9 +97,19 @@ fn type_block_gives_a_verdict_per_reached_resource() {
     let report = run(ROOT_ACCESS, TWO_NOTEBOOKS);
     let rule = &report.rules[0];
     assert_eq!(rule.status, Status::Fail);
-    let verdicts: Vec<(Option<&str>, Status)> = rule.resources.iter().map(|r| (r.resource.as_deref(), r.status)).collect();
-    assert_eq!(verdicts, [(Some("Good"), Status::Pass), (Some("Bad"), Status::Fail)]);
-    assert_eq!(rule.resources[1].resource_type.as_deref(), Some("AWS::SageMaker::NotebookInstance"));
+    let verdicts: Vec<(Option<&str>, Status)> = rule
+        .resources
+        .iter()
+        .map(|r| (r.resource.as_deref(), r.status))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [(Some("Good"), Status::Pass), (Some("Bad"), Status::Fail)]
+    );
+    assert_eq!(
+        rule.resources[1].resource_type.as_deref(),
+        Some("AWS::SageMaker::NotebookInstance")
+    );
 }
 
 #[test]
@@ -81,56 +120,96 @@ fn finding_has_pointer_position_expected_found_and_message() {
     assert_eq!((finding.pos.line, finding.pos.col), (10, 19));
     assert_eq!(finding.expected, "== \"Disabled\"");
     assert_eq!(finding.found, "\"Enabled\"");
-    assert_eq!(finding.message.as_deref(), Some("root access must be disabled"));
+    assert_eq!(
+        finding.message.as_deref(),
+        Some("root access must be disabled")
+    );
     let span_text = &ROOT_ACCESS[finding.span.start as usize..finding.span.end as usize];
-    assert!(span_text.starts_with("Properties.RootAccess =="), "span covers {span_text:?}");
+    assert!(
+        span_text.starts_with("Properties.RootAccess =="),
+        "span covers {span_text:?}"
+    );
 }
 
 #[test]
 fn missing_key_points_at_nearest_parent_plus_key() {
-    let report = run("rule kms { AWS::SageMaker::NotebookInstance { Properties.KmsKeyId exists } }", TWO_NOTEBOOKS);
+    let report = run(
+        "rule kms { AWS::SageMaker::NotebookInstance { Properties.KmsKeyId exists } }",
+        TWO_NOTEBOOKS,
+    );
     let bad = &report.rules[0].resources[0];
     assert_eq!(bad.status, Status::Fail);
     let finding = &bad.failures[0];
     assert_eq!(finding.pointer, "/Resources/Good/Properties/KmsKeyId");
     assert_eq!(finding.pos.line, 6, "position of the Properties map");
-    assert_eq!((finding.expected.as_str(), finding.found.as_str()), ("exists", "missing"));
+    assert_eq!(
+        (finding.expected.as_str(), finding.found.as_str()),
+        ("exists", "missing")
+    );
 }
 
 #[test]
 fn pointer_escapes_slash_and_tilde() {
-    let report = run("rule r { Resources.A.Properties.'a/b~c' == 1 }", "Resources: {A: {Properties: {'a/b~c': 2}}}");
-    assert_eq!(report.rules[0].resources[0].failures[0].pointer, "/Resources/A/Properties/a~1b~0c");
+    let report = run(
+        "rule r { Resources.A.Properties.'a/b~c' == 1 }",
+        "Resources: {A: {Properties: {'a/b~c': 2}}}",
+    );
+    assert_eq!(
+        report.rules[0].resources[0].failures[0].pointer,
+        "/Resources/A/Properties/a~1b~0c"
+    );
 }
 
 #[test]
 fn list_elements_get_index_pointers() {
-    let report = run("rule r { Resources.A.Tags[*].Key == 'team' }", "Resources: {A: {Tags: [{Key: team}, {Key: env}]}}");
+    let report = run(
+        "rule r { Resources.A.Tags[*].Key == 'team' }",
+        "Resources: {A: {Tags: [{Key: team}, {Key: env}]}}",
+    );
     let failure = &report.rules[0].resources[0].failures[0];
-    assert_eq!((failure.pointer.as_str(), failure.found.as_str()), ("/Resources/A/Tags/1/Key", "\"env\""));
+    assert_eq!(
+        (failure.pointer.as_str(), failure.found.as_str()),
+        ("/Resources/A/Tags/1/Key", "\"env\"")
+    );
 }
 
 #[test]
 fn skipped_rule_reaches_no_resource() {
-    let report = run("rule m { AWS::SageMaker::Model { Properties.VpcConfig exists } }", TWO_NOTEBOOKS);
+    let report = run(
+        "rule m { AWS::SageMaker::Model { Properties.VpcConfig exists } }",
+        TWO_NOTEBOOKS,
+    );
     assert_eq!(report.rules[0].status, Status::Skip);
     assert!(report.rules[0].resources.is_empty());
 }
 
 #[test]
 fn values_outside_resources_belong_to_the_document() {
-    let report = run("rule v { AWSTemplateFormatVersion == '2010-09-09' }", "AWSTemplateFormatVersion: '2009'\n");
+    let report = run(
+        "rule v { AWSTemplateFormatVersion == '2010-09-09' }",
+        "AWSTemplateFormatVersion: '2009'\n",
+    );
     let resources = &report.rules[0].resources;
     assert_eq!(resources.len(), 1);
-    assert_eq!((resources[0].resource.as_deref(), resources[0].status), (None, Status::Fail));
-    assert_eq!(resources[0].failures[0].pointer, "/AWSTemplateFormatVersion");
+    assert_eq!(
+        (resources[0].resource.as_deref(), resources[0].status),
+        (None, Status::Fail)
+    );
+    assert_eq!(
+        resources[0].failures[0].pointer,
+        "/AWSTemplateFormatVersion"
+    );
 }
 
 #[test]
 fn filters_and_when_conditions_do_not_count_as_reaching() {
     let rules = "rule r when Resources.Bucket.Type exists { Resources.*[ Type == 'AWS::S3::Bucket' ].Type exists }";
     let report = run(rules, TWO_NOTEBOOKS);
-    let reached: Vec<Option<&str>> = report.rules[0].resources.iter().map(|r| r.resource.as_deref()).collect();
+    let reached: Vec<Option<&str>> = report.rules[0]
+        .resources
+        .iter()
+        .map(|r| r.resource.as_deref())
+        .collect();
     assert_eq!(reached, [Some("Bucket")]);
 }
 
@@ -144,14 +223,23 @@ rule no_root {
 }";
     let report = run(rules, TWO_NOTEBOOKS);
     let finding = &report.rules[0].resources[1].failures[0];
-    assert_eq!(finding.message.as_deref(), Some("RootAccess is Enabled, want Disabled"));
+    assert_eq!(
+        finding.message.as_deref(),
+        Some("RootAccess is Enabled, want Disabled")
+    );
 }
 
 #[test]
 fn passing_disjunction_leaves_no_findings() {
-    let report = run("rule r { Resources.Bad.Properties.RootAccess == 'x' or Resources.Bad.Type exists }", TWO_NOTEBOOKS);
+    let report = run(
+        "rule r { Resources.Bad.Properties.RootAccess == 'x' or Resources.Bad.Type exists }",
+        TWO_NOTEBOOKS,
+    );
     assert_eq!(report.rules[0].status, Status::Pass);
-    assert!(report.rules[0].resources.iter().all(|r| r.failures.is_empty() && r.status == Status::Pass));
+    assert!(report.rules[0]
+        .resources
+        .iter()
+        .all(|r| r.failures.is_empty() && r.status == Status::Pass));
 }
 
 #[test]
@@ -167,7 +255,14 @@ fn rule_reference_copies_the_referenced_failures() {
     let report = run(&rules, TWO_NOTEBOOKS);
     let all_good = &report.rules[1];
     assert_eq!(all_good.status, Status::Fail);
-    assert_eq!(all_good.resources.iter().filter(|r| r.status == Status::Fail).count(), 1);
+    assert_eq!(
+        all_good
+            .resources
+            .iter()
+            .filter(|r| r.status == Status::Fail)
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -175,15 +270,26 @@ fn negated_call_that_fails_leaves_no_findings() {
     let rules = "rule has_k(res) { %res.K exists }\nrule r {\n  not has_k(Resources.A)\n}";
     let report = run(rules, "Resources: {A: {J: 1}}");
     assert_eq!(report.rules[0].status, Status::Pass);
-    assert!(report.rules[0].resources.iter().all(|r| r.failures.is_empty()), "{:?}", report.rules[0].resources);
+    assert!(
+        report.rules[0]
+            .resources
+            .iter()
+            .all(|r| r.failures.is_empty()),
+        "{:?}",
+        report.rules[0].resources
+    );
 }
 
 #[test]
 fn failing_call_reports_the_called_checks_with_the_reference_message() {
-    let rules = "rule has_k(res) { %res.K exists }\nrule r {\n  has_k(Resources.A) << A needs K >>\n}";
+    let rules =
+        "rule has_k(res) { %res.K exists }\nrule r {\n  has_k(Resources.A) << A needs K >>\n}";
     let report = run(rules, "Resources: {A: {J: 1}}");
     let failure = &report.rules[0].resources[0].failures[0];
-    assert_eq!((failure.pointer.as_str(), failure.message.as_deref()), ("/Resources/A/K", Some("A needs K")));
+    assert_eq!(
+        (failure.pointer.as_str(), failure.message.as_deref()),
+        ("/Resources/A/K", Some("A needs K"))
+    );
 }
 
 #[test]
@@ -199,41 +305,75 @@ fn runtime_error_goes_to_errors_not_pass() {
 fn only_reports_the_selected_rules_and_evaluates_dependencies() {
     let rules = "rule a { Resources.A.X == 1 }\nrule b when a { Resources.A.Y == 1 }\nrule c { Resources.A.Z == 1 }";
     let only = ["b".to_string()];
-    let report = run_with(rules, "Resources: {A: {X: 1, Y: 2}}", None, None, Some(&only));
-    let got: Vec<(&str, Status)> = report.rules.iter().map(|r| (r.rule.as_str(), r.status)).collect();
+    let report = run_with(
+        rules,
+        "Resources: {A: {X: 1, Y: 2}}",
+        None,
+        None,
+        Some(&only),
+    );
+    let got: Vec<(&str, Status)> = report
+        .rules
+        .iter()
+        .map(|r| (r.rule.as_str(), r.status))
+        .collect();
     assert_eq!(got, [("b", Status::Fail)]);
 }
 
 #[test]
 fn params_are_visible_at_the_root() {
-    let report = run_with("rule r { Resources.A.N <= LIMITS.max }", "Resources: {A: {N: 7}}", Some("LIMITS: {max: 5}"), None, None);
+    let report = run_with(
+        "rule r { Resources.A.N <= LIMITS.max }",
+        "Resources: {A: {N: 7}}",
+        Some("LIMITS: {max: 5}"),
+        None,
+        None,
+    );
     assert_eq!(report.rules[0].status, Status::Fail);
     assert_eq!(report.rules[0].resources[0].failures[0].expected, "<= 5");
 }
 
 #[test]
 fn default_rule_is_named_default() {
-    assert_status("Resources.A.X exists\nrule r { Resources.A.Y exists }", "Resources: {A: {X: 1}}", &[("r", Status::Fail), ("default", Status::Pass)]);
+    assert_status(
+        "Resources.A.X exists\nrule r { Resources.A.Y exists }",
+        "Resources: {A: {X: 1}}",
+        &[("r", Status::Fail), ("default", Status::Pass)],
+    );
 }
 
 #[test]
 fn long_values_are_truncated_in_findings() {
     let long = "x".repeat(500);
-    let report = run("rule r { Resources.A.S == 'y' }", &format!("Resources: {{A: {{S: {long}}}}}"));
+    let report = run(
+        "rule r { Resources.A.S == 'y' }",
+        &format!("Resources: {{A: {{S: {long}}}}}"),
+    );
     let found = &report.rules[0].resources[0].failures[0].found;
-    assert!(found.chars().count() <= 121 && found.ends_with('…'), "{found}");
+    assert!(
+        found.chars().count() <= 121 && found.ends_with('…'),
+        "{found}"
+    );
 }
 
 #[test]
 fn missing_key_is_not_retried_in_other_case_styles() {
-    assert_status("rule r { Resources.A.kmsKeyId exists }", "Resources: {A: {KmsKeyId: k}}", &[("r", Status::Fail)]);
+    assert_status(
+        "rule r { Resources.A.kmsKeyId exists }",
+        "Resources: {A: {KmsKeyId: k}}",
+        &[("r", Status::Fail)],
+    );
 }
 
 #[test]
 fn regex_is_linear_time_on_pathological_input() {
     let evil = format!("{}!", "a".repeat(50_000));
     let started = std::time::Instant::now();
-    assert_status("rule r { Resources.A.S == /^(a+)+$/ }", &format!("Resources: {{A: {{S: '{evil}'}}}}"), &[("r", Status::Fail)]);
+    assert_status(
+        "rule r { Resources.A.S == /^(a+)+$/ }",
+        &format!("Resources: {{A: {{S: '{evil}'}}}}"),
+        &[("r", Status::Fail)],
+    );
     assert!(started.elapsed().as_secs() < 5);
 }
 
@@ -248,51 +388,107 @@ impl Expander for TestExpander {
         let target = node.get("Ref")?.as_str()?;
         let alt = |node| Alternative { node, note: None };
         Some(match target {
-            "Choice" => Expansion::Alternatives(self.choices.as_list()?.iter().map(|n| alt(Some(n))).collect()),
-            "Gone" => Expansion::Alternatives(vec![alt(self.choices.as_list()?.first()), alt(None)]),
-            "Later" => Expansion::Unknown { why: "Fn::GetAtt".into() },
-            _ => Expansion::Any { why: format!("parameter {target} has no AllowedValues"), may_be_empty: false },
+            "Choice" => Expansion::Alternatives(
+                self.choices
+                    .as_list()?
+                    .iter()
+                    .map(|n| alt(Some(n)))
+                    .collect(),
+            ),
+            "Gone" => {
+                Expansion::Alternatives(vec![alt(self.choices.as_list()?.first()), alt(None)])
+            }
+            "Later" => Expansion::Unknown {
+                why: "Fn::GetAtt".into(),
+            },
+            _ => Expansion::Any {
+                why: format!("parameter {target} has no AllowedValues"),
+                may_be_empty: false,
+            },
         })
     }
 }
 
 fn expanded(rules: &str, reference: &str) -> Report {
-    let expander = TestExpander { choices: yaml("[Disabled, Enabled]") };
-    let data = format!("Resources: {{A: {{Type: T, Properties: {{RootAccess: {{Ref: {reference}}}}}}}}}");
+    let expander = TestExpander {
+        choices: yaml("[Disabled, Enabled]"),
+    };
+    let data =
+        format!("Resources: {{A: {{Type: T, Properties: {{RootAccess: {{Ref: {reference}}}}}}}}}");
     run_with(rules, &data, None, Some(&expander), None)
 }
 
 #[test]
 fn every_alternative_must_pass() {
-    let report = expanded("rule r { Resources.A.Properties.RootAccess == 'Disabled' }", "Choice");
+    let report = expanded(
+        "rule r { Resources.A.Properties.RootAccess == 'Disabled' }",
+        "Choice",
+    );
     assert_eq!(report.rules[0].status, Status::Fail);
     assert_eq!(report.rules[0].resources[0].failures.len(), 1);
-    let report = expanded("rule r { Resources.A.Properties.RootAccess in ['Disabled', 'Enabled'] }", "Choice");
+    let report = expanded(
+        "rule r { Resources.A.Properties.RootAccess in ['Disabled', 'Enabled'] }",
+        "Choice",
+    );
     assert_eq!(report.rules[0].status, Status::Pass);
 }
 
 #[test]
 fn absent_alternative_fails_exists() {
-    let report = expanded("rule r { Resources.A.Properties.RootAccess exists }", "Gone");
+    let report = expanded(
+        "rule r { Resources.A.Properties.RootAccess exists }",
+        "Gone",
+    );
     assert_eq!(report.rules[0].status, Status::Fail);
 }
 
 #[test]
 fn unknown_value_exists_but_comparisons_are_unknowns() {
-    assert_eq!(expanded("rule r { Resources.A.Properties.RootAccess exists }", "Later").rules[0].status, Status::Pass);
-    let report = expanded("rule r { Resources.A.Properties.RootAccess == 'Disabled' }", "Later");
+    assert_eq!(
+        expanded(
+            "rule r { Resources.A.Properties.RootAccess exists }",
+            "Later"
+        )
+        .rules[0]
+            .status,
+        Status::Pass
+    );
+    let report = expanded(
+        "rule r { Resources.A.Properties.RootAccess == 'Disabled' }",
+        "Later",
+    );
     let resource = &report.rules[0].resources[0];
-    assert_eq!((report.rules[0].status, resource.status), (Status::Pass, Status::Pass));
+    assert_eq!(
+        (report.rules[0].status, resource.status),
+        (Status::Pass, Status::Pass)
+    );
     assert_eq!(resource.unknowns.len(), 1);
     assert!(resource.failures.is_empty());
 }
 
 #[test]
 fn any_value_fails_comparisons_with_the_reason() {
-    let report = expanded("rule r { Resources.A.Properties.RootAccess == 'Disabled' }", "Free");
+    let report = expanded(
+        "rule r { Resources.A.Properties.RootAccess == 'Disabled' }",
+        "Free",
+    );
     let finding = &report.rules[0].resources[0].failures[0];
-    assert!(finding.found.contains("parameter Free has no AllowedValues"), "{}", finding.found);
-    assert_eq!(expanded("rule r { Resources.A.Properties.RootAccess exists }", "Free").rules[0].status, Status::Pass);
+    assert!(
+        finding
+            .found
+            .contains("parameter Free has no AllowedValues"),
+        "{}",
+        finding.found
+    );
+    assert_eq!(
+        expanded(
+            "rule r { Resources.A.Properties.RootAccess exists }",
+            "Free"
+        )
+        .rules[0]
+            .status,
+        Status::Pass
+    );
 }
 
 /// Lenient scalars: `"true"` is a boolean and `"3"` a number, as CloudFormation reads them.
@@ -311,18 +507,33 @@ impl Expander for Lenient {
 fn lenient_scalars_compare_strings_as_booleans_and_numbers() {
     let data = "Resources: {M: {Isolation: 'true', Count: '3'}}";
     let rules = "rule r {\n  Resources.M.Isolation == true\n  Resources.M.Count > 2\n  Resources.M.Count in [3, 4]\n}";
-    assert_eq!(run_with(rules, data, None, Some(&Lenient), None).rules[0].status, Status::Pass);
+    assert_eq!(
+        run_with(rules, data, None, Some(&Lenient), None).rules[0].status,
+        Status::Pass
+    );
     assert_eq!(run(rules, data).rules[0].status, Status::Fail);
 }
 
 #[test]
 fn alternatives_are_expanded_again() {
-    let expander = TestExpander { choices: yaml("[{Ref: Free}, Disabled]") };
+    let expander = TestExpander {
+        choices: yaml("[{Ref: Free}, Disabled]"),
+    };
     let data = "Resources: {A: {Properties: {RootAccess: {Ref: Choice}}}}";
-    let report = run_with("rule r { Resources.A.Properties.RootAccess == 'Disabled' }", data, None, Some(&expander), None);
+    let report = run_with(
+        "rule r { Resources.A.Properties.RootAccess == 'Disabled' }",
+        data,
+        None,
+        Some(&expander),
+        None,
+    );
     let failures = &report.rules[0].resources[0].failures;
     assert_eq!(failures.len(), 1, "{failures:?}");
-    assert!(failures[0].found.contains("parameter Free"), "{}", failures[0].found);
+    assert!(
+        failures[0].found.contains("parameter Free"),
+        "{}",
+        failures[0].found
+    );
 }
 
 #[test]
@@ -333,9 +544,13 @@ fn duplicate_rule_is_an_error() {
 
 #[test]
 fn unknown_rule_suggests_a_close_name() {
-    let errors = build_errors("rule notebook_kms { X exists }\nrule b when notebok_kms { Y exists }");
+    let errors =
+        build_errors("rule notebook_kms { X exists }\nrule b when notebok_kms { Y exists }");
     assert_eq!(errors[0].message, "unknown rule `notebok_kms`");
-    assert_eq!(errors[0].hint.as_deref(), Some("did you mean `notebook_kms`?"));
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("did you mean `notebook_kms`?")
+    );
 }
 
 #[test]
@@ -348,13 +563,23 @@ fn unknown_variable_is_an_error() {
 #[test]
 fn wrong_argument_count_is_an_error() {
     let errors = build_errors("rule p(a, b) { %a exists }\nrule r {\n  p(Resources)\n}");
-    assert!(errors[0].message.contains("takes 2 argument(s) but 1 were given"), "{errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("takes 2 argument(s) but 1 were given"),
+        "{errors:?}"
+    );
 }
 
 #[test]
 fn dependency_cycle_is_an_error() {
     let errors = build_errors("rule a when b { X exists }\nrule b when a { Y exists }");
-    assert!(errors.iter().any(|e| e.message.contains("depends on itself")), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.contains("depends on itself")),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -364,7 +589,10 @@ fn lookaround_regex_is_an_error_with_a_hint() {
         errors[0].message,
         "invalid regular expression /^(?!alias)/: look-around, including look-ahead and look-behind, is not supported"
     );
-    assert!(errors[0].hint.as_deref().is_some_and(|h| h.contains("look-around")));
+    assert!(errors[0]
+        .hint
+        .as_deref()
+        .is_some_and(|h| h.contains("look-around")));
 }
 
 #[test]
@@ -376,7 +604,13 @@ fn unknown_function_is_an_error() {
 #[test]
 fn metadata_is_validated_and_exposed() {
     let errors = build_errors("#@ severty: high\nrule r { X exists }");
-    assert_eq!(errors[0].hint.as_deref().map(|h| h.starts_with("did you mean `severity`?")), Some(true));
+    assert_eq!(
+        errors[0]
+            .hint
+            .as_deref()
+            .map(|h| h.starts_with("did you mean `severity`?")),
+        Some(true)
+    );
     let errors = build_errors("#@ severity: urgent\nrule r { X exists }");
     assert!(errors[0].message.contains("unknown severity"));
     let set = build(
@@ -399,13 +633,36 @@ fn rules_from_several_files_share_one_namespace() {
     let main = "rule kms when has_notebooks { %notebooks.Properties.KmsKeyId exists }";
     let files = [("common.rules", common), ("main.rules", main)]
         .into_iter()
-        .map(|(name, text)| (Source { name: name.into(), text: text.into() }, parse(text).0))
+        .map(|(name, text)| {
+            (
+                Source {
+                    name: name.into(),
+                    text: text.into(),
+                },
+                parse(text).0,
+            )
+        })
         .collect();
     let set = RuleSet::build(files).expect("builds");
     let data = yaml(TWO_NOTEBOOKS);
-    let report = evaluate(&set, &Input { data: &data, params: None, expander: None, only: None });
-    let got: Vec<(&str, Status)> = report.rules.iter().map(|r| (r.rule.as_str(), r.status)).collect();
-    assert_eq!(got, [("has_notebooks", Status::Pass), ("kms", Status::Fail)]);
+    let report = evaluate(
+        &set,
+        &Input {
+            data: &data,
+            params: None,
+            expander: None,
+            only: None,
+        },
+    );
+    let got: Vec<(&str, Status)> = report
+        .rules
+        .iter()
+        .map(|r| (r.rule.as_str(), r.status))
+        .collect();
+    assert_eq!(
+        got,
+        [("has_notebooks", Status::Pass), ("kms", Status::Fail)]
+    );
 }
 
 /// One line per rule, resource and finding, for snapshots.
@@ -417,7 +674,11 @@ fn outline(report: &Report) -> String {
             let id = resource.resource.as_deref().unwrap_or("(document)");
             let kind = resource.resource_type.as_deref().unwrap_or("-");
             out.push_str(&format!("  {id} {kind} {}\n", resource.status.as_str()));
-            let findings = resource.failures.iter().map(|f| ("fail", f)).chain(resource.unknowns.iter().map(|f| ("unknown", f)));
+            let findings = resource
+                .failures
+                .iter()
+                .map(|f| ("fail", f))
+                .chain(resource.unknowns.iter().map(|f| ("unknown", f)));
             for (kind, f) in findings {
                 let message = f.message.as_deref().unwrap_or("-");
                 out.push_str(&format!(

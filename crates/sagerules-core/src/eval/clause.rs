@@ -11,8 +11,8 @@
 use std::rc::Rc;
 
 use crate::ast::{
-    Block, BlockItem, Check, Clause, CmpOp, Conjunction, Disjunction, OpKind, QueryBlock, RuleRef, Step, TypeBlock,
-    UnaryOp, WhenBlock,
+    Block, BlockItem, Check, Clause, CmpOp, Conjunction, Disjunction, OpKind, QueryBlock, RuleRef,
+    Step, TypeBlock, UnaryOp, WhenBlock,
 };
 use crate::eval::compare;
 use crate::eval::engine::{and_all, Ctx, EvalResult, Scope};
@@ -48,7 +48,11 @@ impl<'c> Ctx<'c> {
         Ok(out)
     }
 
-    pub fn conjunction(&'c self, conj: &'c Conjunction, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+    pub fn conjunction(
+        &'c self,
+        conj: &'c Conjunction,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
         let mut out = Status::Skip;
         for clause in &conj.clauses {
             match self.disjunction(clause, scope)? {
@@ -63,7 +67,11 @@ impl<'c> Ctx<'c> {
 
     /// `a or b`: any PASS passes; otherwise any FAIL fails. Findings are only built when
     /// the whole disjunction fails.
-    pub fn disjunction(&'c self, disj: &'c Disjunction, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+    pub fn disjunction(
+        &'c self,
+        disj: &'c Disjunction,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
         if let [only] = disj.clauses.as_slice() {
             return self.clause(only, scope);
         }
@@ -75,7 +83,11 @@ impl<'c> Ctx<'c> {
             }
             statuses.push(status);
         }
-        let status = if statuses.contains(&Status::Fail) { Status::Fail } else { Status::Skip };
+        let status = if statuses.contains(&Status::Fail) {
+            Status::Fail
+        } else {
+            Status::Skip
+        };
         if status == Status::Fail && self.collect.get() {
             for clause in &disj.clauses {
                 self.clause(clause, scope)?;
@@ -127,7 +139,10 @@ impl<'c> Ctx<'c> {
         let passed = if check.some { any_pass } else { !any_fail };
         let status = if passed { Status::Pass } else { Status::Fail };
         if self.collect.get() && (!passed || any_unknown) {
-            let verdicts: Vec<Verdict> = values.iter().map(|got| verdict(got, &check.op.kind, negated, rhs, lenient)).collect();
+            let verdicts: Vec<Verdict> = values
+                .iter()
+                .map(|got| verdict(got, &check.op.kind, negated, rhs, lenient))
+                .collect();
             self.note_check(check, negated, scope, &values, &verdicts, rhs, status)?;
         }
         Ok(status)
@@ -138,7 +153,10 @@ impl<'c> Ctx<'c> {
         let crate::ast::Expr::Literal(literal) = expr else {
             return None;
         };
-        let lit = self.set.lits.get(&(literal as *const crate::ast::Literal as usize))?;
+        let lit = self
+            .set
+            .lits
+            .get(&(literal as *const crate::ast::Literal as usize))?;
         Some(Got::Val(compare::lit_val(lit)))
     }
 
@@ -191,13 +209,22 @@ impl<'c> Ctx<'c> {
     /// `rule_name`, `not rule_name` or `rule_name(args)` used as a clause.
     fn rule_ref(&'c self, rule_ref: &'c RuleRef, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
         let Some(index) = self.set.rule_index(&rule_ref.name.name) else {
-            return Err(self.error(rule_ref.name.span, format!("unknown rule `{}`", rule_ref.name.name)));
+            return Err(self.error(
+                rule_ref.name.span,
+                format!("unknown rule `{}`", rule_ref.name.name),
+            ));
         };
         let (inner, copied) = match &rule_ref.args {
-            Some(args) => (self.quietly(false, true, || self.call_rule(index, args, scope))?, None),
+            Some(args) => (
+                self.quietly(false, true, || self.call_rule(index, args, scope))?,
+                None,
+            ),
             None => {
                 let outcome = self.rule_outcome(index);
-                let status = outcome.status.clone().map_err(|e| self.error(rule_ref.span, e.message))?;
+                let status = outcome
+                    .status
+                    .clone()
+                    .map_err(|e| self.error(rule_ref.span, e.message))?;
                 self.merge_touched(&outcome.touched);
                 (status, Some(outcome))
             }
@@ -276,8 +303,18 @@ impl<'c> Ctx<'c> {
     }
 
     /// Calls a parameterized rule with arguments evaluated in the caller's scope.
-    fn call_rule(&'c self, index: usize, args: &'c [crate::ast::Expr], scope: &Scope<'_, 'c>) -> EvalResult<Status> {
-        let Some(ast) = self.set.rules.get(index).and_then(|r| self.set.rule_ast(r.body)) else {
+    fn call_rule(
+        &'c self,
+        index: usize,
+        args: &'c [crate::ast::Expr],
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
+        let Some(ast) = self
+            .set
+            .rules
+            .get(index)
+            .and_then(|r| self.set.rule_ast(r.body))
+        else {
             return Ok(Status::Skip);
         };
         let mut callee = Scope::new(None, self.root_val(), Some(&ast.body));
@@ -305,7 +342,8 @@ impl<'c> Ctx<'c> {
             _ => None,
         };
         if qb.some {
-            let status = self.quietly(false, true, || self.each_value(qb, &values, capture, scope))?;
+            let status =
+                self.quietly(false, true, || self.each_value(qb, &values, capture, scope))?;
             if status == Status::Fail && self.collect.get() {
                 self.each_value(qb, &values, capture, scope)?;
             }
@@ -344,7 +382,11 @@ impl<'c> Ctx<'c> {
             };
             statuses.push(status);
         }
-        Ok(if qb.some { any_pass(&statuses) } else { and_all(statuses) })
+        Ok(if qb.some {
+            any_pass(&statuses)
+        } else {
+            and_all(statuses)
+        })
     }
 
     /// The map key or list index that led to `val` (for `[ name | ... ]` captures).
@@ -352,7 +394,10 @@ impl<'c> Ctx<'c> {
         match self.paths.borrow().last_seg(val.path()) {
             Some(Seg::Key(key)) => vec![Got::Val(Val::Key(key))],
             Some(Seg::Index(i)) => {
-                let node = self.alloc(sagerules_data::Node::new(sagerules_data::Value::Int(i64::from(i)), val.pos()));
+                let node = self.alloc(sagerules_data::Node::new(
+                    sagerules_data::Value::Int(i64::from(i)),
+                    val.pos(),
+                ));
                 vec![Got::Val(Val::Doc(node, crate::eval::value::NO_PATH))]
             }
             _ => Vec::new(),
@@ -387,7 +432,10 @@ impl<'c> Ctx<'c> {
         let Got::Val(Val::Doc(this, this_path)) = &scope.this else {
             return Vec::new();
         };
-        let Some((res_index, key, resources)) = this.as_map().and_then(|m| crate::eval::value::lookup(m, "Resources")) else {
+        let Some((res_index, key, resources)) = this
+            .as_map()
+            .and_then(|m| crate::eval::value::lookup(m, "Resources"))
+        else {
             return Vec::new();
         };
         let Some(map) = resources.as_map() else {
@@ -400,7 +448,8 @@ impl<'c> Ctx<'c> {
                 continue;
             }
             let mut paths = self.paths.borrow_mut();
-            let parent = *resources_path.get_or_insert_with(|| paths.child(*this_path, Seg::Key(key), res_index));
+            let parent = *resources_path
+                .get_or_insert_with(|| paths.child(*this_path, Seg::Key(key), res_index));
             let path = paths.child(parent, Seg::Key(id), index);
             drop(paths);
             self.push_expanded(resource, path, &mut out);
@@ -429,7 +478,13 @@ fn any_pass(statuses: &[Status]) -> Status {
 }
 
 /// One value under a check's operator.
-fn verdict(got: &Got<'_>, op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>, lenient: bool) -> Verdict {
+fn verdict(
+    got: &Got<'_>,
+    op: &OpKind,
+    negated: bool,
+    rhs: Option<&[Got<'_>]>,
+    lenient: bool,
+) -> Verdict {
     let val = match got {
         Got::Missing { .. } => return missing_verdict(op, negated),
         Got::Val(val) => val,
@@ -439,11 +494,17 @@ fn verdict(got: &Got<'_>, op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>, l
             OpKind::Unary(UnaryOp::Exists) => pass_if(!negated),
             _ => Verdict::Unknown(why.clone()),
         },
-        Val::Any { why, may_be_empty, .. } => any_verdict(op, negated, why, *may_be_empty),
+        Val::Any {
+            why, may_be_empty, ..
+        } => any_verdict(op, negated, why, *may_be_empty),
         _ => match (op, val.plain()) {
-            (OpKind::Unary(unary), Some(plain)) => pass_if(compare::unary(*unary, plain).passes(negated)),
+            (OpKind::Unary(unary), Some(plain)) => {
+                pass_if(compare::unary(*unary, plain).passes(negated))
+            }
             (OpKind::Unary(UnaryOp::Exists), None) => pass_if(!negated),
-            (OpKind::Binary(cmp, _), Some(plain)) => binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default(), lenient),
+            (OpKind::Binary(cmp, _), Some(plain)) => {
+                binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default(), lenient)
+            }
             _ => Verdict::Fail,
         },
     }
@@ -475,7 +536,13 @@ fn any_verdict(op: &OpKind, negated: bool, why: &Rc<str>, may_be_empty: bool) ->
     }
 }
 
-fn binary_verdict(lhs: crate::eval::value::Plain<'_>, cmp: CmpOp, negated: bool, rhs: &[Got<'_>], lenient: bool) -> Verdict {
+fn binary_verdict(
+    lhs: crate::eval::value::Plain<'_>,
+    cmp: CmpOp,
+    negated: bool,
+    rhs: &[Got<'_>],
+    lenient: bool,
+) -> Verdict {
     let mut values = Vec::with_capacity(rhs.len());
     for got in rhs {
         match got {

@@ -73,7 +73,13 @@ pub(crate) fn unary(op: UnaryOp, value: Plain<'_>) -> Tri {
 
 /// Does `lhs op rhs` pass for one left value against every right value (any, for `in`)?
 /// `!=` is `==` negated.
-pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>], lenient: bool) -> bool {
+pub(crate) fn binary(
+    lhs: Plain<'_>,
+    op: CmpOp,
+    negated: bool,
+    rhs: &[Val<'_>],
+    lenient: bool,
+) -> bool {
     let (op, negated) = match op {
         CmpOp::Ne => (CmpOp::Eq, !negated),
         other => (other, negated),
@@ -99,7 +105,10 @@ pub(crate) fn binary(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &[Val<'_>], 
 fn against(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &Val<'_>, lenient: bool) -> bool {
     match lhs {
         Plain::List(items) if op != CmpOp::Eq || !is_listish(rhs) => {
-            !items.is_empty() && items.iter().all(|item| holds(plain(item), op, rhs, lenient).passes(negated))
+            !items.is_empty()
+                && items
+                    .iter()
+                    .all(|item| holds(plain(item), op, rhs, lenient).passes(negated))
         }
         _ => holds(lhs, op, rhs, lenient).passes(negated),
     }
@@ -115,7 +124,11 @@ fn holds(lhs: Plain<'_>, op: CmpOp, rhs: &Val<'_>, lenient: bool) -> Tri {
         return equals(lhs, rhs, lenient);
     }
     match rhs.plain() {
-        Some(Plain::List(items)) => all_of(items.iter().map(|item| ordered(lhs, op, plain(item), lenient))),
+        Some(Plain::List(items)) => all_of(
+            items
+                .iter()
+                .map(|item| ordered(lhs, op, plain(item), lenient)),
+        ),
         Some(right) => ordered(lhs, op, right, lenient),
         None => Tri::Incomparable,
     }
@@ -150,9 +163,12 @@ fn equals(lhs: Plain<'_>, rhs: &Val<'_>, lenient: bool) -> Tri {
 
 fn equals_mixed(lhs: Plain<'_>, items: &[Lit], lenient: bool) -> Tri {
     match lhs {
-        Plain::List(values) if values.len() == items.len() => {
-            all_of(values.iter().zip(items).map(|(v, item)| equals(plain(v), &lit_val(item), lenient)))
-        }
+        Plain::List(values) if values.len() == items.len() => all_of(
+            values
+                .iter()
+                .zip(items)
+                .map(|(v, item)| equals(plain(v), &lit_val(item), lenient)),
+        ),
         Plain::List(_) => Tri::False,
         scalar => match items {
             [only] => equals(scalar, &lit_val(only), lenient),
@@ -182,16 +198,24 @@ fn eq_scalar(lhs: Plain<'_>, rhs: Plain<'_>, lenient: bool) -> Tri {
             Tri::from_bool(number_order(lhs, rhs) == Some(Ordering::Equal))
         }
         (Plain::List(a), Plain::List(b)) => Tri::from_bool(
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| eq_scalar(plain(x), plain(y), lenient) == Tri::True),
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| eq_scalar(plain(x), plain(y), lenient) == Tri::True),
         ),
         (Plain::Map(a), Plain::Map(b)) => Tri::from_bool(
             a.len() == b.len()
-                && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| eq_scalar(plain(v), plain(w), lenient) == Tri::True)),
+                && a.iter().all(|(k, v)| {
+                    b.get(k)
+                        .is_some_and(|w| eq_scalar(plain(v), plain(w), lenient) == Tri::True)
+                }),
         ),
-        (Plain::Str(text), other) | (other, Plain::Str(text)) if lenient => match coerce(text, other) {
-            Some(value) => eq_scalar(value, other, false),
-            None => Tri::Incomparable,
-        },
+        (Plain::Str(text), other) | (other, Plain::Str(text)) if lenient => {
+            match coerce(text, other) {
+                Some(value) => eq_scalar(value, other, false),
+                None => Tri::Incomparable,
+            }
+        }
         _ => Tri::Incomparable,
     }
 }
@@ -204,7 +228,12 @@ fn coerce<'s>(text: &'s str, like: Plain<'_>) -> Option<Plain<'s>> {
         Plain::Bool(_) if text.eq_ignore_ascii_case("false") => Some(Plain::Bool(false)),
         Plain::Int(_) | Plain::Float(_) => match text.trim().parse::<i64>() {
             Ok(int) => Some(Plain::Int(int)),
-            Err(_) => text.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(Plain::Float),
+            Err(_) => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Plain::Float),
         },
         _ => None,
     }
@@ -247,7 +276,10 @@ fn ordered(lhs: Plain<'_>, op: CmpOp, rhs: Plain<'_>, lenient: bool) -> Tri {
 }
 
 fn in_range(value: Plain<'_>, range: &RangeLit, lenient: bool) -> Tri {
-    let (Some(low), Some(high)) = (order(value, plain(&range.lower), lenient), order(value, plain(&range.upper), lenient)) else {
+    let (Some(low), Some(high)) = (
+        order(value, plain(&range.lower), lenient),
+        order(value, plain(&range.upper), lenient),
+    ) else {
         return Tri::Incomparable;
     };
     let above = low == Ordering::Greater || (range.lower_inclusive && low == Ordering::Equal);
@@ -262,9 +294,11 @@ fn member(lhs: Plain<'_>, rhs: &Val<'_>, lenient: bool) -> Tri {
         Val::Regex(_) => equals(lhs, rhs, lenient),
         Val::Mixed(items) => member_of(lhs, items.iter().map(lit_val), lenient),
         other => match (lhs, other.plain()) {
-            (_, Some(Plain::List(items))) => {
-                member_of(lhs, items.iter().map(|item| Val::Doc(item, NO_PATH)), lenient)
-            }
+            (_, Some(Plain::List(items))) => member_of(
+                lhs,
+                items.iter().map(|item| Val::Doc(item, NO_PATH)),
+                lenient,
+            ),
             (Plain::Str(needle), Some(Plain::Str(hay))) => Tri::from_bool(hay.contains(needle)),
             (_, Some(right)) => eq_scalar(lhs, right, lenient),
             (_, None) => Tri::Incomparable,
@@ -274,10 +308,20 @@ fn member(lhs: Plain<'_>, rhs: &Val<'_>, lenient: bool) -> Tri {
 
 /// A scalar is in a list when it equals (or matches) an element; a list is in when it is an
 /// element itself or all of its elements are.
-fn member_of<'v>(lhs: Plain<'_>, items: impl Iterator<Item = Val<'v>> + Clone, lenient: bool) -> Tri {
-    let found = |needle: Plain<'_>| items.clone().any(|item| equals(needle, &item, lenient) == Tri::True);
+fn member_of<'v>(
+    lhs: Plain<'_>,
+    items: impl Iterator<Item = Val<'v>> + Clone,
+    lenient: bool,
+) -> Tri {
+    let found = |needle: Plain<'_>| {
+        items
+            .clone()
+            .any(|item| equals(needle, &item, lenient) == Tri::True)
+    };
     match lhs {
-        Plain::List(values) => Tri::from_bool(found(lhs) || (!values.is_empty() && values.iter().all(|v| found(plain(v))))),
+        Plain::List(values) => Tri::from_bool(
+            found(lhs) || (!values.is_empty() && values.iter().all(|v| found(plain(v)))),
+        ),
         scalar => Tri::from_bool(found(scalar)),
     }
 }

@@ -93,12 +93,24 @@ pub(crate) struct Scope<'s, 'c> {
 
 impl<'s, 'c> Scope<'s, 'c> {
     pub fn new(parent: Option<&'s Scope<'s, 'c>>, this: Got<'c>, block: Option<&'c Block>) -> Self {
-        Self { parent, this, key: None, block, cache: RefCell::new(Vec::new()), bound: Vec::new() }
+        Self {
+            parent,
+            this,
+            key: None,
+            block,
+            cache: RefCell::new(Vec::new()),
+            bound: Vec::new(),
+        }
     }
 }
 
 impl<'c> Ctx<'c> {
-    pub fn new(set: &'c RuleSet, root: &'c Node, params: Option<&'c Node>, expander: Option<&'c dyn Expander>) -> Self {
+    pub fn new(
+        set: &'c RuleSet,
+        root: &'c Node,
+        params: Option<&'c Node>,
+        expander: Option<&'c dyn Expander>,
+    ) -> Self {
         let resources = root.get("Resources").and_then(Node::as_map);
         Ctx {
             set,
@@ -130,7 +142,11 @@ impl<'c> Ctx<'c> {
     }
 
     pub fn error(&self, span: Span, message: impl Into<String>) -> RuntimeError {
-        RuntimeError { message: message.into(), source: self.source.get(), span }
+        RuntimeError {
+            message: message.into(),
+            source: self.source.get(),
+            span,
+        }
     }
 
     /// Runs `f` with the two recording switches set (each only ever turned off).
@@ -161,7 +177,11 @@ impl<'c> Ctx<'c> {
     }
 
     pub fn note(&self, res: u32, finding: Finding, unknown: bool) {
-        self.recorder.borrow_mut().findings.push(Noted { res, finding, unknown });
+        self.recorder.borrow_mut().findings.push(Noted {
+            res,
+            finding,
+            unknown,
+        });
     }
 
     /// The cached outcome of a (non-parameterized) rule, evaluating it on first use.
@@ -169,7 +189,10 @@ impl<'c> Ctx<'c> {
         if let Some(Some(done)) = self.rules.borrow().get(index) {
             return done.clone();
         }
-        let fresh = Recorder { findings: Vec::new(), touched: vec![false; self.resource_count()] };
+        let fresh = Recorder {
+            findings: Vec::new(),
+            touched: vec![false; self.resource_count()],
+        };
         let saved = self.recorder.replace(fresh);
         let saved_source = self.source.get();
         let (saved_collect, saved_touch) = (self.collect.replace(true), self.touch.replace(true));
@@ -193,7 +216,12 @@ impl<'c> Ctx<'c> {
 
     fn rule_error(&self, index: usize, error: RuntimeError) -> EvalError {
         EvalError {
-            rule: self.set.rules.get(index).map(|r| r.name.clone()).unwrap_or_default(),
+            rule: self
+                .set
+                .rules
+                .get(index)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
             message: error.message,
             source_id: error.source,
             span: error.span,
@@ -218,7 +246,11 @@ impl<'c> Ctx<'c> {
     }
 
     /// `when` conditions, then the body.
-    pub fn rule_body(&'c self, ast: &'c crate::ast::Rule, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+    pub fn rule_body(
+        &'c self,
+        ast: &'c crate::ast::Rule,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
         if let Some(when) = &ast.when {
             let condition = self.condition(when, scope)?;
             if condition != Status::Pass {
@@ -229,7 +261,11 @@ impl<'c> Ctx<'c> {
     }
 
     /// A `when` condition: nothing recorded, and a SKIPped rule reference counts as failed.
-    pub fn condition(&'c self, when: &'c crate::ast::Conjunction, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
+    pub fn condition(
+        &'c self,
+        when: &'c crate::ast::Conjunction,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
         let saved = self.in_when.replace(true);
         let status = self.quietly(false, false, || self.conjunction(when, scope));
         self.in_when.set(saved);
@@ -240,7 +276,9 @@ impl<'c> Ctx<'c> {
         let scope = Scope::new(None, self.root_val(), None);
         let mut statuses = Vec::with_capacity(self.set.default_clauses.len());
         for &(file, item) in &self.set.default_clauses {
-            let Some(crate::ast::Item::Clause(clause)) = self.set.files.get(file).and_then(|f| f.items.get(item)) else {
+            let Some(crate::ast::Item::Clause(clause)) =
+                self.set.files.get(file).and_then(|f| f.items.get(item))
+            else {
                 continue;
             };
             self.source.set(SourceId(file as u32));
@@ -250,7 +288,12 @@ impl<'c> Ctx<'c> {
     }
 
     /// The values of `%name` as seen from `scope`.
-    pub fn var(&'c self, scope: &Scope<'_, 'c>, name: &str, span: Span) -> EvalResult<Rc<[Got<'c>]>> {
+    pub fn var(
+        &'c self,
+        scope: &Scope<'_, 'c>,
+        name: &str,
+        span: Span,
+    ) -> EvalResult<Rc<[Got<'c>]>> {
         let mut at = Some(scope);
         while let Some(current) = at {
             if let Some((_, values)) = current.bound.iter().find(|(n, _)| *n == name) {
@@ -271,17 +314,23 @@ impl<'c> Ctx<'c> {
         let Some(block) = scope.block else {
             return Ok(None);
         };
-        let found = block.items.iter().enumerate().find_map(|(i, item)| match item {
-            BlockItem::Let(binding) if binding.name.name == name => Some((i, &binding.value)),
-            _ => None,
-        });
+        let found = block
+            .items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| match item {
+                BlockItem::Let(binding) if binding.name.name == name => Some((i, &binding.value)),
+                _ => None,
+            });
         let Some((index, value)) = found else {
             return Ok(None);
         };
         if let Some(Some(cached)) = scope.cache.borrow().get(index) {
             return Ok(Some(cached.clone()));
         }
-        let values: Rc<[Got<'c>]> = self.quietly(false, false, || self.expr(value, scope))?.into();
+        let values: Rc<[Got<'c>]> = self
+            .quietly(false, false, || self.expr(value, scope))?
+            .into();
         let mut cache = scope.cache.borrow_mut();
         if cache.len() <= index {
             cache.resize(index + 1, None);
@@ -294,19 +343,31 @@ impl<'c> Ctx<'c> {
 
     /// A file-scope `let`: the current file's first, else any file's.
     fn file_let(&'c self, name: &str, span: Span) -> EvalResult<Rc<[Got<'c>]>> {
-        let candidates = self.set.lets_by_name.get(name).map(Vec::as_slice).unwrap_or_default();
+        let candidates = self
+            .set
+            .lets_by_name
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let current = self.source.get().0 as usize;
         let index = candidates
             .iter()
             .copied()
-            .find(|&i| self.set.file_lets.get(i).is_some_and(|(file, _)| *file == current))
+            .find(|&i| {
+                self.set
+                    .file_lets
+                    .get(i)
+                    .is_some_and(|(file, _)| *file == current)
+            })
             .or_else(|| candidates.first().copied())
             .ok_or_else(|| self.error(span, format!("unknown variable `%{name}`")))?;
         if let Some(Some(cached)) = self.file_lets.borrow().get(index) {
             return Ok(cached.clone());
         }
         let (file, item) = self.set.file_lets.get(index).copied().unwrap_or_default();
-        let Some(crate::ast::Item::Let(binding)) = self.set.files.get(file).and_then(|f| f.items.get(item)) else {
+        let Some(crate::ast::Item::Let(binding)) =
+            self.set.files.get(file).and_then(|f| f.items.get(item))
+        else {
             return Err(self.error(span, format!("unknown variable `%{name}`")));
         };
         let saved = self.source.replace(SourceId(file as u32));

@@ -27,8 +27,16 @@ impl<'c> Ctx<'c> {
         let name = call.name.name.as_str();
         let first = args.first().map(Vec::as_slice).unwrap_or_default();
         match name {
-            "count" => Ok(vec![self.computed(Value::Int(count(first)), NO_PATH, Pos::default())]),
-            "now" => Ok(vec![self.computed(Value::Int(now()), NO_PATH, Pos::default())]),
+            "count" => Ok(vec![self.computed(
+                Value::Int(count(first)),
+                NO_PATH,
+                Pos::default(),
+            )]),
+            "now" => Ok(vec![self.computed(
+                Value::Int(now()),
+                NO_PATH,
+                Pos::default(),
+            )]),
             "join" => self.join(call, first, args.get(1)),
             "regex_replace" => self.regex_replace(call, &args),
             "substring" => self.substring(call, &args),
@@ -56,7 +64,9 @@ impl<'c> Ctx<'c> {
                 "json_parse" => return self.json_parse_each(values),
                 "to_lower" => string_arg(plain).map(|s| Value::String(s.to_lowercase().into())),
                 "to_upper" => string_arg(plain).map(|s| Value::String(s.to_uppercase().into())),
-                "url_decode" => string_arg(plain).and_then(url_decode).map(|s| Value::String(s.into())),
+                "url_decode" => string_arg(plain)
+                    .and_then(url_decode)
+                    .map(|s| Value::String(s.into())),
                 "parse_int" => parse_int(plain),
                 "parse_float" => parse_float(plain),
                 "parse_boolean" => parse_boolean(plain),
@@ -67,7 +77,11 @@ impl<'c> Ctx<'c> {
             };
             out.push(match result {
                 Some(value) => self.computed(value, val.path(), val.pos()),
-                None => Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function(&call.name.name) },
+                None => Got::Missing {
+                    at: val.path(),
+                    pos: val.pos(),
+                    miss: Miss::Function(&call.name.name),
+                },
             });
         }
         Ok(out)
@@ -85,15 +99,25 @@ impl<'c> Ctx<'c> {
                     set_pos(&mut parsed, val.pos());
                     out.push(Got::Val(Val::Doc(self.alloc(parsed), val.path())));
                 }
-                _ => out.push(Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function("json_parse") }),
+                _ => out.push(Got::Missing {
+                    at: val.path(),
+                    pos: val.pos(),
+                    miss: Miss::Function("json_parse"),
+                }),
             }
         }
         Ok(out)
     }
 
     /// `join(values, ',')`: one string of every value's text.
-    fn join(&'c self, call: &'c Call, values: &[Got<'c>], delim: Option<&Vec<Got<'c>>>) -> EvalResult<Vec<Got<'c>>> {
-        let delim = single_str(delim).ok_or_else(|| self.error(call.span, "`join` needs a string delimiter"))?;
+    fn join(
+        &'c self,
+        call: &'c Call,
+        values: &[Got<'c>],
+        delim: Option<&Vec<Got<'c>>>,
+    ) -> EvalResult<Vec<Got<'c>>> {
+        let delim = single_str(delim)
+            .ok_or_else(|| self.error(call.span, "`join` needs a string delimiter"))?;
         let mut parts = Vec::with_capacity(values.len());
         for got in values {
             let Got::Val(val) = got else {
@@ -101,11 +125,23 @@ impl<'c> Ctx<'c> {
             };
             match val.plain().and_then(scalar_text) {
                 Some(text) => parts.push(text),
-                None => return Ok(vec![Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function("join") }]),
+                None => {
+                    return Ok(vec![Got::Missing {
+                        at: val.path(),
+                        pos: val.pos(),
+                        miss: Miss::Function("join"),
+                    }])
+                }
             }
         }
-        let (path, pos) = values.first().map_or((NO_PATH, Pos::default()), |g| (g.path(), got_pos(g)));
-        Ok(vec![self.computed(Value::String(parts.join(delim).into()), path, pos)])
+        let (path, pos) = values
+            .first()
+            .map_or((NO_PATH, Pos::default()), |g| (g.path(), got_pos(g)));
+        Ok(vec![self.computed(
+            Value::String(parts.join(delim).into()),
+            path,
+            pos,
+        )])
     }
 
     /// `regex_replace(values, "pattern", "replacement")`; `$1` / `${name}` refer to groups.
@@ -115,23 +151,35 @@ impl<'c> Ctx<'c> {
             Some(Got::Val(Val::Regex(regex))) => regex,
             Some(Got::Val(val)) if val.as_str().is_some() => {
                 let pattern = val.as_str().unwrap_or_default();
-                compiled = Regex::new(pattern).map_err(|e| self.error(call.span, format!("bad pattern: {e}")))?;
+                compiled = Regex::new(pattern)
+                    .map_err(|e| self.error(call.span, format!("bad pattern: {e}")))?;
                 &compiled
             }
             _ => return Err(self.error(call.span, "`regex_replace` needs a pattern")),
         };
-        let replacement = single_str(args.get(2)).ok_or_else(|| self.error(call.span, "`regex_replace` needs a replacement string"))?;
+        let replacement = single_str(args.get(2))
+            .ok_or_else(|| self.error(call.span, "`regex_replace` needs a replacement string"))?;
         let mut out = Vec::new();
         for got in args.first().map(Vec::as_slice).unwrap_or_default() {
             let Got::Val(val) = got else {
                 out.push(got.clone());
                 continue;
             };
-            let text = val.as_str().ok_or_else(|| self.error(call.span, "`regex_replace` needs strings"))?;
+            let text = val
+                .as_str()
+                .ok_or_else(|| self.error(call.span, "`regex_replace` needs strings"))?;
             out.push(if regex.is_match(text) {
-                self.computed(Value::String(regex.replace_all(text, replacement).as_ref().into()), val.path(), val.pos())
+                self.computed(
+                    Value::String(regex.replace_all(text, replacement).as_ref().into()),
+                    val.path(),
+                    val.pos(),
+                )
             } else {
-                Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function("regex_replace") }
+                Got::Missing {
+                    at: val.path(),
+                    pos: val.pos(),
+                    miss: Miss::Function("regex_replace"),
+                }
             });
         }
         Ok(out)
@@ -155,13 +203,19 @@ impl<'c> Ctx<'c> {
                 out.push(got.clone());
                 continue;
             };
-            let text = val.as_str().ok_or_else(|| self.error(call.span, "`substring` needs strings"))?;
+            let text = val
+                .as_str()
+                .ok_or_else(|| self.error(call.span, "`substring` needs strings"))?;
             let length = text.chars().count();
             out.push(if from <= to && to <= length {
                 let piece: String = text.chars().skip(from).take(to - from).collect();
                 self.computed(Value::String(piece.into()), val.path(), val.pos())
             } else {
-                Got::Missing { at: val.path(), pos: val.pos(), miss: Miss::Function("substring") }
+                Got::Missing {
+                    at: val.path(),
+                    pos: val.pos(),
+                    miss: Miss::Function("substring"),
+                }
             });
         }
         Ok(out)
@@ -269,7 +323,9 @@ fn url_decode(text: &str) -> Option<String> {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// RFC 3339 (`2023-11-14T22:13:20Z`, `2023-11-14T23:13:20.5+01:00`) → seconds since the epoch.
@@ -288,7 +344,12 @@ pub(crate) fn parse_epoch(text: &str) -> Option<i64> {
     let second: i64 = hms.next()?.parse().ok()?;
     let zone = zone.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
     let offset = zone_offset(zone)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second - offset)
@@ -334,7 +395,10 @@ mod tests {
     #[test]
     fn parse_epoch_reads_rfc3339() {
         assert_eq!(parse_epoch("2023-11-14T22:13:20Z"), Some(1_700_000_000));
-        assert_eq!(parse_epoch("2023-11-14T23:13:20.25+01:00"), Some(1_700_000_000));
+        assert_eq!(
+            parse_epoch("2023-11-14T23:13:20.25+01:00"),
+            Some(1_700_000_000)
+        );
         assert_eq!(parse_epoch("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_epoch("yesterday"), None);
     }

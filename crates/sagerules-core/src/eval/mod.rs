@@ -102,8 +102,17 @@ fn run<'c>(ctx: &'c Ctx<'c>, only: Option<&[String]>) -> Report {
     report
 }
 
-fn rule_result(ctx: &Ctx<'_>, rule: &CompiledRule, status: Status, outcome: &RuleOutcome) -> RuleResult {
-    let resources = if status == Status::Skip { Vec::new() } else { resource_results(ctx, outcome) };
+fn rule_result(
+    ctx: &Ctx<'_>,
+    rule: &CompiledRule,
+    status: Status,
+    outcome: &RuleOutcome,
+) -> RuleResult {
+    let resources = if status == Status::Skip {
+        Vec::new()
+    } else {
+        resource_results(ctx, outcome)
+    };
     RuleResult {
         rule: rule.name.clone(),
         status,
@@ -131,7 +140,8 @@ fn resource_results(ctx: &Ctx<'_>, outcome: &RuleOutcome) -> Vec<ResourceResult>
         slot(&mut results, res);
     }
     for noted in outcome.findings.iter() {
-        let Some(result) = slot(&mut results, noted.res as usize).and_then(|i| results.get_mut(i)) else {
+        let Some(result) = slot(&mut results, noted.res as usize).and_then(|i| results.get_mut(i))
+        else {
             continue;
         };
         if noted.unknown {
@@ -145,10 +155,15 @@ fn resource_results(ctx: &Ctx<'_>, outcome: &RuleOutcome) -> Vec<ResourceResult>
 }
 
 fn new_resource_result(ctx: &Ctx<'_>, res: usize) -> ResourceResult {
-    let entry = res.checked_sub(1).and_then(|i| ctx.resources.and_then(|m| m.get_index(i)));
+    let entry = res
+        .checked_sub(1)
+        .and_then(|i| ctx.resources.and_then(|m| m.get_index(i)));
     ResourceResult {
         resource: entry.map(|(id, _)| id.to_string()),
-        resource_type: entry.and_then(|(_, r)| r.get("Type")).and_then(Node::as_str).map(str::to_string),
+        resource_type: entry
+            .and_then(|(_, r)| r.get("Type"))
+            .and_then(Node::as_str)
+            .map(str::to_string),
         status: Status::Pass,
         failures: Vec::new(),
         unknowns: Vec::new(),

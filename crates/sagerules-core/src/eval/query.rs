@@ -67,7 +67,10 @@ impl<'c> Ctx<'c> {
         let (start, rest, produced) = match steps.split_first() {
             Some((Step::Var(ident), rest)) => {
                 let values = self.var(scope, &ident.name, ident.span)?;
-                match rest.split_first().and_then(|(first, after)| Some((self.let_step(&values, first)?, after))) {
+                match rest
+                    .split_first()
+                    .and_then(|(first, after)| Some((self.let_step(&values, first)?, after)))
+                {
                     Some((memo, after)) => (Start::Many(memo), after, Produced::Single),
                     None => (Start::Many(values), rest, Produced::Elements),
                 }
@@ -93,7 +96,9 @@ impl<'c> Ctx<'c> {
         if rest.is_empty() {
             return Ok(start.into_vec());
         }
-        if rest.iter().all(|s| matches!(s, Step::Key(..))) && rest.iter().all(|s| matches!(s, Step::Key(..))) {
+        if rest.iter().all(|s| matches!(s, Step::Key(..)))
+            && rest.iter().all(|s| matches!(s, Step::Key(..)))
+        {
             let mut out = Vec::with_capacity(start.len());
             for got in start.iter() {
                 self.walk_keys(got.clone(), rest, &mut out);
@@ -136,7 +141,9 @@ impl<'c> Ctx<'c> {
             let Val::Doc(node, path) = val else {
                 let mut opaque = Vec::new();
                 self.step_opaque(step, val, &mut opaque);
-                return opaque.into_iter().for_each(|g| self.walk_keys(g, steps.get(at + 1..).unwrap_or_default(), out));
+                return opaque
+                    .into_iter()
+                    .for_each(|g| self.walk_keys(g, steps.get(at + 1..).unwrap_or_default(), out));
             };
             match node.as_map().and_then(|m| lookup(m, key)) {
                 Some((index, name, child)) if !self.expands(child) => {
@@ -173,7 +180,11 @@ impl<'c> Ctx<'c> {
                     match got {
                         Got::Val(v) => match v.as_str() {
                             Some(key) => self.key_step(node, path, key, out),
-                            None => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Nothing }),
+                            None => out.push(Got::Missing {
+                                at: path,
+                                pos: node.pos,
+                                miss: Miss::Nothing,
+                            }),
                         },
                         missing => out.push(missing.clone()),
                     }
@@ -193,9 +204,19 @@ impl<'c> Ctx<'c> {
     fn step_opaque(&self, step: &'c Step, val: Val<'c>, out: &mut Vec<Got<'c>>) {
         match (&val, step) {
             (Val::Unknown { .. } | Val::Any { .. }, _) => out.push(Got::Val(val)),
-            (_, Step::AllValues(_) | Step::AllIndices(_) | Step::This(_) | Step::Filter(_)) => out.push(Got::Val(val)),
-            (_, Step::Key(key, _)) => out.push(Got::Missing { at: NO_PATH, pos: val.pos(), miss: Miss::Key(key) }),
-            _ => out.push(Got::Missing { at: NO_PATH, pos: val.pos(), miss: Miss::Nothing }),
+            (_, Step::AllValues(_) | Step::AllIndices(_) | Step::This(_) | Step::Filter(_)) => {
+                out.push(Got::Val(val))
+            }
+            (_, Step::Key(key, _)) => out.push(Got::Missing {
+                at: NO_PATH,
+                pos: val.pos(),
+                miss: Miss::Key(key),
+            }),
+            _ => out.push(Got::Missing {
+                at: NO_PATH,
+                pos: val.pos(),
+                miss: Miss::Nothing,
+            }),
         }
     }
 
@@ -208,17 +229,29 @@ impl<'c> Ctx<'c> {
                     return self.push_expanded(child, child_path, out);
                 }
                 if path == ROOT {
-                    if let Some((index, name, child)) = self.params.and_then(Node::as_map).and_then(|p| lookup(p, key)) {
+                    if let Some((index, name, child)) = self
+                        .params
+                        .and_then(Node::as_map)
+                        .and_then(|p| lookup(p, key))
+                    {
                         let child_path = self.paths.borrow_mut().child(ROOT, Seg::Key(name), index);
                         return self.push_expanded(child, child_path, out);
                     }
                 }
-                out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Key(key) });
+                out.push(Got::Missing {
+                    at: path,
+                    pos: node.pos,
+                    miss: Miss::Key(key),
+                });
             }
             Value::List(_) if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {
                 self.index_step(node, path, key.parse().unwrap_or(i64::MAX), out);
             }
-            _ => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Key(key) }),
+            _ => out.push(Got::Missing {
+                at: path,
+                pos: node.pos,
+                miss: Miss::Key(key),
+            }),
         }
     }
 
@@ -228,7 +261,11 @@ impl<'c> Ctx<'c> {
         match &node.value {
             Value::Map(map) if maps_too => {
                 if map.is_empty() {
-                    return out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Nothing });
+                    return out.push(Got::Missing {
+                        at: path,
+                        pos: node.pos,
+                        miss: Miss::Nothing,
+                    });
                 }
                 for (index, (key, child)) in map.iter().enumerate() {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(key), index);
@@ -237,10 +274,17 @@ impl<'c> Ctx<'c> {
             }
             Value::List(items) => {
                 if items.is_empty() {
-                    return out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Nothing });
+                    return out.push(Got::Missing {
+                        at: path,
+                        pos: node.pos,
+                        miss: Miss::Nothing,
+                    });
                 }
                 for (index, child) in items.iter().enumerate() {
-                    let child_path = self.paths.borrow_mut().child(path, Seg::Index(index as u32), index);
+                    let child_path =
+                        self.paths
+                            .borrow_mut()
+                            .child(path, Seg::Index(index as u32), index);
                     self.push_expanded(child, child_path, out);
                 }
             }
@@ -251,14 +295,27 @@ impl<'c> Ctx<'c> {
     /// `[3]` or `[-1]` on a list.
     fn index_step(&'c self, node: &'c Node, path: PathId, index: i64, out: &mut Vec<Got<'c>>) {
         let items = node.as_list().unwrap_or_default();
-        let position = if index < 0 { i64::try_from(items.len()).unwrap_or(i64::MAX) + index } else { index };
-        let found = usize::try_from(position).ok().and_then(|p| items.get(p).map(|child| (p, child)));
+        let position = if index < 0 {
+            i64::try_from(items.len()).unwrap_or(i64::MAX) + index
+        } else {
+            index
+        };
+        let found = usize::try_from(position)
+            .ok()
+            .and_then(|p| items.get(p).map(|child| (p, child)));
         match (node.as_list(), found) {
             (Some(_), Some((position, child))) => {
-                let child_path = self.paths.borrow_mut().child(path, Seg::Index(position as u32), position);
+                let child_path =
+                    self.paths
+                        .borrow_mut()
+                        .child(path, Seg::Index(position as u32), position);
                 self.push_expanded(child, child_path, out);
             }
-            _ => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::Index(index) }),
+            _ => out.push(Got::Missing {
+                at: path,
+                pos: node.pos,
+                miss: Miss::Index(index),
+            }),
         }
     }
 
@@ -283,14 +340,25 @@ impl<'c> Ctx<'c> {
                 for alternative in alternatives {
                     match alternative.node {
                         Some(alt) => self.expand_into(alt, path, out, depth + 1),
-                        None => out.push(Got::Missing { at: path, pos: node.pos, miss: Miss::NoValue }),
+                        None => out.push(Got::Missing {
+                            at: path,
+                            pos: node.pos,
+                            miss: Miss::NoValue,
+                        }),
                     }
                 }
             }
-            Expansion::Unknown { why } => out.push(Got::Val(Val::Unknown { node, path, why: why.into() })),
-            Expansion::Any { why, may_be_empty } => {
-                out.push(Got::Val(Val::Any { node, path, why: why.into(), may_be_empty }))
-            }
+            Expansion::Unknown { why } => out.push(Got::Val(Val::Unknown {
+                node,
+                path,
+                why: why.into(),
+            })),
+            Expansion::Any { why, may_be_empty } => out.push(Got::Val(Val::Any {
+                node,
+                path,
+                why: why.into(),
+                may_be_empty,
+            })),
         }
     }
 
@@ -316,7 +384,10 @@ impl<'c> Ctx<'c> {
             }
             Value::List(items) => {
                 for (index, child) in items.iter().enumerate() {
-                    let child_path = self.paths.borrow_mut().child(path, Seg::Index(index as u32), index);
+                    let child_path =
+                        self.paths
+                            .borrow_mut()
+                            .child(path, Seg::Index(index as u32), index);
                     self.filter_candidate(filter, child, child_path, needs_key, scope, out)?;
                 }
             }
@@ -351,7 +422,13 @@ impl<'c> Ctx<'c> {
         Ok(())
     }
 
-    fn keeps(&'c self, filter: &'c Filter, got: &Got<'c>, needs_key: bool, scope: &Scope<'_, 'c>) -> EvalResult<bool> {
+    fn keeps(
+        &'c self,
+        filter: &'c Filter,
+        got: &Got<'c>,
+        needs_key: bool,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<bool> {
         let Got::Val(val) = got else {
             return Ok(false);
         };

@@ -56,7 +56,11 @@ pub(crate) fn pointer(ctx: &Ctx<'_>, got: &Got<'_>) -> String {
         Got::Val(val) if val.path() == NO_PATH => String::new(),
         Got::Val(val) => paths.pointer(val.path()),
         Got::Missing { at, miss, .. } => {
-            let mut out = if *at == NO_PATH { String::new() } else { paths.pointer(*at) };
+            let mut out = if *at == NO_PATH {
+                String::new()
+            } else {
+                paths.pointer(*at)
+            };
             match miss {
                 Miss::Key(key) => push_pointer_token(&mut out, key),
                 Miss::Index(index) => {
@@ -113,7 +117,12 @@ pub(crate) fn nothing_finding(ctx: &Ctx<'_>, check: &Check) -> Finding {
     }
 }
 
-pub(crate) fn rule_ref_finding(ctx: &Ctx<'_>, rule_ref: &RuleRef, inner: Status, message: Option<String>) -> Finding {
+pub(crate) fn rule_ref_finding(
+    ctx: &Ctx<'_>,
+    rule_ref: &RuleRef,
+    inner: Status,
+    message: Option<String>,
+) -> Finding {
     let want = if rule_ref.not { "FAIL" } else { "PASS" };
     Finding {
         pointer: String::new(),
@@ -126,7 +135,12 @@ pub(crate) fn rule_ref_finding(ctx: &Ctx<'_>, rule_ref: &RuleRef, inner: Status,
     }
 }
 
-pub(crate) fn missing_block_finding(ctx: &Ctx<'_>, qb: &QueryBlock, got: &Got<'_>, message: Option<String>) -> Finding {
+pub(crate) fn missing_block_finding(
+    ctx: &Ctx<'_>,
+    qb: &QueryBlock,
+    got: &Got<'_>,
+    message: Option<String>,
+) -> Finding {
     Finding {
         pointer: pointer(ctx, got),
         pos: got_pos(got),
@@ -176,9 +190,18 @@ fn unary_name(op: UnaryOp) -> &'static str {
 /// A short text for a value: `"Enabled"`, `3`, `["a","b"]`, `missing`.
 pub(crate) fn found_text(got: &Got<'_>) -> String {
     match got {
-        Got::Missing { miss: Miss::NoValue, .. } => "absent (AWS::NoValue)".to_string(),
-        Got::Missing { miss: Miss::Nothing, .. } => "nothing (empty)".to_string(),
-        Got::Missing { miss: Miss::Function(name), .. } => format!("no result from {name}"),
+        Got::Missing {
+            miss: Miss::NoValue,
+            ..
+        } => "absent (AWS::NoValue)".to_string(),
+        Got::Missing {
+            miss: Miss::Nothing,
+            ..
+        } => "nothing (empty)".to_string(),
+        Got::Missing {
+            miss: Miss::Function(name),
+            ..
+        } => format!("no result from {name}"),
         Got::Missing { .. } => "missing".to_string(),
         Got::Val(val) => val_text(val),
     }
@@ -204,7 +227,10 @@ fn lit_text(lit: &Lit) -> String {
         Lit::Node(node) => node_text(node),
         Lit::Regex(regex) => format!("/{}/", regex.as_str()),
         Lit::Range(range) => range_text(range),
-        Lit::Mixed(items) => format!("[{}]", items.iter().map(lit_text).collect::<Vec<_>>().join(", ")),
+        Lit::Mixed(items) => format!(
+            "[{}]",
+            items.iter().map(lit_text).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 

@@ -46,14 +46,22 @@ impl<'c> Ctx<'c> {
             return TypeIndex::Unusable;
         }
         let Some((at, key, resources)) = lookup(root, "Resources") else {
-            return TypeIndex::Nothing(Got::Missing { at: ROOT, pos: self.root.pos, miss: Miss::Key("Resources") });
+            return TypeIndex::Nothing(Got::Missing {
+                at: ROOT,
+                pos: self.root.pos,
+                miss: Miss::Key("Resources"),
+            });
         };
         let path = self.paths.borrow_mut().child(ROOT, Seg::Key(key), at);
         let Some(map) = resources.as_map() else {
             return TypeIndex::ByType(HashMap::new());
         };
         if map.is_empty() {
-            return TypeIndex::Nothing(Got::Missing { at: path, pos: resources.pos, miss: Miss::Nothing });
+            return TypeIndex::Nothing(Got::Missing {
+                at: path,
+                pos: resources.pos,
+                miss: Miss::Nothing,
+            });
         }
         let mut by_type: HashMap<&'c str, Vec<Got<'c>>> = HashMap::new();
         for (index, (id, resource)) in map.iter().enumerate() {
@@ -70,18 +78,26 @@ impl<'c> Ctx<'c> {
                 continue;
             };
             let resource_path = self.paths.borrow_mut().child(path, Seg::Key(id), index);
-            by_type.entry(type_name).or_default().push(Got::Val(Val::Doc(resource, resource_path)));
+            by_type
+                .entry(type_name)
+                .or_default()
+                .push(Got::Val(Val::Doc(resource, resource_path)));
         }
         TypeIndex::ByType(by_type)
     }
 
     /// Whether the expander would replace this node; then only the general path is exact.
     pub(crate) fn expands(&'c self, node: &'c sagerules_data::Node) -> bool {
-        self.expander.is_some_and(|e| e.expand(self.root, node).is_some())
+        self.expander
+            .is_some_and(|e| e.expand(self.root, node).is_some())
     }
 
     /// The resources of one type for a type block at the root; `None`: use the general path.
-    pub fn typed_from_index(&'c self, type_name: &str, scope: &Scope<'_, 'c>) -> Option<Vec<Got<'c>>> {
+    pub fn typed_from_index(
+        &'c self,
+        type_name: &str,
+        scope: &Scope<'_, 'c>,
+    ) -> Option<Vec<Got<'c>>> {
         if scope.this.path() != ROOT {
             return None;
         }
@@ -93,8 +109,13 @@ impl<'c> Ctx<'c> {
     }
 
     /// `Resources.*[ Type == 'X' ]` at the root: the values and the remaining steps.
-    pub fn typed_query(&'c self, steps: &'c [Step], scope: &Scope<'_, 'c>) -> Option<(Vec<Got<'c>>, &'c [Step])> {
-        let [Step::Key(resources, _), Step::AllValues(_), Step::Filter(filter), rest @ ..] = steps else {
+    pub fn typed_query(
+        &'c self,
+        steps: &'c [Step],
+        scope: &Scope<'_, 'c>,
+    ) -> Option<(Vec<Got<'c>>, &'c [Step])> {
+        let [Step::Key(resources, _), Step::AllValues(_), Step::Filter(filter), rest @ ..] = steps
+        else {
             return None;
         };
         if resources != "Resources" || scope.this.path() != ROOT {
@@ -104,7 +125,9 @@ impl<'c> Ctx<'c> {
         match &*self.type_index() {
             TypeIndex::Unusable => None,
             TypeIndex::Nothing(missing) => Some((vec![missing.clone()], rest)),
-            TypeIndex::ByType(by_type) => Some((by_type.get(type_name).cloned().unwrap_or_default(), rest)),
+            TypeIndex::ByType(by_type) => {
+                Some((by_type.get(type_name).cloned().unwrap_or_default(), rest))
+            }
         }
     }
 
@@ -116,7 +139,11 @@ impl<'c> Ctx<'c> {
         let Step::Key(key, _) = step else {
             return None;
         };
-        let index = self.file_lets.borrow().iter().position(|v| v.as_ref().is_some_and(|v| Rc::ptr_eq(v, values)))?;
+        let index = self
+            .file_lets
+            .borrow()
+            .iter()
+            .position(|v| v.as_ref().is_some_and(|v| Rc::ptr_eq(v, values)))?;
         if let Some(done) = self.let_steps.borrow().get(&(index, key.as_str())) {
             return Some(done.clone());
         }
@@ -126,7 +153,9 @@ impl<'c> Ctx<'c> {
             self.walk_keys(got.clone(), step, &mut out);
         }
         let out: Rc<[Got<'c>]> = out.into();
-        self.let_steps.borrow_mut().insert((index, key.as_str()), out.clone());
+        self.let_steps
+            .borrow_mut()
+            .insert((index, key.as_str()), out.clone());
         Some(out)
     }
 }

@@ -44,7 +44,13 @@ pub(crate) struct Paths<'a> {
 
 impl<'a> Paths<'a> {
     pub fn new() -> Self {
-        Self { nodes: vec![PathNode { parent: NO_PATH, seg: Seg::Root, res: 0 }] }
+        Self {
+            nodes: vec![PathNode {
+                parent: NO_PATH,
+                seg: Seg::Root,
+                res: 0,
+            }],
+        }
     }
 
     /// The path of `parent`'s child `seg`; `index` is the child's position in its map
@@ -126,9 +132,18 @@ pub(crate) enum Val<'a> {
     /// A list literal holding regexes or ranges.
     Mixed(&'a [Lit]),
     /// Set, but known only at deploy time (an [`crate::Expander`] said so).
-    Unknown { node: &'a Node, path: PathId, why: Rc<str> },
+    Unknown {
+        node: &'a Node,
+        path: PathId,
+        why: Rc<str>,
+    },
     /// Any value the deployer chooses.
-    Any { node: &'a Node, path: PathId, why: Rc<str>, may_be_empty: bool },
+    Any {
+        node: &'a Node,
+        path: PathId,
+        why: Rc<str>,
+        may_be_empty: bool,
+    },
 }
 
 /// What could not be found.
@@ -148,7 +163,11 @@ pub(crate) enum Miss<'a> {
 #[derive(Clone, Debug)]
 pub(crate) enum Got<'a> {
     Val(Val<'a>),
-    Missing { at: PathId, pos: Pos, miss: Miss<'a> },
+    Missing {
+        at: PathId,
+        pos: Pos,
+        miss: Miss<'a>,
+    },
 }
 
 /// A plain view of a value for comparisons.
@@ -224,7 +243,6 @@ impl<'a> Got<'a> {
     }
 }
 
-
 /// Largest map searched by scanning its entries instead of hashing the key.
 const SCAN_LIMIT: usize = 12;
 
@@ -235,5 +253,8 @@ pub(crate) fn lookup<'m>(map: &'m Map, key: &str) -> Option<(usize, &'m str, &'m
     if map.len() > SCAN_LIMIT {
         return map.get_full(key).map(|(i, k, v)| (i, k.as_ref(), v));
     }
-    map.iter().enumerate().find(|(_, (k, _))| k.len() == key.len() && k.as_ref() == key).map(|(i, (k, v))| (i, k.as_ref(), v))
+    map.iter()
+        .enumerate()
+        .find(|(_, (k, _))| k.len() == key.len() && k.as_ref() == key)
+        .map(|(i, (k, v))| (i, k.as_ref(), v))
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::ast::{
-    Block, BlockItem, Call, Clause, Conjunction, Disjunction, Expr, Ident, Item, Literal, LiteralKind,
-    Message, MessagePart, OpKind, Query, RuleRef, Step,
+    Block, BlockItem, Call, Clause, Conjunction, Disjunction, Expr, Ident, Item, Literal,
+    LiteralKind, Message, MessagePart, OpKind, Query, RuleRef, Step,
 };
 use crate::ruleset::lit::{self, Lit};
 use crate::ruleset::{did_you_mean, CompileError, RuleBody, RuleSet};
@@ -40,11 +40,21 @@ pub(crate) const FUNCTIONS: [(&str, usize); 15] = [
 ];
 
 pub(crate) fn check(set: &RuleSet) -> Checked {
-    let mut walker = Walker { set, source: SourceId(0), scopes: Vec::new(), errors: Vec::new(), lits: HashMap::new(), edges: Vec::new() };
+    let mut walker = Walker {
+        set,
+        source: SourceId(0),
+        scopes: Vec::new(),
+        errors: Vec::new(),
+        lits: HashMap::new(),
+        edges: Vec::new(),
+    };
     walker.walk_all();
     let cycles = find_cycles(set, &walker.edges);
     walker.errors.extend(cycles);
-    Checked { errors: walker.errors, lits: walker.lits }
+    Checked {
+        errors: walker.errors,
+        lits: walker.lits,
+    }
 }
 
 struct Walker<'s> {
@@ -71,9 +81,13 @@ impl<'s> Walker<'s> {
                     }
                     Item::Rule(rule) => {
                         let current = self.set.rule_index(&rule.name.name).filter(|&i| {
-                            self.set.rules.get(i).is_some_and(|r| r.body == RuleBody::Named { file, item })
+                            self.set
+                                .rules
+                                .get(i)
+                                .is_some_and(|r| r.body == RuleBody::Named { file, item })
                         });
-                        self.scopes.push(rule.params.iter().map(|p| p.name.as_str()).collect());
+                        self.scopes
+                            .push(rule.params.iter().map(|p| p.name.as_str()).collect());
                         if let Some(when) = &rule.when {
                             self.scopes.push(block_lets(&rule.body));
                             self.conjunction(when, current);
@@ -164,13 +178,21 @@ impl<'s> Walker<'s> {
         if let Some(from) = current {
             self.edges.push((from, target, self.source, name.span));
         }
-        let params = self.set.rules.get(target).and_then(|r| self.set.rule_ast(r.body)).map_or(0, |r| r.params.len());
+        let params = self
+            .set
+            .rules
+            .get(target)
+            .and_then(|r| self.set.rule_ast(r.body))
+            .map_or(0, |r| r.params.len());
         let given = rule_ref.args.as_ref().map_or(0, Vec::len);
         if params != given {
             let error = CompileError::new(
                 self.source,
                 rule_ref.span,
-                format!("rule `{}` takes {params} argument(s) but {given} were given", name.name),
+                format!(
+                    "rule `{}` takes {params} argument(s) but {given} were given",
+                    name.name
+                ),
             );
             self.errors.push(if params > 0 && rule_ref.args.is_none() {
                 error.with_hint(format!("call it with arguments: `{}(...)`", name.name))
@@ -181,11 +203,17 @@ impl<'s> Walker<'s> {
     }
 
     fn unknown_rule(&mut self, name: &Ident) {
-        let error = CompileError::new(self.source, name.span, format!("unknown rule `{}`", name.name));
+        let error = CompileError::new(
+            self.source,
+            name.span,
+            format!("unknown rule `{}`", name.name),
+        );
         let names = self.set.rules.iter().map(|r| r.name.as_str());
         self.errors.push(match did_you_mean(&name.name, names) {
             Some(best) => error.with_hint(format!("did you mean `{best}`?")),
-            None => error.with_hint("rules from every included file share one namespace; is an `include` missing?"),
+            None => error.with_hint(
+                "rules from every included file share one namespace; is an `include` missing?",
+            ),
         });
     }
 
@@ -213,7 +241,8 @@ impl<'s> Walker<'s> {
     fn literal(&mut self, literal: &'s Literal) {
         match lit::compile(literal) {
             Ok(compiled) => {
-                self.lits.insert(literal as *const Literal as usize, compiled);
+                self.lits
+                    .insert(literal as *const Literal as usize, compiled);
             }
             Err(error) => {
                 let mut compile_error = CompileError::new(self.source, literal.span, error.message);
@@ -227,27 +256,42 @@ impl<'s> Walker<'s> {
         let name = call.name.name.as_str();
         match FUNCTIONS.iter().find(|(f, _)| *f == name) {
             None => {
-                let error = CompileError::new(self.source, call.name.span, format!("unknown function `{name}`"));
-                self.errors.push(match did_you_mean(name, FUNCTIONS.iter().map(|(f, _)| *f)) {
-                    Some(best) => error.with_hint(format!("did you mean `{best}`?")),
-                    None => error.with_hint(format!(
-                        "functions are: {}",
-                        FUNCTIONS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
-                    )),
-                });
+                let error = CompileError::new(
+                    self.source,
+                    call.name.span,
+                    format!("unknown function `{name}`"),
+                );
+                self.errors.push(
+                    match did_you_mean(name, FUNCTIONS.iter().map(|(f, _)| *f)) {
+                        Some(best) => error.with_hint(format!("did you mean `{best}`?")),
+                        None => error.with_hint(format!(
+                            "functions are: {}",
+                            FUNCTIONS
+                                .iter()
+                                .map(|(f, _)| *f)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    },
+                );
             }
             Some((_, arity)) if *arity != call.args.len() => {
                 self.errors.push(CompileError::new(
                     self.source,
                     call.span,
-                    format!("`{name}` takes {arity} argument(s) but {} were given", call.args.len()),
+                    format!(
+                        "`{name}` takes {arity} argument(s) but {} were given",
+                        call.args.len()
+                    ),
                 ));
             }
             Some(_) => {}
         }
         for (index, arg) in call.args.iter().enumerate() {
             match arg {
-                Expr::Literal(literal) if name == "regex_replace" && index == 1 => self.pattern_arg(literal),
+                Expr::Literal(literal) if name == "regex_replace" && index == 1 => {
+                    self.pattern_arg(literal)
+                }
                 other => self.expr(other, current),
             }
         }
@@ -261,7 +305,8 @@ impl<'s> Walker<'s> {
         };
         match lit::compile_regex(pattern) {
             Ok(regex) => {
-                self.lits.insert(literal as *const Literal as usize, Lit::Regex(regex));
+                self.lits
+                    .insert(literal as *const Literal as usize, Lit::Regex(regex));
             }
             Err(error) => {
                 let mut compile_error = CompileError::new(self.source, literal.span, error.message);
@@ -276,7 +321,10 @@ impl<'s> Walker<'s> {
         let mut captures = Vec::new();
         for step in &query.steps {
             match step {
-                Step::Var(ident) if !self.var_visible(&ident.name) && !captures.contains(&ident.name.as_str()) => {
+                Step::Var(ident)
+                    if !self.var_visible(&ident.name)
+                        && !captures.contains(&ident.name.as_str()) =>
+                {
                     self.unknown_var(ident);
                 }
                 Step::Filter(filter) => {
@@ -295,18 +343,24 @@ impl<'s> Walker<'s> {
 
     fn var_visible(&self, name: &str) -> bool {
         name == THIS_VAR
-            || self.scopes.iter().any(|scope| scope.contains(&name)) || self.set.lets_by_name.contains_key(name)
+            || self.scopes.iter().any(|scope| scope.contains(&name))
+            || self.set.lets_by_name.contains_key(name)
     }
 
     fn unknown_var(&mut self, ident: &Ident) {
-        let error = CompileError::new(self.source, ident.span, format!("unknown variable `%{}`", ident.name));
+        let error = CompileError::new(
+            self.source,
+            ident.span,
+            format!("unknown variable `%{}`", ident.name),
+        );
         let scoped = self.scopes.iter().flatten().copied();
         let global = self.set.lets_by_name.keys().map(String::as_str);
         let candidates: Vec<&str> = scoped.chain(global).collect();
-        self.errors.push(match did_you_mean(&ident.name, candidates.into_iter()) {
-            Some(best) => error.with_hint(format!("did you mean `%{best}`?")),
-            None => error.with_hint(format!("declare it first: `let {} = ...`", ident.name)),
-        });
+        self.errors
+            .push(match did_you_mean(&ident.name, candidates.into_iter()) {
+                Some(best) => error.with_hint(format!("did you mean `%{best}`?")),
+                None => error.with_hint(format!("declare it first: `let {} = ...`", ident.name)),
+            });
     }
 }
 
@@ -322,7 +376,10 @@ fn block_lets(block: &Block) -> Vec<&str> {
 }
 
 /// Reports each rule that depends on itself (through `when`, references or calls) once.
-fn find_cycles(set: &RuleSet, edges: &[(usize, usize, SourceId, crate::ast::Span)]) -> Vec<CompileError> {
+fn find_cycles(
+    set: &RuleSet,
+    edges: &[(usize, usize, SourceId, crate::ast::Span)],
+) -> Vec<CompileError> {
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); set.rules.len()];
     for (from, to, _, _) in edges {
         if let Some(list) = out.get_mut(*from) {
@@ -334,13 +391,32 @@ fn find_cycles(set: &RuleSet, edges: &[(usize, usize, SourceId, crate::ast::Span
     for start in 0..set.rules.len() {
         let mut stack = Vec::new();
         visit(start, &out, &mut state, &mut stack, &mut |cycle| {
-            let names: Vec<&str> = cycle.iter().filter_map(|&i| set.rules.get(i).map(|r| r.name.as_str())).collect();
+            let names: Vec<&str> = cycle
+                .iter()
+                .filter_map(|&i| set.rules.get(i).map(|r| r.name.as_str()))
+                .collect();
             let first = cycle.first().and_then(|&i| set.rules.get(i));
-            let edge = edges.iter().find(|(from, to, _, _)| Some(from) == cycle.last() && Some(to) == cycle.first());
-            let (source, span) = edge.map(|(_, _, s, sp)| (*s, *sp)).or(first.map(|r| (r.source, r.span))).unwrap_or_default();
+            let edge = edges
+                .iter()
+                .find(|(from, to, _, _)| Some(from) == cycle.last() && Some(to) == cycle.first());
+            let (source, span) = edge
+                .map(|(_, _, s, sp)| (*s, *sp))
+                .or(first.map(|r| (r.source, r.span)))
+                .unwrap_or_default();
             errors.push(
-                CompileError::new(source, span, format!("rule `{}` depends on itself", names.first().copied().unwrap_or("?")))
-                    .with_hint(format!("cycle: {} -> {}", names.join(" -> "), names.first().copied().unwrap_or("?"))),
+                CompileError::new(
+                    source,
+                    span,
+                    format!(
+                        "rule `{}` depends on itself",
+                        names.first().copied().unwrap_or("?")
+                    ),
+                )
+                .with_hint(format!(
+                    "cycle: {} -> {}",
+                    names.join(" -> "),
+                    names.first().copied().unwrap_or("?")
+                )),
             );
         });
     }
@@ -348,7 +424,13 @@ fn find_cycles(set: &RuleSet, edges: &[(usize, usize, SourceId, crate::ast::Span
 }
 
 /// Depth-first search; `state`: 0 new, 1 on the stack, 2 done.
-fn visit(node: usize, out: &[Vec<usize>], state: &mut [u8], stack: &mut Vec<usize>, report: &mut dyn FnMut(&[usize])) {
+fn visit(
+    node: usize,
+    out: &[Vec<usize>],
+    state: &mut [u8],
+    stack: &mut Vec<usize>,
+    report: &mut dyn FnMut(&[usize]),
+) {
     match state.get(node) {
         Some(0) => {}
         Some(1) => {

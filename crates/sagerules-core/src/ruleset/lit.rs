@@ -41,9 +41,11 @@ pub(crate) fn compile(literal: &Literal) -> Result<Lit, LitError> {
             lower_inclusive: range.lower_inclusive,
             upper_inclusive: range.upper_inclusive,
         })),
-        LiteralKind::List(items) if items.iter().any(needs_mixed) => {
-            items.iter().map(compile).collect::<Result<Vec<_>, _>>().map(Lit::Mixed)
-        }
+        LiteralKind::List(items) if items.iter().any(needs_mixed) => items
+            .iter()
+            .map(compile)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Lit::Mixed),
         _ => plain_node(literal).map(Lit::Node),
     }
 }
@@ -51,14 +53,22 @@ pub(crate) fn compile(literal: &Literal) -> Result<Lit, LitError> {
 /// Compiles a pattern with the linear-time engine, explaining what it cannot do.
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, LitError> {
     Regex::new(pattern).map_err(|error| LitError {
-        message: format!("invalid regular expression /{pattern}/: {}", first_line(&error.to_string())),
+        message: format!(
+            "invalid regular expression /{pattern}/: {}",
+            first_line(&error.to_string())
+        ),
         hint: Some(regex_hint(pattern)),
     })
 }
 
 fn regex_hint(pattern: &str) -> String {
-    let lookaround = ["(?=", "(?!", "(?<=", "(?<!"].iter().any(|p| pattern.contains(p));
-    let backref = pattern.as_bytes().windows(2).any(|w| matches!(w, [b'\\', b'1'..=b'9']));
+    let lookaround = ["(?=", "(?!", "(?<=", "(?<!"]
+        .iter()
+        .any(|p| pattern.contains(p));
+    let backref = pattern
+        .as_bytes()
+        .windows(2)
+        .any(|w| matches!(w, [b'\\', b'1'..=b'9']));
     if lookaround || backref {
         "regexes run on a linear-time engine without look-around or back-references; \
          express the negative case with `!=` or a second clause instead"
@@ -69,7 +79,11 @@ fn regex_hint(pattern: &str) -> String {
 }
 
 fn first_line(text: &str) -> String {
-    let line = text.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(text).trim();
+    let line = text
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(text)
+        .trim();
     line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
@@ -89,7 +103,9 @@ fn plain_node(literal: &Literal) -> Result<Node, LitError> {
         LiteralKind::Int(i) => Value::Int(*i),
         LiteralKind::Float(f) => Value::Float(*f),
         LiteralKind::String(s) => Value::String(s.as_str().into()),
-        LiteralKind::List(items) => Value::List(items.iter().map(plain_node).collect::<Result<_, _>>()?),
+        LiteralKind::List(items) => {
+            Value::List(items.iter().map(plain_node).collect::<Result<_, _>>()?)
+        }
         LiteralKind::Map(entries) => Value::Map(map_node(entries)?),
         LiteralKind::Regex(_) | LiteralKind::Range(_) => {
             return Err(LitError {
