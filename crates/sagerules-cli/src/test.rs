@@ -22,7 +22,7 @@ use crate::inputs::{self, InputPath, DATA_EXTENSIONS, RULES_EXTENSIONS};
 use crate::outcome::Outcome;
 use crate::rulefiles::{self, LoadedRules};
 use sagerules_core::report::Report;
-use sagerules_core::{evaluate, Input, Status};
+use sagerules_core::{evaluate, Input, RuleResult, Status};
 use sagerules_data::{Node, Pos};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -202,33 +202,33 @@ fn run_test_file(
         Ok(cases) => cases,
         Err((pos, message)) => {
             let text = file.read().unwrap_or_default();
-            tally.errors.push(Diag::at_line_col(
-                &name,
-                &text,
-                pos.line as usize,
-                pos.col as usize,
-                message,
-            ));
+            let (line, col) = (pos.line as usize, pos.col as usize);
+            tally
+                .errors
+                .push(Diag::at_line_col(&name, &text, line, col, message));
             return;
         }
     };
     for case in &cases {
-        let params = match params_for(args, case.params.or(global), &name) {
-            Ok(params) => params,
-            Err(diag) => {
-                tally.errors.push(diag);
-                continue;
+        match params_for(args, case.params.or(global), &name) {
+            Ok(params) => {
+                let report = run_case(rules, case, params.as_ref());
+                judge(args, case, &report, &name, tally, out);
             }
-        };
-        let input = Input {
-            data: case.input,
-            params: params.as_ref(),
-            expander: None,
-            only: None,
-        };
-        let report = evaluate(&rules.set, &input);
-        judge(args, case, &report, &name, tally, out);
+            Err(diag) => tally.errors.push(diag),
+        }
     }
+}
+
+/// Evaluates the rules on one case's input, with its parameters.
+fn run_case(rules: &LoadedRules, case: &Case<'_>, params: Option<&Node>) -> Report {
+    let input = Input {
+        data: case.input,
+        params,
+        expander: None,
+        only: None,
+    };
+    evaluate(&rules.set, &input)
 }
 
 /// The parameters a case runs with: its own or the global ones, on the pack's defaults if asked.
@@ -322,34 +322,25 @@ fn judge(
     for (rule, expected) in &case.expectations {
         failed |= !check_expectation(report, rule, *expected, tally, &mut lines);
     }
-    for result in report
-        .rules
-        .iter()
-        .filter(|r| !case.expectations.iter().any(|(n, _)| *n == r.rule))
-    {
+    let expects = |rule: &str| case.expectations.iter().any(|(name, _)| name == rule);
+    for result in report.rules.iter().filter(|r| !expects(&r.rule)) {
         tally.unexpected += 1;
         if args.verbose || args.strict {
+            let got = result.status.as_str();
             let _ = writeln!(
                 lines,
-                "      note: no expectation for rule {} (got {})",
-                result.rule,
-                result.status.as_str()
+                "      note: no expectation for rule {} (got {got})",
+                result.rule
             );
         }
     }
-    for error in report
-        .errors
-        .iter()
-        .filter(|e| !case.expectations.iter().any(|(n, _)| *n == e.rule))
-    {
-        tally.errors.push(Diag::file(
-            file,
-            format!("case {}: rule {}: {}", case.name, error.rule, error.message),
-        ));
+    for error in report.errors.iter().filter(|e| !expects(&e.rule)) {
+        let message = format!("case {}: rule {}: {}", case.name, error.rule, error.message);
+        tally.errors.push(Diag::file(file, message));
     }
     tally.failed_cases += usize::from(failed);
-    let label = if failed { "FAIL" } else { "ok  " };
     if failed || args.verbose || !lines.is_empty() {
+        let label = if failed { "FAIL" } else { "ok  " };
         let _ = writeln!(
             out,
             "    {label} {} ({}:{})",
@@ -367,13 +358,13 @@ fn check_expectation(
     tally: &mut Tally,
     lines: &mut String,
 ) -> bool {
+    let expected = expected.as_str();
     let Some(result) = report.rules.iter().find(|r| r.rule == rule) else {
         if let Some(error) = report.errors.iter().find(|e| e.rule == rule) {
             tally.not_met += 1;
             let _ = writeln!(
                 lines,
-                "      {rule}: expected {}, got ERROR: {}",
-                expected.as_str(),
+                "      {rule}: expected {expected}, got ERROR: {}",
                 error.message
             );
             return false;
@@ -385,17 +376,23 @@ fn check_expectation(
         );
         return true;
     };
-    if result.status == expected {
+    if result.status.as_str() == expected {
         tally.met += 1;
         return true;
     }
     tally.not_met += 1;
     let _ = writeln!(
         lines,
-        "      {rule}: expected {}, got {}",
-        expected.as_str(),
+        "      {rule}: expected {expected}, got {}",
         result.status.as_str()
     );
+    write_findings(result, lines);
+    false
+}
+
+/// `/Resources/Nb/Properties/KmsKeyId (6:21): message (expected exists, found missing)` for
+/// each failing check of `result`.
+fn write_findings(result: &RuleResult, lines: &mut String) {
     for finding in result.resources.iter().flat_map(|r| r.failures.iter()) {
         let what = format!("expected {}, found {}", finding.expected, finding.found);
         let what = match finding
@@ -407,13 +404,13 @@ fn check_expectation(
             Some(message) => format!("{message} ({what})"),
             None => what,
         };
+        let (pointer, pos) = (&finding.pointer, finding.pos);
         let _ = writeln!(
             lines,
-            "        {} ({}:{}): {what}",
-            finding.pointer, finding.pos.line, finding.pos.col
+            "        {pointer} ({}:{}): {what}",
+            pos.line, pos.col
         );
     }
-    false
 }
 
 fn summarize(tally: &Tally, out: &mut String) {

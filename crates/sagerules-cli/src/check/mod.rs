@@ -108,13 +108,7 @@ pub fn run(args: &Args) -> Outcome {
     let files = check_all(&inputs, &context);
     let rules = catalog_for(&loaded.sets, &files);
     let outcome = outcome_of(&files, &run_errors, args.fail_on.map(FailOn::severity));
-    diag::eprint_all(&run_errors);
-    diag::eprint_all(
-        &files
-            .iter()
-            .flat_map(|f| f.warnings.iter().chain(&f.errors).cloned())
-            .collect::<Vec<_>>(),
-    );
+    eprint_diagnostics(&run_errors, &files);
     match print(args.format, &rules, &files, &run_errors) {
         Ok(()) => outcome,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome,
@@ -123,6 +117,16 @@ pub fn run(args: &Args) -> Outcome {
             Outcome::Error
         }
     }
+}
+
+/// Every error and warning on standard error: the run's, then each file's, in input order.
+fn eprint_diagnostics(run_errors: &[Diag], files: &[FileOutcome]) {
+    diag::eprint_all(run_errors);
+    let per_file: Vec<Diag> = files
+        .iter()
+        .flat_map(|f| f.warnings.iter().chain(&f.errors).cloned())
+        .collect();
+    diag::eprint_all(&per_file);
 }
 
 /// The parameters document: the file's content, or for the bundled pack its defaults overlaid

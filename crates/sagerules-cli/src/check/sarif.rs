@@ -161,42 +161,48 @@ pub fn write(
     files: &[FileOutcome],
     run_errors: &[Diag],
 ) -> io::Result<()> {
-    let mut results = Vec::new();
-    for file in files {
-        for verdict in &file.verdicts {
-            results.extend(results_of(rules, &file.file, verdict));
-        }
-        results.extend(
-            file.suppressed
-                .iter()
-                .map(|s| suppressed_result(rules, &file.file, s)),
-        );
-    }
-    let errors = run_errors
+    let errors: Vec<Notification> = run_errors
         .iter()
-        .chain(files.iter().flat_map(|f| f.errors.iter()));
-    let mut notifications: Vec<Notification> = errors.map(notification).collect();
-    let failed = !notifications.is_empty();
+        .chain(files.iter().flat_map(|f| f.errors.iter()))
+        .map(notification)
+        .collect();
+    let invocation = Invocation {
+        execution_successful: errors.is_empty(),
+        tool_execution_notifications: errors,
+    };
+    let mut run = Run {
+        tool: Tool {
+            driver: driver(rules),
+        },
+        invocations: [invocation],
+        results: Vec::new(),
+    };
     for file in files {
-        notifications.extend(file.warnings.iter().map(notification));
-        notifications.extend(file.notes.iter().map(|n| note_notification(&file.file, n)));
+        add_file(&mut run, rules, file);
     }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: driver(rules),
-            },
-            invocations: [Invocation {
-                execution_successful: !failed,
-                tool_execution_notifications: notifications,
-            }],
-            results,
-        }],
+        runs: [run],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// One file's results, suppressed results, and warnings and not-checked notes.
+fn add_file(run: &mut Run<'_>, rules: &[RuleInfo], file: &FileOutcome) {
+    for verdict in &file.verdicts {
+        run.results.extend(results_of(rules, &file.file, verdict));
+    }
+    run.results.extend(
+        file.suppressed
+            .iter()
+            .map(|s| suppressed_result(rules, &file.file, s)),
+    );
+    let [invocation] = &mut run.invocations;
+    let notifications = &mut invocation.tool_execution_notifications;
+    notifications.extend(file.warnings.iter().map(notification));
+    notifications.extend(file.notes.iter().map(|n| note_notification(&file.file, n)));
 }
 
 fn driver(rules: &[RuleInfo]) -> Driver<'_> {
