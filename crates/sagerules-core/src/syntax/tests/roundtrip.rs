@@ -110,7 +110,13 @@ fn id() -> impl Strategy<Value = Ident> {
 
 /// Text for strings and keys: quotes, backslashes (never last) and spaces included.
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 :/'\"\\\\*-]{0,8}".prop_filter("ends with a backslash", |s| !s.ends_with('\\'))
+    "[a-zA-Z0-9 :/'\"\\\\*-]{0,8}".prop_map(|s| {
+        if s.ends_with('\\') {
+            format!("{s}x")
+        } else {
+            s
+        }
+    })
 }
 
 fn scalar() -> impl Strategy<Value = Literal> {
@@ -266,7 +272,7 @@ fn merge_text(parts: Vec<MessagePart>) -> Vec<MessagePart> {
 /// A left-hand side: any first key (quoted when needed), then later steps and filters.
 fn lhs_query(filter: Option<BoxedStrategy<Filter>>) -> BoxedStrategy<Query> {
     let first = prop_oneof![
-        3 => text().prop_filter("empty", |t| !t.is_empty()).prop_map(|k| Step::Key(k, sp())),
+        3 => text().prop_map(|k| Step::Key(if k.is_empty() { "k".into() } else { k }, sp())),
         1 => id().prop_map(Step::Var),
         1 => Just(Step::This(sp())),
     ];
@@ -494,6 +500,31 @@ fn token_soup() -> impl Strategy<Value = String> {
     prop::collection::vec(token, 0..40).prop_map(|tokens| tokens.join(" "))
 }
 
+/// Adds `# cN` comments at the end of some lines and on their own line before others
+/// (never inside a `<< >>` message, nor next to `#@` lines, which must stay directly above
+/// their rule).
+fn sprinkle_comments(text: &str, seed: u64) -> String {
+    let mut out = String::new();
+    let mut bits = seed;
+    let mut prev_meta = false;
+    let mut in_message = false;
+    for (n, line) in text.lines().enumerate() {
+        let meta = line.starts_with("#@");
+        if bits & 1 == 1 && !prev_meta && !meta && !in_message {
+            out.push_str(&format!("# c{n} own line\n"));
+        }
+        out.push_str(line);
+        in_message ^= (line.matches("<<").count() + line.matches(">>").count()) % 2 == 1;
+        if bits & 2 == 2 && !meta && !in_message {
+            out.push_str(&format!(" # c{n} end"));
+        }
+        out.push('\n');
+        bits = bits.rotate_right(2) ^ (n as u64);
+        prev_meta = meta;
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -504,6 +535,22 @@ proptest! {
         prop_assert!(errors.is_empty(), "{:#?}\n{}", errors, text);
         prop_assert_eq!(unspanned(parsed.clone()), unspanned(file), "{}", text);
         prop_assert_eq!(format(&parsed, &text), text);
+    }
+
+    #[test]
+    fn comments_anywhere_are_kept_in_order(file in rules_file(), seed in any::<u64>()) {
+        let text = format(&file, "");
+        let commented = sprinkle_comments(&text, seed);
+        let (parsed, errors) = parse(&commented);
+        prop_assert!(errors.is_empty(), "{:#?}\n{}", errors, commented);
+        let want: Vec<String> = parsed.comments.iter().map(|c| c.text.clone()).collect();
+        prop_assert_eq!(unspanned(RulesFile { comments: Vec::new(), ..parsed.clone() }), unspanned(file));
+        let formatted = format(&parsed, &commented);
+        let (again, errors) = parse(&formatted);
+        prop_assert!(errors.is_empty(), "{:#?}\n{}", errors, formatted);
+        let got: Vec<String> = again.comments.iter().map(|c| c.text.clone()).collect();
+        prop_assert_eq!(got, want, "{}", formatted);
+        prop_assert_eq!(format(&again, &formatted), formatted);
     }
 
     #[test]
