@@ -112,15 +112,7 @@ fn load_roots(provider: &dyn Provider, roots: &[String]) -> Loaded {
             (root.clone(), collector)
         })
         .collect();
-    let included: HashSet<String> = collected
-        .iter()
-        .flat_map(|(root, c)| {
-            c.files
-                .iter()
-                .map(|(s, _)| s.name.clone())
-                .filter(move |n| n != root)
-        })
-        .collect();
+    let included = included_by_others(&collected);
     for (root, mut collector) in collected
         .into_iter()
         .filter(|(root, _)| !included.contains(root))
@@ -136,6 +128,19 @@ fn load_roots(provider: &dyn Provider, roots: &[String]) -> Loaded {
     }
     dedup(&mut loaded.errors);
     loaded
+}
+
+/// The files some root includes (directly or not): they are not rule sets of their own.
+fn included_by_others(collected: &[(String, Collector<'_>)]) -> HashSet<String> {
+    collected
+        .iter()
+        .flat_map(|(root, c)| {
+            c.files
+                .iter()
+                .map(|(s, _)| s.name.clone())
+                .filter(move |n| n != root)
+        })
+        .collect()
 }
 
 /// Drops repeats (a file included by two roots reports its errors once), keeping order.
@@ -207,12 +212,23 @@ impl<'p> Collector<'p> {
                 return self.error_at(via, name, format!("cannot read {name}: {reason}"))
             }
         };
+        let index = self.files.len();
+        let includes = self.add_parsed(name, text);
+        self.stack.push(name.to_string());
+        for (target, span) in includes {
+            self.visit(&target, Some(Via { file: index, span }));
+        }
+        self.stack.pop();
+    }
+
+    /// Parses `text` (the file `name`), keeps it with its syntax errors, and returns what it
+    /// includes.
+    fn add_parsed(&mut self, name: &str, text: String) -> Vec<(String, Span)> {
         let (ast, errors) = parse(&text);
         self.errors
             .extend(errors.iter().map(|e| parse_diag(name, &text, e)));
         self.broken |= !errors.is_empty();
         let includes = includes_of(&ast, name);
-        let index = self.files.len();
         self.files.push((
             Source {
                 name: name.to_string(),
@@ -220,11 +236,7 @@ impl<'p> Collector<'p> {
             },
             ast,
         ));
-        self.stack.push(name.to_string());
-        for (target, span) in includes {
-            self.visit(&target, Some(Via { file: index, span }));
-        }
-        self.stack.pop();
+        includes
     }
 
     /// An error at the `include` line that led to `name`, or about `name` itself for a root.
@@ -325,6 +337,67 @@ mod tests {
                 .cloned()
                 .ok_or_else(|| "missing".to_string())
         }
+    }
+
+    fn mem(files: &[(&str, &str)]) -> Mem {
+        Mem(files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect())
+    }
+
+    #[test]
+    fn a_diamond_include_loads_the_shared_file_once() {
+        let mem = mem(&[
+            (
+                "r/main.rules",
+                "include \"a.rules\"\ninclude \"b.rules\"\nrule m { x exists }\n",
+            ),
+            (
+                "r/a.rules",
+                "include \"lib/common.rules\"\nrule a { x exists }\n",
+            ),
+            (
+                "r/b.rules",
+                "include \"lib/common.rules\"\nrule b { x exists }\n",
+            ),
+            ("r/lib/common.rules", "let y = x\n"),
+        ]);
+        let mut collector = Collector::new(&mem);
+        collector.visit("r/main.rules", None);
+        let names: Vec<&str> = collector
+            .files
+            .iter()
+            .map(|(s, _)| s.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "r/main.rules",
+                "r/a.rules",
+                "r/lib/common.rules",
+                "r/b.rules"
+            ]
+        );
+        assert!(collector.errors.is_empty(), "{:?}", collector.errors);
+    }
+
+    #[test]
+    fn a_root_included_by_another_root_is_not_a_rule_set_of_its_own() {
+        let mem = mem(&[
+            (
+                "main.rules",
+                "include \"common.rules\"\nrule m { x exists }\n",
+            ),
+            ("common.rules", "rule c { y exists }\n"),
+        ]);
+        let loaded = load_roots(
+            &mem,
+            &["common.rules".to_string(), "main.rules".to_string()],
+        );
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let names: Vec<&str> = loaded.sets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["main.rules"]);
     }
 
     #[test]
