@@ -484,6 +484,24 @@ impl<'s> Parser<'s> {
             }
             other => other?,
         };
+        if self.value_is_next_clause(op_span.end, value_at, rest, &rhs) {
+            let op_text = self
+                .src
+                .get(op_span.start as usize..op_span.end as usize)
+                .unwrap_or("the operator");
+            let mut diag = self.diag(
+                rest,
+                &format!("expected a value after `{op_text}`"),
+                &["a literal", "a query", "%variable"],
+            );
+            diag.span = Span::new(op_span.end, op_span.end);
+            diag.found = Some("end of line".to_string());
+            diag.hint = Some(
+                "the next line is a clause of its own; put the value right after the operator"
+                    .to_string(),
+            );
+            return Err(self.failure(rest, diag));
+        }
         let span = self.span(i, rest);
         Ok((
             rest,
@@ -493,6 +511,25 @@ impl<'s> Parser<'s> {
                 span,
             },
         ))
+    }
+
+    /// Whether the value of `x ==` was taken from the next line although that line is a
+    /// clause of its own (`x ==` newline `y exists`): the value is a query on a later line and
+    /// an operator follows it.
+    fn value_is_next_clause(
+        &self,
+        op_end: u32,
+        value_at: &'s str,
+        after: &'s str,
+        rhs: &Expr,
+    ) -> bool {
+        let between = self
+            .src
+            .get(op_end as usize..self.off(value_at) as usize)
+            .unwrap_or_default();
+        matches!(rhs, Expr::Query(_))
+            && between.contains('\n')
+            && self.op_token(self.ws(after)).is_ok()
     }
 
     /// An optional `<< message >>` after a clause; `rest` is returned unchanged without one.

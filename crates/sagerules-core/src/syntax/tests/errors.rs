@@ -63,6 +63,10 @@ error_snapshot!(unclosed_regex, "rule r { x == /abc }");
 error_snapshot!(missing_operator, "rule r { Properties.Encrypted }");
 error_snapshot!(missing_operator_before_value, "rule r { x 'a' }");
 error_snapshot!(missing_value, "rule r { x == }");
+error_snapshot!(
+    missing_value_at_end_of_line,
+    "rule r {\n    x ==\n    y exists\n}"
+);
 error_snapshot!(rule_without_name, "rule { x exists }\nrule ok { y exists }");
 error_snapshot!(rule_without_body, "rule r x exists");
 error_snapshot!(when_without_condition, "rule r when { x exists }");
