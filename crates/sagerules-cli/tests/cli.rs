@@ -247,6 +247,32 @@ fn bad_params_are_an_error_naming_the_parameter() {
     assert!(run.stderr.contains("maxRuntimeSeconds"), "{}", run.stderr);
 }
 
+#[test]
+fn undecidable_checks_are_reported_as_unknown_not_as_failures() {
+    let file = fixture("data/unknown.yaml");
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, &file]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let line = format!("{file}:6:29: UNKNOWN notebook_no_direct_internet (high) Nb");
+    assert!(run.stdout.contains(&line), "{}", run.stdout);
+    let out =
+        json(&sagerules(&["check", "--rules", EXAMPLE_RULES, "--format", "json", &file]).stdout);
+    assert_eq!(out["unknowns"].as_array().unwrap().len(), 1, "{out}");
+    assert_eq!(
+        out["unknowns"][0]["path"],
+        "/Resources/Nb/Properties/DirectInternetAccess"
+    );
+    let junit = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "--format",
+        "junit",
+        &file,
+    ])
+    .stdout;
+    assert!(junit.contains("unknown until deployment"), "{junit}");
+}
+
 // ---- check: output formats ----
 
 #[test]

@@ -1,6 +1,7 @@
 //! JUnit XML for CI dashboards: one `testsuite` per checked file, one `testcase` per
 //! (rule, resource) verdict, named `RULE (resource)`. FAIL is a `failure` listing every failing
-//! check as `file:line:col: message`; SKIP is `skipped`, and so is a suppressed verdict (with
+//! check as `file:line:col: message`, and checks that could not be decided before deployment go
+//! to the test case's `system-out`; SKIP is `skipped`, and so is a suppressed verdict (with
 //! its reason); what could not be checked goes to the suite's `system-out`; a file that could not be read or
 //! parsed, or a rule that could not be evaluated, is an `error` test case. No timestamps, so
 //! the output is the same on every run.
@@ -74,6 +75,19 @@ fn verdict_case(file: &str, verdict: &Verdict) -> TestCase {
     };
     let mut case = TestCase::new(name, status_of(file, verdict));
     case.set_classname(file);
+    if !verdict.unknowns.is_empty() {
+        let lines: Vec<String> = verdict
+            .unknowns
+            .iter()
+            .map(|d| {
+                format!(
+                    "{file}:{}:{}: unknown until deployment: {}",
+                    d.at.pos.line, d.at.pos.col, d.message
+                )
+            })
+            .collect();
+        case.set_system_out(lines.join("\n"));
+    }
     case
 }
 
