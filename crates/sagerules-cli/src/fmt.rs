@@ -38,7 +38,7 @@ pub fn run(args: &Args) -> Outcome {
     for input in &files {
         match format_one(input, args.check) {
             Ok(Done::Changed) if args.check => {
-                println!("would reformat {}", input.display());
+                let _ = writeln!(std::io::stdout(), "would reformat {}", input.display());
                 outcome = outcome.max(Outcome::Findings);
             }
             Ok(_) => {}
@@ -60,7 +60,9 @@ fn format_one(input: &InputPath, check: bool) -> Result<Done, Vec<Diag>> {
         Done::Changed
     };
     match input {
-        InputPath::Stdin if !check => print!("{formatted}"),
+        InputPath::Stdin if !check => {
+            let _ = std::io::stdout().write_all(formatted.as_bytes());
+        }
         InputPath::File(path) if !check && done == Done::Changed => {
             std::fs::write(path, &formatted).map_err(|e| {
                 vec![Diag::file(
