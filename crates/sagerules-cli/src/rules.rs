@@ -15,6 +15,7 @@ pub struct Args {
     /// Rules files or directories; the bundled SageMaker pack when absent.
     #[arg(long = "rules", short = 'r', value_name = "PATH")]
     pub rules: Vec<PathBuf>,
+    /// Output format (`markdown` is the controls reference, `docs/controls.md`).
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
 }

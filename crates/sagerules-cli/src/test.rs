@@ -48,7 +48,7 @@ pub struct Args {
     /// Fail on rules without an expectation and on expectations for unknown rules.
     #[arg(long)]
     pub strict: bool,
-    /// Also list the cases that pass.
+    /// Also list the cases that pass, and the rules a case sets no expectation for.
     #[arg(long, short = 'v')]
     pub verbose: bool,
 }

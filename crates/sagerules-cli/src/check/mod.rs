@@ -41,6 +41,7 @@ pub struct Args {
     /// override the pack's documented defaults.
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
+    /// Output format: failures as text lines, one JSON object, SARIF 2.1.0, or JUnit XML.
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
     /// Exit 1 only for failures of rules at least this severe (default: any failure).
