@@ -1,12 +1,14 @@
-//! The text output: one line per failing check, then a summary.
+//! The text output: one line per failing check (and per undecidable check, suppression and
+//! thing not checked), then a summary.
 //!
 //! ```text
 //! examples/nb.yaml:14:7: FAIL SAGEMAKER_NOTEBOOK_KMS (high) Notebook [AWS::SageMaker::NotebookInstance]: a KMS key must be set
 //! examples/nb.yaml:20:9: UNKNOWN SAGEMAKER_NOTEBOOK_IN_VPC (high) Notebook [...]: SubnetId comes from Fn::ImportValue
-//! 3 files: 2 FAIL, 40 PASS, 66 SKIP verdicts; 2 failures, 1 unknown, 0 errors
+//! examples/wk.yaml:8:13: SUPPRESSED SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET (high) Workshop: public workshop, no data
+//! 3 files: 2 FAIL, 40 PASS, 66 SKIP verdicts; 2 failures, 1 unknown, 1 suppressed, 0 not checked, 0 warnings, 0 errors
 //! ```
 //!
-//! Errors are rendered as diagnostics on standard error. Output is written through one buffer,
+//! Errors and warnings are rendered as diagnostics on standard error. Output is written through one buffer,
 //! one line per failure, so it stays linear in the number of failures.
 
 use super::model::{Detail, FileOutcome, Note, Summary, Suppressed, Verdict};
