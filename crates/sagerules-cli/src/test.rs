@@ -14,7 +14,9 @@
 //! in the `tests/` folder beside it whose names start with `X`. Exit 0 when every expectation
 //! is met, 1 on a mismatch, 2 on an error. As in cfn-guard, a rule without an expectation and an
 //! expectation naming a rule the file does not have are reported (the former counted, and
-//! listed with `--verbose`) but do not fail the run, unless `--strict` is given.
+//! listed with `--verbose`) but do not fail the run, unless `--strict` is given. Cases are
+//! evaluated with Guard's semantics (the document as written); `--cfn` evaluates them as
+//! `check` does templates (intrinsics and parameters expanded).
 
 use crate::diag::{self, Diag};
 use crate::document;
@@ -45,6 +47,10 @@ pub struct Args {
     /// Overlay the parameters on the bundled pack's documented defaults, as `check` does.
     #[arg(long)]
     pub pack_defaults: bool,
+    /// Evaluate as `check` does: CloudFormation intrinsics and parameters expanded, pipeline
+    /// steps checked as jobs, suppressions applied (plain Guard semantics without it).
+    #[arg(long)]
+    pub cfn: bool,
     /// Fail on rules without an expectation and on expectations for unknown rules.
     #[arg(long)]
     pub strict: bool,
@@ -212,7 +218,7 @@ fn run_test_file(
     for case in &cases {
         match params_for(args, case.params.or(global), &name) {
             Ok(params) => {
-                let report = run_case(rules, case, params.as_ref());
+                let report = run_case(args, rules, case, params.as_ref());
                 judge(args, case, &report, &name, tally, out);
             }
             Err(diag) => tally.errors.push(diag),
@@ -220,8 +226,24 @@ fn run_test_file(
     }
 }
 
-/// Evaluates the rules on one case's input, with its parameters.
-fn run_case(rules: &LoadedRules, case: &Case<'_>, params: Option<&Node>) -> Report {
+/// Evaluates the rules on one case's input, with its parameters (the CloudFormation way with
+/// `--cfn`).
+fn run_case(args: &Args, rules: &LoadedRules, case: &Case<'_>, params: Option<&Node>) -> Report {
+    if args.cfn {
+        let template = sagerules_cfn::Template {
+            name: &case.name,
+            text: None,
+            root: case.input,
+        };
+        let options = sagerules_cfn::Options { params, only: None };
+        let checked =
+            sagerules_cfn::check(&[&rules.set], template, options, &sagerules_cfn::no_files);
+        return checked
+            .into_iter()
+            .next()
+            .and_then(|c| c.reports.into_iter().next())
+            .unwrap_or_default();
+    }
     let input = Input {
         data: case.input,
         params,

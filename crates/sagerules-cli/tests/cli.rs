@@ -501,6 +501,25 @@ fn test_cases_carry_their_own_params() {
 }
 
 #[test]
+fn test_cfn_expands_parameters_as_check_does() {
+    let args = [
+        "test",
+        "--rules",
+        EXAMPLE_RULES,
+        "--tests",
+        "crates/sagerules-cli/tests/fixtures/cfn-unit",
+    ];
+    let plain = sagerules(&args);
+    assert_eq!(
+        plain.code, 1,
+        "Guard semantics compare the Ref map itself:\n{}",
+        plain.stdout
+    );
+    let cfn = sagerules(&[&args[..], &["--cfn"]].concat());
+    assert_eq!(cfn.code, 0, "{}{}", cfn.stdout, cfn.stderr);
+}
+
+#[test]
 fn test_strict_fails_on_notes() {
     let run = sagerules(&[
         "test",
