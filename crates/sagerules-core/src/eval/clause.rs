@@ -129,7 +129,26 @@ impl<'c> Ctx<'c> {
         let lenient = self.expander.is_some_and(|e| e.lenient_scalars());
         let (mut any_pass, mut any_fail, mut any_unknown) = (false, false, false);
         for got in &values {
-            match verdict(got, &check.op.kind, negated, rhs, lenient) {
+            let verdict = match some_elements(check, got) {
+                Some(items) => {
+                    let each = |item| {
+                        verdict(
+                            &Got::Val(Val::Doc(item, got.path())),
+                            &check.op.kind,
+                            negated,
+                            rhs,
+                            lenient,
+                        )
+                    };
+                    pass_if(
+                        items
+                            .iter()
+                            .any(|item| matches!(each(item), Verdict::Pass | Verdict::Unknown(_))),
+                    )
+                }
+                None => verdict(got, &check.op.kind, negated, rhs, lenient),
+            };
+            match verdict {
                 Verdict::Pass => any_pass = true,
                 Verdict::Unknown(_) => (any_pass, any_unknown) = (true, true),
                 Verdict::Fail | Verdict::FailWhy(_) => any_fail = true,
@@ -508,6 +527,23 @@ fn verdict(
             _ => Verdict::Fail,
         },
     }
+}
+
+/// Under `some`, a list compared with a non-list counts element by element: it passes when
+/// one element passes, and an empty list passes nothing (Guard).
+fn some_elements<'c>(check: &Check, got: &Got<'c>) -> Option<&'c [sagerules_data::Node]> {
+    let OpKind::Binary(cmp, rhs) = &check.op.kind else {
+        return None;
+    };
+    let Got::Val(val) = got else {
+        return None;
+    };
+    let Some(crate::eval::value::Plain::List(items)) = val.plain() else {
+        return None;
+    };
+    let list_rhs = matches!(rhs.as_ref(), crate::ast::Expr::Literal(l) if matches!(l.kind, crate::ast::LiteralKind::List(_)));
+    let list_equality = matches!(cmp, CmpOp::Eq | CmpOp::Ne) && list_rhs;
+    (check.some && !list_equality && *cmp != CmpOp::In).then_some(items)
 }
 
 fn pass_if(pass: bool) -> Verdict {

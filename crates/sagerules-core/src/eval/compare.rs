@@ -5,7 +5,8 @@
 //!   fails whether or not it is negated (`3 != '3'` fails, and so does `3 == '3'`); ints and
 //!   floats compare as numbers;
 //! - a list on the left of `==`, `!=`, `<`... against a non-list checks every element
-//!   (`[a, a] == 'a'` passes); against a list it is list equality, in order;
+//!   (`[a, a] == 'a'` passes, and an empty list passes vacuously); against a list it is
+//!   list equality, in order;
 //! - a scalar on the left against a list on the right is only comparable when the list has
 //!   one element (`'a' == ['a']` passes, `'a' == ['a', 'b']` and `'c' != ['a', 'b']` fail);
 //! - `<`-style operators against a list compare with every element (`15 >= [10, 20]` fails),
@@ -88,28 +89,70 @@ pub(crate) fn binary(
         return false;
     }
     if op == CmpOp::In {
-        let mut result = Tri::Incomparable;
-        for r in rhs {
-            match member(lhs, r, lenient) {
-                Tri::True => return Tri::True.passes(negated),
-                Tri::False => result = Tri::False,
-                Tri::Incomparable => {}
-            }
-        }
-        return result.passes(negated);
+        return match lhs {
+            Plain::List(items) => list_in(lhs, items, negated, rhs, lenient),
+            scalar => in_any(scalar, rhs, lenient).passes(negated),
+        };
     }
     rhs.iter().all(|r| against(lhs, op, negated, r, lenient))
+}
+
+/// `x in rhs` against every right value: true when any holds.
+fn in_any(lhs: Plain<'_>, rhs: &[Val<'_>], lenient: bool) -> Tri {
+    let mut result = Tri::Incomparable;
+    for r in rhs {
+        match member(lhs, r, lenient) {
+            Tri::True => return Tri::True,
+            Tri::False => result = Tri::False,
+            Tri::Incomparable => {}
+        }
+    }
+    result
+}
+
+/// A list on the left of `in` / `not in`: in when it is itself an element of the right
+/// list; otherwise each element is tested (negation applied per element, so
+/// `[a, b] not in ['a']` fails). `[] in [...]` passes and `[] not in [...]` fails; a list
+/// is never in a range.
+fn list_in(
+    lhs: Plain<'_>,
+    items: &[sagerules_data::Node],
+    negated: bool,
+    rhs: &[Val<'_>],
+    lenient: bool,
+) -> bool {
+    if rhs.iter().any(|r| matches!(r, Val::Range(_))) {
+        return false;
+    }
+    let whole = rhs.iter().any(|r| match r {
+        Val::Mixed(values) => values
+            .iter()
+            .any(|v| equals(lhs, &lit_val(v), lenient) == Tri::True),
+        other => match other.plain() {
+            Some(Plain::List(values)) => values
+                .iter()
+                .any(|v| eq_scalar(lhs, plain(v), lenient) == Tri::True),
+            _ => false,
+        },
+    });
+    if whole {
+        return !negated;
+    }
+    if items.is_empty() {
+        let list_rhs = rhs.iter().any(|r| is_listish(r));
+        return !(negated && list_rhs);
+    }
+    items
+        .iter()
+        .all(|item| in_any(plain(item), rhs, lenient).passes(negated))
 }
 
 /// One left value against one right value, spreading a left list over a non-list right.
 fn against(lhs: Plain<'_>, op: CmpOp, negated: bool, rhs: &Val<'_>, lenient: bool) -> bool {
     match lhs {
-        Plain::List(items) if op != CmpOp::Eq || !is_listish(rhs) => {
-            !items.is_empty()
-                && items
-                    .iter()
-                    .all(|item| holds(plain(item), op, rhs, lenient).passes(negated))
-        }
+        Plain::List(items) if op != CmpOp::Eq || !is_listish(rhs) => items
+            .iter()
+            .all(|item| holds(plain(item), op, rhs, lenient).passes(negated)),
         _ => holds(lhs, op, rhs, lenient).passes(negated),
     }
 }
@@ -197,12 +240,12 @@ fn eq_scalar(lhs: Plain<'_>, rhs: Plain<'_>, lenient: bool) -> Tri {
         (Plain::Int(_) | Plain::Float(_), Plain::Int(_) | Plain::Float(_)) => {
             Tri::from_bool(number_order(lhs, rhs) == Some(Ordering::Equal))
         }
-        (Plain::List(a), Plain::List(b)) => Tri::from_bool(
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|(x, y)| eq_scalar(plain(x), plain(y), lenient) == Tri::True),
+        (Plain::List(a), Plain::List(b)) if a.len() == b.len() => all_of(
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| eq_scalar(plain(x), plain(y), lenient)),
         ),
+        (Plain::List(_), Plain::List(_)) => Tri::False,
         (Plain::Map(a), Plain::Map(b)) => Tri::from_bool(
             a.len() == b.len()
                 && a.iter().all(|(k, v)| {
@@ -306,24 +349,10 @@ fn member(lhs: Plain<'_>, rhs: &Val<'_>, lenient: bool) -> Tri {
     }
 }
 
-/// A scalar is in a list when it equals (or matches) an element; a list is in when it is an
-/// element itself or all of its elements are.
-fn member_of<'v>(
-    lhs: Plain<'_>,
-    items: impl Iterator<Item = Val<'v>> + Clone,
-    lenient: bool,
-) -> Tri {
-    let found = |needle: Plain<'_>| {
-        items
-            .clone()
-            .any(|item| equals(needle, &item, lenient) == Tri::True)
-    };
-    match lhs {
-        Plain::List(values) => Tri::from_bool(
-            found(lhs) || (!values.is_empty() && values.iter().all(|v| found(plain(v)))),
-        ),
-        scalar => Tri::from_bool(found(scalar)),
-    }
+/// A value is in a list when it equals (or matches) an element; a value that cannot be
+/// compared with any element counts as not in (Guard).
+fn member_of<'v>(lhs: Plain<'_>, mut items: impl Iterator<Item = Val<'v>>, lenient: bool) -> Tri {
+    Tri::from_bool(items.any(|item| equals(lhs, &item, lenient) == Tri::True))
 }
 
 pub(crate) fn lit_val(lit: &Lit) -> Val<'_> {
