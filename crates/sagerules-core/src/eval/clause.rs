@@ -146,6 +146,7 @@ impl<'c> Ctx<'c> {
                             .any(|item| matches!(each(item), Verdict::Pass | Verdict::Unknown(_))),
                     )
                 }
+                None if self.lax_empty.get() && scalar_empty(got, &check.op.kind) => Verdict::Pass,
                 None => verdict(got, &check.op.kind, negated, rhs, lenient),
             };
             match verdict {
@@ -238,6 +239,12 @@ impl<'c> Ctx<'c> {
                 self.quietly(false, true, || self.call_rule(index, args, scope))?,
                 None,
             ),
+            None if self.lax_empty.get() => {
+                let status = self
+                    .lax_rule_status(index)
+                    .map_err(|e| self.error(rule_ref.span, e.message))?;
+                (status, None)
+            }
             None => {
                 let outcome = self.rule_outcome(index);
                 let status = outcome
@@ -544,6 +551,20 @@ fn some_elements<'c>(check: &Check, got: &Got<'c>) -> Option<&'c [sagerules_data
     let list_rhs = matches!(rhs.as_ref(), crate::ast::Expr::Literal(l) if matches!(l.kind, crate::ast::LiteralKind::List(_)));
     let list_equality = matches!(cmp, CmpOp::Eq | CmpOp::Ne) && list_rhs;
     (check.some && !list_equality && *cmp != CmpOp::In).then_some(items)
+}
+
+/// `empty` / `!empty` on a number, boolean or null: not comparable as a check, but holds in
+/// a condition (Guard 3.2.1).
+fn scalar_empty(got: &Got<'_>, op: &OpKind) -> bool {
+    let Got::Val(val) = got else {
+        return false;
+    };
+    let scalar = matches!(
+        val.plain(),
+        Some(crate::eval::value::Plain::Int(_) | crate::eval::value::Plain::Float(_))
+            | Some(crate::eval::value::Plain::Bool(_) | crate::eval::value::Plain::Null)
+    );
+    scalar && matches!(op, OpKind::Unary(UnaryOp::Empty))
 }
 
 fn pass_if(pass: bool) -> Verdict {

@@ -75,6 +75,11 @@ pub(crate) struct Ctx<'c> {
     /// Evaluating a `when` condition, where a SKIPped rule counts as failed, so
     /// `when not skipped_rule` holds (Guard).
     pub in_when: Cell<bool>,
+    /// Evaluating a condition (`when`, a filter): `empty` and `!empty` on a number, boolean
+    /// or null hold there, though they fail as checks (Guard 3.2.1).
+    pub lax_empty: Cell<bool>,
+    /// Rule verdicts as seen from a condition (under `lax_empty`), by rule index.
+    pub lax_rules: RefCell<Vec<Option<Result<Status, EvalError>>>>,
 }
 
 /// Variables and `this` for a block, a rule body, or one element of a filter.
@@ -129,6 +134,8 @@ impl<'c> Ctx<'c> {
             touch: Cell::new(true),
             source: Cell::new(SourceId(0)),
             in_when: Cell::new(false),
+            lax_empty: Cell::new(false),
+            lax_rules: RefCell::new(vec![None; set.rules.len()]),
         }
     }
 
@@ -196,9 +203,10 @@ impl<'c> Ctx<'c> {
         let saved = self.recorder.replace(fresh);
         let saved_source = self.source.get();
         let (saved_collect, saved_touch) = (self.collect.replace(true), self.touch.replace(true));
-        let saved_when = self.in_when.replace(false);
+        let saved_when = (self.in_when.replace(false), self.lax_empty.replace(false));
         let status = self.run_rule(index);
-        self.in_when.set(saved_when);
+        self.in_when.set(saved_when.0);
+        self.lax_empty.set(saved_when.1);
         self.collect.set(saved_collect);
         self.touch.set(saved_touch);
         self.source.set(saved_source);
@@ -266,9 +274,28 @@ impl<'c> Ctx<'c> {
         when: &'c crate::ast::Conjunction,
         scope: &Scope<'_, 'c>,
     ) -> EvalResult<Status> {
-        let saved = self.in_when.replace(true);
+        let saved = (self.in_when.replace(true), self.lax_empty.replace(true));
         let status = self.quietly(false, false, || self.conjunction(when, scope));
-        self.in_when.set(saved);
+        self.in_when.set(saved.0);
+        self.lax_empty.set(saved.1);
+        status
+    }
+
+    /// A rule's verdict as a condition sees it: evaluated again under `lax_empty` (nothing
+    /// recorded), once per document. Differs from [`Ctx::rule_outcome`] only for rules that
+    /// test `empty` on scalars.
+    pub fn lax_rule_status(&'c self, index: usize) -> Result<Status, EvalError> {
+        if let Some(Some(done)) = self.lax_rules.borrow().get(index) {
+            return done.clone();
+        }
+        let saved = (self.in_when.replace(false), self.lax_empty.replace(true), self.source.get());
+        let status = self.quietly(false, false, || self.run_rule(index)).map_err(|e| self.rule_error(index, e));
+        self.in_when.set(saved.0);
+        self.lax_empty.set(saved.1);
+        self.source.set(saved.2);
+        if let Some(slot) = self.lax_rules.borrow_mut().get_mut(index) {
+            *slot = Some(status.clone());
+        }
         status
     }
 

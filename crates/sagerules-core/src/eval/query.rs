@@ -444,7 +444,10 @@ impl<'c> Ctx<'c> {
                 inner.bound.push((capture.name.as_str(), bound));
             }
         }
-        let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner))?;
+        let saved = self.lax_empty.replace(true);
+        let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner));
+        self.lax_empty.set(saved);
+        let status = status?;
         Ok(status == Status::Pass)
     }
 }
