@@ -6,6 +6,10 @@ resources, a query shape, an operator. Writes them (without verdicts) as a case 
     tests/differential/random_cases.py --seed 7 --count 120 > tests/differential/random.yaml
     tests/differential/record.py tests/differential/random.yaml
 
+`--kind structure` makes whole rules instead (blocks, filters, lets, `when`, rule references);
+`structure.yaml` is `--kind structure --seed 1 --count 250`, recorded, without the cases
+cfn-guard rejects, first 120 kept.
+
 The value and operator lists are the corners where Guard's comparisons surprise: missing
 values, empty lists and maps, strings that look like numbers or booleans, regexes, ranges.
 """
@@ -41,13 +45,60 @@ def case(rng, index):
             "data": {"Resources": resources}}
 
 
+STRUCTURE_VALUES = ["MISSING", None, True, 1, "a", "", [], [1], ["a", "b"], {}, {"k": "a"}, [{"k": "a"}],
+                    [{"k": "b"}, {"j": 1}]]
+STRUCTURE_OPS = ["exists", "!exists", "empty", "!empty", "== 1", "!= 'a'", "in [1, 'a']", "not in ['a']",
+                 "== /a/", "is_list", "== null", "> 0"]
+
+
+def structure_rules(rng):
+    """One rule in a random shape: blocks, filters, lets, `when`, rule references, `or`, `some`."""
+    rel = lambda: rng.choice(["X", "X.k", "X[*]", "X[*].k", "X.*", "this.X"])
+    op = lambda: rng.choice(STRUCTURE_OPS)
+    check = lambda: f"{rng.choice(['', 'some ', 'not '])}{rel()} {op()}"
+    shapes = [
+        lambda: f"rule r {{\n  Resources.* {{\n    {check()}\n  }}\n}}",
+        lambda: f"rule r {{\n  Resources.*[ {rel()} {op()} ] {{\n    {check()}\n  }}\n}}",
+        lambda: f"rule r {{ Resources.*[ {rel()} {op()} ].Type == 'T' }}",
+        lambda: f"let v = Resources.*.{rel()}\nrule r {{ %v {op()} }}",
+        lambda: f"rule r when Resources.A.{rel()} {op()} {{ Resources.B.{rel()} {op()} }}",
+        lambda: f"rule a {{ Resources.A.{rel()} {op()} }}\nrule r when {rng.choice(['', 'not '])}a {{ Resources.B.{rel()} {op()} }}",
+        lambda: f"rule r {{\n  Resources.* {{\n    when {rel()} {op()} {{\n      {check()}\n    }}\n  }}\n}}",
+        lambda: f"rule r {{\n  Resources.A.{rel()} {op()} or Resources.B.{rel()} {op()}\n}}",
+        lambda: f"rule r {{\n  some Resources.* {{\n    {check()}\n  }}\n}}",
+        lambda: f"rule r {{\n  T {{\n    {check()}\n  }}\n}}",
+    ]
+    return rng.choice(shapes)().replace("not !", "not ").replace("this.X[*]", "X[*]")
+
+
+def structure_cases(rng, count):
+    cases = []
+    for _ in range(count):
+        rules = structure_rules(rng)
+        resources = {}
+        for rid, kind in (("A", "T"), ("B", "U")):
+            resource = {"Type": kind}
+            value = rng.choice(STRUCTURE_VALUES)
+            if value != "MISSING":
+                resource["X"] = value
+            resources[rid] = resource
+        if "some not" not in rules:
+            cases.append({"name": f"structure_{len(cases):03d}", "rules": rules + "\n",
+                          "data": {"Resources": resources}})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=120)
+    parser.add_argument("--kind", choices=["clause", "structure"], default="clause")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    cases = [case(rng, i) for i in range(args.count)]
+    if args.kind == "structure":
+        cases = structure_cases(rng, args.count)
+    else:
+        cases = [case(rng, i) for i in range(args.count)]
     yaml.safe_dump(cases, sys.stdout, sort_keys=False, width=100)
 
 
