@@ -288,8 +288,14 @@ impl<'c> Ctx<'c> {
         if let Some(Some(done)) = self.lax_rules.borrow().get(index) {
             return done.clone();
         }
-        let saved = (self.in_when.replace(false), self.lax_empty.replace(true), self.source.get());
-        let status = self.quietly(false, false, || self.run_rule(index)).map_err(|e| self.rule_error(index, e));
+        let saved = (
+            self.in_when.replace(false),
+            self.lax_empty.replace(true),
+            self.source.get(),
+        );
+        let status = self
+            .quietly(false, false, || self.run_rule(index))
+            .map_err(|e| self.rule_error(index, e));
         self.in_when.set(saved.0);
         self.lax_empty.set(saved.1);
         self.source.set(saved.2);
