@@ -54,7 +54,8 @@ run_once() {
     local key=$1
     shift
     local start=$EPOCHREALTIME
-    /usr/bin/time -f '%M %U %S' -o "$WORK/$key.time" timeout -k 5 "$LIMIT" "$@" >"$WORK/$key.out" 2>"$WORK/$key.err"
+    /usr/bin/time -f '%M %U %S' -o "$WORK/$key.time" \
+        timeout -k 5 "$LIMIT" "$@" >"$WORK/$key.out" 2>"$WORK/$key.err"
     LAST_RC=$?
     local end=$EPOCHREALTIME
     LAST_WALL=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')

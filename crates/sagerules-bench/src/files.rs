@@ -29,3 +29,40 @@ fn walk(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeds() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fuzz/seeds")
+    }
+
+    fn names(paths: &[PathBuf]) -> Vec<String> {
+        let names = paths
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned());
+        names.collect()
+    }
+
+    #[test]
+    fn directories_are_walked_for_data_files_only() {
+        let found = data_files(&[seeds()]).unwrap();
+        assert_eq!(
+            names(&found),
+            [
+                "bad.yaml",
+                "config_item.json",
+                "template.json",
+                "template.yaml"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_named_file_is_taken_whatever_its_extension() {
+        let rules = seeds().join("parse_rules/broken.rules");
+        assert_eq!(data_files(std::slice::from_ref(&rules)).unwrap(), [rules]);
+    }
+}

@@ -160,3 +160,22 @@ impl Totals {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_only_reads_and_loads_each_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fuzz/seeds/load_data");
+        let files = ["template.json", "template.yaml", "bad.yaml"].map(|name| dir.join(name));
+        let totals = load_only(&files);
+        assert_eq!(
+            (totals.files, totals.read_errors, totals.load_errors),
+            (3, 0, 1)
+        );
+        assert_eq!(totals.verdicts.findings, 0);
+        assert!(totals.bytes > 0);
+    }
+}
