@@ -169,7 +169,12 @@ impl<'s> Parser<'s> {
             "expected a clause",
             &["a query", "a rule name", "when", "let"],
         );
-        diag.hint = super::error::hint_for(super::error::token_text(at));
+        let token = super::error::token_text(at);
+        diag.hint = if super::lexer::KEYWORDS.contains(&token) {
+            Some(format!("`{token}` is a keyword and cannot be used here"))
+        } else {
+            super::error::hint_for(token)
+        };
         self.failure(at, diag)
     }
 
@@ -306,7 +311,7 @@ impl<'s> Parser<'s> {
         let what = self
             .src
             .get(parsed.query.span.start as usize..parsed.query.span.end as usize)
-            .unwrap_or("the query");
+            .map_or_else(|| "the query".to_string(), super::error::snippet);
         let mut diag = self.diag(
             at,
             &format!("expected an operator after `{what}`"),

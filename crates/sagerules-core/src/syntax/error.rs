@@ -119,6 +119,17 @@ pub(crate) fn found_at(at: &str) -> String {
     }
 }
 
+/// Source text for a one-line message: its first line, at most 60 characters, `...` when cut.
+pub(crate) fn snippet(text: &str) -> String {
+    let first_line = text.lines().next().unwrap_or_default().trim_end();
+    let short: String = first_line.chars().take(60).collect();
+    if short.len() < text.trim_end().len() {
+        format!("{short}...")
+    } else {
+        short
+    }
+}
+
 /// `` `x` `` for a token, "end of input" for nothing.
 pub(crate) fn describe(token: &str) -> String {
     match token {

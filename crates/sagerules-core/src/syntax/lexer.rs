@@ -19,11 +19,17 @@ fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0c')
 }
 
-/// Words that cannot be a bare first query step, because they mean something else there.
-pub(crate) const RESERVED: [&str; 25] = [
+/// Words that are never a bare first query step: the formatter quotes such a key there
+/// (`"when".x`), and the parser rejects it unquoted. The literal words keep their literal
+/// meaning in value position; in a clause's left-hand side a bare one is a key.
+pub(crate) const RESERVED: [&str; 22] = [
     "this", "THIS", "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL",
-    "not", "NOT", "some", "SOME", "when", "WHEN", "or", "OR", "rule", "let", "include", "and",
-    "AND", "r",
+    "not", "NOT", "some", "SOME", "when", "WHEN", "or", "OR", "rule", "let", "include",
+];
+
+/// The keywords among [`RESERVED`]: a bare one is never a key, a rule name or a capture.
+pub(crate) const KEYWORDS: [&str; 11] = [
+    "not", "NOT", "some", "SOME", "when", "WHEN", "or", "OR", "rule", "let", "include",
 ];
 
 impl<'s> Parser<'s> {

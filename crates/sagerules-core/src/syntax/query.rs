@@ -108,6 +108,9 @@ impl<'s> Parser<'s> {
             return Ok((rest, (Step::AllValues(self.span(i, rest)), false)));
         }
         let (rest, ident) = self.ident(i)?;
+        if super::lexer::KEYWORDS.contains(&ident.name.as_str()) {
+            return Err(nom::Err::Error(super::error::Fail { at: i, diag: None }));
+        }
         let step = match ident.name.as_str() {
             "this" | "THIS" => Step::This(ident.span),
             "keys" | "KEYS" if in_filter => Step::Keys(ident.span),

@@ -598,6 +598,16 @@ fn regression_keyword_as_short_type_block_body_is_an_error() {
     assert!(!parse("rule r { true }").1.is_empty());
 }
 
+#[test]
+fn regression_keyword_is_not_a_value_query() {
+    assert!(first_error("rule r { x < some }")
+        .message
+        .starts_with("expected a value after `<`"));
+    assert!(first_error("rule r { x == when }")
+        .message
+        .starts_with("expected a value after `==`"));
+}
+
 // ---- robustness ----
 
 #[test]

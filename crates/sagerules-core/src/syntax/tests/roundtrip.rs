@@ -554,6 +554,36 @@ proptest! {
     }
 
     #[test]
+    fn mutated_samples_recover_without_panicking(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3usize, prop::sample::select(vec!["", "{", "}", "[", "]", "'", "\"", "<<", ">>", "=", " or ", "\n", "#", "#@ x: y\n", "rule ", "let ", "%", "/", "("])), 1..6)
+    ) {
+        let mut src = ALL_CONSTRUCTS.to_string();
+        for (at, delete, insert) in edits {
+            let mut start = at.index(src.len());
+            while !src.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + delete).min(src.len());
+            while !src.is_char_boundary(end) {
+                end += 1;
+            }
+            src.replace_range(start..end, insert);
+        }
+        let (file, errors) = parse(&src);
+        for e in &errors {
+            prop_assert!(e.span.start <= e.span.end && e.span.end as usize <= src.len(), "{:?}", e);
+            prop_assert!(!e.message.is_empty() && !e.message.contains('\n'));
+        }
+        if errors.is_empty() {
+            let text = format(&file, &src);
+            let (again, errors) = parse(&text);
+            prop_assert!(errors.is_empty(), "{:#?}\n{}", errors, text);
+            prop_assert_eq!(unspanned(again.clone()), unspanned(file));
+            prop_assert_eq!(format(&again, &text), text);
+        }
+    }
+
+    #[test]
     fn any_text_parses_without_panicking(src in any::<String>()) {
         let (file, errors) = parse(&src);
         if errors.is_empty() {

@@ -1,4 +1,5 @@
-//! Zeroes every span in a tree, so trees parsed from differently laid out text compare equal.
+//! Zeroes every span in a tree (and trims comments' trailing whitespace), so trees parsed
+//! from differently laid out text compare equal.
 
 use crate::ast::*;
 
@@ -35,7 +36,11 @@ impl Unspan for Span {
 impl Unspan for RulesFile {
     fn unspan(&mut self) {
         self.items.unspan();
-        self.comments.iter_mut().for_each(|c| c.span.unspan());
+        for comment in &mut self.comments {
+            comment.span.unspan();
+            // The formatter drops trailing whitespace from comments.
+            comment.text.truncate(comment.text.trim_end().len());
+        }
     }
 }
 
