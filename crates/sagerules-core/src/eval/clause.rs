@@ -76,9 +76,11 @@ impl<'c> Ctx<'c> {
             return self.clause(only, scope);
         }
         let mut statuses = Vec::with_capacity(disj.clauses.len());
+        let point = self.rescue_point();
         for clause in &disj.clauses {
             let status = self.quietly(false, true, || self.clause(clause, scope))?;
             if status == Status::Pass {
+                self.rescue(point);
                 return Ok(Status::Pass);
             }
             statuses.push(status);
@@ -128,7 +130,11 @@ impl<'c> Ctx<'c> {
         };
         let lenient = self.expander.is_some_and(|e| e.lenient_scalars());
         let (mut any_pass, mut any_fail, mut any_unknown) = (false, false, false);
+        let point = self.rescue_point();
         for got in &values {
+            if check.some && any_pass {
+                break; // `some` stops at the first value that passes, as Guard does
+            }
             let verdict = match some_elements(check, got) {
                 Some(items) => {
                     let each = |item| {
@@ -146,7 +152,10 @@ impl<'c> Ctx<'c> {
                             .any(|item| matches!(each(item), Verdict::Pass | Verdict::Unknown(_))),
                     )
                 }
-                None if self.lax_empty.get() && scalar_empty(got, &check.op.kind) => Verdict::Pass,
+                None if scalar_empty(got, &check.op.kind) => {
+                    self.poison(check, got);
+                    Verdict::Fail
+                }
                 None => verdict(got, &check.op.kind, negated, rhs, lenient),
             };
             match verdict {
@@ -157,6 +166,9 @@ impl<'c> Ctx<'c> {
             self.touch_path(got.path());
         }
         let passed = if check.some { any_pass } else { !any_fail };
+        if check.some && passed {
+            self.rescue(point);
+        }
         let status = if passed { Status::Pass } else { Status::Fail };
         if self.collect.get() && (!passed || any_unknown) {
             let verdicts: Vec<Verdict> = values
@@ -166,6 +178,42 @@ impl<'c> Ctx<'c> {
             self.note_check(check, negated, scope, &values, &verdicts, rhs, status)?;
         }
         Ok(status)
+    }
+
+    /// Marks the rule as failed by `empty` on a scalar and says why, once per rule, even
+    /// where nothing else is recorded (inside a filter or a `when`).
+    fn poison(&'c self, check: &'c Check, got: &Got<'c>) {
+        if self.poisoned.replace(true) {
+            return;
+        }
+        self.touch_path(got.path());
+        let mut finding = render::check_finding(
+            self,
+            check,
+            check.not != check.op.negated,
+            got,
+            None,
+            None,
+            None,
+        );
+        finding.found = format!(
+            "{} (`empty` applies to lists, maps and strings)",
+            finding.found
+        );
+        let res = self.paths.borrow().resource(got.path());
+        self.note(res, finding, false);
+    }
+
+    /// Where to go back to when a passing `or` or `some` makes an `empty`-on-scalar failure
+    /// inside it irrelevant: the poison flag and the number of findings.
+    fn rescue_point(&self) -> (bool, usize) {
+        (self.poisoned.get(), self.recorder.borrow().findings.len())
+    }
+
+    fn rescue(&self, (was_poisoned, findings): (bool, usize)) {
+        if !was_poisoned && self.poisoned.replace(false) {
+            self.recorder.borrow_mut().findings.truncate(findings);
+        }
     }
 
     /// A literal operand without building a list.
@@ -239,12 +287,6 @@ impl<'c> Ctx<'c> {
                 self.quietly(false, true, || self.call_rule(index, args, scope))?,
                 None,
             ),
-            None if self.lax_empty.get() => {
-                let status = self
-                    .lax_rule_status(index)
-                    .map_err(|e| self.error(rule_ref.span, e.message))?;
-                (status, None)
-            }
             None => {
                 let outcome = self.rule_outcome(index);
                 let status = outcome
@@ -252,6 +294,9 @@ impl<'c> Ctx<'c> {
                     .clone()
                     .map_err(|e| self.error(rule_ref.span, e.message))?;
                 self.merge_touched(&outcome.touched);
+                if outcome.poisoned {
+                    self.poisoned.set(true);
+                }
                 (status, Some(outcome))
             }
         };
@@ -368,8 +413,12 @@ impl<'c> Ctx<'c> {
             _ => None,
         };
         if qb.some {
+            let point = self.rescue_point();
             let status =
                 self.quietly(false, true, || self.each_value(qb, &values, capture, scope))?;
+            if status == Status::Pass {
+                self.rescue(point);
+            }
             if status == Status::Fail && self.collect.get() {
                 self.each_value(qb, &values, capture, scope)?;
             }
@@ -407,6 +456,9 @@ impl<'c> Ctx<'c> {
                 }
             };
             statuses.push(status);
+            if qb.some && status == Status::Pass {
+                break; // `some` stops at the first value that passes, as Guard does
+            }
         }
         Ok(if qb.some {
             any_pass(&statuses)
@@ -553,8 +605,8 @@ fn some_elements<'c>(check: &Check, got: &Got<'c>) -> Option<&'c [sagerules_data
     (check.some && !list_equality && *cmp != CmpOp::In).then_some(items)
 }
 
-/// `empty` / `!empty` on a number, boolean or null: not comparable as a check, but holds in
-/// a condition (Guard 3.2.1).
+/// `empty` / `!empty` on a number, boolean or null (which fails the whole rule, see
+/// [`Ctx::poisoned`]).
 fn scalar_empty(got: &Got<'_>, op: &OpKind) -> bool {
     let Got::Val(val) = got else {
         return false;

@@ -40,6 +40,8 @@ pub(crate) struct Recorder {
 #[derive(Clone)]
 pub(crate) struct RuleOutcome {
     pub status: Result<Status, EvalError>,
+    /// See [`Ctx::poisoned`]; rules referring to this one are poisoned too.
+    pub poisoned: bool,
     pub findings: Rc<Vec<Noted>>,
     pub touched: Rc<Vec<bool>>,
 }
@@ -75,11 +77,10 @@ pub(crate) struct Ctx<'c> {
     /// Evaluating a `when` condition, where a SKIPped rule counts as failed, so
     /// `when not skipped_rule` holds (Guard).
     pub in_when: Cell<bool>,
-    /// Evaluating a condition (`when`, a filter): `empty` and `!empty` on a number, boolean
-    /// or null hold there, though they fail as checks (Guard 3.2.1).
-    pub lax_empty: Cell<bool>,
-    /// Rule verdicts as seen from a condition (under `lax_empty`), by rule index.
-    pub lax_rules: RefCell<Vec<Option<Result<Status, EvalError>>>>,
+    /// The rule being evaluated applied `empty` / `!empty` to a number, boolean or null,
+    /// anywhere (a check, a filter, a `when`, a rule it refers to): Guard 3.2.1 then reports
+    /// the rule as FAIL whatever else it says.
+    pub poisoned: Cell<bool>,
 }
 
 /// Variables and `this` for a block, a rule body, or one element of a filter.
@@ -134,8 +135,7 @@ impl<'c> Ctx<'c> {
             touch: Cell::new(true),
             source: Cell::new(SourceId(0)),
             in_when: Cell::new(false),
-            lax_empty: Cell::new(false),
-            lax_rules: RefCell::new(vec![None; set.rules.len()]),
+            poisoned: Cell::new(false),
         }
     }
 
@@ -203,16 +203,19 @@ impl<'c> Ctx<'c> {
         let saved = self.recorder.replace(fresh);
         let saved_source = self.source.get();
         let (saved_collect, saved_touch) = (self.collect.replace(true), self.touch.replace(true));
-        let saved_when = (self.in_when.replace(false), self.lax_empty.replace(false));
+        let saved_when = (self.in_when.replace(false), self.poisoned.replace(false));
         let status = self.run_rule(index);
+        let poisoned = self.poisoned.get();
+        let status = status.map(|s| if poisoned { Status::Fail } else { s });
         self.in_when.set(saved_when.0);
-        self.lax_empty.set(saved_when.1);
+        self.poisoned.set(saved_when.1);
         self.collect.set(saved_collect);
         self.touch.set(saved_touch);
         self.source.set(saved_source);
         let recorder = self.recorder.replace(saved);
         let outcome = RuleOutcome {
             status: status.map_err(|e| self.rule_error(index, e)),
+            poisoned,
             findings: Rc::new(recorder.findings),
             touched: Rc::new(recorder.touched),
         };
@@ -274,34 +277,9 @@ impl<'c> Ctx<'c> {
         when: &'c crate::ast::Conjunction,
         scope: &Scope<'_, 'c>,
     ) -> EvalResult<Status> {
-        let saved = (self.in_when.replace(true), self.lax_empty.replace(true));
+        let saved = self.in_when.replace(true);
         let status = self.quietly(false, false, || self.conjunction(when, scope));
-        self.in_when.set(saved.0);
-        self.lax_empty.set(saved.1);
-        status
-    }
-
-    /// A rule's verdict as a condition sees it: evaluated again under `lax_empty` (nothing
-    /// recorded), once per document. Differs from [`Ctx::rule_outcome`] only for rules that
-    /// test `empty` on scalars.
-    pub fn lax_rule_status(&'c self, index: usize) -> Result<Status, EvalError> {
-        if let Some(Some(done)) = self.lax_rules.borrow().get(index) {
-            return done.clone();
-        }
-        let saved = (
-            self.in_when.replace(false),
-            self.lax_empty.replace(true),
-            self.source.get(),
-        );
-        let status = self
-            .quietly(false, false, || self.run_rule(index))
-            .map_err(|e| self.rule_error(index, e));
-        self.in_when.set(saved.0);
-        self.lax_empty.set(saved.1);
-        self.source.set(saved.2);
-        if let Some(slot) = self.lax_rules.borrow_mut().get_mut(index) {
-            *slot = Some(status.clone());
-        }
+        self.in_when.set(saved);
         status
     }
 

@@ -444,10 +444,7 @@ impl<'c> Ctx<'c> {
                 inner.bound.push((capture.name.as_str(), bound));
             }
         }
-        let saved = self.lax_empty.replace(true);
-        let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner));
-        self.lax_empty.set(saved);
-        let status = status?;
+        let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner))?;
         Ok(status == Status::Pass)
     }
 }
