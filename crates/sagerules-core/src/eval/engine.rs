@@ -12,7 +12,7 @@ use std::rc::Rc;
 use sagerules_data::{Map, Node};
 use typed_arena::Arena;
 
-use crate::ast::{Block, BlockItem, Expr, Span};
+use crate::ast::{Block, BlockItem, Expr, Let, Span};
 use crate::eval::value::{Got, Paths, Val, ROOT};
 use crate::eval::Expander;
 use crate::report::{EvalError, Finding, Status};
@@ -330,17 +330,17 @@ impl<'c> Ctx<'c> {
             .iter()
             .enumerate()
             .find_map(|(i, item)| match item {
-                BlockItem::Let(binding) if binding.name.name == name => Some((i, &binding.value)),
+                BlockItem::Let(binding) if binding.name.name == name => Some((i, binding)),
                 _ => None,
             });
-        let Some((index, value)) = found else {
+        let Some((index, binding)) = found else {
             return Ok(None);
         };
         if let Some(Some(cached)) = scope.cache.borrow().get(index) {
             return Ok(Some(cached.clone()));
         }
         let values: Rc<[Got<'c>]> = self
-            .quietly(false, false, || self.expr(value, scope))?
+            .quietly(false, false, || self.let_values(binding, scope))?
             .into();
         let mut cache = scope.cache.borrow_mut();
         if cache.len() <= index {
@@ -383,11 +383,21 @@ impl<'c> Ctx<'c> {
         };
         let saved = self.source.replace(SourceId(file as u32));
         let scope = Scope::new(None, self.root_val(), None);
-        let values = self.quietly(false, false, || self.expr(&binding.value, &scope));
+        let values = self.quietly(false, false, || self.let_values(binding, &scope));
         self.source.set(saved);
         let values: Rc<[Got<'c>]> = values?.into();
         if let Some(slot) = self.file_lets.borrow_mut().get_mut(index) {
             *slot = Some(values.clone());
+        }
+        Ok(values)
+    }
+
+    /// A `let`'s values. `let x = some Resources.*.Properties.Tags` keeps only the paths that
+    /// resolve, so a resource without `Tags` is left out instead of making `%x` fail.
+    fn let_values(&'c self, binding: &'c Let, scope: &Scope<'_, 'c>) -> EvalResult<Vec<Got<'c>>> {
+        let mut values = self.expr(&binding.value, scope)?;
+        if binding.some {
+            values.retain(|got| !matches!(got, Got::Missing { .. }));
         }
         Ok(values)
     }
