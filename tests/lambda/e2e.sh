@@ -14,6 +14,9 @@ source "$HERE/lib.sh"
 # E2E_KEEP=DIR keeps the recordings, outputs and the Lambda log there.
 trap 'stop_all; if [[ -n ${E2E_KEEP:-} ]]; then mkdir -p "$E2E_KEEP" && cp -r "$WORK"/. "$E2E_KEEP"; fi; rm -rf "$WORK"' EXIT
 
+# Build first, exactly as `cargo lambda watch` will run it (`cargo run -p … --bin …`), so the
+# first invocation does not wait for a cold build.
+cargo build --quiet --package sagerules-lambda --bin sagerules-config-rule
 start_moto
 "$VENV/bin/python" "$HERE/seed.py" e2e
 start_watch
@@ -49,5 +52,5 @@ if [[ $failed -ne 0 ]]; then
     echo "--- Lambda log (last 60 lines) ---" >&2
     tail -n 60 "$WORK/watch.log" >&2
 fi
-echo "lambda e2e: $passed passed, $failed failed"
+echo "lambda-e2e: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

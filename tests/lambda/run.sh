@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# What `make test` runs for the Lambda: its Rust tests (unit, event fixtures, aws-smithy-mocks),
-# cfn-lint on the templates, and the end-to-end run against moto under `cargo lambda watch`.
+# What `make test` runs for the Lambda, after the workspace's Rust tests (which include
+# sagerules-lambda's unit, fixture and aws-smithy-mocks tests): cfn-lint on the templates and
+# the end-to-end run against moto under `cargo lambda watch`. LAMBDA_RUST_TESTS=1 also runs
+# `cargo test -p sagerules-lambda` first (for running this script on its own).
 # Assumes VENV (default .venv) has moto[server] (which brings cfn-lint) and cargo-lambda.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 cd "$ROOT"
-cargo test -p sagerules-lambda
+if [[ ${LAMBDA_RUST_TESTS:-0} == 1 ]]; then
+    cargo test -p sagerules-lambda
+fi
 bash "$HERE/cfn.sh"
 bash "$HERE/e2e.sh"
