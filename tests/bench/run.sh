@@ -6,7 +6,8 @@
 # 0 unless the harness itself fails (build error, missing corpus).
 #
 # Environment:
-#   BENCH_RUNS=3            best of N runs (a run slower than 10 s is not repeated)
+#   BENCH_RUNS=3            best of N runs
+#   BENCH_BUDGET=45         ... but no new run of a command once its runs took this many seconds
 #   BENCH_PEER_TIMEOUT=60   seconds before a run is stopped and reported as ">60"
 #   BENCH_CORPUS=DIR        default ../shared/corpus/templates (2,029 real templates)
 #   CFN_GUARD=PATH          default: cfn-guard on PATH, else ../tools/cfn-guard/bin/cfn-guard
@@ -18,6 +19,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/tests/bench
 RUNS=${BENCH_RUNS:-3}
 LIMIT=${BENCH_PEER_TIMEOUT:-60}
+BUDGET=${BENCH_BUDGET:-45}
 CORPUS=${BENCH_CORPUS:-$ROOT/../shared/corpus/templates}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=$CARGO_TARGET_DIR/release
@@ -63,12 +65,13 @@ run_once() {
     LAST_CPU=$(tail -n 1 "$WORK/$key.time" | awk 'NF == 3 { printf "%.2f", $2 + $3 }')
 }
 
-# measure KEY CMD...: best wall time and lowest peak RSS over $RUNS runs into WALL/RSS/RC[KEY].
-# A run stopped by the time limit is recorded as ">LIMIT" and not repeated.
+# measure KEY CMD...: best wall time, CPU time and peak RSS over $RUNS runs into
+# WALL/CPU/RSS/RC[KEY]. Runs stop early once they took $BUDGET seconds together; a run stopped
+# by the time limit is recorded as ">LIMIT" and not repeated.
 measure() {
     local key=$1
     shift
-    local i best_wall="" best_rss="" best_cpu=""
+    local i best_wall="" best_rss="" best_cpu="" spent=0
     for ((i = 1; i <= RUNS; i++)); do
         run_once "$key" "$@"
         RC[$key]=$LAST_RC
@@ -81,7 +84,8 @@ measure() {
         best_wall=$(awk -v a="$best_wall" -v b="$LAST_WALL" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
         best_rss=$(awk -v a="$best_rss" -v b="$LAST_RSS" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
         best_cpu=$(awk -v a="$best_cpu" -v b="$LAST_CPU" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
-        if awk -v w="$LAST_WALL" 'BEGIN { exit !(w > 10) }'; then break; fi
+        spent=$(awk -v a="$spent" -v b="$LAST_WALL" 'BEGIN { print a + b }')
+        if awk -v s="$spent" -v b="$BUDGET" 'BEGIN { exit !(s > b) }'; then break; fi
     done
     WALL[$key]=$best_wall
     RSS[$key]=$best_rss
@@ -164,6 +168,7 @@ build() {
         say "  skipped (BENCH_SKIP_BUILD=1); using $BIN"
     else
         cargo build --release --quiet -p sagerules-cli -p sagerules-bench || return 1
+        say "  built sagerules and sagerules-bench in $BIN"
     fi
     [ -x "$BIN/sagerules" ] && [ -x "$BIN/sagerules-bench" ]
 }
