@@ -33,13 +33,20 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(conf: &SdkConfig) -> Self {
-        Clients { config: aws_sdk_config::Client::new(conf), sagemaker: aws_sdk_sagemaker::Client::new(conf) }
+        Clients {
+            config: aws_sdk_config::Client::new(conf),
+            sagemaker: aws_sdk_sagemaker::Client::new(conf),
+        }
     }
 
     /// The Lambda's own credentials, or, when the rule names `executionRoleName`, that role in
     /// the event's account (a central Lambda serving rules of other accounts; the result token
     /// belongs to the rule's account, so PutEvaluations goes through the role too).
-    pub async fn for_event(base: &SdkConfig, config: &RuleConfig, event: &ConfigEvent) -> Result<Clients, String> {
+    pub async fn for_event(
+        base: &SdkConfig,
+        config: &RuleConfig,
+        event: &ConfigEvent,
+    ) -> Result<Clients, String> {
         let Some(role) = config.execution_role_name.as_deref() else {
             return Ok(Clients::new(base));
         };
@@ -61,7 +68,11 @@ pub fn role_arn(role: &str, event: &ConfigEvent) -> Result<String, String> {
     if role.starts_with("arn:") {
         return Ok(role.to_string());
     }
-    let account = event.account_id.as_deref().filter(|a| !a.is_empty()).ok_or("the event has no accountId")?;
+    let account = event
+        .account_id
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .ok_or("the event has no accountId")?;
     let partition = event
         .config_rule_arn
         .as_deref()

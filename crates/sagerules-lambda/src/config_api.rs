@@ -2,8 +2,8 @@
 //! (`GetResourceConfigHistory`) and the resources a rule already has results for
 //! (`GetComplianceDetailsByConfigRule`), for stale-result cleanup.
 
-use crate::event::ConfigItem;
 use crate::error_text::error_text;
+use crate::event::ConfigItem;
 use aws_sdk_config::error::ProvideErrorMetadata;
 use aws_sdk_config::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_config::types::{ComplianceType, ConfigurationItem, ResourceType};
@@ -17,13 +17,20 @@ pub struct ConfigApiError {
     pub message: String,
 }
 
-fn api_error<E, R>(operation: &'static str, error: aws_sdk_config::error::SdkError<E, R>) -> ConfigApiError
+fn api_error<E, R>(
+    operation: &'static str,
+    error: aws_sdk_config::error::SdkError<E, R>,
+) -> ConfigApiError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
     let code = error.code().map(str::to_string);
-    ConfigApiError { operation, code, message: error_text(&error) }
+    ConfigApiError {
+        operation,
+        code,
+        message: error_text(&error),
+    }
 }
 
 /// The configuration item an oversized notification summarises: the newest one recorded at
@@ -43,7 +50,10 @@ pub async fn fetch_item(
         .send()
         .await
         .map_err(|e| api_error("GetResourceConfigHistory", e))?;
-    Ok(output.configuration_items().first().map(|item| ConfigItem::new(event_shape(item))))
+    Ok(output
+        .configuration_items()
+        .first()
+        .map(|item| ConfigItem::new(event_shape(item))))
 }
 
 /// An API `ConfigurationItem` in the event's field names: `arn` → `ARN`, `accountId` →
@@ -119,10 +129,10 @@ pub async fn reported_resources(
     let mut found = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| api_error("GetComplianceDetailsByConfigRule", e))?;
-        let qualifiers = page
-            .evaluation_results()
-            .iter()
-            .filter_map(|r| r.evaluation_result_identifier()?.evaluation_result_qualifier());
+        let qualifiers = page.evaluation_results().iter().filter_map(|r| {
+            r.evaluation_result_identifier()?
+                .evaluation_result_qualifier()
+        });
         found.extend(qualifiers.filter_map(|q| {
             Some(ReportedResource {
                 resource_type: q.resource_type()?.to_string(),

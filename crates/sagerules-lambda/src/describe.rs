@@ -22,25 +22,55 @@ pub fn training_job(out: &TrainingOut) -> Node {
     Obj::new()
         .str("TrainingJobName", out.training_job_name())
         .str("TrainingJobArn", out.training_job_arn())
-        .str("TrainingJobStatus", out.training_job_status().map(|s| s.as_str()))
+        .str(
+            "TrainingJobStatus",
+            out.training_job_status().map(|s| s.as_str()),
+        )
         .str("RoleArn", out.role_arn())
         .node("ResourceConfig", out.resource_config().map(resource_config))
-        .node("OutputDataConfig", out.output_data_config().map(output_data_config))
+        .node(
+            "OutputDataConfig",
+            out.output_data_config().map(output_data_config),
+        )
         .node("VpcConfig", out.vpc_config().map(vpc_config))
-        .node("StoppingCondition", out.stopping_condition().map(stopping_condition))
+        .node(
+            "StoppingCondition",
+            out.stopping_condition().map(stopping_condition),
+        )
         .bool("EnableNetworkIsolation", out.enable_network_isolation())
-        .bool("EnableInterContainerTrafficEncryption", out.enable_inter_container_traffic_encryption())
-        .bool("EnableManagedSpotTraining", out.enable_managed_spot_training())
+        .bool(
+            "EnableInterContainerTrafficEncryption",
+            out.enable_inter_container_traffic_encryption(),
+        )
+        .bool(
+            "EnableManagedSpotTraining",
+            out.enable_managed_spot_training(),
+        )
         .build()
 }
 
 pub fn tuning_job(out: &TuningOut) -> Node {
     Obj::new()
-        .str("HyperParameterTuningJobName", out.hyper_parameter_tuning_job_name())
-        .str("HyperParameterTuningJobArn", out.hyper_parameter_tuning_job_arn())
-        .str("HyperParameterTuningJobStatus", out.hyper_parameter_tuning_job_status().map(|s| s.as_str()))
-        .node("TrainingJobDefinition", out.training_job_definition().map(tuning_definition))
-        .objs("TrainingJobDefinitions", out.training_job_definitions().iter().map(tuning_definition))
+        .str(
+            "HyperParameterTuningJobName",
+            out.hyper_parameter_tuning_job_name(),
+        )
+        .str(
+            "HyperParameterTuningJobArn",
+            out.hyper_parameter_tuning_job_arn(),
+        )
+        .str(
+            "HyperParameterTuningJobStatus",
+            out.hyper_parameter_tuning_job_status().map(|s| s.as_str()),
+        )
+        .node(
+            "TrainingJobDefinition",
+            out.training_job_definition().map(tuning_definition),
+        )
+        .objs(
+            "TrainingJobDefinitions",
+            out.training_job_definitions().iter().map(tuning_definition),
+        )
         .build()
 }
 
@@ -49,12 +79,33 @@ pub fn processing_job(out: &ProcessingOut) -> Node {
     Obj::new()
         .str("ProcessingJobName", out.processing_job_name())
         .str("ProcessingJobArn", out.processing_job_arn())
-        .str("ProcessingJobStatus", out.processing_job_status().map(|s| s.as_str()))
+        .str(
+            "ProcessingJobStatus",
+            out.processing_job_status().map(|s| s.as_str()),
+        )
         .str("RoleArn", out.role_arn())
-        .node("ProcessingResources", cluster.map(|c| Obj::new().node("ClusterConfig", Some(cluster_config(c))).build()))
-        .node("ProcessingOutputConfig", out.processing_output_config().map(|o| Obj::new().str("KmsKeyId", o.kms_key_id()).build()))
+        .node(
+            "ProcessingResources",
+            cluster.map(|c| {
+                Obj::new()
+                    .node("ClusterConfig", Some(cluster_config(c)))
+                    .build()
+            }),
+        )
+        .node(
+            "ProcessingOutputConfig",
+            out.processing_output_config()
+                .map(|o| Obj::new().str("KmsKeyId", o.kms_key_id()).build()),
+        )
         .node("NetworkConfig", out.network_config().map(network_config))
-        .node("StoppingCondition", out.stopping_condition().map(|s| Obj::new().int("MaxRuntimeInSeconds", s.max_runtime_in_seconds()).build()))
+        .node(
+            "StoppingCondition",
+            out.stopping_condition().map(|s| {
+                Obj::new()
+                    .int("MaxRuntimeInSeconds", s.max_runtime_in_seconds())
+                    .build()
+            }),
+        )
         .build()
 }
 
@@ -62,17 +113,44 @@ pub fn transform_job(out: &TransformOut) -> Node {
     Obj::new()
         .str("TransformJobName", out.transform_job_name())
         .str("TransformJobArn", out.transform_job_arn())
-        .str("TransformJobStatus", out.transform_job_status().map(|s| s.as_str()))
+        .str(
+            "TransformJobStatus",
+            out.transform_job_status().map(|s| s.as_str()),
+        )
         .str("ModelName", out.model_name())
-        .node("TransformResources", out.transform_resources().map(transform_resources))
-        .node("TransformOutput", out.transform_output().map(|o| Obj::new().str("KmsKeyId", o.kms_key_id()).str("S3OutputPath", o.s3_output_path()).build()))
-        .node("DataCaptureConfig", out.data_capture_config().map(|d| Obj::new().str("KmsKeyId", d.kms_key_id()).str("DestinationS3Uri", d.destination_s3_uri()).build()))
+        .node(
+            "TransformResources",
+            out.transform_resources().map(transform_resources),
+        )
+        .node(
+            "TransformOutput",
+            out.transform_output().map(|o| {
+                Obj::new()
+                    .str("KmsKeyId", o.kms_key_id())
+                    .str("S3OutputPath", o.s3_output_path())
+                    .build()
+            }),
+        )
+        .node(
+            "DataCaptureConfig",
+            out.data_capture_config().map(|d| {
+                Obj::new()
+                    .str("KmsKeyId", d.kms_key_id())
+                    .str("DestinationS3Uri", d.destination_s3_uri())
+                    .build()
+            }),
+        )
         .build()
 }
 
 /// `ListTags` output as the API's `[{"Key": …, "Value": …}]` list.
 pub fn tags(tags: &[sm::Tag]) -> Node {
-    list(tags.iter().map(|t| Obj::new().str("Key", t.key()).str("Value", t.value()).build()))
+    list(tags.iter().map(|t| {
+        Obj::new()
+            .str("Key", t.key())
+            .str("Value", t.value())
+            .build()
+    }))
 }
 
 fn tuning_definition(def: &sm::HyperParameterTrainingJobDefinition) -> Node {
@@ -80,13 +158,29 @@ fn tuning_definition(def: &sm::HyperParameterTrainingJobDefinition) -> Node {
         .str("DefinitionName", def.definition_name())
         .str("RoleArn", def.role_arn())
         .node("ResourceConfig", def.resource_config().map(resource_config))
-        .node("HyperParameterTuningResourceConfig", def.hyper_parameter_tuning_resource_config().map(tuning_resources))
-        .node("OutputDataConfig", def.output_data_config().map(output_data_config))
+        .node(
+            "HyperParameterTuningResourceConfig",
+            def.hyper_parameter_tuning_resource_config()
+                .map(tuning_resources),
+        )
+        .node(
+            "OutputDataConfig",
+            def.output_data_config().map(output_data_config),
+        )
         .node("VpcConfig", def.vpc_config().map(vpc_config))
-        .node("StoppingCondition", def.stopping_condition().map(stopping_condition))
+        .node(
+            "StoppingCondition",
+            def.stopping_condition().map(stopping_condition),
+        )
         .bool("EnableNetworkIsolation", def.enable_network_isolation())
-        .bool("EnableInterContainerTrafficEncryption", def.enable_inter_container_traffic_encryption())
-        .bool("EnableManagedSpotTraining", def.enable_managed_spot_training())
+        .bool(
+            "EnableInterContainerTrafficEncryption",
+            def.enable_inter_container_traffic_encryption(),
+        )
+        .bool(
+            "EnableManagedSpotTraining",
+            def.enable_managed_spot_training(),
+        )
         .build()
 }
 
@@ -96,7 +190,10 @@ fn resource_config(rc: &sm::ResourceConfig) -> Node {
         .int("InstanceCount", rc.instance_count())
         .int("VolumeSizeInGB", rc.volume_size_in_gb())
         .str("VolumeKmsKeyId", rc.volume_kms_key_id())
-        .objs("InstanceGroups", rc.instance_groups().iter().map(instance_group))
+        .objs(
+            "InstanceGroups",
+            rc.instance_groups().iter().map(instance_group),
+        )
         .build()
 }
 
@@ -126,18 +223,27 @@ fn tuning_resources(rc: &sm::HyperParameterTuningResourceConfig) -> Node {
 }
 
 fn output_data_config(out: &sm::OutputDataConfig) -> Node {
-    Obj::new().str("KmsKeyId", out.kms_key_id()).str("S3OutputPath", out.s3_output_path()).build()
+    Obj::new()
+        .str("KmsKeyId", out.kms_key_id())
+        .str("S3OutputPath", out.s3_output_path())
+        .build()
 }
 
 fn vpc_config(vpc: &sm::VpcConfig) -> Node {
-    Obj::new().strs("Subnets", vpc.subnets()).strs("SecurityGroupIds", vpc.security_group_ids()).build()
+    Obj::new()
+        .strs("Subnets", vpc.subnets())
+        .strs("SecurityGroupIds", vpc.security_group_ids())
+        .build()
 }
 
 fn stopping_condition(stop: &sm::StoppingCondition) -> Node {
     Obj::new()
         .int("MaxRuntimeInSeconds", stop.max_runtime_in_seconds())
         .int("MaxWaitTimeInSeconds", stop.max_wait_time_in_seconds())
-        .int("MaxPendingTimeInSeconds", stop.max_pending_time_in_seconds())
+        .int(
+            "MaxPendingTimeInSeconds",
+            stop.max_pending_time_in_seconds(),
+        )
         .build()
 }
 
@@ -152,7 +258,10 @@ fn cluster_config(c: &sm::ProcessingClusterConfig) -> Node {
 
 fn network_config(net: &sm::NetworkConfig) -> Node {
     Obj::new()
-        .bool("EnableInterContainerTrafficEncryption", net.enable_inter_container_traffic_encryption())
+        .bool(
+            "EnableInterContainerTrafficEncryption",
+            net.enable_inter_container_traffic_encryption(),
+        )
         .bool("EnableNetworkIsolation", net.enable_network_isolation())
         .node("VpcConfig", net.vpc_config().map(vpc_config))
         .build()

@@ -12,7 +12,10 @@ use serde_json::Value as Json;
 /// What an invocation produced: the evaluations for Config events (sent, or to be sent in
 /// dry run), the job verdict for EventBridge events.
 pub enum Outcome {
-    Config { summary: Box<crate::handler::Summary>, evaluations: Vec<crate::evaluation::Evaluation> },
+    Config {
+        summary: Box<crate::handler::Summary>,
+        evaluations: Vec<crate::evaluation::Evaluation>,
+    },
     Job(job_event::JobVerdict),
 }
 
@@ -20,7 +23,9 @@ impl Outcome {
     /// The Lambda's return value / the local mode's output.
     pub fn to_json(&self, with_evaluations: bool) -> Json {
         let value = match self {
-            Outcome::Config { evaluations, .. } if with_evaluations => serde_json::to_value(evaluations),
+            Outcome::Config { evaluations, .. } if with_evaluations => {
+                serde_json::to_value(evaluations)
+            }
             Outcome::Config { summary, .. } => serde_json::to_value(summary),
             Outcome::Job(verdict) => serde_json::to_value(verdict),
         };
@@ -31,7 +36,12 @@ impl Outcome {
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Handles one event of either kind.
-pub async fn dispatch(engine: &Engine, base: &aws_config::SdkConfig, event: Json, run: Invocation) -> Result<Outcome, Error> {
+pub async fn dispatch(
+    engine: &Engine,
+    base: &aws_config::SdkConfig,
+    event: Json,
+    run: Invocation,
+) -> Result<Outcome, Error> {
     if let Some(job) = job_event::parse(&event) {
         let verdict = job_event::handle(engine, &Clients::new(base), &job).await?;
         tracing::info!(job = %verdict.job, kind = verdict.kind, compliance = ?verdict.compliance, annotation = %verdict.annotation,
@@ -41,5 +51,8 @@ pub async fn dispatch(engine: &Engine, base: &aws_config::SdkConfig, event: Json
     let config_event = ConfigEvent::from_value(event)?;
     let (summary, evaluations) = handle(engine, base, &config_event, run).await?;
     logging::summary(&summary);
-    Ok(Outcome::Config { summary: Box::new(summary), evaluations })
+    Ok(Outcome::Config {
+        summary: Box::new(summary),
+        evaluations,
+    })
 }

@@ -18,7 +18,11 @@ pub struct Engine {
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("{file}: {count} syntax error(s), first: {first}")]
-    Parse { file: String, count: usize, first: String },
+    Parse {
+        file: String,
+        count: usize,
+        first: String,
+    },
     #[error("the rule pack does not compile: {0}")]
     Compile(String),
 }
@@ -48,15 +52,28 @@ impl Engine {
             let (file, errors) = sagerules_core::parse(&source.text);
             if let Some(first) = errors.first() {
                 let (file, count) = (source.name.clone(), errors.len());
-                return Err(EngineError::Parse { file, count, first: first.message.clone() });
+                return Err(EngineError::Parse {
+                    file,
+                    count,
+                    first: first.message.clone(),
+                });
             }
             files.push((source, file));
         }
         let rules = RuleSet::build(files).map_err(|errors| {
-            EngineError::Compile(errors.first().map(|e| e.message.clone()).unwrap_or_default())
+            EngineError::Compile(
+                errors
+                    .first()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default(),
+            )
         })?;
-        let mut names: Vec<String> =
-            rules.rules().iter().map(|r| r.name.clone()).filter(|n| n != DEFAULT_RULE).collect();
+        let mut names: Vec<String> = rules
+            .rules()
+            .iter()
+            .map(|r| r.name.clone())
+            .filter(|n| n != DEFAULT_RULE)
+            .collect();
         names.sort();
         names.dedup();
         Ok(Engine { rules, names })
@@ -69,7 +86,12 @@ impl Engine {
 
     /// Evaluates `only` on a one-resource document.
     pub fn check(&self, document: &Node, params: &Node, only: &[String]) -> Outcome {
-        let input = Input { data: document, params: Some(params), expander: None, only: Some(only) };
+        let input = Input {
+            data: document,
+            params: Some(params),
+            expander: None,
+            only: Some(only),
+        };
         outcome(&evaluate(&self.rules, &input), only)
     }
 }
@@ -81,7 +103,12 @@ pub fn outcome(report: &Report, only: &[String]) -> Outcome {
     let selected = |rule: &str| only.iter().any(|o| o == rule);
     let mut result = Outcome::default();
     for rule in report.rules.iter().filter(|r| selected(&r.rule)) {
-        let status = rule.resources.iter().map(|r| r.status).max().unwrap_or(Status::Skip);
+        let status = rule
+            .resources
+            .iter()
+            .map(|r| r.status)
+            .max()
+            .unwrap_or(Status::Skip);
         match status {
             Status::Fail => result.failed.push(RuleNote {
                 rule: rule.rule.clone(),
@@ -92,7 +119,10 @@ pub fn outcome(report: &Report, only: &[String]) -> Outcome {
         }
     }
     for error in report.errors.iter().filter(|e| selected(&e.rule)) {
-        result.errors.push(RuleNote { rule: error.rule.clone(), reason: error.message.clone() });
+        result.errors.push(RuleNote {
+            rule: error.rule.clone(),
+            reason: error.message.clone(),
+        });
     }
     result.failed.sort_by(|a, b| a.rule.cmp(&b.rule));
     result.errors.sort_by(|a, b| a.rule.cmp(&b.rule));
@@ -104,7 +134,12 @@ fn first_reason<'a>(mut findings: impl Iterator<Item = &'a Finding>) -> String {
     let Some(finding) = findings.next() else {
         return "failed".to_string();
     };
-    if let Some(message) = finding.message.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    if let Some(message) = finding
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         return message.to_string();
     }
     format!(

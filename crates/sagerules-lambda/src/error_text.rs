@@ -26,7 +26,12 @@ mod tests {
 
     #[test]
     fn sources_are_joined_without_debug_dumps() {
-        let error = Outer(std::io::Error::other("raw body must not appear in Debug form"));
-        assert_eq!(error_text(&error), "outer: raw body must not appear in Debug form");
+        let error = Outer(std::io::Error::other(
+            "raw body must not appear in Debug form",
+        ));
+        assert_eq!(
+            error_text(&error),
+            "outer: raw body must not appear in Debug form"
+        );
     }
 }

@@ -84,7 +84,9 @@ impl Evaluation {
 }
 
 fn rfc3339<S: serde::Serializer>(time: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
-    let text = time.fmt(DateTimeFormat::DateTime).map_err(serde::ser::Error::custom)?;
+    let text = time
+        .fmt(DateTimeFormat::DateTime)
+        .map_err(serde::ser::Error::custom)?;
     serializer.serialize_str(&text)
 }
 
@@ -117,7 +119,10 @@ pub fn clamp_annotation(text: &str, compliance: Compliance) -> String {
 pub fn verdict(outcome: &Outcome, subject: Option<&str>) -> (Compliance, String) {
     let prefix = subject.map(|s| format!("{s}: ")).unwrap_or_default();
     if let Some(first) = outcome.errors.first() {
-        let text = format!("{prefix}{} could not be evaluated: {}", first.rule, first.reason);
+        let text = format!(
+            "{prefix}{} could not be evaluated: {}",
+            first.rule, first.reason
+        );
         return (Compliance::NonCompliant, text);
     }
     if let Some(first) = outcome.failed.first() {
@@ -129,5 +134,8 @@ pub fn verdict(outcome: &Outcome, subject: Option<&str>) -> (Compliance, String)
         let text = format!("{prefix}passed {}", outcome.passed.join(", "));
         return (Compliance::Compliant, text);
     }
-    (Compliance::NotApplicable, format!("{prefix}no selected rule applies"))
+    (
+        Compliance::NotApplicable,
+        format!("{prefix}no selected rule applies"),
+    )
 }

@@ -126,7 +126,8 @@ impl ConfigEvent {
         let object = embedded_object(&self.invoking_event).map_err(EventError::InvokingEvent)?;
         let invoking = match object {
             Json::Null => InvokingEvent::default(),
-            object => InvokingEvent::deserialize(&object).map_err(|e| EventError::InvokingEvent(e.to_string()))?,
+            object => InvokingEvent::deserialize(&object)
+                .map_err(|e| EventError::InvokingEvent(e.to_string()))?,
         };
         Ok(invoking.into_trigger())
     }
@@ -150,18 +151,24 @@ impl InvokingEvent {
         match self.message_type.as_deref() {
             Some("ConfigurationItemChangeNotification") => match self.configuration_item {
                 Some(item) => Trigger::Change(ConfigItem::new(item)),
-                None => Trigger::Other { message_type: self.message_type },
+                None => Trigger::Other {
+                    message_type: self.message_type,
+                },
             },
             Some("OversizedConfigurationItemChangeNotification") => {
                 match self.configuration_item_summary {
                     Some(item) => Trigger::Oversized(ConfigItem::new(item)),
-                    None => Trigger::Other { message_type: self.message_type },
+                    None => Trigger::Other {
+                        message_type: self.message_type,
+                    },
                 }
             }
             Some("ScheduledNotification") => Trigger::Scheduled {
                 notification_time: self.notification_creation_time,
             },
-            _ => Trigger::Other { message_type: self.message_type },
+            _ => Trigger::Other {
+                message_type: self.message_type,
+            },
         }
     }
 }

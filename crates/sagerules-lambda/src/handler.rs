@@ -38,17 +38,23 @@ impl Deadline {
     /// From the Lambda context's deadline (milliseconds since the epoch; a small value is
     /// read as milliseconds from now).
     pub fn from_epoch_ms(deadline_ms: u64) -> Self {
-        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
         let left = match deadline_ms {
             ms if ms < Self::EPOCH_MS_FLOOR => u128::from(ms),
             ms => u128::from(ms).saturating_sub(now_ms),
         };
         let left = Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX));
-        Deadline { at: Instant::now().checked_add(left) }
+        Deadline {
+            at: Instant::now().checked_add(left),
+        }
     }
 
     pub fn passed(&self) -> bool {
-        self.at.is_some_and(|at| Instant::now() + Self::MARGIN >= at)
+        self.at
+            .is_some_and(|at| Instant::now() + Self::MARGIN >= at)
     }
 }
 
@@ -107,7 +113,9 @@ pub async fn handle(
     let Some((trigger, config)) = prepare(engine, event)? else {
         return Ok((ignored(event)?, Vec::new()));
     };
-    let clients = Clients::for_event(base, &config, event).await.map_err(HandlerError::AssumeRole)?;
+    let clients = Clients::for_event(base, &config, event)
+        .await
+        .map_err(HandlerError::AssumeRole)?;
     execute(engine, &clients, event, trigger, &config, run).await
 }
 
@@ -125,7 +133,10 @@ pub async fn handle_with(
 }
 
 /// The trigger and the rule configuration, or `None` for a message type this crate ignores.
-fn prepare(engine: &Engine, event: &ConfigEvent) -> Result<Option<(Trigger, RuleConfig)>, HandlerError> {
+fn prepare(
+    engine: &Engine,
+    event: &ConfigEvent,
+) -> Result<Option<(Trigger, RuleConfig)>, HandlerError> {
     let trigger = event.trigger()?;
     if let Trigger::Other { .. } = trigger {
         return Ok(None);
@@ -137,7 +148,11 @@ fn prepare(engine: &Engine, event: &ConfigEvent) -> Result<Option<(Trigger, Rule
 fn ignored(event: &ConfigEvent) -> Result<Summary, HandlerError> {
     let message_type = message_type(&event.trigger()?);
     tracing::info!(message_type = %message_type, "message type not handled; ignored");
-    Ok(Summary { message_type, config_rule: event.config_rule_name.clone(), ..Summary::default() })
+    Ok(Summary {
+        message_type,
+        config_rule: event.config_rule_name.clone(),
+        ..Summary::default()
+    })
 }
 
 async fn execute(
@@ -155,9 +170,20 @@ async fn execute(
         rules_selected: config.rules.len(),
         ..Summary::default()
     };
-    let mut reporter = Reporter::new((!run.dry_run).then(|| clients.config.clone()), event.result_token.as_deref());
-    let context = Context { engine, config, event, clients, run };
-    context.dispatch(trigger, &mut reporter, &mut summary).await?;
+    let mut reporter = Reporter::new(
+        (!run.dry_run).then(|| clients.config.clone()),
+        event.result_token.as_deref(),
+    );
+    let context = Context {
+        engine,
+        config,
+        event,
+        clients,
+        run,
+    };
+    context
+        .dispatch(trigger, &mut reporter, &mut summary)
+        .await?;
     reporter.flush().await?;
     summary.put_calls = reporter.calls;
     count(&mut summary, &reporter.sent);
@@ -176,9 +202,18 @@ fn message_type(trigger: &Trigger) -> String {
 
 fn count(summary: &mut Summary, sent: &[Evaluation]) {
     summary.evaluations = sent.len();
-    summary.compliant = sent.iter().filter(|e| e.compliance_type == Compliance::Compliant).count();
-    summary.non_compliant = sent.iter().filter(|e| e.compliance_type == Compliance::NonCompliant).count();
-    summary.not_applicable = sent.iter().filter(|e| e.compliance_type == Compliance::NotApplicable).count();
+    summary.compliant = sent
+        .iter()
+        .filter(|e| e.compliance_type == Compliance::Compliant)
+        .count();
+    summary.non_compliant = sent
+        .iter()
+        .filter(|e| e.compliance_type == Compliance::NonCompliant)
+        .count();
+    summary.not_applicable = sent
+        .iter()
+        .filter(|e| e.compliance_type == Compliance::NotApplicable)
+        .count();
 }
 
 struct Context<'a> {
@@ -190,17 +225,26 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    async fn dispatch(&self, trigger: Trigger, reporter: &mut Reporter, summary: &mut Summary) -> Result<(), HandlerError> {
+    async fn dispatch(
+        &self,
+        trigger: Trigger,
+        reporter: &mut Reporter,
+        summary: &mut Summary,
+    ) -> Result<(), HandlerError> {
         match trigger {
             Trigger::Change(item) => {
                 let started = Instant::now();
-                let evaluation = judge_item(self.engine, self.config, &item, self.event.event_left_scope)?;
+                let evaluation =
+                    judge_item(self.engine, self.config, &item, self.event.event_left_scope)?;
                 summary.evaluate_us = started.elapsed().as_micros();
                 reporter.push(evaluation).await?;
             }
             Trigger::Oversized(item) => reporter.push(self.judge_oversized(item).await?).await?,
             Trigger::Scheduled { notification_time } => {
-                let ordering = notification_time.as_deref().and_then(parse_time).unwrap_or_else(now);
+                let ordering = notification_time
+                    .as_deref()
+                    .and_then(parse_time)
+                    .unwrap_or_else(now);
                 let stats = self.sweep(ordering, reporter).await?;
                 summary.stale_cleared = self.clear_stale(&stats, ordering, reporter).await?;
                 summary.sweep = Some(stats);
@@ -213,22 +257,47 @@ impl Context<'_> {
     /// Fetches the full item unless the summary already says it is gone or out of scope.
     async fn judge_oversized(&self, summary: ConfigItem) -> Result<Evaluation, HandlerError> {
         if summary.is_gone() || self.event.event_left_scope {
-            return judge_item(self.engine, self.config, &summary, self.event.event_left_scope);
+            return judge_item(
+                self.engine,
+                self.config,
+                &summary,
+                self.event.event_left_scope,
+            );
         }
         let header = &summary.header;
-        let resource_type = header.resource_type.as_deref().ok_or(HandlerError::Malformed("resourceType"))?;
-        let resource_id = header.resource_id.as_deref().ok_or(HandlerError::Malformed("resourceId"))?;
-        let capture = header.configuration_item_capture_time.as_deref().and_then(parse_time);
-        let item = config_api::fetch_item(&self.clients.config, resource_type, resource_id, capture)
-            .await?
-            .ok_or_else(|| HandlerError::ItemNotFound(format!("{resource_type} {resource_id}")))?;
+        let resource_type = header
+            .resource_type
+            .as_deref()
+            .ok_or(HandlerError::Malformed("resourceType"))?;
+        let resource_id = header
+            .resource_id
+            .as_deref()
+            .ok_or(HandlerError::Malformed("resourceId"))?;
+        let capture = header
+            .configuration_item_capture_time
+            .as_deref()
+            .and_then(parse_time);
+        let item =
+            config_api::fetch_item(&self.clients.config, resource_type, resource_id, capture)
+                .await?
+                .ok_or_else(|| {
+                    HandlerError::ItemNotFound(format!("{resource_type} {resource_id}"))
+                })?;
         judge_item(self.engine, self.config, &item, false)
     }
 
-    async fn sweep(&self, ordering: DateTime, reporter: &mut Reporter) -> Result<SweepStats, HandlerError> {
+    async fn sweep(
+        &self,
+        ordering: DateTime,
+        reporter: &mut Reporter,
+    ) -> Result<SweepStats, HandlerError> {
         let window = Duration::from_secs(u64::from(self.config.window_days) * 86_400);
         let start = SystemTime::now().checked_sub(window).unwrap_or(UNIX_EPOCH);
-        let account_id = self.event.account_id.as_deref().unwrap_or("unknown-account");
+        let account_id = self
+            .event
+            .account_id
+            .as_deref()
+            .unwrap_or("unknown-account");
         let plan = SweepPlan {
             engine: self.engine,
             config: self.config,
@@ -242,8 +311,15 @@ impl Context<'_> {
 
     /// Sets NOT_APPLICABLE on jobs this rule judged earlier that no longer exist. Failures
     /// here are logged, not fatal: the sweep's verdicts are already sent.
-    async fn clear_stale(&self, stats: &SweepStats, ordering: DateTime, reporter: &mut Reporter) -> Result<usize, HandlerError> {
-        let Some(rule) = self.event.config_rule_name.as_deref() else { return Ok(0) };
+    async fn clear_stale(
+        &self,
+        stats: &SweepStats,
+        ordering: DateTime,
+        reporter: &mut Reporter,
+    ) -> Result<usize, HandlerError> {
+        let Some(rule) = self.event.config_rule_name.as_deref() else {
+            return Ok(0);
+        };
         if self.config.job_resource_type != JobResourceType::Native || self.run.deadline.passed() {
             return Ok(0);
         }
@@ -258,12 +334,22 @@ impl Context<'_> {
         let candidates: Vec<(JobKind, String)> = reported
             .into_iter()
             .filter_map(|r| Some((JobKind::from_native_type(&r.resource_type)?, r.resource_id)))
-            .filter(|(kind, name)| kinds.contains(kind) && !stats.seen.contains(&(*kind, name.clone())))
+            .filter(|(kind, name)| {
+                kinds.contains(kind) && !stats.seen.contains(&(*kind, name.clone()))
+            })
             .collect();
         let gone = self.missing_jobs(candidates).await;
         for (kind, name) in &gone {
             let note = format!("{} {name} no longer exists", kind.label());
-            reporter.push(Evaluation::new(kind.native_type(), name, Compliance::NotApplicable, &note, ordering)).await?;
+            reporter
+                .push(Evaluation::new(
+                    kind.native_type(),
+                    name,
+                    Compliance::NotApplicable,
+                    &note,
+                    ordering,
+                ))
+                .await?;
         }
         Ok(gone.len())
     }
@@ -272,15 +358,19 @@ impl Context<'_> {
     async fn missing_jobs(&self, candidates: Vec<(JobKind, String)>) -> Vec<(JobKind, String)> {
         let deadline = self.run.deadline;
         let client = &self.clients.sagemaker;
-        stream::iter(candidates.into_iter().take_while(move |_| !deadline.passed()))
-            .map(|(kind, name)| async move {
-                let found = crate::sagemaker::describe_job(client, kind, &name).await;
-                matches!(found, Err(ref e) if e.is_not_found()).then_some((kind, name))
-            })
-            .buffer_unordered(self.config.describe_concurrency)
-            .filter_map(|gone| async move { gone })
-            .collect()
-            .await
+        stream::iter(
+            candidates
+                .into_iter()
+                .take_while(move |_| !deadline.passed()),
+        )
+        .map(|(kind, name)| async move {
+            let found = crate::sagemaker::describe_job(client, kind, &name).await;
+            matches!(found, Err(ref e) if e.is_not_found()).then_some((kind, name))
+        })
+        .buffer_unordered(self.config.describe_concurrency)
+        .filter_map(|gone| async move { gone })
+        .collect()
+        .await
     }
 }
 
@@ -289,25 +379,62 @@ fn now() -> DateTime {
 }
 
 /// The verdict on one configuration item.
-pub fn judge_item(engine: &Engine, config: &RuleConfig, item: &ConfigItem, left_scope: bool) -> Result<Evaluation, HandlerError> {
+pub fn judge_item(
+    engine: &Engine,
+    config: &RuleConfig,
+    item: &ConfigItem,
+    left_scope: bool,
+) -> Result<Evaluation, HandlerError> {
     let header = &item.header;
-    let resource_type = header.resource_type.as_deref().ok_or(HandlerError::Malformed("resourceType"))?;
-    let resource_id = header.resource_id.as_deref().ok_or(HandlerError::Malformed("resourceId"))?;
-    let ordering = header.configuration_item_capture_time.as_deref().and_then(parse_time).unwrap_or_else(now);
-    let not_applicable = |note: &str| Evaluation::new(resource_type, resource_id, Compliance::NotApplicable, note, ordering);
+    let resource_type = header
+        .resource_type
+        .as_deref()
+        .ok_or(HandlerError::Malformed("resourceType"))?;
+    let resource_id = header
+        .resource_id
+        .as_deref()
+        .ok_or(HandlerError::Malformed("resourceId"))?;
+    let ordering = header
+        .configuration_item_capture_time
+        .as_deref()
+        .and_then(parse_time)
+        .unwrap_or_else(now);
+    let not_applicable = |note: &str| {
+        Evaluation::new(
+            resource_type,
+            resource_id,
+            Compliance::NotApplicable,
+            note,
+            ordering,
+        )
+    };
     if left_scope {
         return Ok(not_applicable("the resource left the rule's scope"));
     }
     if item.is_gone() {
-        let status = header.configuration_item_status.as_deref().unwrap_or_default();
-        return Ok(not_applicable(&format!("configuration item status {status}")));
+        let status = header
+            .configuration_item_status
+            .as_deref()
+            .unwrap_or_default();
+        return Ok(not_applicable(&format!(
+            "configuration item status {status}"
+        )));
     }
-    let Some(document) = sagerules_pack::adapt::from_config_item(&node::from_json(&item.raw)) else {
-        return Ok(not_applicable(&format!("{resource_type} is not checked by sagerules")));
+    let Some(document) = sagerules_pack::adapt::from_config_item(&node::from_json(&item.raw))
+    else {
+        return Ok(not_applicable(&format!(
+            "{resource_type} is not checked by sagerules"
+        )));
     };
     let outcome = engine.check(&document, &config.pack_params, &config.rules);
     let (compliance, annotation) = verdict(&outcome, None);
-    Ok(Evaluation::new(resource_type, resource_id, compliance, &annotation, ordering))
+    Ok(Evaluation::new(
+        resource_type,
+        resource_id,
+        compliance,
+        &annotation,
+        ordering,
+    ))
 }
 
 #[cfg(test)]
@@ -316,11 +443,20 @@ mod tests {
 
     #[test]
     fn deadline_in_epoch_ms_or_relative() {
-        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
         let in_a_minute = u64::try_from(now_ms + 60_000).unwrap_or(u64::MAX);
         assert!(!Deadline::from_epoch_ms(in_a_minute).passed());
-        assert!(Deadline::from_epoch_ms(in_a_minute - 58_000).passed(), "inside the margin");
-        assert!(!Deadline::from_epoch_ms(600_000).passed(), "emulator: a timeout, not a time");
+        assert!(
+            Deadline::from_epoch_ms(in_a_minute - 58_000).passed(),
+            "inside the margin"
+        );
+        assert!(
+            !Deadline::from_epoch_ms(600_000).passed(),
+            "emulator: a timeout, not a time"
+        );
         assert!(Deadline::from_epoch_ms(1_000).passed());
         assert!(!Deadline::none().passed());
     }

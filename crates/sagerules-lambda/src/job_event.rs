@@ -13,11 +13,11 @@
 
 use crate::clients::Clients;
 use crate::engine::Engine;
+use crate::error_text::error_text;
 use crate::evaluation::{verdict, Compliance};
 use crate::jobs::JobKind;
 use crate::params::{ParamsError, RuleConfig};
 use crate::sagemaker::{self, ApiFailure};
-use crate::error_text::error_text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -64,16 +64,30 @@ pub fn parse(event: &Json) -> Option<JobEvent> {
         return None;
     }
     let (kind, name_key, status_key) = match change.detail_type.as_deref()? {
-        "SageMaker Training Job State Change" => (JobKind::Training, "TrainingJobName", "TrainingJobStatus"),
-        "SageMaker HyperParameter Tuning Job State Change" => {
-            (JobKind::Tuning, "HyperParameterTuningJobName", "HyperParameterTuningJobStatus")
+        "SageMaker Training Job State Change" => {
+            (JobKind::Training, "TrainingJobName", "TrainingJobStatus")
         }
-        "SageMaker Processing Job State Change" => (JobKind::Processing, "ProcessingJobName", "ProcessingJobStatus"),
-        "SageMaker Transform Job State Change" => (JobKind::Transform, "TransformJobName", "TransformJobStatus"),
+        "SageMaker HyperParameter Tuning Job State Change" => (
+            JobKind::Tuning,
+            "HyperParameterTuningJobName",
+            "HyperParameterTuningJobStatus",
+        ),
+        "SageMaker Processing Job State Change" => (
+            JobKind::Processing,
+            "ProcessingJobName",
+            "ProcessingJobStatus",
+        ),
+        "SageMaker Transform Job State Change" => {
+            (JobKind::Transform, "TransformJobName", "TransformJobStatus")
+        }
         _ => return None,
     };
     let name = change.detail.get(name_key)?.as_str()?.to_string();
-    let status = change.detail.get(status_key).and_then(Json::as_str).map(str::to_string);
+    let status = change
+        .detail
+        .get(status_key)
+        .and_then(Json::as_str)
+        .map(str::to_string);
     Some(JobEvent { kind, name, status })
 }
 
@@ -89,19 +103,39 @@ pub fn config_from_env(engine: &Engine) -> Result<RuleConfig, ParamsError> {
 }
 
 /// Judges the job and nudges the periodic rule.
-pub async fn handle(engine: &Engine, clients: &Clients, job: &JobEvent) -> Result<JobVerdict, JobEventError> {
+pub async fn handle(
+    engine: &Engine,
+    clients: &Clients,
+    job: &JobEvent,
+) -> Result<JobVerdict, JobEventError> {
     let config = config_from_env(engine)?;
     let response = sagemaker::describe_job(&clients.sagemaker, job.kind, &job.name).await?;
-    let arn = response.get(arn_key(job.kind)).and_then(|n| n.as_str()).map(str::to_string);
+    let arn = response
+        .get(arn_key(job.kind))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
     let tags = match (config.needs_tags(job.kind), arn) {
         (true, Some(arn)) => Some(sagemaker::list_tags(&clients.sagemaker, &arn).await?),
         _ => None,
     };
-    let document = sagerules_pack::adapt::from_describe(job.kind.api_kind(), &job.name, response, tags);
-    let rules: Vec<String> = config.rules.iter().filter(|r| r.starts_with(job.kind.rule_prefix())).cloned().collect();
-    let (compliance, annotation) = verdict(&engine.check(&document, &config.pack_params, &rules), None);
+    let document =
+        sagerules_pack::adapt::from_describe(job.kind.api_kind(), &job.name, response, tags);
+    let rules: Vec<String> = config
+        .rules
+        .iter()
+        .filter(|r| r.starts_with(job.kind.rule_prefix()))
+        .cloned()
+        .collect();
+    let (compliance, annotation) =
+        verdict(&engine.check(&document, &config.pack_params, &rules), None);
     let periodic_rule_started = start_periodic_rule(clients).await;
-    Ok(JobVerdict { job: job.name.clone(), kind: job.kind.label(), compliance: Some(compliance), annotation, periodic_rule_started })
+    Ok(JobVerdict {
+        job: job.name.clone(),
+        kind: job.kind.label(),
+        compliance: Some(compliance),
+        annotation,
+        periodic_rule_started,
+    })
 }
 
 fn arn_key(kind: JobKind) -> &'static str {
@@ -116,8 +150,16 @@ fn arn_key(kind: JobKind) -> &'static str {
 /// `StartConfigRulesEvaluation` on the periodic rule; Config allows about one a minute, so a
 /// refusal is logged, not an error (the next scheduled run catches up).
 async fn start_periodic_rule(clients: &Clients) -> bool {
-    let Ok(rule) = std::env::var("SAGERULES_PERIODIC_RULE") else { return false };
-    match clients.config.start_config_rules_evaluation().config_rule_names(&rule).send().await {
+    let Ok(rule) = std::env::var("SAGERULES_PERIODIC_RULE") else {
+        return false;
+    };
+    match clients
+        .config
+        .start_config_rules_evaluation()
+        .config_rule_names(&rule)
+        .send()
+        .await
+    {
         Ok(_) => true,
         Err(error) => {
             tracing::warn!(rule = %rule, error = %error_text(&error), "could not start the periodic rule");

@@ -12,8 +12,12 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] =
-        [JobKind::Training, JobKind::Tuning, JobKind::Processing, JobKind::Transform];
+    pub const ALL: [JobKind; 4] = [
+        JobKind::Training,
+        JobKind::Tuning,
+        JobKind::Processing,
+        JobKind::Transform,
+    ];
 
     /// The prefix of the pack's rule names for this kind, e.g. `SAGEMAKER_HPO_JOB_`.
     pub fn rule_prefix(self) -> &'static str {
@@ -36,7 +40,9 @@ impl JobKind {
     }
 
     pub fn from_native_type(resource_type: &str) -> Option<JobKind> {
-        JobKind::ALL.into_iter().find(|k| k.native_type() == resource_type)
+        JobKind::ALL
+            .into_iter()
+            .find(|k| k.native_type() == resource_type)
     }
 
     pub fn api_kind(self) -> ApiKind {

@@ -3,19 +3,25 @@
 //! JSON array; logs go to stderr.
 
 use crate::clients;
-use crate::engine::Engine;
 use crate::dispatch::dispatch;
+use crate::engine::Engine;
 use crate::handler::{Deadline, Invocation};
 use std::path::Path;
 
 /// Runs the event in `path`; the error is the text to print.
 pub async fn run(path: &Path, dry_run: bool) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let event = serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let event =
+        serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     let engine = Engine::bundled().map_err(|e| e.to_string())?;
     let base = clients::base_config().await;
-    let run = Invocation { dry_run, deadline: Deadline::none() };
-    let outcome = dispatch(&engine, &base, event, run).await.map_err(|e| e.to_string())?;
+    let run = Invocation {
+        dry_run,
+        deadline: Deadline::none(),
+    };
+    let outcome = dispatch(&engine, &base, event, run)
+        .await
+        .map_err(|e| e.to_string())?;
     let text = serde_json::to_string_pretty(&outcome.to_json(true)).map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(())

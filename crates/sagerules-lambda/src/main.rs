@@ -22,14 +22,19 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let args = Args::parse();
     sagerules_lambda::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
     };
     let result = runtime.block_on(async {
         match &args.event {
             Some(path) => sagerules_lambda::local::run(path, args.dry_run).await,
-            None => sagerules_lambda::runtime::serve(started).await.map_err(|e| e.to_string()),
+            None => sagerules_lambda::runtime::serve(started)
+                .await
+                .map_err(|e| e.to_string()),
         }
     });
     match result {

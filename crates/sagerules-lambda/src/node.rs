@@ -104,15 +104,27 @@ mod tests {
             .int("InstanceCount", Some(2))
             .build();
         assert!(doc.get("KmsKeyId").is_none());
-        assert_eq!(doc.get("EnableNetworkIsolation").map(|n| &n.value), Some(&Value::Bool(false)));
-        assert_eq!(doc.get("InstanceCount").map(|n| &n.value), Some(&Value::Int(2)));
+        assert_eq!(
+            doc.get("EnableNetworkIsolation").map(|n| &n.value),
+            Some(&Value::Bool(false))
+        );
+        assert_eq!(
+            doc.get("InstanceCount").map(|n| &n.value),
+            Some(&Value::Int(2))
+        );
     }
 
     #[test]
     fn json_numbers_keep_their_kind() {
         let doc = from_json(&serde_json::json!({"a": 1682607791636_i64, "b": 1.5, "c": [null]}));
-        assert_eq!(doc.get("a").map(|n| &n.value), Some(&Value::Int(1_682_607_791_636)));
+        assert_eq!(
+            doc.get("a").map(|n| &n.value),
+            Some(&Value::Int(1_682_607_791_636))
+        );
         assert_eq!(doc.get("b").map(|n| &n.value), Some(&Value::Float(1.5)));
-        assert_eq!(doc.get("c").and_then(Node::as_list).map(<[Node]>::len), Some(1));
+        assert_eq!(
+            doc.get("c").and_then(Node::as_list).map(<[Node]>::len),
+            Some(1)
+        );
     }
 }

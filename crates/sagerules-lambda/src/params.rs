@@ -20,8 +20,14 @@ use serde_json::Value as Json;
 use std::collections::BTreeSet;
 
 /// Keys read here; every other key is a rule-pack parameter.
-const OWN_KEYS: [&str; 6] =
-    ["rules", "families", "jobResourceType", "windowDays", "describeConcurrency", "executionRoleName"];
+const OWN_KEYS: [&str; 6] = [
+    "rules",
+    "families",
+    "jobResourceType",
+    "windowDays",
+    "describeConcurrency",
+    "executionRoleName",
+];
 
 /// Family name → rule-name prefix. `jobs` and `all` are unions handled in [`family_prefixes`].
 const FAMILIES: [(&str, &str); 12] = [
@@ -76,7 +82,10 @@ pub struct ParamsError {
 }
 
 fn invalid(name: &str, message: impl Into<String>) -> ParamsError {
-    ParamsError { name: name.to_string(), message: message.into() }
+    ParamsError {
+        name: name.to_string(),
+        message: message.into(),
+    }
 }
 
 impl RuleConfig {
@@ -97,7 +106,10 @@ impl RuleConfig {
 
     /// The job kinds some selected rule checks.
     pub fn job_kinds(&self) -> Vec<JobKind> {
-        JobKind::ALL.into_iter().filter(|k| self.checks_kind(*k)).collect()
+        JobKind::ALL
+            .into_iter()
+            .filter(|k| self.checks_kind(*k))
+            .collect()
     }
 
     fn checks_kind(&self, kind: JobKind) -> bool {
@@ -116,7 +128,10 @@ impl RuleConfig {
     }
 
     fn requires_tag_keys(&self) -> bool {
-        let keys = self.pack_params.get(sagerules_pack::PARAMS_KEY).and_then(|p| p.get("requiredTagKeys"));
+        let keys = self
+            .pack_params
+            .get(sagerules_pack::PARAMS_KEY)
+            .and_then(|p| p.get("requiredTagKeys"));
         keys.and_then(Node::as_list).is_some_and(|k| !k.is_empty())
     }
 }
@@ -137,13 +152,21 @@ fn select_rules(
     }
     for family in &families {
         let prefixes = family_prefixes(family).ok_or_else(|| unknown_family(family))?;
-        chosen.extend(known.iter().filter(|k| prefixes.iter().any(|p| k.starts_with(p))).cloned());
+        chosen.extend(
+            known
+                .iter()
+                .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
+                .cloned(),
+        );
     }
     if names.is_empty() && families.is_empty() {
         chosen.extend(known.iter().cloned());
     }
     if chosen.is_empty() {
-        return Err(invalid("rules", "the parameters select no rule of the pack"));
+        return Err(invalid(
+            "rules",
+            "the parameters select no rule of the pack",
+        ));
     }
     Ok(chosen.into_iter().collect())
 }
@@ -152,7 +175,10 @@ fn unknown_family(family: &str) -> ParamsError {
     let names: Vec<&str> = FAMILIES.iter().map(|(n, _)| *n).collect();
     invalid(
         "families",
-        format!("unknown family {family} (known: {}, jobs, all)", names.join(", ")),
+        format!(
+            "unknown family {family} (known: {}, jobs, all)",
+            names.join(", ")
+        ),
     )
 }
 
@@ -162,7 +188,10 @@ fn family_prefixes(family: &str) -> Option<Vec<&'static str>> {
     match wanted.as_str() {
         "all" => Some(vec![""]),
         "jobs" => Some(JobKind::ALL.iter().map(|k| k.rule_prefix()).collect()),
-        _ => FAMILIES.iter().find(|(n, _)| *n == wanted).map(|(_, p)| vec![*p]),
+        _ => FAMILIES
+            .iter()
+            .find(|(n, _)| *n == wanted)
+            .map(|(_, p)| vec![*p]),
     }
 }
 
@@ -195,7 +224,11 @@ fn bounded_int(
         Some(n) if range.contains(&n) => Ok(n),
         _ => Err(invalid(
             name,
-            format!("expected a whole number from {} to {}", range.start(), range.end()),
+            format!(
+                "expected a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
         )),
     }
 }

@@ -2,8 +2,8 @@
 //! token for every batch, `TestMode` for the `TESTMODE` token, `FailedEvaluations` retried once
 //! and then an error. In dry-run mode nothing is sent; the evaluations are only collected.
 
-use crate::evaluation::Evaluation;
 use crate::error_text::error_text;
+use crate::evaluation::Evaluation;
 
 /// Config's limit on evaluations per PutEvaluations call.
 pub const MAX_BATCH: usize = 100;
@@ -37,7 +37,14 @@ impl Reporter {
     pub fn new(client: Option<aws_sdk_config::Client>, token: Option<&str>) -> Self {
         let token = token.unwrap_or_default().to_string();
         let test_mode = token == "TESTMODE";
-        Reporter { client, token, test_mode, pending: Vec::new(), sent: Vec::new(), calls: 0 }
+        Reporter {
+            client,
+            token,
+            test_mode,
+            pending: Vec::new(),
+            sent: Vec::new(),
+            calls: 0,
+        }
     }
 
     /// Queues one evaluation; a full batch is sent at once.
@@ -67,7 +74,11 @@ impl Reporter {
         if self.token.is_empty() {
             return Err(ReportError::NoToken);
         }
-        let sdk: Vec<_> = batch.iter().map(Evaluation::to_sdk).collect::<Result<_, _>>().map_err(ReportError::Build)?;
+        let sdk: Vec<_> = batch
+            .iter()
+            .map(Evaluation::to_sdk)
+            .collect::<Result<_, _>>()
+            .map_err(ReportError::Build)?;
         let failed = self.put(&client, sdk).await?;
         if failed.is_empty() {
             return Ok(());

@@ -2,8 +2,8 @@
 //! as `init_ms`), then handle each event with the invocation's deadline.
 
 use crate::clients;
-use crate::engine::Engine;
 use crate::dispatch::dispatch;
+use crate::engine::Engine;
 use crate::handler::{Deadline, Invocation};
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::Value as Json;
@@ -19,7 +19,11 @@ struct Shared {
 pub async fn serve(started: Instant) -> Result<(), Error> {
     let engine = Engine::bundled()?;
     let base = clients::base_config().await;
-    tracing::info!(init_ms = started.elapsed().as_millis() as u64, rules = engine.rule_names().len(), "initialised");
+    tracing::info!(
+        init_ms = started.elapsed().as_millis() as u64,
+        rules = engine.rule_names().len(),
+        "initialised"
+    );
     let shared = Arc::new(Shared { engine, base });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Json>| {
         let shared = Arc::clone(&shared);
@@ -29,7 +33,10 @@ pub async fn serve(started: Instant) -> Result<(), Error> {
 }
 
 async fn on_event(shared: &Shared, event: LambdaEvent<Json>) -> Result<Json, Error> {
-    let run = Invocation { dry_run: false, deadline: Deadline::from_epoch_ms(event.context.deadline) };
+    let run = Invocation {
+        dry_run: false,
+        deadline: Deadline::from_epoch_ms(event.context.deadline),
+    };
     match dispatch(&shared.engine, &shared.base, event.payload, run).await {
         Ok(outcome) => Ok(outcome.to_json(false)),
         Err(error) => {

@@ -20,7 +20,11 @@ pub struct JobRef {
 impl JobRef {
     fn new(kind: JobKind, name: Option<&str>, arn: Option<&str>) -> Option<JobRef> {
         let name = name.filter(|n| !n.is_empty())?.to_string();
-        Some(JobRef { kind, name, arn: arn.map(str::to_string) })
+        Some(JobRef {
+            kind,
+            name,
+            arn: arn.map(str::to_string),
+        })
     }
 }
 
@@ -58,7 +62,10 @@ where
     let code = error.code().map(str::to_string);
     let detail = error.message().map(str::to_string);
     let text = crate::error_text::error_text(&error);
-    ApiFailure { code, message: detail.unwrap_or(text) }
+    ApiFailure {
+        code,
+        message: detail.unwrap_or(text),
+    }
 }
 
 /// Pages through one List* call, 100 jobs per page.
@@ -68,7 +75,10 @@ macro_rules! list_pages {
         let mut jobs = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(failure)?;
-            let found = page.$summaries().iter().filter_map(|s| JobRef::new($kind, s.$name(), s.$arn()));
+            let found = page
+                .$summaries()
+                .iter()
+                .filter_map(|s| JobRef::new($kind, s.$name(), s.$arn()));
             jobs.extend(found);
         }
         Ok(jobs)
@@ -76,7 +86,11 @@ macro_rules! list_pages {
 }
 
 /// Lists the jobs of `kind` that match `listing`.
-pub async fn list_jobs(client: &Client, kind: JobKind, listing: Listing) -> Result<Vec<JobRef>, ApiFailure> {
+pub async fn list_jobs(
+    client: &Client,
+    kind: JobKind,
+    listing: Listing,
+) -> Result<Vec<JobRef>, ApiFailure> {
     let (after, in_progress) = match listing {
         Listing::CreatedAfter(time) => (Some(time), false),
         Listing::InProgress => (None, true),
@@ -84,23 +98,59 @@ pub async fn list_jobs(client: &Client, kind: JobKind, listing: Listing) -> Resu
     match kind {
         JobKind::Training => {
             let status = in_progress.then_some(sm::TrainingJobStatus::InProgress);
-            let request = client.list_training_jobs().set_creation_time_after(after).set_status_equals(status);
-            list_pages!(request, kind, training_job_summaries, training_job_name, training_job_arn)
+            let request = client
+                .list_training_jobs()
+                .set_creation_time_after(after)
+                .set_status_equals(status);
+            list_pages!(
+                request,
+                kind,
+                training_job_summaries,
+                training_job_name,
+                training_job_arn
+            )
         }
         JobKind::Tuning => {
             let status = in_progress.then_some(sm::HyperParameterTuningJobStatus::InProgress);
-            let request = client.list_hyper_parameter_tuning_jobs().set_creation_time_after(after).set_status_equals(status);
-            list_pages!(request, kind, hyper_parameter_tuning_job_summaries, hyper_parameter_tuning_job_name, hyper_parameter_tuning_job_arn)
+            let request = client
+                .list_hyper_parameter_tuning_jobs()
+                .set_creation_time_after(after)
+                .set_status_equals(status);
+            list_pages!(
+                request,
+                kind,
+                hyper_parameter_tuning_job_summaries,
+                hyper_parameter_tuning_job_name,
+                hyper_parameter_tuning_job_arn
+            )
         }
         JobKind::Processing => {
             let status = in_progress.then_some(sm::ProcessingJobStatus::InProgress);
-            let request = client.list_processing_jobs().set_creation_time_after(after).set_status_equals(status);
-            list_pages!(request, kind, processing_job_summaries, processing_job_name, processing_job_arn)
+            let request = client
+                .list_processing_jobs()
+                .set_creation_time_after(after)
+                .set_status_equals(status);
+            list_pages!(
+                request,
+                kind,
+                processing_job_summaries,
+                processing_job_name,
+                processing_job_arn
+            )
         }
         JobKind::Transform => {
             let status = in_progress.then_some(sm::TransformJobStatus::InProgress);
-            let request = client.list_transform_jobs().set_creation_time_after(after).set_status_equals(status);
-            list_pages!(request, kind, transform_job_summaries, transform_job_name, transform_job_arn)
+            let request = client
+                .list_transform_jobs()
+                .set_creation_time_after(after)
+                .set_status_equals(status);
+            list_pages!(
+                request,
+                kind,
+                transform_job_summaries,
+                transform_job_name,
+                transform_job_arn
+            )
         }
     }
 }
@@ -108,24 +158,49 @@ pub async fn list_jobs(client: &Client, kind: JobKind, listing: Listing) -> Resu
 /// The job's Describe* response in API field names.
 pub async fn describe_job(client: &Client, kind: JobKind, name: &str) -> Result<Node, ApiFailure> {
     Ok(match kind {
-        JobKind::Training => {
-            describe::training_job(&client.describe_training_job().training_job_name(name).send().await.map_err(failure)?)
-        }
+        JobKind::Training => describe::training_job(
+            &client
+                .describe_training_job()
+                .training_job_name(name)
+                .send()
+                .await
+                .map_err(failure)?,
+        ),
         JobKind::Tuning => describe::tuning_job(
-            &client.describe_hyper_parameter_tuning_job().hyper_parameter_tuning_job_name(name).send().await.map_err(failure)?,
+            &client
+                .describe_hyper_parameter_tuning_job()
+                .hyper_parameter_tuning_job_name(name)
+                .send()
+                .await
+                .map_err(failure)?,
         ),
         JobKind::Processing => describe::processing_job(
-            &client.describe_processing_job().processing_job_name(name).send().await.map_err(failure)?,
+            &client
+                .describe_processing_job()
+                .processing_job_name(name)
+                .send()
+                .await
+                .map_err(failure)?,
         ),
-        JobKind::Transform => {
-            describe::transform_job(&client.describe_transform_job().transform_job_name(name).send().await.map_err(failure)?)
-        }
+        JobKind::Transform => describe::transform_job(
+            &client
+                .describe_transform_job()
+                .transform_job_name(name)
+                .send()
+                .await
+                .map_err(failure)?,
+        ),
     })
 }
 
 /// Every tag of the resource, as `[{"Key": …, "Value": …}]`.
 pub async fn list_tags(client: &Client, arn: &str) -> Result<Node, ApiFailure> {
-    let mut pages = client.list_tags().resource_arn(arn).max_results(100).into_paginator().send();
+    let mut pages = client
+        .list_tags()
+        .resource_arn(arn)
+        .max_results(100)
+        .into_paginator()
+        .send();
     let mut tags = Vec::new();
     while let Some(page) = pages.next().await {
         tags.extend(page.map_err(failure)?.tags().iter().cloned());

@@ -58,7 +58,11 @@ pub async fn list_window(
     for kind in kinds {
         for listing in [Listing::CreatedAfter(window_start), Listing::InProgress] {
             let listed = sagemaker::list_jobs(client, *kind, listing).await?;
-            jobs.extend(listed.into_iter().filter(|j| seen.insert((j.kind, j.name.clone()))));
+            jobs.extend(
+                listed
+                    .into_iter()
+                    .filter(|j| seen.insert((j.kind, j.name.clone()))),
+            );
         }
     }
     Ok(jobs)
@@ -91,7 +95,9 @@ pub async fn sweep(
 ) -> Result<SweepStats, SweepError> {
     let mut stats = SweepStats::default();
     let started = Instant::now();
-    let jobs = list_window(client, &plan.config.job_kinds(), plan.window_start).await.map_err(SweepError::List)?;
+    let jobs = list_window(client, &plan.config.job_kinds(), plan.window_start)
+        .await
+        .map_err(SweepError::List)?;
     stats.list_ms = started.elapsed().as_millis();
     stats.listed = jobs.len();
     let mut tally = AccountTally::default();
@@ -121,14 +127,20 @@ pub async fn sweep(
         let (outcome, took) = evaluate_job(plan, &item.job, node, tags);
         stats.evaluate_us += took.as_micros();
         match plan.config.job_resource_type {
-            JobResourceType::Native => reporter.push(native_evaluation(plan, &item.job, &outcome)).await?,
+            JobResourceType::Native => {
+                reporter
+                    .push(native_evaluation(plan, &item.job, &outcome))
+                    .await?
+            }
             JobResourceType::Account => tally.add(&item.job, &outcome),
         }
     }
     stats.describe_ms = started.elapsed().as_millis();
     stats.skipped_for_deadline = total - handled;
     if plan.config.job_resource_type == JobResourceType::Account {
-        if let Some(evaluation) = tally.evaluation(plan, stats.describe_failed + stats.skipped_for_deadline) {
+        if let Some(evaluation) =
+            tally.evaluation(plan, stats.describe_failed + stats.skipped_for_deadline)
+        {
             reporter.push(evaluation).await?;
         }
     }
@@ -149,16 +161,32 @@ fn rules_for(config: &RuleConfig, kind: JobKind) -> Vec<String> {
     config.rules.iter().filter(|r| wanted(r)).cloned().collect()
 }
 
-fn evaluate_job(plan: &SweepPlan<'_>, job: &JobRef, response: Node, tags: Option<Node>) -> (Outcome, Duration) {
+fn evaluate_job(
+    plan: &SweepPlan<'_>,
+    job: &JobRef,
+    response: Node,
+    tags: Option<Node>,
+) -> (Outcome, Duration) {
     let started = Instant::now();
-    let document = sagerules_pack::adapt::from_describe(job.kind.api_kind(), &job.name, response, tags);
-    let outcome = plan.engine.check(&document, &plan.config.pack_params, &rules_for(plan.config, job.kind));
+    let document =
+        sagerules_pack::adapt::from_describe(job.kind.api_kind(), &job.name, response, tags);
+    let outcome = plan.engine.check(
+        &document,
+        &plan.config.pack_params,
+        &rules_for(plan.config, job.kind),
+    );
     (outcome, started.elapsed())
 }
 
 fn native_evaluation(plan: &SweepPlan<'_>, job: &JobRef, outcome: &Outcome) -> Evaluation {
     let (compliance, annotation) = verdict(outcome, None);
-    Evaluation::new(job.kind.native_type(), &job.name, compliance, &annotation, plan.ordering)
+    Evaluation::new(
+        job.kind.native_type(),
+        &job.name,
+        compliance,
+        &annotation,
+        plan.ordering,
+    )
 }
 
 /// Job verdicts folded into one `AWS::::Account` evaluation: Config keeps one result per
@@ -193,13 +221,30 @@ impl AccountTally {
         let (compliance, text) = match (failing.first(), self.judged, unjudged) {
             (Some((_, first)), _, _) => {
                 let names: Vec<&str> = failing.iter().map(|(name, _)| name.as_str()).collect();
-                let head = format!("{} of {} jobs non-compliant: {}", failing.len(), self.judged, names.join(", "));
+                let head = format!(
+                    "{} of {} jobs non-compliant: {}",
+                    failing.len(),
+                    self.judged,
+                    names.join(", ")
+                );
                 (Compliance::NonCompliant, format!("{head}; {first}"))
             }
-            (None, 0, 0) => (Compliance::NotApplicable, "no SageMaker job in the window".to_string()),
+            (None, 0, 0) => (
+                Compliance::NotApplicable,
+                "no SageMaker job in the window".to_string(),
+            ),
             (None, _, 1..) => return None,
-            (None, judged, 0) => (Compliance::Compliant, format!("{judged} jobs checked, all compliant")),
+            (None, judged, 0) => (
+                Compliance::Compliant,
+                format!("{judged} jobs checked, all compliant"),
+            ),
         };
-        Some(Evaluation::new("AWS::::Account", plan.account_id, compliance, &text, plan.ordering))
+        Some(Evaluation::new(
+            "AWS::::Account",
+            plan.account_id,
+            compliance,
+            &text,
+            plan.ordering,
+        ))
     }
 }

@@ -2,14 +2,22 @@
 //! (FailedEvaluations, throttling, 5xx, a rejected token), GetComplianceDetailsByConfigRule
 //! paging and the oversized-item fetch, which moto cannot serve for SageMaker types.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
 use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
 use aws_sdk_config::operation::put_evaluations::{PutEvaluationsError, PutEvaluationsOutput};
 use aws_sdk_config::primitives::DateTime;
-use aws_sdk_config::types::{error::InvalidResultTokenException, ConfigurationItem, EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier, ResourceType};
+use aws_sdk_config::types::{
+    error::InvalidResultTokenException, ConfigurationItem, EvaluationResult,
+    EvaluationResultIdentifier, EvaluationResultQualifier, ResourceType,
+};
 use aws_sdk_config::Client;
 use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
 use sagerules_lambda::config_api::{fetch_item, reported_resources, ReportedResource};
@@ -24,7 +32,11 @@ fn client(rules: &[&Rule]) -> Client {
 
 /// `MatchAny` keeps a rule for every call (in `Sequential` mode a simple rule answers once).
 fn client_in(mode: RuleMode, rules: &[&Rule]) -> Client {
-    let interceptor = rules.iter().fold(MockResponseInterceptor::new().rule_mode(mode), |i, r| i.with_rule(r));
+    let interceptor = rules
+        .iter()
+        .fold(MockResponseInterceptor::new().rule_mode(mode), |i, r| {
+            i.with_rule(r)
+        });
     let retry = aws_sdk_config::config::retry::RetryConfig::standard()
         .with_max_attempts(3)
         .with_initial_backoff(Duration::from_millis(1));
@@ -41,7 +53,13 @@ fn client_in(mode: RuleMode, rules: &[&Rule]) -> Client {
 
 fn evaluation(i: usize) -> Evaluation {
     let ordering = DateTime::from_secs(1_700_000_000);
-    Evaluation::new("AWS::SageMaker::TrainingJob", &format!("job-{i}"), Compliance::Compliant, "ok", ordering)
+    Evaluation::new(
+        "AWS::SageMaker::TrainingJob",
+        &format!("job-{i}"),
+        Compliance::Compliant,
+        "ok",
+        ordering,
+    )
 }
 
 /// (batch size, result token, TestMode) of each PutEvaluations call.
@@ -50,21 +68,31 @@ type Calls = Arc<Mutex<Vec<(usize, String, Option<bool>)>>>;
 /// A PutEvaluations rule that records each call and accepts everything.
 fn recording_put(calls: Calls) -> Rule {
     mock!(Client::put_evaluations).then_compute_output(move |input| {
-            let size = input.evaluations().len();
-            let token = input.result_token().unwrap_or_default().to_string();
-            calls.lock().unwrap().push((size, token, input.test_mode()));
-            PutEvaluationsOutput::builder().build()
-        })
+        let size = input.evaluations().len();
+        let token = input.result_token().unwrap_or_default().to_string();
+        calls.lock().unwrap().push((size, token, input.test_mode()));
+        PutEvaluationsOutput::builder().build()
+    })
 }
 
 #[tokio::test]
 async fn batches_hold_at_most_100_and_share_the_token() {
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut reporter = Reporter::new(Some(client_in(RuleMode::MatchAny, &[&recording_put(calls.clone())])), Some("token-1"));
+    let mut reporter = Reporter::new(
+        Some(client_in(
+            RuleMode::MatchAny,
+            &[&recording_put(calls.clone())],
+        )),
+        Some("token-1"),
+    );
     for i in 0..250 {
         reporter.push(evaluation(i)).await.unwrap();
     }
-    assert_eq!(calls.lock().unwrap().len(), 2, "full batches go out while the sweep runs");
+    assert_eq!(
+        calls.lock().unwrap().len(),
+        2,
+        "full batches go out while the sweep runs"
+    );
     reporter.flush().await.unwrap();
     let calls = calls.lock().unwrap().clone();
     let sizes: Vec<usize> = calls.iter().map(|c| c.0).collect();
@@ -76,14 +104,25 @@ async fn batches_hold_at_most_100_and_share_the_token() {
 #[tokio::test]
 async fn testmode_token_sets_test_mode() {
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut reporter = Reporter::new(Some(client_in(RuleMode::MatchAny, &[&recording_put(calls.clone())])), Some("TESTMODE"));
+    let mut reporter = Reporter::new(
+        Some(client_in(
+            RuleMode::MatchAny,
+            &[&recording_put(calls.clone())],
+        )),
+        Some("TESTMODE"),
+    );
     reporter.push(evaluation(1)).await.unwrap();
     reporter.flush().await.unwrap();
-    assert_eq!(calls.lock().unwrap().clone(), [(1, "TESTMODE".to_string(), Some(true))]);
+    assert_eq!(
+        calls.lock().unwrap().clone(),
+        [(1, "TESTMODE".to_string(), Some(true))]
+    );
 }
 
 fn failed_once() -> PutEvaluationsOutput {
-    PutEvaluationsOutput::builder().failed_evaluations(evaluation(7).to_sdk().unwrap()).build()
+    PutEvaluationsOutput::builder()
+        .failed_evaluations(evaluation(7).to_sdk().unwrap())
+        .build()
 }
 
 #[tokio::test]
@@ -102,11 +141,18 @@ async fn failed_evaluations_are_retried_once() {
 
 #[tokio::test]
 async fn failed_evaluations_twice_fail_the_invocation() {
-    let rule = mock!(Client::put_evaluations).sequence().output(failed_once).times(2).build();
+    let rule = mock!(Client::put_evaluations)
+        .sequence()
+        .output(failed_once)
+        .times(2)
+        .build();
     let mut reporter = Reporter::new(Some(client(&[&rule])), Some("t"));
     reporter.push(evaluation(7)).await.unwrap();
     let error = reporter.flush().await.unwrap_err();
-    assert!(matches!(error, ReportError::Rejected { count: 1, ref resource } if resource == "job-7"), "{error}");
+    assert!(
+        matches!(error, ReportError::Rejected { count: 1, ref resource } if resource == "job-7"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -127,12 +173,20 @@ async fn throttling_and_server_errors_are_retried_by_the_sdk() {
 
 #[tokio::test]
 async fn a_rejected_token_is_an_error() {
-    let rule = mock!(Client::put_evaluations)
-        .then_error(|| PutEvaluationsError::InvalidResultTokenException(InvalidResultTokenException::builder().message("bad token").build()));
+    let rule = mock!(Client::put_evaluations).then_error(|| {
+        PutEvaluationsError::InvalidResultTokenException(
+            InvalidResultTokenException::builder()
+                .message("bad token")
+                .build(),
+        )
+    });
     let mut reporter = Reporter::new(Some(client(&[&rule])), Some("t"));
     reporter.push(evaluation(1)).await.unwrap();
     let error = reporter.flush().await.unwrap_err();
-    assert!(matches!(error, ReportError::Call(ref text) if text.contains("bad token")), "{error}");
+    assert!(
+        matches!(error, ReportError::Call(ref text) if text.contains("bad token")),
+        "{error}"
+    );
     assert!(reporter.sent.is_empty());
 }
 
@@ -150,29 +204,54 @@ fn result(job: &str) -> EvaluationResult {
         .resource_type("AWS::SageMaker::TrainingJob")
         .resource_id(job)
         .build();
-    let identifier = EvaluationResultIdentifier::builder().evaluation_result_qualifier(qualifier).build();
-    EvaluationResult::builder().evaluation_result_identifier(identifier).build()
+    let identifier = EvaluationResultIdentifier::builder()
+        .evaluation_result_qualifier(qualifier)
+        .build();
+    EvaluationResult::builder()
+        .evaluation_result_identifier(identifier)
+        .build()
 }
 
 #[tokio::test]
 async fn compliance_details_are_read_across_pages() {
     let first = mock!(Client::get_compliance_details_by_config_rule)
         .match_requests(|r| r.next_token().is_none())
-        .then_output(|| GetComplianceDetailsByConfigRuleOutput::builder().evaluation_results(result("old-1")).next_token("p2").build());
+        .then_output(|| {
+            GetComplianceDetailsByConfigRuleOutput::builder()
+                .evaluation_results(result("old-1"))
+                .next_token("p2")
+                .build()
+        });
     let second = mock!(Client::get_compliance_details_by_config_rule)
         .match_requests(|r| r.next_token() == Some("p2") && r.limit() == Some(100))
-        .then_output(|| GetComplianceDetailsByConfigRuleOutput::builder().evaluation_results(result("old-2")).build());
-    let found = reported_resources(&client(&[&first, &second]), "sagerules-training").await.unwrap();
+        .then_output(|| {
+            GetComplianceDetailsByConfigRuleOutput::builder()
+                .evaluation_results(result("old-2"))
+                .build()
+        });
+    let found = reported_resources(&client(&[&first, &second]), "sagerules-training")
+        .await
+        .unwrap();
     let ids: Vec<&str> = found.iter().map(|r| r.resource_id.as_str()).collect();
     assert_eq!(ids, ["old-1", "old-2"]);
-    assert_eq!(found.first(), Some(&ReportedResource { resource_type: "AWS::SageMaker::TrainingJob".into(), resource_id: "old-1".into() }));
+    assert_eq!(
+        found.first(),
+        Some(&ReportedResource {
+            resource_type: "AWS::SageMaker::TrainingJob".into(),
+            resource_id: "old-1".into()
+        })
+    );
 }
 
 #[tokio::test]
 async fn oversized_item_is_fetched_at_capture_time_and_reshaped() {
     let capture = DateTime::from_secs(1_475_772_376);
     let rule = mock!(Client::get_resource_config_history)
-        .match_requests(move |r| r.limit() == Some(1) && r.later_time() == Some(&capture) && r.resource_id() == Some("nb-big"))
+        .match_requests(move |r| {
+            r.limit() == Some(1)
+                && r.later_time() == Some(&capture)
+                && r.resource_id() == Some("nb-big")
+        })
         .then_output(|| {
             let item = ConfigurationItem::builder()
                 .resource_type(ResourceType::from("AWS::SageMaker::NotebookInstance"))
@@ -185,17 +264,36 @@ async fn oversized_item_is_fetched_at_capture_time_and_reshaped() {
                 .configuration(r#"{"DirectInternetAccess":"Enabled","KmsKeyId":null}"#)
                 .supplementary_configuration("Tags", r#"[{"key":"team"}]"#)
                 .build();
-            GetResourceConfigHistoryOutput::builder().configuration_items(item).build()
+            GetResourceConfigHistoryOutput::builder()
+                .configuration_items(item)
+                .build()
         });
-    let item = fetch_item(&client(&[&rule]), "AWS::SageMaker::NotebookInstance", "nb-big", Some(capture))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(item.raw["ARN"], "arn:aws:sagemaker:us-west-2:123456789012:notebook-instance/nb-big");
+    let item = fetch_item(
+        &client(&[&rule]),
+        "AWS::SageMaker::NotebookInstance",
+        "nb-big",
+        Some(capture),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        item.raw["ARN"],
+        "arn:aws:sagemaker:us-west-2:123456789012:notebook-instance/nb-big"
+    );
     assert_eq!(item.raw["awsAccountId"], "123456789012");
     assert_eq!(item.raw["configuration"]["DirectInternetAccess"], "Enabled");
-    assert_eq!(item.raw["supplementaryConfiguration"]["Tags"][0]["key"], "team");
-    assert_eq!(item.raw["configurationItemCaptureTime"], "2016-10-06T16:46:16Z");
-    assert_eq!(item.header.resource_type.as_deref(), Some("AWS::SageMaker::NotebookInstance"));
+    assert_eq!(
+        item.raw["supplementaryConfiguration"]["Tags"][0]["key"],
+        "team"
+    );
+    assert_eq!(
+        item.raw["configurationItemCaptureTime"],
+        "2016-10-06T16:46:16Z"
+    );
+    assert_eq!(
+        item.header.resource_type.as_deref(),
+        Some("AWS::SageMaker::NotebookInstance")
+    );
     assert!(!item.is_gone());
 }

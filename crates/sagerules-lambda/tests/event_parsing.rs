@@ -1,7 +1,12 @@
 //! Event parsing on captured shapes of every message type (tests/events/*.json), with and
 //! without `evaluationMode` and `eventLeftScope`, numeric and string `configurationStateId`.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use sagerules_lambda::event::{ConfigEvent, EventError, Trigger};
 use serde_json::json;
@@ -25,11 +30,23 @@ fn change_notification_with_evaluation_mode_and_numeric_state_id() {
     assert!(!event.event_left_scope);
     assert!(event.is_test_mode());
     let item = change_item(&event);
-    assert_eq!(item.header.resource_type.as_deref(), Some("AWS::SageMaker::NotebookInstance"));
+    assert_eq!(
+        item.header.resource_type.as_deref(),
+        Some("AWS::SageMaker::NotebookInstance")
+    );
     assert_eq!(item.header.resource_id.as_deref(), Some("nb-secure"));
-    assert_eq!(item.header.configuration_state_id, json!(1_682_607_791_636_u64));
-    assert_eq!(item.header.configuration_item_capture_time.as_deref(), Some("2023-04-27T15:03:11.636Z"));
-    assert_eq!(item.raw["configuration"]["DirectInternetAccess"], "Disabled");
+    assert_eq!(
+        item.header.configuration_state_id,
+        json!(1_682_607_791_636_u64)
+    );
+    assert_eq!(
+        item.header.configuration_item_capture_time.as_deref(),
+        Some("2023-04-27T15:03:11.636Z")
+    );
+    assert_eq!(
+        item.raw["configuration"]["DirectInternetAccess"],
+        "Disabled"
+    );
     assert!(!item.is_gone());
 }
 
@@ -54,13 +71,18 @@ fn real_powertools_capture_of_an_ec2_change_parses() {
     assert!(!event.is_test_mode());
     assert!(event.rule_parameters().unwrap().is_empty());
     let item = change_item(&event);
-    assert_eq!(item.header.arn.as_deref(), Some("arn:aws:ec2:us-east-1:0123456789012:instance/i-042dd005362091826"));
+    assert_eq!(
+        item.header.arn.as_deref(),
+        Some("arn:aws:ec2:us-east-1:0123456789012:instance/i-042dd005362091826")
+    );
 }
 
 #[test]
 fn oversized_notification_carries_the_summary() {
     let event = load("oversized-notebook.json");
-    let Trigger::Oversized(summary) = event.trigger().unwrap() else { panic!("not oversized") };
+    let Trigger::Oversized(summary) = event.trigger().unwrap() else {
+        panic!("not oversized")
+    };
     assert_eq!(summary.header.resource_id.as_deref(), Some("nb-big"));
     assert_eq!(summary.header.resource_name, None);
     assert_eq!(summary.header.configuration_state_id, json!(0));
@@ -71,7 +93,9 @@ fn scheduled_notification_with_and_without_parameters() {
     let event = load("scheduled-training.json");
     assert_eq!(
         event.trigger().unwrap(),
-        Trigger::Scheduled { notification_time: Some("2016-07-13T21:50:00.373Z".into()) }
+        Trigger::Scheduled {
+            notification_time: Some("2016-07-13T21:50:00.373Z".into())
+        }
     );
     assert_eq!(event.rule_parameters().unwrap()["families"], "training");
     let bare = load("scheduled-no-params.json");
@@ -82,7 +106,12 @@ fn scheduled_notification_with_and_without_parameters() {
 #[test]
 fn unknown_message_type_is_other() {
     let trigger = load("snapshot-delivery.json").trigger().unwrap();
-    assert_eq!(trigger, Trigger::Other { message_type: Some("ConfigurationSnapshotDeliveryCompleted".into()) });
+    assert_eq!(
+        trigger,
+        Trigger::Other {
+            message_type: Some("ConfigurationSnapshotDeliveryCompleted".into())
+        }
+    );
 }
 
 #[test]
@@ -93,30 +122,54 @@ fn hand_made_event_with_objects_instead_of_strings() {
         "eventLeftScope": "TRUE"
     }))
     .unwrap();
-    assert_eq!(event.trigger().unwrap(), Trigger::Scheduled { notification_time: None });
+    assert_eq!(
+        event.trigger().unwrap(),
+        Trigger::Scheduled {
+            notification_time: None
+        }
+    );
     assert_eq!(event.rule_parameters().unwrap()["windowDays"], 3);
     assert!(event.event_left_scope);
 }
 
 #[test]
 fn malformed_events_are_errors_not_panics() {
-    assert!(matches!(ConfigEvent::from_slice(b"{not json"), Err(EventError::NotJson(_))));
-    let bad_invoking = ConfigEvent::from_value(json!({"invokingEvent": "{\"messageType\":"})).unwrap();
-    assert!(matches!(bad_invoking.trigger(), Err(EventError::InvokingEvent(_))));
+    assert!(matches!(
+        ConfigEvent::from_slice(b"{not json"),
+        Err(EventError::NotJson(_))
+    ));
+    let bad_invoking =
+        ConfigEvent::from_value(json!({"invokingEvent": "{\"messageType\":"})).unwrap();
+    assert!(matches!(
+        bad_invoking.trigger(),
+        Err(EventError::InvokingEvent(_))
+    ));
     let list_invoking = ConfigEvent::from_value(json!({"invokingEvent": "[1]"})).unwrap();
-    assert!(matches!(list_invoking.trigger(), Err(EventError::InvokingEvent(_))));
+    assert!(matches!(
+        list_invoking.trigger(),
+        Err(EventError::InvokingEvent(_))
+    ));
     let bad_params = ConfigEvent::from_value(json!({"ruleParameters": "a=b"})).unwrap();
-    assert!(matches!(bad_params.rule_parameters(), Err(EventError::RuleParameters(_))));
+    assert!(matches!(
+        bad_params.rule_parameters(),
+        Err(EventError::RuleParameters(_))
+    ));
 }
 
 #[test]
 fn missing_invoking_event_is_an_unhandled_message_type() {
     let event = ConfigEvent::from_value(json!({})).unwrap();
-    assert_eq!(event.trigger().unwrap(), Trigger::Other { message_type: None });
+    assert_eq!(
+        event.trigger().unwrap(),
+        Trigger::Other { message_type: None }
+    );
 }
 
 #[test]
 fn change_notification_without_item_is_not_judged() {
-    let event = ConfigEvent::from_value(json!({"invokingEvent": "{\"messageType\":\"ConfigurationItemChangeNotification\"}"})).unwrap();
+    let event = ConfigEvent::from_value(
+        json!({"invokingEvent": "{\"messageType\":\"ConfigurationItemChangeNotification\"}"}),
+    )
+    .unwrap();
     assert!(matches!(event.trigger().unwrap(), Trigger::Other { .. }));
 }

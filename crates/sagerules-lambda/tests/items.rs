@@ -2,7 +2,12 @@
 //! mocked clients): the fixtures of tests/events and an oversized item fetched through a
 //! mocked GetResourceConfigHistory (moto cannot serve SageMaker items).
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
@@ -17,7 +22,10 @@ use sagerules_lambda::handler::{handle_with, Deadline, HandlerError, Invocation}
 
 /// Clients whose every call must match one of `config_rules` (none: no call allowed).
 fn clients(config_rules: &[&Rule]) -> Clients {
-    let interceptor = config_rules.iter().fold(MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny), |i, r| i.with_rule(r));
+    let interceptor = config_rules.iter().fold(
+        MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
+        |i, r| i.with_rule(r),
+    );
     let credentials = Credentials::new("AKIDTEST", "secret", None, None, "test");
     let config = aws_sdk_config::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -33,7 +41,10 @@ fn clients(config_rules: &[&Rule]) -> Clients {
         .http_client(create_mock_http_client())
         .interceptor(MockResponseInterceptor::new())
         .build();
-    Clients { config: aws_sdk_config::Client::from_conf(config), sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker) }
+    Clients {
+        config: aws_sdk_config::Client::from_conf(config),
+        sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
+    }
 }
 
 fn fixture(name: &str) -> ConfigEvent {
@@ -43,8 +54,13 @@ fn fixture(name: &str) -> ConfigEvent {
 
 async fn judge(event: &ConfigEvent, clients: &Clients) -> Result<Vec<Evaluation>, HandlerError> {
     let engine = Engine::bundled().unwrap();
-    let run = Invocation { dry_run: true, deadline: Deadline::none() };
-    handle_with(&engine, clients, event, run).await.map(|(_, evaluations)| evaluations)
+    let run = Invocation {
+        dry_run: true,
+        deadline: Deadline::none(),
+    };
+    handle_with(&engine, clients, event, run)
+        .await
+        .map(|(_, evaluations)| evaluations)
 }
 
 async fn one(name: &str) -> Evaluation {
@@ -56,27 +72,53 @@ async fn one(name: &str) -> Evaluation {
 #[tokio::test]
 async fn a_secure_notebook_item_is_compliant_at_its_capture_time() {
     let evaluation = one("change-notebook.json").await;
-    assert_eq!(evaluation.compliance_type, Compliance::Compliant, "{}", evaluation.annotation);
+    assert_eq!(
+        evaluation.compliance_type,
+        Compliance::Compliant,
+        "{}",
+        evaluation.annotation
+    );
     assert_eq!(evaluation.compliance_resource_id, "nb-secure");
-    assert_eq!(evaluation.ordering_timestamp, DateTime::from_millis(1_682_607_791_636));
-    assert!(evaluation.annotation.starts_with("passed SAGEMAKER_NOTEBOOK_"));
+    assert_eq!(
+        evaluation.ordering_timestamp,
+        DateTime::from_millis(1_682_607_791_636)
+    );
+    assert!(evaluation
+        .annotation
+        .starts_with("passed SAGEMAKER_NOTEBOOK_"));
 }
 
 #[tokio::test]
 async fn deleted_left_scope_and_foreign_items_are_not_applicable() {
     for (name, note) in [
-        ("change-notebook-deleted.json", "configuration item status ResourceDeleted"),
-        ("change-notebook-left-scope.json", "the resource left the rule's scope"),
-        ("change-ec2-powertools.json", "AWS::EC2::Instance is not checked by sagerules"),
+        (
+            "change-notebook-deleted.json",
+            "configuration item status ResourceDeleted",
+        ),
+        (
+            "change-notebook-left-scope.json",
+            "the resource left the rule's scope",
+        ),
+        (
+            "change-ec2-powertools.json",
+            "AWS::EC2::Instance is not checked by sagerules",
+        ),
     ] {
         let evaluation = one(name).await;
-        assert_eq!((evaluation.compliance_type, evaluation.annotation.as_str()), (Compliance::NotApplicable, note), "{name}");
+        assert_eq!(
+            (evaluation.compliance_type, evaluation.annotation.as_str()),
+            (Compliance::NotApplicable, note),
+            "{name}"
+        );
     }
 }
 
 #[tokio::test]
 async fn unknown_message_types_send_nothing() {
-    assert!(judge(&fixture("snapshot-delivery.json"), &clients(&[])).await.unwrap().is_empty());
+    assert!(judge(&fixture("snapshot-delivery.json"), &clients(&[]))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -94,25 +136,42 @@ async fn an_oversized_item_is_fetched_and_judged() {
                 .build();
             GetResourceConfigHistoryOutput::builder().configuration_items(item).build()
         });
-    let evaluations = judge(&fixture("oversized-notebook.json"), &clients(&[&history])).await.unwrap();
+    let evaluations = judge(&fixture("oversized-notebook.json"), &clients(&[&history]))
+        .await
+        .unwrap();
     let evaluation = &evaluations[0];
     assert_eq!(evaluation.compliance_type, Compliance::NonCompliant);
-    assert!(evaluation.annotation.contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET"), "{}", evaluation.annotation);
-    assert_eq!(evaluation.ordering_timestamp, DateTime::from_millis(1_475_771_176_261));
+    assert!(
+        evaluation
+            .annotation
+            .contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET"),
+        "{}",
+        evaluation.annotation
+    );
+    assert_eq!(
+        evaluation.ordering_timestamp,
+        DateTime::from_millis(1_475_771_176_261)
+    );
 }
 
 #[tokio::test]
 async fn an_oversized_item_config_does_not_know_is_an_error_not_a_verdict() {
     let history = mock!(aws_sdk_config::Client::get_resource_config_history)
         .then_output(|| GetResourceConfigHistoryOutput::builder().build());
-    let error = judge(&fixture("oversized-notebook.json"), &clients(&[&history])).await.unwrap_err();
-    assert!(matches!(error, HandlerError::ItemNotFound(ref what) if what.contains("nb-big")), "{error}");
+    let error = judge(&fixture("oversized-notebook.json"), &clients(&[&history]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, HandlerError::ItemNotFound(ref what) if what.contains("nb-big")),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn invalid_parameters_give_no_evaluation() {
     let mut event = fixture("change-notebook.json");
-    event.rule_parameters = serde_json::Value::String(r#"{"families":"notebook","kmsKeyArns":42}"#.into());
+    event.rule_parameters =
+        serde_json::Value::String(r#"{"families":"notebook","kmsKeyArns":42}"#.into());
     let error = judge(&event, &clients(&[])).await.unwrap_err();
     assert!(matches!(error, HandlerError::Params(_)), "{error}");
 }

@@ -3,14 +3,24 @@
 //! account mode folds jobs into one verdict, and judged-before jobs that no longer exist are
 //! set NOT_APPLICABLE.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
-use aws_sdk_config::types::{EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier};
+use aws_sdk_config::types::{
+    EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier,
+};
 use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
 use aws_sdk_sagemaker::operation::list_training_jobs::ListTrainingJobsOutput;
-use aws_sdk_sagemaker::types::{OutputDataConfig, ResourceConfig, StoppingCondition, TrainingInstanceType, TrainingJobSummary, VpcConfig};
+use aws_sdk_sagemaker::types::{
+    OutputDataConfig, ResourceConfig, StoppingCondition, TrainingInstanceType, TrainingJobSummary,
+    VpcConfig,
+};
 use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
 use sagerules_lambda::clients::Clients;
 use sagerules_lambda::engine::Engine;
@@ -22,7 +32,10 @@ use serde_json::json;
 const KMS: &str = "arn:aws:kms:us-east-1:123456789012:key/1111";
 
 fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
-    rules.iter().fold(MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny), |i, r| i.with_rule(r))
+    rules.iter().fold(
+        MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
+        |i, r| i.with_rule(r),
+    )
 }
 
 fn clients(sagemaker: &[&Rule], config: &[&Rule]) -> Clients {
@@ -53,15 +66,23 @@ fn clients(sagemaker: &[&Rule], config: &[&Rule]) -> Clients {
 fn summary(name: &str) -> TrainingJobSummary {
     TrainingJobSummary::builder()
         .training_job_name(name)
-        .training_job_arn(format!("arn:aws:sagemaker:us-east-1:123456789012:training-job/{name}"))
+        .training_job_arn(format!(
+            "arn:aws:sagemaker:us-east-1:123456789012:training-job/{name}"
+        ))
         .build()
 }
 
 /// ListTrainingJobs: `names` for the window listing, nothing in progress.
 fn listing(names: &'static [&'static str]) -> Rule {
     mock!(aws_sdk_sagemaker::Client::list_training_jobs).then_compute_output(move |input| {
-        let jobs = if input.status_equals().is_some() { Vec::new() } else { names.iter().map(|n| summary(n)).collect() };
-        ListTrainingJobsOutput::builder().set_training_job_summaries(Some(jobs)).build()
+        let jobs = if input.status_equals().is_some() {
+            Vec::new()
+        } else {
+            names.iter().map(|n| summary(n)).collect()
+        };
+        ListTrainingJobsOutput::builder()
+            .set_training_job_summaries(Some(jobs))
+            .build()
     })
 }
 
@@ -76,9 +97,23 @@ fn secure_job(name: &str) -> DescribeTrainingJobOutput {
                 .volume_kms_key_id(KMS)
                 .build(),
         )
-        .output_data_config(OutputDataConfig::builder().kms_key_id(KMS).s3_output_path("s3://b/o").build())
-        .vpc_config(VpcConfig::builder().subnets("subnet-1").security_group_ids("sg-1").build())
-        .stopping_condition(StoppingCondition::builder().max_runtime_in_seconds(3600).build())
+        .output_data_config(
+            OutputDataConfig::builder()
+                .kms_key_id(KMS)
+                .s3_output_path("s3://b/o")
+                .build(),
+        )
+        .vpc_config(
+            VpcConfig::builder()
+                .subnets("subnet-1")
+                .security_group_ids("sg-1")
+                .build(),
+        )
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
         .enable_network_isolation(true)
         .enable_inter_container_traffic_encryption(true)
         .build()
@@ -87,8 +122,17 @@ fn secure_job(name: &str) -> DescribeTrainingJobOutput {
 fn bare_job(name: &str) -> DescribeTrainingJobOutput {
     DescribeTrainingJobOutput::builder()
         .training_job_name(name)
-        .resource_config(ResourceConfig::builder().instance_type(TrainingInstanceType::MlM5Xlarge).instance_count(1).build())
-        .stopping_condition(StoppingCondition::builder().max_runtime_in_seconds(432_000).build())
+        .resource_config(
+            ResourceConfig::builder()
+                .instance_type(TrainingInstanceType::MlM5Xlarge)
+                .instance_count(1)
+                .build(),
+        )
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(432_000)
+                .build(),
+        )
         .enable_network_isolation(false)
         .build()
 }
@@ -100,7 +144,9 @@ fn describe(name: &'static str, output: fn(&str) -> DescribeTrainingJobOutput) -
 }
 
 fn not_found(name: &'static str) -> Rule {
-    let body = format!(r#"{{"__type":"ValidationException","message":"Could not find training job '{name}'"}}"#);
+    let body = format!(
+        r#"{{"__type":"ValidationException","message":"Could not find training job '{name}'"}}"#
+    );
     mock!(aws_sdk_sagemaker::Client::describe_training_job)
         .match_requests(move |r| r.training_job_name() == Some(name))
         .sequence()
@@ -118,16 +164,36 @@ fn scheduled(params: serde_json::Value) -> ConfigEvent {
     .unwrap()
 }
 
-async fn run(clients: &Clients, params: serde_json::Value, deadline: Deadline) -> (Summary, Vec<Evaluation>) {
+async fn run(
+    clients: &Clients,
+    params: serde_json::Value,
+    deadline: Deadline,
+) -> (Summary, Vec<Evaluation>) {
     let engine = Engine::bundled().unwrap();
     let event = scheduled(params);
-    handle_with(&engine, clients, &event, Invocation { dry_run: true, deadline }).await.unwrap()
+    handle_with(
+        &engine,
+        clients,
+        &event,
+        Invocation {
+            dry_run: true,
+            deadline,
+        },
+    )
+    .await
+    .unwrap()
 }
 
 fn verdicts(evaluations: &[Evaluation]) -> Vec<(String, String, Compliance)> {
     let mut found: Vec<_> = evaluations
         .iter()
-        .map(|e| (e.compliance_resource_type.clone(), e.compliance_resource_id.clone(), e.compliance_type))
+        .map(|e| {
+            (
+                e.compliance_resource_type.clone(),
+                e.compliance_resource_id.clone(),
+                e.compliance_type,
+            )
+        })
         .collect();
     found.sort_by(|a, b| a.1.cmp(&b.1));
     found
@@ -142,22 +208,39 @@ const TJ: &str = "AWS::SageMaker::TrainingJob";
 
 #[tokio::test]
 async fn a_job_whose_describe_fails_gets_no_verdict_and_the_sweep_goes_on() {
-    let (list, a, b, c) = (listing(&["job-a", "job-b", "job-c"]), describe("job-a", secure_job), not_found("job-b"), describe("job-c", bare_job));
+    let (list, a, b, c) = (
+        listing(&["job-a", "job-b", "job-c"]),
+        describe("job-a", secure_job),
+        not_found("job-b"),
+        describe("job-c", bare_job),
+    );
     let clients = clients(&[&list, &a, &b, &c], &[&no_prior_results()]);
-    let (summary, evaluations) = run(&clients, json!({"families": "training"}), Deadline::none()).await;
+    let (summary, evaluations) =
+        run(&clients, json!({"families": "training"}), Deadline::none()).await;
     assert_eq!(
         verdicts(&evaluations),
-        [(TJ.into(), "job-a".into(), Compliance::Compliant), (TJ.into(), "job-c".into(), Compliance::NonCompliant)]
+        [
+            (TJ.into(), "job-a".into(), Compliance::Compliant),
+            (TJ.into(), "job-c".into(), Compliance::NonCompliant)
+        ]
     );
     let sweep = summary.sweep.unwrap();
-    assert_eq!((sweep.listed, sweep.described, sweep.describe_failed), (3, 2, 1));
+    assert_eq!(
+        (sweep.listed, sweep.described, sweep.describe_failed),
+        (3, 2, 1)
+    );
 }
 
 #[tokio::test]
 async fn nothing_new_is_started_after_the_deadline() {
     let (list, a) = (listing(&["job-a", "job-b"]), describe("job-a", secure_job));
     let clients = clients(&[&list, &a], &[&no_prior_results()]);
-    let (summary, evaluations) = run(&clients, json!({"families": "training"}), Deadline::from_epoch_ms(1)).await;
+    let (summary, evaluations) = run(
+        &clients,
+        json!({"families": "training"}),
+        Deadline::from_epoch_ms(1),
+    )
+    .await;
     assert!(evaluations.is_empty());
     assert_eq!(summary.sweep.unwrap().skipped_for_deadline, 2);
     assert_eq!(a.num_calls(), 0);
@@ -165,17 +248,38 @@ async fn nothing_new_is_started_after_the_deadline() {
 
 #[tokio::test]
 async fn account_mode_reports_one_verdict_naming_the_failing_jobs() {
-    let (list, a, c) = (listing(&["job-a", "job-c"]), describe("job-a", secure_job), describe("job-c", bare_job));
+    let (list, a, c) = (
+        listing(&["job-a", "job-c"]),
+        describe("job-a", secure_job),
+        describe("job-c", bare_job),
+    );
     let clients = clients(&[&list, &a, &c], &[]);
     let params = json!({"families": "training", "jobResourceType": "AWS::::Account"});
     let (_, evaluations) = run(&clients, params, Deadline::none()).await;
-    assert_eq!(verdicts(&evaluations), [("AWS::::Account".into(), "123456789012".into(), Compliance::NonCompliant)]);
-    assert!(evaluations[0].annotation.starts_with("1 of 2 jobs non-compliant: job-c; training job job-c: "), "{}", evaluations[0].annotation);
+    assert_eq!(
+        verdicts(&evaluations),
+        [(
+            "AWS::::Account".into(),
+            "123456789012".into(),
+            Compliance::NonCompliant
+        )]
+    );
+    assert!(
+        evaluations[0]
+            .annotation
+            .starts_with("1 of 2 jobs non-compliant: job-c; training job job-c: "),
+        "{}",
+        evaluations[0].annotation
+    );
 }
 
 #[tokio::test]
 async fn account_mode_is_never_compliant_when_a_job_could_not_be_described() {
-    let (list, a, b) = (listing(&["job-a", "job-b"]), describe("job-a", secure_job), not_found("job-b"));
+    let (list, a, b) = (
+        listing(&["job-a", "job-b"]),
+        describe("job-a", secure_job),
+        not_found("job-b"),
+    );
     let clients = clients(&[&list, &a, &b], &[]);
     let params = json!({"families": "training", "jobResourceType": "AWS::::Account"});
     let (_, evaluations) = run(&clients, params, Deadline::none()).await;
@@ -183,30 +287,51 @@ async fn account_mode_is_never_compliant_when_a_job_could_not_be_described() {
 }
 
 fn prior(job: &str) -> EvaluationResult {
-    let qualifier = EvaluationResultQualifier::builder().config_rule_name("sagerules-jobs").resource_type(TJ).resource_id(job).build();
-    let identifier = EvaluationResultIdentifier::builder().evaluation_result_qualifier(qualifier).build();
-    EvaluationResult::builder().evaluation_result_identifier(identifier).build()
+    let qualifier = EvaluationResultQualifier::builder()
+        .config_rule_name("sagerules-jobs")
+        .resource_type(TJ)
+        .resource_id(job)
+        .build();
+    let identifier = EvaluationResultIdentifier::builder()
+        .evaluation_result_qualifier(qualifier)
+        .build();
+    EvaluationResult::builder()
+        .evaluation_result_identifier(identifier)
+        .build()
 }
 
 #[tokio::test]
 async fn results_of_jobs_that_no_longer_exist_become_not_applicable() {
     let list = listing(&["job-a"]);
-    let (a, old, gone) = (describe("job-a", secure_job), describe("job-old", secure_job), not_found("job-gone"));
-    let prior_results = mock!(aws_sdk_config::Client::get_compliance_details_by_config_rule).then_output(|| {
-        GetComplianceDetailsByConfigRuleOutput::builder()
-            .evaluation_results(prior("job-a"))
-            .evaluation_results(prior("job-old"))
-            .evaluation_results(prior("job-gone"))
-            .build()
-    });
+    let (a, old, gone) = (
+        describe("job-a", secure_job),
+        describe("job-old", secure_job),
+        not_found("job-gone"),
+    );
+    let prior_results = mock!(aws_sdk_config::Client::get_compliance_details_by_config_rule)
+        .then_output(|| {
+            GetComplianceDetailsByConfigRuleOutput::builder()
+                .evaluation_results(prior("job-a"))
+                .evaluation_results(prior("job-old"))
+                .evaluation_results(prior("job-gone"))
+                .build()
+        });
     let clients = clients(&[&list, &a, &old, &gone], &[&prior_results]);
-    let (summary, evaluations) = run(&clients, json!({"families": "training"}), Deadline::none()).await;
+    let (summary, evaluations) =
+        run(&clients, json!({"families": "training"}), Deadline::none()).await;
     assert_eq!(
         verdicts(&evaluations),
-        [(TJ.into(), "job-a".into(), Compliance::Compliant), (TJ.into(), "job-gone".into(), Compliance::NotApplicable)]
+        [
+            (TJ.into(), "job-a".into(), Compliance::Compliant),
+            (TJ.into(), "job-gone".into(), Compliance::NotApplicable)
+        ]
     );
     assert_eq!(summary.stale_cleared, 1);
-    assert_eq!(old.num_calls(), 1, "a job outside the window is checked for existence, and kept");
+    assert_eq!(
+        old.num_calls(),
+        1,
+        "a job outside the window is checked for existence, and kept"
+    );
 }
 
 #[tokio::test]
@@ -218,7 +343,11 @@ async fn stale_cleanup_failure_is_logged_not_fatal() {
         .repeatedly()
         .build();
     let clients = clients(&[&list, &a], &[&broken]);
-    let (summary, evaluations) = run(&clients, json!({"families": "training"}), Deadline::none()).await;
-    assert_eq!(verdicts(&evaluations), [(TJ.into(), "job-a".into(), Compliance::Compliant)]);
+    let (summary, evaluations) =
+        run(&clients, json!({"families": "training"}), Deadline::none()).await;
+    assert_eq!(
+        verdicts(&evaluations),
+        [(TJ.into(), "job-a".into(), Compliance::Compliant)]
+    );
     assert_eq!(summary.stale_cleared, 0);
 }
