@@ -91,7 +91,11 @@ pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> (Vec<InputPath>, Vec<Di
         if path.as_os_str() == "-" {
             inputs.push(InputPath::Stdin);
         } else if path.is_dir() {
+            let before = inputs.len();
             walk(path, extensions, &mut inputs, &mut errors);
+            if inputs.len() == before {
+                errors.push(no_matching_files(path, extensions));
+            }
         } else if path.exists() {
             inputs.push(InputPath::File(path.clone()));
         } else {
@@ -103,10 +107,23 @@ pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> (Vec<InputPath>, Vec<Di
     (inputs, errors)
 }
 
+/// A directory that holds nothing to check is an error, not a silent pass:
+/// `empty/: no files ending in .yaml, .json under this directory`.
+fn no_matching_files(dir: &Path, extensions: &[&str]) -> Diag {
+    let endings: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
+    Diag::file(
+        display_path(dir),
+        format!("no files ending in {} under this directory", endings.join(", ")),
+    )
+}
+
 /// Files under `root` with one of `extensions`, in sorted order, skipping hidden entries
-/// (`.git`, `.venv`).
+/// (`.git`, `.venv`) and following symbolic links (a link loop is reported as an error).
 fn walk(root: &Path, extensions: &[&str], inputs: &mut Vec<InputPath>, errors: &mut Vec<Diag>) {
-    let walker = WalkDir::new(root).sort_by_file_name().into_iter();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
         match entry {
             Ok(entry) if entry.file_type().is_file() && has_extension(entry.path(), extensions) => {
@@ -170,6 +187,28 @@ mod tests {
         assert_eq!(inputs.len(), 1);
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("no such file"));
+    }
+
+    #[test]
+    fn symlinked_templates_in_a_directory_are_checked_not_skipped() {
+        let real = tempfile::tempdir().unwrap();
+        let links = tempfile::tempdir().unwrap();
+        fs::write(real.path().join("t.yaml"), "a: 1").unwrap();
+        std::os::unix::fs::symlink(real.path().join("t.yaml"), links.path().join("t.yaml"))
+            .unwrap();
+        let (inputs, errors) = expand(&[links.path().to_path_buf()], DATA_EXTENSIONS);
+        assert_eq!(inputs.len(), 1);
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn a_directory_without_data_files_is_an_error_not_a_silent_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        let (inputs, errors) = expand(&[dir.path().to_path_buf()], DATA_EXTENSIONS);
+        assert!(inputs.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("no files ending in .yaml"), "{}", errors[0].message);
     }
 
     #[test]
