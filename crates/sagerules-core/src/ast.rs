@@ -215,6 +215,23 @@ pub enum UnaryOp {
     IsNull,
 }
 
+impl UnaryOp {
+    /// The keyword as written in a rule and shown in findings: `exists`, `is_string`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            UnaryOp::Exists => "exists",
+            UnaryOp::Empty => "empty",
+            UnaryOp::IsString => "is_string",
+            UnaryOp::IsList => "is_list",
+            UnaryOp::IsStruct => "is_struct",
+            UnaryOp::IsBool => "is_bool",
+            UnaryOp::IsInt => "is_int",
+            UnaryOp::IsFloat => "is_float",
+            UnaryOp::IsNull => "is_null",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CmpOp {
     Eq,

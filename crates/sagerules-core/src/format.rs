@@ -20,7 +20,7 @@
 use crate::ast::{
     Block, BlockItem, Call, Check, Clause, CmpOp, Conjunction, Disjunction, Expr, Filter, Item,
     Let, Literal, LiteralKind, Message, MessagePart, Op, OpKind, Query, QueryBlock, Rule, RuleRef,
-    RulesFile, Span, Step, TypeBlock, UnaryOp, WhenBlock,
+    RulesFile, Span, Step, TypeBlock, WhenBlock,
 };
 use crate::syntax::RESERVED_FIRST_STEPS;
 
@@ -304,7 +304,7 @@ impl Printer<'_> {
                 if op.negated {
                     self.out.push('!');
                 }
-                self.out.push_str(unary_word(*unary));
+                self.out.push_str(unary.keyword());
             }
             OpKind::Binary(cmp, rhs) => {
                 self.out.push(' ');
@@ -544,20 +544,6 @@ fn is_ident(text: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn unary_word(op: UnaryOp) -> &'static str {
-    match op {
-        UnaryOp::Exists => "exists",
-        UnaryOp::Empty => "empty",
-        UnaryOp::IsString => "is_string",
-        UnaryOp::IsList => "is_list",
-        UnaryOp::IsStruct => "is_struct",
-        UnaryOp::IsBool => "is_bool",
-        UnaryOp::IsInt => "is_int",
-        UnaryOp::IsFloat => "is_float",
-        UnaryOp::IsNull => "is_null",
-    }
 }
 
 fn cmp_symbol(op: CmpOp) -> &'static str {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use sagerules_data::{Node, Pos, Value};
 
-use crate::ast::{Check, CmpOp, Message, MessagePart, OpKind, QueryBlock, RuleRef, UnaryOp};
+use crate::ast::{Check, CmpOp, Message, MessagePart, OpKind, QueryBlock, RuleRef};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
 use crate::eval::value::{push_pointer_token, Got, Miss, Val, NO_PATH};
 use crate::report::{Finding, Status};
@@ -155,7 +155,7 @@ pub(crate) fn missing_block_finding(
 fn expected_text(op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>) -> String {
     let not = if negated { "not " } else { "" };
     match op {
-        OpKind::Unary(unary) => format!("{not}{}", unary_name(*unary)),
+        OpKind::Unary(unary) => format!("{not}{}", unary.keyword()),
         OpKind::Binary(cmp, _) => {
             let (symbol, negated) = match (cmp, negated) {
                 (CmpOp::Eq, true) | (CmpOp::Ne, false) => ("!=", false),
@@ -170,20 +170,6 @@ fn expected_text(op: &OpKind, negated: bool, rhs: Option<&[Got<'_>]>) -> String 
             let prefix = if negated { "not " } else { "" };
             truncate(format!("{prefix}{symbol} {}", values.join(", ")))
         }
-    }
-}
-
-fn unary_name(op: UnaryOp) -> &'static str {
-    match op {
-        UnaryOp::Exists => "exists",
-        UnaryOp::Empty => "empty",
-        UnaryOp::IsString => "is_string",
-        UnaryOp::IsList => "is_list",
-        UnaryOp::IsStruct => "is_struct",
-        UnaryOp::IsBool => "is_bool",
-        UnaryOp::IsInt => "is_int",
-        UnaryOp::IsFloat => "is_float",
-        UnaryOp::IsNull => "is_null",
     }
 }
 
