@@ -33,19 +33,11 @@ pub(crate) enum Verdict {
 
 impl<'c> Ctx<'c> {
     pub fn block(&'c self, block: &'c Block, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
-        let mut out = Status::Skip;
-        for item in &block.items {
-            let BlockItem::Clause(clause) = item else {
-                continue;
-            };
-            match self.disjunction(clause, scope)? {
-                Status::Fail if !self.collect.get() => return Ok(Status::Fail),
-                Status::Fail => out = Status::Fail,
-                Status::Pass if out == Status::Skip => out = Status::Pass,
-                _ => {}
-            }
-        }
-        Ok(out)
+        let clauses = block.items.iter().filter_map(|item| match item {
+            BlockItem::Clause(clause) => Some(clause),
+            _ => None,
+        });
+        self.all_of(clauses, scope)
     }
 
     pub fn conjunction(
@@ -53,8 +45,18 @@ impl<'c> Ctx<'c> {
         conj: &'c Conjunction,
         scope: &Scope<'_, 'c>,
     ) -> EvalResult<Status> {
+        self.all_of(&conj.clauses, scope)
+    }
+
+    /// Clauses joined by `and` (a block's lines or a conjunction): any FAIL fails, else any
+    /// PASS passes, else SKIP. Stops at the first FAIL unless findings are being collected.
+    fn all_of(
+        &'c self,
+        clauses: impl IntoIterator<Item = &'c Disjunction>,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
         let mut out = Status::Skip;
-        for clause in &conj.clauses {
+        for clause in clauses {
             match self.disjunction(clause, scope)? {
                 Status::Fail if !self.collect.get() => return Ok(Status::Fail),
                 Status::Fail => out = Status::Fail,
