@@ -159,30 +159,11 @@ impl<'c> Ctx<'c> {
         };
         let replacement = single_str(args.get(2))
             .ok_or_else(|| self.error(call.span, "`regex_replace` needs a replacement string"))?;
-        let mut out = Vec::new();
-        for got in args.first().map(Vec::as_slice).unwrap_or_default() {
-            let Got::Val(val) = got else {
-                out.push(got.clone());
-                continue;
-            };
-            let text = val
-                .as_str()
-                .ok_or_else(|| self.error(call.span, "`regex_replace` needs strings"))?;
-            out.push(if regex.is_match(text) {
-                self.computed(
-                    Value::String(regex.replace_all(text, replacement).as_ref().into()),
-                    val.path(),
-                    val.pos(),
-                )
-            } else {
-                Got::Missing {
-                    at: val.path(),
-                    pos: val.pos(),
-                    miss: Miss::Function("regex_replace"),
-                }
-            });
-        }
-        Ok(out)
+        self.map_strings(call, "regex_replace", args.first(), |text| {
+            regex
+                .is_match(text)
+                .then(|| regex.replace_all(text, replacement).into_owned())
+        })
     }
 
     /// `substring(values, from, to)`: characters `from..to`; out of range is missing.
@@ -197,25 +178,38 @@ impl<'c> Ctx<'c> {
         let (Some(from), Some(to)) = (bound(1), bound(2)) else {
             return Err(self.error(call.span, "`substring` needs non-negative integer bounds"));
         };
+        self.map_strings(call, "substring", args.first(), |text| {
+            let length = text.chars().count();
+            (from <= to && to <= length).then(|| text.chars().skip(from).take(to - from).collect())
+        })
+    }
+
+    /// Maps each string of `values` through `apply` (for `regex_replace` and `substring`): a
+    /// missing value stays missing, a string `apply` gives no text for becomes missing, and a
+    /// value that is not a string makes the call a runtime error.
+    fn map_strings(
+        &'c self,
+        call: &'c Call,
+        name: &'static str,
+        values: Option<&Vec<Got<'c>>>,
+        apply: impl Fn(&str) -> Option<String>,
+    ) -> EvalResult<Vec<Got<'c>>> {
         let mut out = Vec::new();
-        for got in args.first().map(Vec::as_slice).unwrap_or_default() {
+        for got in values.map(Vec::as_slice).unwrap_or_default() {
             let Got::Val(val) = got else {
                 out.push(got.clone());
                 continue;
             };
             let text = val
                 .as_str()
-                .ok_or_else(|| self.error(call.span, "`substring` needs strings"))?;
-            let length = text.chars().count();
-            out.push(if from <= to && to <= length {
-                let piece: String = text.chars().skip(from).take(to - from).collect();
-                self.computed(Value::String(piece.into()), val.path(), val.pos())
-            } else {
-                Got::Missing {
+                .ok_or_else(|| self.error(call.span, format!("`{name}` needs strings")))?;
+            out.push(match apply(text) {
+                Some(result) => self.computed(Value::String(result.into()), val.path(), val.pos()),
+                None => Got::Missing {
                     at: val.path(),
                     pos: val.pos(),
-                    miss: Miss::Function("substring"),
-                }
+                    miss: Miss::Function(name),
+                },
             });
         }
         Ok(out)
