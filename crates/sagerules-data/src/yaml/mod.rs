@@ -13,15 +13,18 @@
 //! The builder keeps an explicit stack of open collections (no recursion), refuses nesting
 //! deeper than [`MAX_DEPTH`] and stops alias expansion at [`MAX_ALIAS_NODES`].
 
+mod chunks;
 mod scalar;
 mod tags;
 
 use crate::error::{duplicate_key, sat_u32, Duplicates, ErrorKind, LoadError};
 use crate::value::{Map, Node, Pos, Value};
 use crate::{MAX_ALIAS_NODES, MAX_DEPTH};
-use libyaml_safer::{Event, EventData, Mark, Parser, ScalarStyle};
+use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+use libyaml_safer::{Encoding, Event, EventData, Mark, Parser, ScalarStyle};
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::panic::{self, AssertUnwindSafe};
 use tags::{CoreType, TagAction};
 
@@ -60,9 +63,9 @@ fn parse_events(
     duplicates: &mut Duplicates,
     last: &Cell<Pos>,
 ) -> Result<Node, LoadError> {
-    let mut input = text.as_bytes();
     let mut parser = Parser::new();
-    parser.set_input_string(&mut input);
+    parser.set_encoding(Encoding::Utf8);
+    parser.set_input(chunks::Chunks::new(text.as_bytes()));
     let mut builder = Builder::new(duplicates);
     loop {
         let event = parser.parse().map_err(|e| parser_error(&e))?;
@@ -109,6 +112,9 @@ enum FrameKind {
 struct MapFrame {
     map: Map,
     key: Option<PendingKey>,
+    /// The map's hash of the pending key, computed once for the duplicate check and reused
+    /// by the insertion ([`store_value`]).
+    key_hash: u64,
     /// Entries from `<<` merge keys (first source wins) and the entry index they go before.
     merged: Option<(usize, Map)>,
 }
@@ -349,7 +355,12 @@ impl<'d> Builder<'d> {
             return Ok(());
         };
         let repeated = match &key {
-            PendingKey::Key(name) => map_frame.map.get(name).map(|first| (&**name, first.pos)),
+            PendingKey::Key(name) => {
+                map_frame.key_hash = map_frame.map.hasher().hash_one(&**name);
+                let first = map_frame.map.raw_entry_v1();
+                let first = first.from_key_hashed_nocheck(map_frame.key_hash, &**name);
+                first.map(|(_, first)| (&**name, first.pos))
+            }
             PendingKey::Merge => map_frame.merged.as_ref().map(|_| ("<<", pos)),
         };
         let error = repeated.map(|(name, first)| duplicate_key(name, pos, first));
@@ -425,7 +436,7 @@ impl TagAction {
 fn store_value(map_frame: &mut MapFrame, node: Node) -> Result<(), LoadError> {
     match map_frame.key.take() {
         Some(PendingKey::Key(key)) => {
-            map_frame.map.insert(key, node);
+            insert_hashed(&mut map_frame.map, map_frame.key_hash, key, node);
             Ok(())
         }
         Some(PendingKey::Merge) => {
@@ -435,6 +446,19 @@ fn store_value(map_frame: &mut MapFrame, node: Node) -> Result<(), LoadError> {
             merge_source(merged, node)
         }
         None => Ok(()),
+    }
+}
+
+/// `map.insert(key, node)` with the key's hash already known: a repeated key keeps its place
+/// and takes the later value.
+fn insert_hashed(map: &mut Map, hash: u64, key: Box<str>, node: Node) {
+    match map.raw_entry_mut_v1().from_key_hashed_nocheck(hash, &*key) {
+        RawEntryMut::Occupied(mut entry) => {
+            entry.insert(node);
+        }
+        RawEntryMut::Vacant(entry) => {
+            entry.insert_hashed_nocheck(hash, key, node);
+        }
     }
 }
 
