@@ -14,19 +14,18 @@ use sagerules_core::RuleSet;
 use sagerules_data::{Node, Pos};
 use std::path::Path;
 
-/// Checks one loaded template (`bytes` is its text, `doc` the loaded document) with every rule
-/// set; the template's own outcome comes first, then one per product template it leads to.
+/// Checks one loaded template (`text` is its source, `doc` the loaded document) with every
+/// rule set; the template's own outcome comes first, then one per product template it leads to.
 pub fn check_template(
     file: &str,
-    bytes: &[u8],
+    text: &str,
     doc: &Node,
     context: &Context<'_>,
 ) -> Vec<FileOutcome> {
-    let text = String::from_utf8_lossy(bytes);
     let sets: Vec<&RuleSet> = context.sets.iter().map(|s| &s.set).collect();
     let template = Template {
         name: file,
-        text: Some(&text),
+        text: Some(text),
         root: doc,
     };
     let options = Options {
@@ -40,7 +39,7 @@ pub fn check_template(
         options,
         &read_relative,
         &mut |data, checked| {
-            outcomes.push(outcome(data, checked, &text));
+            outcomes.push(outcome(data, checked, text));
         },
     );
     outcomes

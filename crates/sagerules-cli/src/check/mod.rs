@@ -169,7 +169,8 @@ fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
         .and_then(|bytes| document::load_with_warnings(&file, &bytes).map(|doc| (bytes, doc)));
     match loaded {
         Ok((bytes, (doc, warnings))) => {
-            let mut outcomes = crate::cfn::check_template(&file, &bytes, &doc, context);
+            let text = loaded_text(bytes);
+            let mut outcomes = crate::cfn::check_template(&file, &text, &doc, context);
             if let Some(first) = outcomes.first_mut() {
                 first.warnings = warnings;
             }
@@ -179,13 +180,19 @@ fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
     }
 }
 
+/// The text of bytes that loaded, so valid UTF-8: taken without a copy (the lossy
+/// conversion, a copy, is only a fallback that a loaded document never needs).
+fn loaded_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// The rules' metadata, plus any rule that reported without being in it (the implicit
 /// `default` rule), so every SARIF result has its rule.
 fn catalog_for(sets: &[LoadedRules], files: &[FileOutcome]) -> Vec<RuleInfo> {
     let mut rules = catalog::rules_of(sets);
     let mut known: HashSet<String> = rules.iter().map(|r| r.name.clone()).collect();
     for verdict in files.iter().flat_map(|f| f.verdicts.iter()) {
-        if known.insert(verdict.rule.clone()) {
+        if !known.contains(&verdict.rule) && known.insert(verdict.rule.clone()) {
             rules.push(RuleInfo {
                 name: verdict.rule.clone(),
                 severity: verdict.severity,
