@@ -72,6 +72,23 @@ pub struct RuleInfo {
     pub span: Span,
 }
 
+impl RuleInfo {
+    /// A rule with no `#@` lines: default severity, no texts, no references.
+    fn without_metadata(name: &str, source: SourceId, span: Span) -> Self {
+        RuleInfo {
+            name: name.to_string(),
+            severity: Severity::default(),
+            title: None,
+            description: None,
+            remediation: None,
+            see: Vec::new(),
+            tags: Vec::new(),
+            source,
+            span,
+        }
+    }
+}
+
 /// The implicit rule holding clauses written outside any rule.
 pub const DEFAULT_RULE: &str = "default";
 
@@ -240,17 +257,7 @@ impl RuleSet {
             severity: Severity::default(),
             reportable: true,
         });
-        infos.push(RuleInfo {
-            name: DEFAULT_RULE.to_string(),
-            severity: Severity::default(),
-            title: None,
-            description: None,
-            remediation: None,
-            see: Vec::new(),
-            tags: Vec::new(),
-            source,
-            span,
-        });
+        infos.push(RuleInfo::without_metadata(DEFAULT_RULE, source, span));
     }
 
     fn index_lets(&mut self) {
@@ -291,17 +298,7 @@ fn duplicate_error(
 
 /// Reads a rule's `#@` lines. Unknown keys and unparsable severities are errors.
 fn rule_info(source: SourceId, rule: &Rule, errors: &mut Vec<CompileError>) -> RuleInfo {
-    let mut info = RuleInfo {
-        name: rule.name.name.clone(),
-        severity: Severity::default(),
-        title: None,
-        description: None,
-        remediation: None,
-        see: Vec::new(),
-        tags: Vec::new(),
-        source,
-        span: rule.span,
-    };
+    let mut info = RuleInfo::without_metadata(&rule.name.name, source, rule.span);
     for meta in &rule.meta {
         let value = meta.value.trim();
         match meta.key.name.as_str() {
