@@ -120,6 +120,17 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// `when <condition>` before a rule's or type block's body, if there is one.
+    pub(crate) fn optional_when(&self, i: &'s str) -> PResult<'s, Option<Conjunction>> {
+        match self.keyword(i, &["when", "WHEN"]) {
+            Ok((after, _)) => {
+                let (after, cond) = self.when_condition(after)?;
+                Ok((after, Some(cond)))
+            }
+            Err(_) => Ok((i, None)),
+        }
+    }
+
     /// The condition after `when`, up to (not including) the `{` of the body.
     pub(crate) fn when_condition(&self, i: &'s str) -> PResult<'s, Conjunction> {
         let mut rest = i;
@@ -649,13 +660,7 @@ impl<'s> Parser<'s> {
             span: self.span(i, rest),
         };
         let next = self.ws(rest);
-        let (next, when) = match self.keyword(next, &["when", "WHEN"]) {
-            Ok((after, _)) => {
-                let (after, cond) = self.when_condition(after)?;
-                (after, Some(cond))
-            }
-            Err(_) => (next, None),
-        };
+        let (next, when) = self.optional_when(next)?;
         let (rest, body) = if next.starts_with('{') || when.is_some() {
             self.required_block(next)?
         } else {

@@ -75,13 +75,7 @@ impl<'s> Parser<'s> {
             (rest, params) = self.comma_list(self.blanks(rest), '(', ')', |s| self.param(s))?;
         }
         let next = self.ws(rest);
-        let (next, when) = match self.keyword(next, &["when", "WHEN"]) {
-            Ok((after, _)) => {
-                let (after, cond) = self.when_condition(after)?;
-                (after, Some(cond))
-            }
-            Err(_) => (next, None),
-        };
+        let (next, when) = self.optional_when(next)?;
         if !next.starts_with('{') {
             let mut diag = self.diag(next, "expected `{` to start the rule body", &["{", "when"]);
             diag.hint = super::error::hint_for(super::error::token_text(next));
