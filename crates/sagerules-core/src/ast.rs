@@ -98,6 +98,16 @@ pub struct Meta {
     pub span: Span,
 }
 
+/// The keys a `#@` line may have, for the parser's and the rule set's error messages.
+pub(crate) const META_KEYS: [&str; 6] = [
+    "severity",
+    "title",
+    "description",
+    "remediation",
+    "see",
+    "tags",
+];
+
 /// The inside of `{ ... }`: `let`s and clauses in order. Newline-separated clauses are ANDed.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Block {

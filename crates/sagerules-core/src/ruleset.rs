@@ -8,7 +8,7 @@ mod lit;
 
 use std::collections::HashMap;
 
-use crate::ast::{Item, Rule, RulesFile, Span};
+use crate::ast::{Item, Rule, RulesFile, Span, META_KEYS};
 use crate::report::Severity;
 use crate::SourceId;
 
@@ -319,15 +319,6 @@ fn rule_info(source: SourceId, rule: &Rule, errors: &mut Vec<CompileError>) -> R
     }
     info
 }
-
-const META_KEYS: [&str; 6] = [
-    "severity",
-    "title",
-    "description",
-    "remediation",
-    "see",
-    "tags",
-];
 
 fn unknown_meta_key(source: SourceId, span: Span, key: &str) -> CompileError {
     let error = CompileError::new(source, span, format!("unknown metadata key `{key}`"));

@@ -4,7 +4,7 @@
 use super::clause::ClauseCx;
 use super::error::{Diag, Fail, PResult};
 use super::{ParseError, Parser};
-use crate::ast::{Ident, Include, Item, Let, Meta, Rule, RulesFile, Span};
+use crate::ast::{Ident, Include, Item, Let, Meta, Rule, RulesFile, Span, META_KEYS};
 
 /// Parses a whole file, recovering after each failed item.
 pub(crate) fn parse_file(src: &str) -> (RulesFile, Vec<ParseError>) {
@@ -230,18 +230,7 @@ impl<'s> Parser<'s> {
             })
         });
         if parsed.is_none() {
-            let mut diag = self.diag(
-                at,
-                "expected `key: value` after `#@`",
-                &[
-                    "severity",
-                    "title",
-                    "description",
-                    "remediation",
-                    "see",
-                    "tags",
-                ],
-            );
+            let mut diag = self.diag(at, "expected `key: value` after `#@`", &META_KEYS);
             diag.span = span;
             diag.found = Some(super::error::found_at(at));
             diag.hint = Some(
