@@ -10,38 +10,15 @@
 //! of each category, pipeline steps, Service Catalog products and suppressions, through the
 //! real binary. Lines are located in the fixtures by their text, not hard-coded.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{repo_root, sagerules, Run};
 
 const DIR: &str = "crates/sagerules-cli/tests/fixtures/cfn";
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// `sagerules check <args>`.
 fn check(args: &[&str]) -> Run {
-    let output = Command::cargo_bin("sagerules")
-        .unwrap()
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .arg("check")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    sagerules(&[&["check"], args].concat())
 }
 
 fn path(fixture: &str) -> String {

@@ -10,47 +10,14 @@
 //! rendered diagnostics. Commands run from the repository root with relative paths and
 //! `NO_COLOR`, so the output holds no machine-specific paths, timings or colours.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+mod common;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use common::{repo_root, sagerules, sagerules_with_stdin};
+use std::time::Instant;
 
 const FIXTURES: &str = "crates/sagerules-cli/tests/fixtures";
 const EXAMPLE_RULES: &str = "examples/rules/notebook.rules";
 const EXAMPLE_TEMPLATES: &str = "examples/templates";
-
-/// What a run printed and how it ended.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn sagerules(args: &[&str]) -> Run {
-    sagerules_with_stdin(args, "")
-}
-
-fn sagerules_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let output = Command::cargo_bin("sagerules")
-        .unwrap()
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 fn fixture(path: &str) -> String {
     format!("{FIXTURES}/{path}")

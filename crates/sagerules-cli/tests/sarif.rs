@@ -11,15 +11,11 @@
 //! needs it installed: `make test-sarif` does that (into `.tools/sarif`) and runs it with
 //! `SARIF_MULTITOOL` pointing at the tool. Plain `cargo test` leaves it out, with this reason.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use assert_cmd::Command;
+use common::repo_root;
+use std::path::Path;
 
 /// Writes the SARIF of `args` (run from the repository root) to `out`.
 fn sarif_of(args: &[&str], out: &Path) {
