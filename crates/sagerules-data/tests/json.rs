@@ -8,6 +8,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::pos_at;
 use sagerules_data::{
     load, load_auto, load_for_path, load_lenient, to_json, ErrorKind, Format, LoadError, Node,
 };
@@ -24,13 +27,6 @@ fn json_err(text: &str) -> LoadError {
 fn err_at(text: &str) -> (ErrorKind, u32, u32) {
     let error = json_err(text);
     (error.kind, error.line, error.col)
-}
-
-fn pos_at(node: &Node, pointer: &str) -> (u32, u32) {
-    let found = node
-        .pointer_get(pointer)
-        .unwrap_or_else(|| panic!("no {pointer}"));
-    (found.pos.line, found.pos.col)
 }
 
 #[test]

@@ -8,6 +8,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::pos_at;
 use sagerules_data::{load, load_lenient, to_json, ErrorKind, Format, LoadError, Node, Pos};
 
 fn yaml(text: &str) -> Node {
@@ -20,13 +23,6 @@ fn yaml_json(text: &str) -> String {
 
 fn yaml_err(text: &str) -> LoadError {
     load(text.as_bytes(), Format::Yaml).expect_err("should not load")
-}
-
-fn pos_at(node: &Node, pointer: &str) -> (u32, u32) {
-    let found = node
-        .pointer_get(pointer)
-        .unwrap_or_else(|| panic!("no {pointer}"));
-    (found.pos.line, found.pos.col)
 }
 
 #[test]
