@@ -5,7 +5,7 @@ use crate::clients::Clients;
 use crate::config_api::{self, ConfigApiError};
 use crate::engine::Engine;
 use crate::evaluation::{parse_time, verdict, Compliance, Evaluation};
-use crate::event::{ConfigEvent, ConfigItem, EventError, Trigger};
+use crate::event::{ConfigEvent, ConfigItem, EventError, ItemHeader, Trigger};
 use crate::jobs::JobKind;
 use crate::node;
 use crate::params::{JobResourceType, ParamsError, RuleConfig};
@@ -264,19 +264,8 @@ impl Context<'_> {
                 self.event.event_left_scope,
             );
         }
-        let header = &summary.header;
-        let resource_type = header
-            .resource_type
-            .as_deref()
-            .ok_or(HandlerError::Malformed("resourceType"))?;
-        let resource_id = header
-            .resource_id
-            .as_deref()
-            .ok_or(HandlerError::Malformed("resourceId"))?;
-        let capture = header
-            .configuration_item_capture_time
-            .as_deref()
-            .and_then(parse_time);
+        let (resource_type, resource_id) = resource_of(&summary.header)?;
+        let capture = capture_time(&summary.header);
         let item =
             config_api::fetch_item(&self.clients.config, resource_type, resource_id, capture)
                 .await?
@@ -378,14 +367,8 @@ fn now() -> DateTime {
     DateTime::from(SystemTime::now())
 }
 
-/// The verdict on one configuration item.
-pub fn judge_item(
-    engine: &Engine,
-    config: &RuleConfig,
-    item: &ConfigItem,
-    left_scope: bool,
-) -> Result<Evaluation, HandlerError> {
-    let header = &item.header;
+/// The type and id of the item a header describes; an item without them is malformed.
+fn resource_of(header: &ItemHeader) -> Result<(&str, &str), HandlerError> {
     let resource_type = header
         .resource_type
         .as_deref()
@@ -394,11 +377,27 @@ pub fn judge_item(
         .resource_id
         .as_deref()
         .ok_or(HandlerError::Malformed("resourceId"))?;
-    let ordering = header
+    Ok((resource_type, resource_id))
+}
+
+/// `configurationItemCaptureTime`, when present and readable.
+fn capture_time(header: &ItemHeader) -> Option<DateTime> {
+    header
         .configuration_item_capture_time
         .as_deref()
         .and_then(parse_time)
-        .unwrap_or_else(now);
+}
+
+/// The verdict on one configuration item.
+pub fn judge_item(
+    engine: &Engine,
+    config: &RuleConfig,
+    item: &ConfigItem,
+    left_scope: bool,
+) -> Result<Evaluation, HandlerError> {
+    let header = &item.header;
+    let (resource_type, resource_id) = resource_of(header)?;
+    let ordering = capture_time(header).unwrap_or_else(now);
     let not_applicable = |note: &str| {
         Evaluation::new(
             resource_type,
