@@ -9,17 +9,19 @@
     reason = "helpers of tests"
 )]
 
+mod common;
+
 use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
 use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
 use aws_sdk_config::operation::put_evaluations::{PutEvaluationsError, PutEvaluationsOutput};
 use aws_sdk_config::primitives::DateTime;
 use aws_sdk_config::types::{
-    error::InvalidResultTokenException, ConfigurationItem, EvaluationResult,
-    EvaluationResultIdentifier, EvaluationResultQualifier, ResourceType,
+    error::InvalidResultTokenException, ConfigurationItem, EvaluationResult, ResourceType,
 };
 use aws_sdk_config::Client;
-use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
+use aws_smithy_mocks::{create_mock_http_client, mock, Rule, RuleMode};
+use common::{interceptor, prior_result};
 use sagerules_lambda::config_api::{fetch_item, reported_resources, ReportedResource};
 use sagerules_lambda::evaluation::{Compliance, Evaluation};
 use sagerules_lambda::reporter::{ReportError, Reporter};
@@ -32,11 +34,6 @@ fn client(rules: &[&Rule]) -> Client {
 
 /// `MatchAny` keeps a rule for every call (in `Sequential` mode a simple rule answers once).
 fn client_in(mode: RuleMode, rules: &[&Rule]) -> Client {
-    let interceptor = rules
-        .iter()
-        .fold(MockResponseInterceptor::new().rule_mode(mode), |i, r| {
-            i.with_rule(r)
-        });
     let retry = aws_sdk_config::config::retry::RetryConfig::standard()
         .with_max_attempts(3)
         .with_initial_backoff(Duration::from_millis(1));
@@ -45,7 +42,7 @@ fn client_in(mode: RuleMode, rules: &[&Rule]) -> Client {
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
         .http_client(create_mock_http_client())
-        .interceptor(interceptor)
+        .interceptor(interceptor(mode, rules))
         .retry_config(retry)
         .build();
     Client::from_conf(conf)
@@ -199,17 +196,7 @@ async fn dry_run_sends_nothing_but_collects() {
 }
 
 fn result(job: &str) -> EvaluationResult {
-    let qualifier = EvaluationResultQualifier::builder()
-        .config_rule_name("sagerules-training")
-        .resource_type("AWS::SageMaker::TrainingJob")
-        .resource_id(job)
-        .build();
-    let identifier = EvaluationResultIdentifier::builder()
-        .evaluation_result_qualifier(qualifier)
-        .build();
-    EvaluationResult::builder()
-        .evaluation_result_identifier(identifier)
-        .build()
+    prior_result("sagerules-training", "AWS::SageMaker::TrainingJob", job)
 }
 
 #[tokio::test]

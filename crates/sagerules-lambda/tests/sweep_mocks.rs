@@ -10,18 +10,19 @@
     reason = "helpers of tests"
 )]
 
+mod common;
+
 use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
-use aws_sdk_config::types::{
-    EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier,
-};
+use aws_sdk_config::types::EvaluationResult;
 use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
 use aws_sdk_sagemaker::operation::list_training_jobs::ListTrainingJobsOutput;
 use aws_sdk_sagemaker::types::{
     OutputDataConfig, ResourceConfig, StoppingCondition, TrainingInstanceType, TrainingJobSummary,
     VpcConfig,
 };
-use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
+use aws_smithy_mocks::{create_mock_http_client, mock, Rule, RuleMode};
+use common::{interceptor, prior_result};
 use sagerules_lambda::clients::Clients;
 use sagerules_lambda::engine::Engine;
 use sagerules_lambda::evaluation::{Compliance, Evaluation};
@@ -31,13 +32,6 @@ use serde_json::json;
 
 const KMS: &str = "arn:aws:kms:us-east-1:123456789012:key/1111";
 
-fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
-    rules.iter().fold(
-        MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
-        |i, r| i.with_rule(r),
-    )
-}
-
 fn clients(sagemaker: &[&Rule], config: &[&Rule]) -> Clients {
     let retry = aws_sdk_config::config::retry::RetryConfig::standard().with_max_attempts(1);
     let credentials = Credentials::new("AKIDTEST", "secret", None, None, "test");
@@ -46,7 +40,7 @@ fn clients(sagemaker: &[&Rule], config: &[&Rule]) -> Clients {
         .region(Region::new("us-east-1"))
         .credentials_provider(credentials.clone())
         .http_client(create_mock_http_client())
-        .interceptor(interceptor(sagemaker))
+        .interceptor(interceptor(RuleMode::MatchAny, sagemaker))
         .retry_config(retry.clone())
         .build();
     let config_conf = aws_sdk_config::Config::builder()
@@ -54,7 +48,7 @@ fn clients(sagemaker: &[&Rule], config: &[&Rule]) -> Clients {
         .region(Region::new("us-east-1"))
         .credentials_provider(credentials)
         .http_client(create_mock_http_client())
-        .interceptor(interceptor(config))
+        .interceptor(interceptor(RuleMode::MatchAny, config))
         .retry_config(retry)
         .build();
     Clients {
@@ -287,17 +281,7 @@ async fn account_mode_is_never_compliant_when_a_job_could_not_be_described() {
 }
 
 fn prior(job: &str) -> EvaluationResult {
-    let qualifier = EvaluationResultQualifier::builder()
-        .config_rule_name("sagerules-jobs")
-        .resource_type(TJ)
-        .resource_id(job)
-        .build();
-    let identifier = EvaluationResultIdentifier::builder()
-        .evaluation_result_qualifier(qualifier)
-        .build();
-    EvaluationResult::builder()
-        .evaluation_result_identifier(identifier)
-        .build()
+    prior_result("sagerules-jobs", TJ, job)
 }
 
 #[tokio::test]
