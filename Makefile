@@ -9,7 +9,7 @@ PY ?= python3
 CARGO ?= cargo
 SAGERULES := target/debug/sagerules
 
-.PHONY: all build run test test-rust test-rules test-cfn test-lambda test-sarif bench fuzz venv clean-venv
+.PHONY: all build run lint test test-rust test-rules test-cfn test-lambda test-sarif bench fuzz venv clean-venv
 
 all: build
 
@@ -34,8 +34,15 @@ run:
 
 ## test: every test (Rust unit/integration/snapshot/proptest, rule-pack tests, cfn-lint, Lambda end to end).
 test: venv
+	$(MAKE) lint
 	$(CARGO) build --workspace --all-targets
 	$(MAKE) test-rust test-rules test-cfn test-lambda test-sarif
+
+## lint: the house rules, enforced: rustfmt's layout, and clippy with the workspace lints
+## (no unwrap/expect/panic/indexing outside tests) as errors.
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-rust:
 	$(CARGO) nextest run --workspace --no-fail-fast

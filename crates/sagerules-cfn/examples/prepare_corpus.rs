@@ -22,14 +22,22 @@ fn main() {
     let (mut load, mut prepare, mut count) = (Duration::ZERO, Duration::ZERO, 0usize);
     let mut tally: Tally = [0; 4];
     for file in &files {
-        let Ok(bytes) = std::fs::read(file) else { continue };
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
         let name = file.to_string_lossy();
         let started = Instant::now();
-        let Ok(doc) = sagerules_data::load_for_path(&name, &bytes) else { continue };
+        let Ok(doc) = sagerules_data::load_for_path(&name, &bytes) else {
+            continue;
+        };
         load += started.elapsed();
         let text = String::from_utf8_lossy(&bytes);
         let started = Instant::now();
-        let prepared = Prepared::new(Template { name: &name, text: Some(&text), root: &doc });
+        let prepared = Prepared::new(Template {
+            name: &name,
+            text: Some(&text),
+            root: &doc,
+        });
         let expander = prepared.expander();
         let (suppressions, _) = Suppressions::read(&doc);
         let catalog = Catalog::read(prepared.data());
@@ -47,7 +55,13 @@ type Tally = [usize; 4];
 fn expand_all(root: &Node, node: &Node, expander: &CfnExpander<'_>, tally: &mut Tally) {
     if let Some(expansion) = expander.expand(root, node) {
         let slot = match &expansion {
-            Expansion::Alternatives(alts) if alts.iter().any(|a| a.node.is_some_and(|n| std::ptr::eq(n, node))) => 3,
+            Expansion::Alternatives(alts)
+                if alts
+                    .iter()
+                    .any(|a| a.node.is_some_and(|n| std::ptr::eq(n, node))) =>
+            {
+                3
+            }
             Expansion::Alternatives(_) => 0,
             Expansion::Unknown { .. } => 1,
             Expansion::Any { .. } => 2,
@@ -57,14 +71,20 @@ fn expand_all(root: &Node, node: &Node, expander: &CfnExpander<'_>, tally: &mut 
         }
     }
     match &node.value {
-        Value::List(items) => items.iter().for_each(|n| expand_all(root, n, expander, tally)),
-        Value::Map(map) => map.values().for_each(|n| expand_all(root, n, expander, tally)),
+        Value::List(items) => items
+            .iter()
+            .for_each(|n| expand_all(root, n, expander, tally)),
+        Value::Map(map) => map
+            .values()
+            .for_each(|n| expand_all(root, n, expander, tally)),
         _ => {}
     }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

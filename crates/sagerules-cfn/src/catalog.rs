@@ -116,21 +116,36 @@ impl<'t> Catalog<'t> {
     ) -> impl Iterator<Item = &'s Provisioner<'t>> + 's {
         self.provisioners.iter().filter(move |p| {
             p.product == artifact.product
-                && p.artifact.as_ref().is_none_or(|name| artifact.name.as_ref() == Some(name))
+                && p.artifact
+                    .as_ref()
+                    .is_none_or(|name| artifact.name.as_ref() == Some(name))
         })
     }
 
     fn read_product(&mut self, id: &str, props: &Node) {
-        let list = props.get("ProvisioningArtifactParameters").and_then(Node::as_list);
+        let list = props
+            .get("ProvisioningArtifactParameters")
+            .and_then(Node::as_list);
         for artifact in list.into_iter().flatten() {
-            let Some(info) = artifact.get("Info") else { continue };
+            let Some(info) = artifact.get("Info") else {
+                continue;
+            };
             let name = artifact.get("Name").and_then(static_text);
             match template_location(info) {
                 Location::Local(path, pos) => {
                     let (kind, alone, product) = ("Service Catalog product", true, id.to_string());
-                    self.artifacts.push(LocalArtifact { kind, alone, product, name, path, pos });
+                    self.artifacts.push(LocalArtifact {
+                        kind,
+                        alone,
+                        product,
+                        name,
+                        path,
+                        pos,
+                    });
                 }
-                Location::Elsewhere(message, pos) => self.note(id, pos, NoteKind::NotCheckable, message),
+                Location::Elsewhere(message, pos) => {
+                    self.note(id, pos, NoteKind::NotCheckable, message)
+                }
             }
         }
     }
@@ -149,15 +164,25 @@ impl<'t> Catalog<'t> {
             self.note(id, details.pos, NoteKind::ProductNotFound, message);
             return;
         };
-        let artifact = details.get("ProvisioningArtifactName").and_then(static_text);
+        let artifact = details
+            .get("ProvisioningArtifactName")
+            .and_then(static_text);
         let values = provisioning_values(details);
-        self.provisioners.push(Provisioner { id: id.to_string(), kind, product, artifact, values });
+        self.provisioners.push(Provisioner {
+            id: id.to_string(),
+            kind,
+            product,
+            artifact,
+            values,
+        });
     }
 
     /// `AWS::CloudFormation::Stack` with `TemplateURL: nested.yaml` (before `aws cloudformation
     /// package`): the nested template, checked with the `Parameters` the stack passes.
     fn read_stack(&mut self, id: &str, props: &'t Node) {
-        let Some(url) = props.get("TemplateURL") else { return };
+        let Some(url) = props.get("TemplateURL") else {
+            return;
+        };
         let (path, pos) = match classify(url) {
             Location::Local(path, pos) => (path, pos),
             Location::Elsewhere(message, pos) => {
@@ -166,17 +191,35 @@ impl<'t> Catalog<'t> {
             }
         };
         let (kind, product) = ("nested stack", id.to_string());
-        self.artifacts.push(LocalArtifact { kind, alone: false, product: product.clone(), name: None, path, pos });
+        self.artifacts.push(LocalArtifact {
+            kind,
+            alone: false,
+            product: product.clone(),
+            name: None,
+            path,
+            pos,
+        });
         let values = props
             .get("Parameters")
             .and_then(Node::as_map)
             .map(|m| m.iter().map(|(k, v)| (k.to_string(), v)).collect())
             .unwrap_or_default();
-        self.provisioners.push(Provisioner { id: id.to_string(), kind, product, artifact: None, values });
+        self.provisioners.push(Provisioner {
+            id: id.to_string(),
+            kind,
+            product,
+            artifact: None,
+            values,
+        });
     }
 
     fn note(&mut self, id: &str, pos: Pos, kind: NoteKind, message: String) {
-        self.notes.push(Note { resource: id.to_string(), pos, kind, message });
+        self.notes.push(Note {
+            resource: id.to_string(),
+            pos,
+            kind,
+            message,
+        });
     }
 }
 
@@ -187,7 +230,9 @@ enum Location {
 
 /// Where an artifact's `Info` says its template is.
 fn template_location(info: &Node) -> Location {
-    let Value::String(json) = &info.value else { return location_in(info) };
+    let Value::String(json) = &info.value else {
+        return location_in(info);
+    };
     // `Info` written as a JSON string: positions inside it are not template positions.
     match sagerules_data::load(json.as_bytes(), Format::Json) {
         Ok(tree) => match location_in(&tree) {
@@ -207,8 +252,11 @@ fn location_in(info: &Node) -> Location {
 }
 
 fn classify(url: &Node) -> Location {
-    let Some(text) = static_text(url).filter(|_| intrinsic(url).is_none_or(|(n, _)| n == "Fn::Sub")) else {
-        let message = "the product template's location is computed at deploy time: it is not checked";
+    let Some(text) =
+        static_text(url).filter(|_| intrinsic(url).is_none_or(|(n, _)| n == "Fn::Sub"))
+    else {
+        let message =
+            "the product template's location is computed at deploy time: it is not checked";
         return Location::Elsewhere(message.into(), url.pos);
     };
     if text.starts_with("{{resolve:") {
@@ -220,7 +268,9 @@ fn classify(url: &Node) -> Location {
         return Location::Elsewhere(message, url.pos);
     }
     if text.starts_with('/') || text.starts_with('\\') || text.get(1..2) == Some(":") {
-        let message = format!("the product template {text} is an absolute path: only relative paths are followed");
+        let message = format!(
+            "the product template {text} is an absolute path: only relative paths are followed"
+        );
         return Location::Elsewhere(message, url.pos);
     }
     Location::Local(text, url.pos)
@@ -232,19 +282,31 @@ fn product_of(details: &Node, resources: &[(&str, &Node)]) -> Option<String> {
     let is_product = |r: &Node| r.get("Type").and_then(Node::as_str) == Some(PRODUCT);
     if let Some(("Ref", target)) = details.get("ProductId").and_then(intrinsic) {
         let target = target.as_str()?;
-        return resources.iter().find(|(id, r)| *id == target && is_product(r)).map(|(id, _)| id.to_string());
+        return resources
+            .iter()
+            .find(|(id, r)| *id == target && is_product(r))
+            .map(|(id, _)| id.to_string());
     }
     let name = details.get("ProductName").and_then(static_text)?;
     resources
         .iter()
         .filter(|(_, r)| is_product(r))
-        .find(|(_, r)| r.get("Properties").and_then(|p| p.get("Name")).and_then(static_text).as_ref() == Some(&name))
+        .find(|(_, r)| {
+            r.get("Properties")
+                .and_then(|p| p.get("Name"))
+                .and_then(static_text)
+                .as_ref()
+                == Some(&name)
+        })
         .map(|(id, _)| id.to_string())
 }
 
 /// `ProvisioningParameters: [{Key: P, Value: v}]` → `{P: v}`.
 fn provisioning_values(details: &Node) -> HashMap<String, &Node> {
-    let list = details.get("ProvisioningParameters").and_then(Node::as_list).unwrap_or_default();
+    let list = details
+        .get("ProvisioningParameters")
+        .and_then(Node::as_list)
+        .unwrap_or_default();
     list.iter()
         .filter_map(|p| Some((static_text(p.get("Key")?)?, p.get("Value")?)))
         .collect()

@@ -90,9 +90,16 @@ pub struct Checked {
 
 /// Checks `template` and every local product template it names with each rule set; the
 /// template's own results come first.
-pub fn check(sets: &[&RuleSet], template: Template<'_>, options: Options<'_>, files: &dyn FileReader) -> Vec<Checked> {
+pub fn check(
+    sets: &[&RuleSet],
+    template: Template<'_>,
+    options: Options<'_>,
+    files: &dyn FileReader,
+) -> Vec<Checked> {
     let mut out = Vec::new();
-    check_each(sets, template, options, files, &mut |_, checked| out.push(checked));
+    check_each(sets, template, options, files, &mut |_, checked| {
+        out.push(checked)
+    });
     out
 }
 
@@ -106,7 +113,11 @@ pub fn check_each(
     files: &dyn FileReader,
     visit: &mut dyn FnMut(&Node, Checked),
 ) {
-    let job = Job { sets, options, files };
+    let job = Job {
+        sets,
+        options,
+        files,
+    };
     job.document(template, Context::default(), visit);
 }
 
@@ -141,7 +152,11 @@ impl<'t> Prepared<'t> {
     /// Uses steps read some other way ([`pipeline::read_with`]).
     pub fn from_steps(root: &'t Node, steps: Steps) -> Self {
         let augmented = with_steps(root, &steps);
-        Self { root, augmented, steps }
+        Self {
+            root,
+            augmented,
+            steps,
+        }
     }
 
     /// The document to evaluate: the template plus a resource per pipeline step.
@@ -162,7 +177,12 @@ impl<'t> Prepared<'t> {
 }
 
 impl Job<'_> {
-    fn document(&self, template: Template<'_>, context: Context<'_>, visit: &mut dyn FnMut(&Node, Checked)) {
+    fn document(
+        &self,
+        template: Template<'_>,
+        context: Context<'_>,
+        visit: &mut dyn FnMut(&Node, Checked),
+    ) {
         let prepared = Prepared::new(template);
         let data = prepared.data();
         let mut expander = prepared.expander();
@@ -176,7 +196,8 @@ impl Job<'_> {
         notes.extend(self.unknown_rules(&suppressions, &reports));
         notes.extend(catalog.notes.iter().cloned());
         errors.extend(prepared.steps.errors.iter().cloned());
-        let products = self.load_products(template.name, &catalog, &context, &mut errors, &mut notes);
+        let products =
+            self.load_products(template.name, &catalog, &context, &mut errors, &mut notes);
         let checked = Checked {
             file: template.name.to_string(),
             context: context.label.clone(),
@@ -188,7 +209,15 @@ impl Job<'_> {
             errors,
         };
         visit(data, checked);
-        self.products(template.name, &catalog, products, &expander, data, &context, visit);
+        self.products(
+            template.name,
+            &catalog,
+            products,
+            &expander,
+            data,
+            &context,
+            visit,
+        );
     }
 
     /// Every rule set's report on `data`, findings explained and suppressions applied.
@@ -198,7 +227,12 @@ impl Job<'_> {
         expander: &CfnExpander<'_>,
         suppressions: &Suppressions,
     ) -> (Vec<Report>, Vec<Suppressed>) {
-        let input = Input { data, params: self.options.params, expander: Some(expander), only: self.options.only };
+        let input = Input {
+            data,
+            params: self.options.params,
+            expander: Some(expander),
+            only: self.options.only,
+        };
         let mut reports = Vec::with_capacity(self.sets.len());
         let mut suppressed = Vec::new();
         for set in self.sets {
@@ -217,7 +251,8 @@ impl Job<'_> {
         }
         let known = |rule: &str| {
             reports.iter().any(|report| {
-                report.rules.iter().any(|r| r.rule == rule) || report.errors.iter().any(|e| e.rule == rule)
+                report.rules.iter().any(|r| r.rule == rule)
+                    || report.errors.iter().any(|e| e.rule == rule)
             })
         };
         suppressions
@@ -227,7 +262,10 @@ impl Job<'_> {
                 resource: id.to_string(),
                 pos: s.pos,
                 kind: NoteKind::UnknownRule,
-                message: format!("the suppression names rule {}, which is not in the rule set", s.rule),
+                message: format!(
+                    "the suppression names rule {}, which is not in the rule set",
+                    s.rule
+                ),
             })
             .collect()
     }
@@ -261,7 +299,10 @@ impl Job<'_> {
     }
 
     /// Checks each loaded product template alone, then once per provisioning of it.
-    #[expect(clippy::too_many_arguments, reason = "the recursion's whole state; a struct would only rename it")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the recursion's whole state; a struct would only rename it"
+    )]
     fn products<'o>(
         &self,
         from: &str,
@@ -275,8 +316,14 @@ impl Job<'_> {
         let mut ancestors = context.ancestors.clone();
         ancestors.push(from.to_string());
         for (artifact, loaded) in catalog.artifacts.iter().zip(loaded) {
-            let Some(Loaded { name, text, root }) = loaded else { continue };
-            let product = Template { name: &name, text: Some(&text), root: &root };
+            let Some(Loaded { name, text, root }) = loaded else {
+                continue;
+            };
+            let product = Template {
+                name: &name,
+                text: Some(&text),
+                root: &root,
+            };
             let label = product_label(artifact, from);
             if artifact.alone {
                 let alone = Context {
@@ -300,38 +347,70 @@ impl Job<'_> {
     }
 
     /// Reads and loads one product template.
-    fn load_product(&self, from: &str, artifact: &LocalArtifact, context: &Context<'_>) -> Result<Loaded, CfnError> {
+    fn load_product(
+        &self,
+        from: &str,
+        artifact: &LocalArtifact,
+        context: &Context<'_>,
+    ) -> Result<Loaded, CfnError> {
         let failure = |message: String, unreadable: bool| {
-            let (resource, pos, path) = (artifact.product.clone(), artifact.pos, artifact.path.clone());
+            let (resource, pos, path) = (
+                artifact.product.clone(),
+                artifact.pos,
+                artifact.path.clone(),
+            );
             if unreadable {
-                CfnError::ProductTemplateUnreadable { resource, pos, path, message }
+                CfnError::ProductTemplateUnreadable {
+                    resource,
+                    pos,
+                    path,
+                    message,
+                }
             } else {
-                CfnError::ProductTemplateInvalid { resource, pos, path, message }
+                CfnError::ProductTemplateInvalid {
+                    resource,
+                    pos,
+                    path,
+                    message,
+                }
             }
         };
-        let (name, bytes) = self.files.read(from, &artifact.path).map_err(|m| failure(m, true))?;
+        let (name, bytes) = self
+            .files
+            .read(from, &artifact.path)
+            .map_err(|m| failure(m, true))?;
         let nested = context.ancestors.len() >= MAX_NESTING;
         if nested || context.ancestors.contains(&name) || name == from {
-            return Err(failure("it includes itself (directly or through other products)".into(), false));
+            return Err(failure(
+                "it includes itself (directly or through other products)".into(),
+                false,
+            ));
         }
-        let root = sagerules_data::load_for_path(&name, &bytes).map_err(|e| failure(e.to_string(), false))?;
-        Ok(Loaded { name, text: String::from_utf8_lossy(&bytes).into_owned(), root })
+        let root = sagerules_data::load_for_path(&name, &bytes)
+            .map_err(|e| failure(e.to_string(), false))?;
+        Ok(Loaded {
+            name,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            root,
+        })
     }
 }
 
 /// "the nested stack template inner.yaml cannot be read (No such file ...): it is not checked".
 fn unreadable_note(artifact: &LocalArtifact, error: &CfnError) -> Note {
     let reason = match error {
-        CfnError::ProductTemplateUnreadable { message, .. } | CfnError::ProductTemplateInvalid { message, .. } => {
-            message.as_str()
-        }
+        CfnError::ProductTemplateUnreadable { message, .. }
+        | CfnError::ProductTemplateInvalid { message, .. } => message.as_str(),
         _ => "",
     };
     Note {
         resource: artifact.product.clone(),
         pos: artifact.pos,
         kind: NoteKind::NotCheckable,
-        message: format!("the {} template {} cannot be used ({reason}): it is not checked", artifact.kind, artifact.path),
+        message: format!(
+            "the {} template {} cannot be used ({reason}): it is not checked",
+            artifact.kind, artifact.path
+        ),
     }
 }
 
@@ -352,14 +431,22 @@ fn product_label(artifact: &LocalArtifact, file: &str) -> String {
 }
 
 /// "..., provisioned product Analytics"; a nested stack is its own provisioning.
-fn provisioned_label(label: &str, artifact: &LocalArtifact, provisioner: &Provisioner<'_>) -> String {
+fn provisioned_label(
+    label: &str,
+    artifact: &LocalArtifact,
+    provisioner: &Provisioner<'_>,
+) -> String {
     if provisioner.id == artifact.product {
         return label.to_string();
     }
     format!("{label}, {} {}", provisioner.kind, provisioner.id)
 }
 
-fn provisioning<'o>(provisioner: &Provisioner<'o>, expander: &'o CfnExpander<'o>, data: &'o Node) -> Provisioning<'o> {
+fn provisioning<'o>(
+    provisioner: &Provisioner<'o>,
+    expander: &'o CfnExpander<'o>,
+    data: &'o Node,
+) -> Provisioning<'o> {
     Provisioning {
         by: format!("{} {}", provisioner.kind, provisioner.id),
         values: provisioner.values.clone(),
@@ -373,7 +460,9 @@ fn with_steps(root: &Node, steps: &Steps) -> Option<Node> {
         return None;
     }
     let mut augmented = root.clone();
-    let Value::Map(top) = &mut augmented.value else { return None };
+    let Value::Map(top) = &mut augmented.value else {
+        return None;
+    };
     let Some(Value::Map(resources)) = top.get_mut("Resources").map(|r| &mut r.value) else {
         return None;
     };
@@ -389,8 +478,10 @@ fn step_values(data: &Node, steps: &Steps) -> HashMap<usize, Registered> {
     let resources = data.get("Resources");
     for (id, _) in &steps.resources {
         let pipeline = id.split_once('/').map_or(id.as_str(), |(p, _)| p);
-        let (Some(resource), Some(declared)) = (resources.and_then(|r| r.get(id)), steps.parameters.get(pipeline))
-        else {
+        let (Some(resource), Some(declared)) = (
+            resources.and_then(|r| r.get(id)),
+            steps.parameters.get(pipeline),
+        ) else {
             continue;
         };
         pipeline::pipeline_values(pipeline, resource, declared, &mut out);

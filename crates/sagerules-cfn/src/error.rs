@@ -10,7 +10,11 @@ use sagerules_data::Pos;
 pub enum CfnError {
     /// `suppress: [RULE]` with no `reason`.
     #[error("resource {resource}: the suppression of {rule} has no reason (add `reason:`)")]
-    SuppressionWithoutReason { resource: String, rule: String, pos: Pos },
+    SuppressionWithoutReason {
+        resource: String,
+        rule: String,
+        pos: Pos,
+    },
     /// `suppress: 3`, or an entry without a rule name.
     #[error(
         "resource {resource}: Metadata.sagerules.suppress must list rule names or \
@@ -19,13 +23,27 @@ pub enum CfnError {
     BadSuppression { resource: String, pos: Pos },
     /// An inline pipeline definition that is not JSON.
     #[error("pipeline {resource}: PipelineDefinitionBody is not valid JSON: {message}")]
-    PipelineBody { resource: String, pos: Pos, message: String },
+    PipelineBody {
+        resource: String,
+        pos: Pos,
+        message: String,
+    },
     /// A Service Catalog product's local template that cannot be read.
     #[error("resource {resource}: cannot read template {path}: {message}")]
-    ProductTemplateUnreadable { resource: String, pos: Pos, path: String, message: String },
+    ProductTemplateUnreadable {
+        resource: String,
+        pos: Pos,
+        path: String,
+        message: String,
+    },
     /// A Service Catalog product's local template that cannot be parsed.
     #[error("resource {resource}: template {path} does not load: {message}")]
-    ProductTemplateInvalid { resource: String, pos: Pos, path: String, message: String },
+    ProductTemplateInvalid {
+        resource: String,
+        pos: Pos,
+        path: String,
+        message: String,
+    },
 }
 
 impl CfnError {

@@ -53,11 +53,18 @@ impl Registered {
     fn expansion(&self) -> Expansion<'_> {
         match self {
             Registered::Unknown(why) => unknown(why.clone()),
-            Registered::Any { why, may_be_empty } => {
-                Expansion::Any { why: why.clone(), may_be_empty: *may_be_empty }
-            }
+            Registered::Any { why, may_be_empty } => Expansion::Any {
+                why: why.clone(),
+                may_be_empty: *may_be_empty,
+            },
             Registered::Values { note, values } => Expansion::Alternatives(
-                values.iter().map(|v| Alternative { node: Some(v), note: Some(note.clone()) }).collect(),
+                values
+                    .iter()
+                    .map(|v| Alternative {
+                        node: Some(v),
+                        note: Some(note.clone()),
+                    })
+                    .collect(),
             ),
         }
     }
@@ -82,10 +89,21 @@ impl<'t> CfnExpander<'t> {
         let params = root
             .get("Parameters")
             .and_then(Node::as_map)
-            .map(|map| map.iter().map(|(k, v)| (k.as_ref(), (v, OnceCell::new()))).collect())
+            .map(|map| {
+                map.iter()
+                    .map(|(k, v)| (k.as_ref(), (v, OnceCell::new())))
+                    .collect()
+            })
             .unwrap_or_default();
         let folded = Folded::of(root);
-        Self { root, params, folded, fixed: None, fixed_lists: HashMap::new(), extra: HashMap::new() }
+        Self {
+            root,
+            params,
+            folded,
+            fixed: None,
+            fixed_lists: HashMap::new(),
+            extra: HashMap::new(),
+        }
     }
 
     /// Fixes parameter values: a parameter given a value takes only that value; one not given
@@ -140,12 +158,22 @@ impl<'t> CfnExpander<'t> {
             return Some(expansion);
         }
         if let Some((decl, admits)) = self.params.get(name) {
-            return Some(from_admits(name, admits.get_or_init(|| admits_of(name, decl))));
+            return Some(from_admits(
+                name,
+                admits.get_or_init(|| admits_of(name, decl)),
+            ));
         }
-        if self.root.get("Resources").and_then(|r| r.get(name)).is_some() {
+        if self
+            .root
+            .get("Resources")
+            .and_then(|r| r.get(name))
+            .is_some()
+        {
             return Some(unknown(format!("Ref to resource {name}")));
         }
-        Some(unknown(format!("Ref to {name}, which the template does not declare")))
+        Some(unknown(format!(
+            "Ref to {name}, which the template does not declare"
+        )))
     }
 
     /// The value a provisioning gives parameter `name` (or its `Default` when it gives none).
@@ -154,7 +182,10 @@ impl<'t> CfnExpander<'t> {
         let given = fixed.values.get(name).copied();
         let note = match given {
             Some(_) => format!("parameter {name} (set by {})", fixed.by),
-            None => format!("parameter {name} (its Default: {} does not set it)", fixed.by),
+            None => format!(
+                "parameter {name} (its Default: {} does not set it)",
+                fixed.by
+            ),
         };
         if let Some(list) = self.fixed_lists.get(name) {
             return Some(one(list, Some(note)));
@@ -173,7 +204,9 @@ impl<'t> CfnExpander<'t> {
 
     /// `Fn::If [cond, a, b]`: both branches.
     fn branches<'a>(&'a self, arg: &'a Node) -> Option<Expansion<'a>> {
-        let [cond, yes, no] = arg.as_list()? else { return None };
+        let [cond, yes, no] = arg.as_list()? else {
+            return None;
+        };
         let cond = cond.as_str().unwrap_or("?");
         let mut alternatives = self.branch(yes, format!("Fn::If {cond} (true)"));
         alternatives.extend(self.branch(no, format!("Fn::If {cond} (false)")));
@@ -185,9 +218,15 @@ impl<'t> CfnExpander<'t> {
         match self.expand_intrinsic(node) {
             Some(Expansion::Alternatives(inner)) => inner
                 .into_iter()
-                .map(|alt| Alternative { node: alt.node, note: Some(chain(&note, alt.note)) })
+                .map(|alt| Alternative {
+                    node: alt.node,
+                    note: Some(chain(&note, alt.note)),
+                })
                 .collect(),
-            _ => vec![Alternative { node: Some(node), note: Some(note) }],
+            _ => vec![Alternative {
+                node: Some(node),
+                note: Some(note),
+            }],
         }
     }
 
@@ -217,7 +256,8 @@ impl<'t> CfnExpander<'t> {
         if var.contains('.') {
             return unknown(format!("Fn::GetAtt {var}"));
         }
-        self.reference(var).unwrap_or_else(|| unknown("Fn::Sub".into()))
+        self.reference(var)
+            .unwrap_or_else(|| unknown("Fn::Sub".into()))
     }
 
     /// `Fn::FindInMap [Map, TopKey, SecondKey]`.
@@ -227,7 +267,9 @@ impl<'t> CfnExpander<'t> {
         };
         let name = static_text(map_name).unwrap_or_default();
         let Some(map) = self.root.get("Mappings").and_then(|m| m.get(&name)) else {
-            return unknown(format!("Fn::FindInMap {name}, which the template does not declare"));
+            return unknown(format!(
+                "Fn::FindInMap {name}, which the template does not declare"
+            ));
         };
         let mut found = Vec::new();
         for (top_key, level) in self.keys(top, map) {
@@ -241,7 +283,10 @@ impl<'t> CfnExpander<'t> {
             _ => Expansion::Alternatives(
                 found
                     .into_iter()
-                    .map(|(path, v)| Alternative { node: Some(v), note: Some(format!("Mappings {path}")) })
+                    .map(|(path, v)| Alternative {
+                        node: Some(v),
+                        note: Some(format!("Mappings {path}")),
+                    })
                     .collect(),
             ),
         }
@@ -250,7 +295,9 @@ impl<'t> CfnExpander<'t> {
     /// The entries of `map` that key `key` can select: one for a literal key, those of its
     /// alternatives for a restricted parameter, else all.
     fn keys<'a>(&'a self, key: &'a Node, map: &'a Node) -> Vec<(String, &'a Node)> {
-        let Some(entries) = map.as_map() else { return Vec::new() };
+        let Some(entries) = map.as_map() else {
+            return Vec::new();
+        };
         let wanted: Option<Vec<String>> = match static_text(key) {
             Some(text) => Some(vec![text]),
             None => match self.expand_intrinsic(key) {
@@ -262,7 +309,11 @@ impl<'t> CfnExpander<'t> {
         };
         entries
             .iter()
-            .filter(|(k, _)| wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == k.as_ref())))
+            .filter(|(k, _)| {
+                wanted
+                    .as_ref()
+                    .is_none_or(|w| w.iter().any(|x| x == k.as_ref()))
+            })
             .map(|(k, v)| (k.to_string(), v))
             .collect()
     }
@@ -270,7 +321,9 @@ impl<'t> CfnExpander<'t> {
     /// `Fn::Select [index, list]`: the element of a known list; of each list a restricted
     /// parameter allows; any element of a free list parameter.
     fn select<'a>(&'a self, arg: &'a Node) -> Expansion<'a> {
-        let Some([index, list]) = arg.as_list() else { return unknown("Fn::Select".into()) };
+        let Some([index, list]) = arg.as_list() else {
+            return unknown("Fn::Select".into());
+        };
         let index = static_text(index).and_then(|i| i.trim().parse::<usize>().ok());
         let lists = match self.candidate_lists(list) {
             Ok(lists) => lists,
@@ -278,7 +331,9 @@ impl<'t> CfnExpander<'t> {
         };
         if let ([(items, None)], Some(i)) = (lists.as_slice(), index) {
             return match items.get(i) {
-                Some(item) => self.expand_intrinsic(item).unwrap_or_else(|| one(item, None)),
+                Some(item) => self
+                    .expand_intrinsic(item)
+                    .unwrap_or_else(|| one(item, None)),
                 None => unknown(format!("Fn::Select index {i} past the end of the list")),
             };
         }
@@ -288,7 +343,10 @@ impl<'t> CfnExpander<'t> {
                 Some(i) => items.get(i).into_iter().collect(),
                 None => items.iter().collect(),
             };
-            alternatives.extend(chosen.into_iter().map(|n| Alternative { node: Some(n), note: note.clone() }));
+            alternatives.extend(chosen.into_iter().map(|n| Alternative {
+                node: Some(n),
+                note: note.clone(),
+            }));
         }
         if alternatives.is_empty() {
             return unknown("Fn::Select index past the end of the list".into());
@@ -298,8 +356,14 @@ impl<'t> CfnExpander<'t> {
 
     /// The lists `list` can be, with their notes; `Err` with the whole expansion when it is a
     /// free parameter (`Any`) or unknown.
-    #[expect(clippy::type_complexity, reason = "a list of (items, note) pairs, used once")]
-    fn candidate_lists<'a>(&'a self, list: &'a Node) -> Result<Vec<(&'a [Node], Option<String>)>, Expansion<'a>> {
+    #[expect(
+        clippy::type_complexity,
+        reason = "a list of (items, note) pairs, used once"
+    )]
+    fn candidate_lists<'a>(
+        &'a self,
+        list: &'a Node,
+    ) -> Result<Vec<(&'a [Node], Option<String>)>, Expansion<'a>> {
         if let Some(items) = list.as_list() {
             return Ok(vec![(items, None)]);
         }
@@ -309,9 +373,10 @@ impl<'t> CfnExpander<'t> {
                 .map(|a| Some((a.node?.as_list()?, a.note)))
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| unknown("Fn::Select".into())),
-            Some(Expansion::Any { why, may_be_empty }) => {
-                Err(Expansion::Any { why: format!("an element of {why}"), may_be_empty })
-            }
+            Some(Expansion::Any { why, may_be_empty }) => Err(Expansion::Any {
+                why: format!("an element of {why}"),
+                may_be_empty,
+            }),
             _ => Err(unknown("Fn::Select".into())),
         }
     }
@@ -339,9 +404,18 @@ fn list_values(root: &Node, provisioning: &Provisioning<'_>) -> HashMap<String, 
         if !is_list_parameter(decl) {
             continue;
         }
-        let value = provisioning.values.get(name.as_ref()).copied().or_else(|| decl.get("Default"));
-        let Some((text, pos)) = value.and_then(|v| Some((v.as_str()?, v.pos))) else { continue };
-        let items = text.split(',').map(|item| Node::new(Value::String(item.trim().into()), pos)).collect();
+        let value = provisioning
+            .values
+            .get(name.as_ref())
+            .copied()
+            .or_else(|| decl.get("Default"));
+        let Some((text, pos)) = value.and_then(|v| Some((v.as_str()?, v.pos))) else {
+            continue;
+        };
+        let items = text
+            .split(',')
+            .map(|item| Node::new(Value::String(item.trim().into()), pos))
+            .collect();
         lists.insert(name.to_string(), Node::new(Value::List(items), pos));
     }
     lists
@@ -359,18 +433,25 @@ pub(crate) fn from_admits<'a>(name: &str, admits: &'a Admits) -> Expansion<'a> {
                 })
                 .collect(),
         ),
-        Admits::Anything { why, may_be_empty } => {
-            Expansion::Any { why: why.clone(), may_be_empty: *may_be_empty }
-        }
+        Admits::Anything { why, may_be_empty } => Expansion::Any {
+            why: why.clone(),
+            may_be_empty: *may_be_empty,
+        },
     }
 }
 
 fn one<'a>(node: &'a Node, note: Option<String>) -> Expansion<'a> {
-    Expansion::Alternatives(vec![Alternative { node: Some(node), note }])
+    Expansion::Alternatives(vec![Alternative {
+        node: Some(node),
+        note,
+    }])
 }
 
 fn absent<'a>(note: String) -> Expansion<'a> {
-    Expansion::Alternatives(vec![Alternative { node: None, note: Some(note) }])
+    Expansion::Alternatives(vec![Alternative {
+        node: None,
+        note: Some(note),
+    }])
 }
 
 fn unknown<'a>(why: String) -> Expansion<'a> {
@@ -390,13 +471,19 @@ fn renote<'a>(expansion: Expansion<'a>, note: &str) -> Expansion<'a> {
     match expansion {
         Expansion::Alternatives(alts) => Expansion::Alternatives(
             alts.into_iter()
-                .map(|a| Alternative { node: a.node, note: Some(chain(note, a.note)) })
+                .map(|a| Alternative {
+                    node: a.node,
+                    note: Some(chain(note, a.note)),
+                })
                 .collect(),
         ),
-        Expansion::Unknown { why } => Expansion::Unknown { why: format!("{note}, {why}") },
-        Expansion::Any { why, may_be_empty } => {
-            Expansion::Any { why: format!("{note}, {why}"), may_be_empty }
-        }
+        Expansion::Unknown { why } => Expansion::Unknown {
+            why: format!("{note}, {why}"),
+        },
+        Expansion::Any { why, may_be_empty } => Expansion::Any {
+            why: format!("{note}, {why}"),
+            may_be_empty,
+        },
     }
 }
 
@@ -404,9 +491,11 @@ fn renote<'a>(expansion: Expansion<'a>, note: &str) -> Expansion<'a> {
 fn get_att_name(arg: &Node) -> String {
     match &arg.value {
         Value::String(s) => s.to_string(),
-        Value::List(items) => {
-            items.iter().map(|i| static_text(i).unwrap_or_else(|| "?".into())).collect::<Vec<_>>().join(".")
-        }
+        Value::List(items) => items
+            .iter()
+            .map(|i| static_text(i).unwrap_or_else(|| "?".into()))
+            .collect::<Vec<_>>()
+            .join("."),
         _ => "?".into(),
     }
 }

@@ -20,7 +20,12 @@ pub fn explain(report: &mut Report, data: &Node, expander: &CfnExpander<'_>) {
         .rules
         .iter_mut()
         .flat_map(|rule| rule.resources.iter_mut())
-        .flat_map(|resource| resource.failures.iter_mut().chain(resource.unknowns.iter_mut()));
+        .flat_map(|resource| {
+            resource
+                .failures
+                .iter_mut()
+                .chain(resource.unknowns.iter_mut())
+        });
     for finding in findings {
         if let Some(origin) = origin(finding, data, expander) {
             append(finding, &origin);
@@ -36,7 +41,13 @@ fn origin(finding: &Finding, data: &Node, expander: &CfnExpander<'_>) -> Option<
         Expansion::Any { why, .. } | Expansion::Unknown { why } => why,
         Expansion::Alternatives(alternatives) => notes(&alternatives)?,
     };
-    let key = finding.pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+    let key = finding
+        .pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .replace("~1", "/")
+        .replace("~0", "~");
     Some(format!("{key} comes from {why}"))
 }
 

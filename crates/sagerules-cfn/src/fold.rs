@@ -81,7 +81,9 @@ pub fn static_text(node: &Node) -> Option<String> {
 
 /// `[delimiter, [pieces]]` with every piece static.
 fn join_text(arg: &Node) -> Option<String> {
-    let [delim, pieces] = arg.as_list()? else { return None };
+    let [delim, pieces] = arg.as_list()? else {
+        return None;
+    };
     let pieces: Option<Vec<String>> = pieces.as_list()?.iter().map(static_text).collect();
     Some(pieces?.join(delim.as_str()?))
 }
@@ -103,12 +105,17 @@ fn sub_text(arg: &Node) -> Option<String> {
 
 /// `[delimiter, text]` with both static → the list of pieces.
 fn split_list(arg: &Node, pos: Pos) -> Option<Node> {
-    let [delim, text] = arg.as_list()? else { return None };
+    let [delim, text] = arg.as_list()? else {
+        return None;
+    };
     let (delim, text) = (delim.as_str()?, static_text(text)?);
     if delim.is_empty() {
         return None;
     }
-    let items = text.split(delim).map(|p| Node::new(Value::String(p.into()), pos)).collect();
+    let items = text
+        .split(delim)
+        .map(|p| Node::new(Value::String(p.into()), pos))
+        .collect();
     Some(Node::new(Value::List(items), pos))
 }
 
@@ -177,6 +184,9 @@ mod tests {
         );
         assert_eq!(sub_parts("${P}"), vec![SubPart::Var("P")]);
         assert_eq!(sub_parts("plain"), vec![SubPart::Text("plain".into())]);
-        assert_eq!(sub_parts("open ${ end"), vec![SubPart::Text("open ${ end".into())]);
+        assert_eq!(
+            sub_parts("open ${ end"),
+            vec![SubPart::Text("open ${ end".into())]
+        );
     }
 }

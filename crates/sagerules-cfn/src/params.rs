@@ -48,7 +48,10 @@ pub fn admits(name: &str, decl: &Node) -> Admits {
         return Admits::Values(values.iter().map(|v| wrap_if(list_type, v)).collect());
     }
     let emptiness = emptiness(decl);
-    Admits::Anything { why: anything_why(name, &emptiness), may_be_empty: emptiness.may_be_empty() }
+    Admits::Anything {
+        why: anything_why(name, &emptiness),
+        may_be_empty: emptiness.may_be_empty(),
+    }
 }
 
 fn wrap_if(list_type: bool, value: &Node) -> Node {
@@ -104,7 +107,10 @@ fn emptiness(decl: &Node) -> Emptiness {
 }
 
 fn type_rejects_empty(ty: &str) -> Option<&'static str> {
-    let inner = ty.strip_prefix("List<").and_then(|t| t.strip_suffix('>')).unwrap_or(ty);
+    let inner = ty
+        .strip_prefix("List<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(ty);
     if inner == "Number" {
         return Some("its Number type");
     }
@@ -157,7 +163,10 @@ mod tests {
     }
 
     fn decl(pairs: &[(&str, Node)]) -> Node {
-        let map = pairs.iter().map(|(k, v)| (Box::from(*k), v.clone())).collect();
+        let map = pairs
+            .iter()
+            .map(|(k, v)| (Box::from(*k), v.clone()))
+            .collect();
         Node::new(Value::Map(map), Pos::default())
     }
 
@@ -184,7 +193,10 @@ mod tests {
 
     #[test]
     fn pattern_is_anchored_like_cloudformation() {
-        assert!(!may_be_empty(&decl(&[("AllowedPattern", s("arn:aws:kms:.+"))])));
+        assert!(!may_be_empty(&decl(&[(
+            "AllowedPattern",
+            s("arn:aws:kms:.+")
+        )])));
         assert!(!may_be_empty(&decl(&[("AllowedPattern", s(".+"))])));
         assert!(may_be_empty(&decl(&[("AllowedPattern", s(".*"))])));
         assert!(may_be_empty(&decl(&[("AllowedPattern", s("|arn:.+"))])));
@@ -193,32 +205,48 @@ mod tests {
     #[test]
     fn unreadable_pattern_admits_empty_and_says_why() {
         let d = decl(&[("AllowedPattern", s("(?=x).+"))]);
-        let Admits::Anything { why, may_be_empty } = admits("Key", &d) else { panic!() };
+        let Admits::Anything { why, may_be_empty } = admits("Key", &d) else {
+            panic!()
+        };
         assert!(may_be_empty);
         assert!(why.contains("could not be checked"), "{why}");
     }
 
     #[test]
     fn aws_specific_and_number_types_cannot_be_empty() {
-        for ty in ["AWS::EC2::Subnet::Id", "List<AWS::EC2::SecurityGroup::Id>", "Number"] {
+        for ty in [
+            "AWS::EC2::Subnet::Id",
+            "List<AWS::EC2::SecurityGroup::Id>",
+            "Number",
+        ] {
             assert!(!may_be_empty(&decl(&[("Type", s(ty))])), "{ty}");
         }
         assert!(may_be_empty(&decl(&[("Type", s("CommaDelimitedList"))])));
-        assert!(may_be_empty(&decl(&[("Type", s("AWS::SSM::Parameter::Value<String>"))])));
+        assert!(may_be_empty(&decl(&[(
+            "Type",
+            s("AWS::SSM::Parameter::Value<String>")
+        )])));
     }
 
     #[test]
     fn default_does_not_constrain() {
         let d = decl(&[("Type", s("String")), ("Default", s("Disabled"))]);
-        let Admits::Anything { why, .. } = admits("NotebookInternet", &d) else { panic!() };
+        let Admits::Anything { why, .. } = admits("NotebookInternet", &d) else {
+            panic!()
+        };
         assert_eq!(why, "parameter NotebookInternet, which allows any value");
     }
 
     #[test]
     fn allowed_values_of_list_types_are_wrapped() {
         let values = Node::new(Value::List(vec![s("sg-1"), s("sg-2")]), Pos::default());
-        let d = decl(&[("Type", s("List<AWS::EC2::SecurityGroup::Id>")), ("AllowedValues", values)]);
-        let Admits::Values(vals) = admits("Sgs", &d) else { panic!() };
+        let d = decl(&[
+            ("Type", s("List<AWS::EC2::SecurityGroup::Id>")),
+            ("AllowedValues", values),
+        ]);
+        let Admits::Values(vals) = admits("Sgs", &d) else {
+            panic!()
+        };
         assert_eq!(vals.len(), 2);
         assert_eq!(vals[0].as_list().map(<[Node]>::len), Some(1));
     }

@@ -65,7 +65,9 @@ pub fn read_with(root: &Node, text: Option<&str>, adapt: StepAdapter<'_>) -> Ste
         if resource.get("Type").and_then(Node::as_str) != Some("AWS::SageMaker::Pipeline") {
             continue;
         }
-        let Some(definition) = resource.get("Properties").and_then(|p| p.get("PipelineDefinition"))
+        let Some(definition) = resource
+            .get("Properties")
+            .and_then(|p| p.get("PipelineDefinition"))
         else {
             continue;
         };
@@ -80,7 +82,13 @@ pub fn pack_adapter(step: &Node) -> Option<Node> {
     from_pipeline_step(step).map(|(_, resource)| resource)
 }
 
-fn read_definition(id: &str, definition: &Node, text: Option<&str>, adapt: StepAdapter<'_>, steps: &mut Steps) {
+fn read_definition(
+    id: &str,
+    definition: &Node,
+    text: Option<&str>,
+    adapt: StepAdapter<'_>,
+    steps: &mut Steps,
+) {
     if let Some(location) = definition.get("PipelineDefinitionS3Location") {
         steps.notes.push(not_checkable(
             id,
@@ -89,7 +97,9 @@ fn read_definition(id: &str, definition: &Node, text: Option<&str>, adapt: StepA
         ));
         return;
     }
-    let Some(body) = definition.get("PipelineDefinitionBody") else { return };
+    let Some(body) = definition.get("PipelineDefinitionBody") else {
+        return;
+    };
     match body_tree(body, text) {
         Ok(Some(tree)) => add_pipeline(id, &tree, adapt, steps),
         Ok(None) => steps.notes.push(not_checkable(
@@ -106,11 +116,18 @@ fn read_definition(id: &str, definition: &Node, text: Option<&str>, adapt: StepA
 }
 
 fn not_checkable(id: &str, pos: Pos, message: &str) -> Note {
-    Note { resource: id.to_string(), pos, kind: NoteKind::NotCheckable, message: message.to_string() }
+    Note {
+        resource: id.to_string(),
+        pos,
+        kind: NoteKind::NotCheckable,
+        message: message.to_string(),
+    }
 }
 
 fn add_pipeline(id: &str, tree: &Node, adapt: StepAdapter<'_>, steps: &mut Steps) {
-    steps.parameters.insert(id.to_string(), declared_parameters(tree));
+    steps
+        .parameters
+        .insert(id.to_string(), declared_parameters(tree));
     let mut found = Vec::new();
     if let Some(list) = tree.get("Steps").and_then(Node::as_list) {
         collect_steps(list, &mut found);
@@ -128,7 +145,9 @@ fn add_pipeline(id: &str, tree: &Node, adapt: StepAdapter<'_>, steps: &mut Steps
             None => steps.notes.push(not_checkable(
                 id,
                 step.pos,
-                &format!("the rule pack gave no resource for pipeline step {name}: it is not checked"),
+                &format!(
+                    "the rule pack gave no resource for pipeline step {name}: it is not checked"
+                ),
             )),
         }
     }
@@ -136,7 +155,10 @@ fn add_pipeline(id: &str, tree: &Node, adapt: StepAdapter<'_>, steps: &mut Steps
 
 /// `Parameters: [{Name, Type, DefaultValue, EnumValues}]` by name.
 fn declared_parameters(tree: &Node) -> HashMap<String, Node> {
-    let list = tree.get("Parameters").and_then(Node::as_list).unwrap_or_default();
+    let list = tree
+        .get("Parameters")
+        .and_then(Node::as_list)
+        .unwrap_or_default();
     list.iter()
         .filter_map(|p| Some((p.get("Name")?.as_str()?.to_string(), p.clone())))
         .collect()
@@ -154,8 +176,10 @@ fn collect_steps<'a>(list: &'a [Node], out: &mut Vec<(String, &'a Node)>) {
             }
             continue;
         }
-        let (Some(_), Some(name)) = (ApiKind::from_step_type(ty), step.get("Name").and_then(static_text))
-        else {
+        let (Some(_), Some(name)) = (
+            ApiKind::from_step_type(ty),
+            step.get("Name").and_then(static_text),
+        ) else {
             continue;
         };
         out.push((name, step));
@@ -180,8 +204,12 @@ fn fill_made_up_positions(node: &mut Node, pos: Pos) {
     }
     let here = node.pos;
     match &mut node.value {
-        Value::List(items) => items.iter_mut().for_each(|n| fill_made_up_positions(n, here)),
-        Value::Map(map) => map.values_mut().for_each(|n| fill_made_up_positions(n, here)),
+        Value::List(items) => items
+            .iter_mut()
+            .for_each(|n| fill_made_up_positions(n, here)),
+        Value::Map(map) => map
+            .values_mut()
+            .for_each(|n| fill_made_up_positions(n, here)),
         _ => {}
     }
 }
@@ -201,10 +229,17 @@ fn body_tree(body: &Node, text: Option<&str>) -> Result<Option<Node>, String> {
                 Value::List(items) => (items.first(), items.get(1).cloned()),
                 _ => (Some(arg), None),
             };
-            let Some(template) = template.filter(|t| t.as_str().is_some()) else { return Ok(None) };
+            let Some(template) = template.filter(|t| t.as_str().is_some()) else {
+                return Ok(None);
+            };
             let json = quote_outside_strings(template.as_str().unwrap_or_default());
-            parse_body(&json, template, text, Some(vars.unwrap_or_else(|| empty_map(arg.pos))))
-                .map(Some)
+            parse_body(
+                &json,
+                template,
+                text,
+                Some(vars.unwrap_or_else(|| empty_map(arg.pos))),
+            )
+            .map(Some)
         }
         Some(("Fn::Join", arg)) => match join_as_sub(arg) {
             Some((template, vars)) => {
@@ -219,8 +254,14 @@ fn body_tree(body: &Node, text: Option<&str>) -> Result<Option<Node>, String> {
 
 /// Parses the JSON text, maps its positions to the template, and (for `Sub` bodies) turns
 /// `"${X}"` strings into intrinsics.
-fn parse_body(json: &str, anchor: &Node, text: Option<&str>, vars: Option<Node>) -> Result<Node, String> {
-    let mut tree = sagerules_data::load(json.as_bytes(), Format::Json).map_err(|e| e.to_string())?;
+fn parse_body(
+    json: &str,
+    anchor: &Node,
+    text: Option<&str>,
+    vars: Option<Node>,
+) -> Result<Node, String> {
+    let mut tree =
+        sagerules_data::load(json.as_bytes(), Format::Json).map_err(|e| e.to_string())?;
     let mapping = text.and_then(|t| block_start(t, anchor.pos));
     map_positions(&mut tree, anchor.pos, mapping);
     if let Some(vars) = vars {
@@ -244,21 +285,29 @@ fn block_start(text: &str, pos: Pos) -> Option<(u32, u32)> {
     }
     let (offset, content) = lines.enumerate().find(|(_, l)| !l.trim().is_empty())?;
     let indent = content.chars().take_while(|c| *c == ' ').count();
-    let first = pos.line.checked_add(1)?.checked_add(u32::try_from(offset).ok()?)?;
+    let first = pos
+        .line
+        .checked_add(1)?
+        .checked_add(u32::try_from(offset).ok()?)?;
     Some((first, u32::try_from(indent).ok()?))
 }
 
 /// Sets every position of `tree` (read from the body text) to its template position.
 fn map_positions(tree: &mut Node, anchor: Pos, block: Option<(u32, u32)>) {
     tree.pos = match block {
-        Some((first, indent)) => {
-            Pos::new(first.saturating_add(tree.pos.line).saturating_sub(1), indent.saturating_add(tree.pos.col))
-        }
+        Some((first, indent)) => Pos::new(
+            first.saturating_add(tree.pos.line).saturating_sub(1),
+            indent.saturating_add(tree.pos.col),
+        ),
         None => anchor,
     };
     match &mut tree.value {
-        Value::List(items) => items.iter_mut().for_each(|n| map_positions(n, anchor, block)),
-        Value::Map(map) => map.values_mut().for_each(|n| map_positions(n, anchor, block)),
+        Value::List(items) => items
+            .iter_mut()
+            .for_each(|n| map_positions(n, anchor, block)),
+        Value::Map(map) => map
+            .values_mut()
+            .for_each(|n| map_positions(n, anchor, block)),
         _ => {}
     }
 }
@@ -277,7 +326,11 @@ fn quote_outside_strings(template: &str) -> String {
             continue;
         }
         let rest = template.get(i..).unwrap_or_default();
-        match (c, rest.starts_with("${") && !rest.starts_with("${!"), rest.find('}')) {
+        match (
+            c,
+            rest.starts_with("${") && !rest.starts_with("${!"),
+            rest.find('}'),
+        ) {
             ('"', ..) => {
                 in_string = true;
                 out.push(c);
@@ -299,7 +352,9 @@ fn quote_outside_strings(template: &str) -> String {
 /// An `Fn::Join` body read as a `Sub`: literal pieces (with `${` escaped), `Ref X` as `${X}`,
 /// anything else as a variable bound to that piece.
 fn join_as_sub(arg: &Node) -> Option<(String, Node)> {
-    let [delimiter, pieces] = arg.as_list()? else { return None };
+    let [delimiter, pieces] = arg.as_list()? else {
+        return None;
+    };
     let delimiter = delimiter.as_str()?.replace("${", "${!");
     let mut vars = Map::default();
     let mut parts = Vec::new();
@@ -346,7 +401,10 @@ fn substitution(text: &str, vars: &Node, pos: Pos) -> Node {
             }
             (None, None) => wrap("Ref", string(v)),
         },
-        _ => wrap("Fn::Sub", Node::new(Value::List(vec![string(text), vars.clone()]), pos)),
+        _ => wrap(
+            "Fn::Sub",
+            Node::new(Value::List(vec![string(text), vars.clone()]), pos),
+        ),
     }
 }
 
@@ -365,13 +423,21 @@ pub(crate) fn pipeline_values(
         return;
     }
     match &resource.value {
-        Value::List(items) => items.iter().for_each(|n| pipeline_values(pipeline, n, declared, out)),
-        Value::Map(map) => map.values().for_each(|n| pipeline_values(pipeline, n, declared, out)),
+        Value::List(items) => items
+            .iter()
+            .for_each(|n| pipeline_values(pipeline, n, declared, out)),
+        Value::Map(map) => map
+            .values()
+            .for_each(|n| pipeline_values(pipeline, n, declared, out)),
         _ => {}
     }
 }
 
-fn pipeline_value(pipeline: &str, node: &Node, declared: &HashMap<String, Node>) -> Option<Registered> {
+fn pipeline_value(
+    pipeline: &str,
+    node: &Node,
+    declared: &HashMap<String, Node>,
+) -> Option<Registered> {
     let map = node.as_map().filter(|m| m.len() == 1)?;
     let (key, arg) = map.first()?;
     if key.starts_with("Std:") {
@@ -379,10 +445,14 @@ fn pipeline_value(pipeline: &str, node: &Node, declared: &HashMap<String, Node>)
     }
     let path = (key.as_ref() == "Get").then(|| arg.as_str()).flatten()?;
     let Some(name) = path.strip_prefix("Parameters.") else {
-        return Some(Registered::Unknown(format!("pipeline runtime value {path}")));
+        return Some(Registered::Unknown(format!(
+            "pipeline runtime value {path}"
+        )));
     };
     let Some(decl) = declared.get(name) else {
-        return Some(Registered::Unknown(format!("pipeline value {path}, which the pipeline does not declare")));
+        return Some(Registered::Unknown(format!(
+            "pipeline value {path}, which the pipeline does not declare"
+        )));
     };
     Some(parameter_admits(pipeline, name, decl))
 }
@@ -392,7 +462,10 @@ fn pipeline_value(pipeline: &str, node: &Node, declared: &HashMap<String, Node>)
 fn parameter_admits(pipeline: &str, name: &str, decl: &Node) -> Registered {
     if let Some(values) = decl.get("EnumValues").and_then(Node::as_list) {
         let note = format!("pipeline parameter {name} of {pipeline} (EnumValues)");
-        return Registered::Values { note, values: values.to_vec() };
+        return Registered::Values {
+            note,
+            values: values.to_vec(),
+        };
     }
     let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
     Registered::Any {

@@ -79,12 +79,16 @@ impl Suppressions {
 
     /// Every suppression, by logical id.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Suppression)> {
-        self.by_resource.iter().flat_map(|(id, list)| list.iter().map(move |s| (id.as_str(), s)))
+        self.by_resource
+            .iter()
+            .flat_map(|(id, list)| list.iter().map(move |s| (id.as_str(), s)))
     }
 
     /// The suppression of `rule` for `resource`, or for the pipeline a step belongs to.
     pub fn find(&self, resource: &str, rule: &str) -> Option<&Suppression> {
-        let owner = resource.split_once('/').map_or(resource, |(pipeline, _)| pipeline);
+        let owner = resource
+            .split_once('/')
+            .map_or(resource, |(pipeline, _)| pipeline);
         [resource, owner]
             .into_iter()
             .filter_map(|id| self.by_resource.get(id))
@@ -120,7 +124,6 @@ impl Suppressions {
     fn lookup(&self, rule: &str, result: &ResourceResult) -> Option<&Suppression> {
         self.find(result.resource.as_deref()?, rule)
     }
-
 }
 
 fn entry(rule: &RuleResult, s: &Suppression, result: ResourceResult) -> Suppressed {
@@ -136,21 +139,33 @@ fn entry(rule: &RuleResult, s: &Suppression, result: ResourceResult) -> Suppress
 
 /// The verdict of what is left: the worst status, `Skip` when nothing is left.
 fn combined(resources: &[ResourceResult]) -> Status {
-    resources.iter().map(|r| r.status).max().unwrap_or(Status::Skip)
+    resources
+        .iter()
+        .map(|r| r.status)
+        .max()
+        .unwrap_or(Status::Skip)
 }
 
 fn read_resource(id: &str, meta: &Node, errors: &mut Vec<CfnError>) -> Vec<Suppression> {
     let shared_reason = meta.get("reason").and_then(non_empty);
-    let Some(list) = meta.get("suppress") else { return Vec::new() };
+    let Some(list) = meta.get("suppress") else {
+        return Vec::new();
+    };
     let items: Vec<&Node> = match &list.value {
         Value::List(items) => items.iter().collect(),
         Value::String(_) | Value::Map(_) => vec![list],
         _ => {
-            errors.push(CfnError::BadSuppression { resource: id.to_string(), pos: list.pos });
+            errors.push(CfnError::BadSuppression {
+                resource: id.to_string(),
+                pos: list.pos,
+            });
             return Vec::new();
         }
     };
-    items.into_iter().filter_map(|item| read_entry(id, item, shared_reason, errors)).collect()
+    items
+        .into_iter()
+        .filter_map(|item| read_entry(id, item, shared_reason, errors))
+        .collect()
 }
 
 /// `NAME` or `{rule: NAME, reason: TEXT}`.
@@ -169,15 +184,26 @@ fn read_entry(
         _ => (None, None),
     };
     let Some(rule) = rule.map(str::trim).filter(|r| !r.is_empty()) else {
-        errors.push(CfnError::BadSuppression { resource: id.to_string(), pos: item.pos });
+        errors.push(CfnError::BadSuppression {
+            resource: id.to_string(),
+            pos: item.pos,
+        });
         return None;
     };
     let Some(reason) = reason else {
         let (resource, rule) = (id.to_string(), rule.to_string());
-        errors.push(CfnError::SuppressionWithoutReason { resource, rule, pos: item.pos });
+        errors.push(CfnError::SuppressionWithoutReason {
+            resource,
+            rule,
+            pos: item.pos,
+        });
         return None;
     };
-    Some(Suppression { rule: rule.to_string(), reason: reason.to_string(), pos: item.pos })
+    Some(Suppression {
+        rule: rule.to_string(),
+        reason: reason.to_string(),
+        pos: item.pos,
+    })
 }
 
 fn non_empty(node: &Node) -> Option<&str> {

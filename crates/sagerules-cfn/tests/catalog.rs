@@ -1,7 +1,12 @@
 //! Service Catalog: product templates followed through the caller's file reader, and
 //! provisioning parameters applied to them.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 mod common;
 
@@ -17,14 +22,25 @@ use std::path::Path;
 fn reader(from: &str, path: &str) -> Result<(String, Vec<u8>), String> {
     let full = Path::new(from).parent().unwrap_or(Path::new("")).join(path);
     let name = full.to_string_lossy().into_owned();
-    std::fs::read(&full).map(|bytes| (name, bytes)).map_err(|e| e.to_string())
+    std::fs::read(&full)
+        .map(|bytes| (name, bytes))
+        .map_err(|e| e.to_string())
 }
 
 fn check_fixture(path: &str) -> Vec<sagerules_cfn::Checked> {
     let (source, root) = fixture(path);
     let name = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
-    let template = Template { name: &name, text: Some(&source), root: &root };
-    check(&[&RuleSet::default()], template, Options::default(), &reader)
+    let template = Template {
+        name: &name,
+        text: Some(&source),
+        root: &root,
+    };
+    check(
+        &[&RuleSet::default()],
+        template,
+        Options::default(),
+        &reader,
+    )
 }
 
 #[test]
@@ -37,15 +53,33 @@ fn product_with_local_template_is_checked_alone_and_per_provisioning() {
     assert_eq!(files.len(), 3, "{files:?}");
     assert_eq!(files[0], ("portfolio.yaml", None));
     assert_eq!(files[1].0, "notebook.yaml");
-    assert!(files[1].1.unwrap().starts_with("Service Catalog product NotebookProduct (artifact v1) in "));
-    assert!(files[2].1.unwrap().ends_with(", provisioned product AnalyticsNotebook"), "{:?}", files[2]);
-    assert!(checked[1].text.as_deref().unwrap().contains("AWS::SageMaker::NotebookInstance"));
+    assert!(files[1]
+        .1
+        .unwrap()
+        .starts_with("Service Catalog product NotebookProduct (artifact v1) in "));
+    assert!(
+        files[2]
+            .1
+            .unwrap()
+            .ends_with(", provisioned product AnalyticsNotebook"),
+        "{:?}",
+        files[2]
+    );
+    assert!(checked[1]
+        .text
+        .as_deref()
+        .unwrap()
+        .contains("AWS::SageMaker::NotebookInstance"));
 }
 
 #[test]
 fn remote_product_template_is_reported_not_checkable() {
     let checked = check_fixture("catalog/portfolio.yaml");
-    let notes: Vec<&str> = checked[0].notes.iter().map(|n| n.message.as_str()).collect();
+    let notes: Vec<&str> = checked[0]
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
     assert_eq!(
         notes,
         ["the product template https://example-bucket.s3.amazonaws.com/notebook-v0.yaml is not a \
@@ -59,8 +93,14 @@ fn project_with_json_string_info_and_external_product() {
     let checked = check_fixture("catalog/project.yaml");
     let contexts: Vec<Option<&str>> = checked.iter().map(|c| c.context.as_deref()).collect();
     assert_eq!(contexts.len(), 3, "{contexts:?}");
-    assert!(contexts[2].unwrap().ends_with(", SageMaker project Project"));
-    let note = checked[0].notes.iter().find(|n| n.resource == "External").unwrap();
+    assert!(contexts[2]
+        .unwrap()
+        .ends_with(", SageMaker project Project"));
+    let note = checked[0]
+        .notes
+        .iter()
+        .find(|n| n.resource == "External")
+        .unwrap();
     assert_eq!(note.kind, NoteKind::ProductNotFound);
 }
 
@@ -70,9 +110,17 @@ fn missing_and_self_including_product_templates_are_errors() {
     assert_eq!(checked.len(), 1);
     let errors = &checked[0].errors;
     assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(matches!(&errors[0], CfnError::ProductTemplateInvalid { resource, .. } if resource == "Loop"));
-    assert!(errors[0].to_string().contains("includes itself"), "{}", errors[0]);
-    assert!(matches!(&errors[1], CfnError::ProductTemplateUnreadable { resource, .. } if resource == "Missing"));
+    assert!(
+        matches!(&errors[0], CfnError::ProductTemplateInvalid { resource, .. } if resource == "Loop")
+    );
+    assert!(
+        errors[0].to_string().contains("includes itself"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        matches!(&errors[1], CfnError::ProductTemplateUnreadable { resource, .. } if resource == "Missing")
+    );
 }
 
 #[test]
@@ -81,13 +129,20 @@ fn catalog_matches_provisioning_to_product_and_artifact() {
     let catalog = Catalog::read(&root);
     assert_eq!(catalog.artifacts.len(), 1);
     let artifact = &catalog.artifacts[0];
-    assert_eq!((artifact.product.as_str(), artifact.path.as_str()), ("NotebookProduct", "products/notebook.yaml"));
-    let provisioners: Vec<&str> = catalog.provisioners_of(artifact).map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        (artifact.product.as_str(), artifact.path.as_str()),
+        ("NotebookProduct", "products/notebook.yaml")
+    );
+    let provisioners: Vec<&str> = catalog
+        .provisioners_of(artifact)
+        .map(|p| p.id.as_str())
+        .collect();
     assert_eq!(provisioners, ["AnalyticsNotebook"]);
 }
 
 fn notebook_property<'a>(root: &'a Node, name: &str) -> &'a Node {
-    root.pointer_get(&format!("/Resources/Notebook/Properties/{name}")).unwrap()
+    root.pointer_get(&format!("/Resources/Notebook/Properties/{name}"))
+        .unwrap()
 }
 
 #[test]
@@ -113,13 +168,19 @@ fn provisioning_values_fix_the_product_parameters() {
         "arn:aws:kms:us-east-1:111122223333:key/abcd (parameter KmsKey (set by provisioned product AnalyticsNotebook))"
     );
     // Not given: its AllowedValues are not used, its Default (none here) would be.
-    assert!(expand("InstanceType").starts_with("ml.t3.medium (parameter InstanceType (AllowedValues))"));
+    assert!(
+        expand("InstanceType").starts_with("ml.t3.medium (parameter InstanceType (AllowedValues))")
+    );
 }
 
 #[test]
 fn provisioning_without_a_value_uses_the_default() {
     let (_, product) = fixture("catalog/products/notebook.yaml");
-    let provisioning = Provisioning { by: "SageMaker project P".into(), values: HashMap::new(), outer: None };
+    let provisioning = Provisioning {
+        by: "SageMaker project P".into(),
+        values: HashMap::new(),
+        outer: None,
+    };
     let expander = CfnExpander::new(&product).with_provisioning(provisioning);
     let value = notebook_property(&product, "DirectInternetAccess");
     assert_eq!(
@@ -164,7 +225,9 @@ fn provisioned_list_parameters_are_split_at_commas() {
         outer: None,
     };
     let expander = CfnExpander::new(&product).with_provisioning(provisioning);
-    let groups = product.pointer_get("/Resources/Nb/Properties/SecurityGroupIds").unwrap();
+    let groups = product
+        .pointer_get("/Resources/Nb/Properties/SecurityGroupIds")
+        .unwrap();
     assert_eq!(
         show(expander.expand(&product, groups)),
         "[sg-1, sg-2] (parameter Groups (set by provisioned product PP))"
@@ -174,7 +237,9 @@ fn provisioned_list_parameters_are_split_at_commas() {
 #[test]
 fn info_written_as_a_json_string_points_at_the_string() {
     let (_, root) = fixture("catalog/project.yaml");
-    let info = root.pointer_get("/Resources/NotebookProduct/Properties/ProvisioningArtifactParameters/0/Info").unwrap();
+    let info = root
+        .pointer_get("/Resources/NotebookProduct/Properties/ProvisioningArtifactParameters/0/Info")
+        .unwrap();
     let catalog = Catalog::read(&root);
     assert_eq!(catalog.artifacts[0].pos, info.pos);
 }
@@ -195,7 +260,18 @@ fn provisioning_by_product_name_without_an_artifact_name_covers_every_artifact()
     let by_artifact: Vec<(Option<&str>, Vec<&str>)> = catalog
         .artifacts
         .iter()
-        .map(|a| (a.name.as_deref(), catalog.provisioners_of(a).map(|p| p.id.as_str()).collect()))
+        .map(|a| {
+            (
+                a.name.as_deref(),
+                catalog.provisioners_of(a).map(|p| p.id.as_str()).collect(),
+            )
+        })
         .collect();
-    assert_eq!(by_artifact, [(Some("v1"), vec!["ByName"]), (Some("v2"), vec!["ByName", "OnlyV2"])]);
+    assert_eq!(
+        by_artifact,
+        [
+            (Some("v1"), vec!["ByName"]),
+            (Some("v2"), vec!["ByName", "OnlyV2"])
+        ]
+    );
 }

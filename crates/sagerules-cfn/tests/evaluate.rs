@@ -1,7 +1,12 @@
 //! End to end: templates checked with the evaluator through [`sagerules_cfn::check`], one
 //! helper call per case. These need the real evaluator of `sagerules-core`.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 mod common;
 
@@ -36,31 +41,63 @@ rule ROOT_DISABLED when %notebooks !empty {
 fn rules(text: &str) -> RuleSet {
     let (file, errors) = parse(text);
     assert!(errors.is_empty(), "{errors:?}");
-    RuleSet::build(vec![(Source { name: "test.rules".into(), text: text.into() }, file)]).unwrap()
+    RuleSet::build(vec![(
+        Source {
+            name: "test.rules".into(),
+            text: text.into(),
+        },
+        file,
+    )])
+    .unwrap()
 }
 
 /// Checks a YAML template with `rules_text` and returns the main document's results.
 fn run(rules_text: &str, yaml: &str) -> Checked {
     let set = rules(rules_text);
     let root = load(yaml.as_bytes(), Format::Yaml).unwrap();
-    let template = Template { name: "t.yaml", text: Some(yaml), root: &root };
+    let template = Template {
+        name: "t.yaml",
+        text: Some(yaml),
+        root: &root,
+    };
     check(&[&set], template, Options::default(), &no_files).remove(0)
 }
 
 /// The status of `rule` for `resource`.
 fn status(checked: &Checked, rule: &str, resource: &str) -> Status {
-    let found = checked.reports[0].rules.iter().find(|r| r.rule == rule).unwrap_or_else(|| panic!("no rule {rule}"));
-    let r = found.resources.iter().find(|r| r.resource.as_deref() == Some(resource));
-    r.unwrap_or_else(|| panic!("{rule}: no verdict for {resource}: {found:?}")).status
+    let found = checked.reports[0]
+        .rules
+        .iter()
+        .find(|r| r.rule == rule)
+        .unwrap_or_else(|| panic!("no rule {rule}"));
+    let r = found
+        .resources
+        .iter()
+        .find(|r| r.resource.as_deref() == Some(resource));
+    r.unwrap_or_else(|| panic!("{rule}: no verdict for {resource}: {found:?}"))
+        .status
 }
 
 fn findings<'c>(checked: &'c Checked, rule: &str, unknown: bool) -> Vec<&'c Finding> {
-    let found = checked.reports[0].rules.iter().find(|r| r.rule == rule).unwrap();
-    found.resources.iter().flat_map(|r| if unknown { &r.unknowns } else { &r.failures }).collect()
+    let found = checked.reports[0]
+        .rules
+        .iter()
+        .find(|r| r.rule == rule)
+        .unwrap();
+    found
+        .resources
+        .iter()
+        .flat_map(|r| if unknown { &r.unknowns } else { &r.failures })
+        .collect()
 }
 
 fn finding_text(f: &Finding) -> String {
-    format!("{} | {} | {}", f.expected, f.found, f.message.as_deref().unwrap_or_default())
+    format!(
+        "{} | {} | {}",
+        f.expected,
+        f.found,
+        f.message.as_deref().unwrap_or_default()
+    )
 }
 
 fn notebook(params: &str, props: &str) -> String {
@@ -73,33 +110,71 @@ fn notebook(params: &str, props: &str) -> String {
 
 #[test]
 fn not_exposed_unconstrained_parameter_fails_naming_it() {
-    let t = notebook("  NotebookInternet: {Type: String, Default: Disabled}", "      DirectInternetAccess: !Ref NotebookInternet");
+    let t = notebook(
+        "  NotebookInternet: {Type: String, Default: Disabled}",
+        "      DirectInternetAccess: !Ref NotebookInternet",
+    );
     let checked = run(NOTEBOOK_RULES, &t);
     assert_eq!(status(&checked, "NO_INTERNET", "Nb"), Status::Fail);
-    let texts: Vec<String> = findings(&checked, "NO_INTERNET", false).into_iter().map(finding_text).collect();
-    assert!(texts.iter().any(|t| t.contains("parameter NotebookInternet, which allows any value")), "{texts:?}");
+    let texts: Vec<String> = findings(&checked, "NO_INTERNET", false)
+        .into_iter()
+        .map(finding_text)
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("parameter NotebookInternet, which allows any value")),
+        "{texts:?}"
+    );
 }
 
 #[test]
 fn not_exposed_parameter_with_only_secure_values_passes() {
-    let t = notebook("  Internet: {Type: String, AllowedValues: [Disabled]}", "      DirectInternetAccess: !Ref Internet");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &t), "NO_INTERNET", "Nb"), Status::Pass);
+    let t = notebook(
+        "  Internet: {Type: String, AllowedValues: [Disabled]}",
+        "      DirectInternetAccess: !Ref Internet",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &t), "NO_INTERNET", "Nb"),
+        Status::Pass
+    );
 }
 
 #[test]
 fn not_exposed_parameter_allowing_an_insecure_value_fails() {
-    let t = notebook("  Internet: {Type: String, AllowedValues: [Enabled, Disabled]}", "      DirectInternetAccess: !Ref Internet");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &t), "NO_INTERNET", "Nb"), Status::Fail);
+    let t = notebook(
+        "  Internet: {Type: String, AllowedValues: [Enabled, Disabled]}",
+        "      DirectInternetAccess: !Ref Internet",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &t), "NO_INTERNET", "Nb"),
+        Status::Fail
+    );
 }
 
 #[test]
 fn restricted_instance_type_passes_when_every_allowed_value_passes() {
-    let good = notebook("  Type: {Type: String, AllowedValues: [ml.t3.medium, ml.t3.large]}", "      InstanceType: !Ref Type");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &good), "TYPE_ALLOWED", "Nb"), Status::Pass);
-    let bad = notebook("  Type: {Type: String, AllowedValues: [ml.t3.medium, ml.p4d.24xlarge]}", "      InstanceType: !Ref Type");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &bad), "TYPE_ALLOWED", "Nb"), Status::Fail);
+    let good = notebook(
+        "  Type: {Type: String, AllowedValues: [ml.t3.medium, ml.t3.large]}",
+        "      InstanceType: !Ref Type",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &good), "TYPE_ALLOWED", "Nb"),
+        Status::Pass
+    );
+    let bad = notebook(
+        "  Type: {Type: String, AllowedValues: [ml.t3.medium, ml.p4d.24xlarge]}",
+        "      InstanceType: !Ref Type",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &bad), "TYPE_ALLOWED", "Nb"),
+        Status::Fail
+    );
     let free = notebook("  Type: {Type: String}", "      InstanceType: !Ref Type");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &free), "TYPE_ALLOWED", "Nb"), Status::Fail);
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &free), "TYPE_ALLOWED", "Nb"),
+        Status::Fail
+    );
 }
 
 #[test]
@@ -107,26 +182,58 @@ fn validated_kms_parameter_passes_only_when_it_cannot_be_empty() {
     let free = notebook("  Key: {Type: String}", "      KmsKeyId: !Ref Key");
     let checked = run(NOTEBOOK_RULES, &free);
     assert_eq!(status(&checked, "KMS_SET", "Nb"), Status::Fail);
-    let texts: Vec<String> = findings(&checked, "KMS_SET", false).into_iter().map(finding_text).collect();
-    assert!(texts.iter().any(|t| t.contains("parameter Key")), "{texts:?}");
+    let texts: Vec<String> = findings(&checked, "KMS_SET", false)
+        .into_iter()
+        .map(finding_text)
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("parameter Key")),
+        "{texts:?}"
+    );
     assert_eq!(status(&checked, "KMS_EXISTS", "Nb"), Status::Fail);
-    let min = notebook("  Key: {Type: String, MinLength: 1}", "      KmsKeyId: !Ref Key");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &min), "KMS_SET", "Nb"), Status::Pass);
-    assert_eq!(status(&run(NOTEBOOK_RULES, &min), "KMS_EXISTS", "Nb"), Status::Pass);
-    let pattern = notebook("  Key: {Type: String, AllowedPattern: 'arn:aws:kms:.+'}", "      KmsKeyId: !Ref Key");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &pattern), "KMS_SET", "Nb"), Status::Pass);
+    let min = notebook(
+        "  Key: {Type: String, MinLength: 1}",
+        "      KmsKeyId: !Ref Key",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &min), "KMS_SET", "Nb"),
+        Status::Pass
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &min), "KMS_EXISTS", "Nb"),
+        Status::Pass
+    );
+    let pattern = notebook(
+        "  Key: {Type: String, AllowedPattern: 'arn:aws:kms:.+'}",
+        "      KmsKeyId: !Ref Key",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &pattern), "KMS_SET", "Nb"),
+        Status::Pass
+    );
 }
 
 // --- intrinsics ---------------------------------------------------------------------------
 
 #[test]
 fn get_att_passes_existence_and_is_unknown_for_comparisons() {
-    let t = notebook("  Unused: {Type: String}", "      KmsKeyId: !GetAtt Key.Arn\n      RootAccess: !ImportValue SharedRootAccess");
+    let t = notebook(
+        "  Unused: {Type: String}",
+        "      KmsKeyId: !GetAtt Key.Arn\n      RootAccess: !ImportValue SharedRootAccess",
+    );
     let checked = run(NOTEBOOK_RULES, &t);
     assert_eq!(status(&checked, "KMS_SET", "Nb"), Status::Pass);
     assert_ne!(status(&checked, "ROOT_DISABLED", "Nb"), Status::Fail);
-    let unknowns: Vec<String> = findings(&checked, "ROOT_DISABLED", true).into_iter().map(finding_text).collect();
-    assert!(unknowns.iter().any(|t| t.contains("Fn::ImportValue SharedRootAccess")), "{unknowns:?}");
+    let unknowns: Vec<String> = findings(&checked, "ROOT_DISABLED", true)
+        .into_iter()
+        .map(finding_text)
+        .collect();
+    assert!(
+        unknowns
+            .iter()
+            .any(|t| t.contains("Fn::ImportValue SharedRootAccess")),
+        "{unknowns:?}"
+    );
 }
 
 #[test]
@@ -141,10 +248,22 @@ fn if_with_no_value_makes_the_property_possibly_absent() {
 
 #[test]
 fn if_passes_only_when_both_branches_pass() {
-    let both = notebook("  Unused: {Type: String}", "      DirectInternetAccess: !If [Prod, Disabled, Disabled]");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &both), "NO_INTERNET", "Nb"), Status::Pass);
-    let one = notebook("  Unused: {Type: String}", "      DirectInternetAccess: !If [Prod, Disabled, Enabled]");
-    assert_eq!(status(&run(NOTEBOOK_RULES, &one), "NO_INTERNET", "Nb"), Status::Fail);
+    let both = notebook(
+        "  Unused: {Type: String}",
+        "      DirectInternetAccess: !If [Prod, Disabled, Disabled]",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &both), "NO_INTERNET", "Nb"),
+        Status::Pass
+    );
+    let one = notebook(
+        "  Unused: {Type: String}",
+        "      DirectInternetAccess: !If [Prod, Disabled, Enabled]",
+    );
+    assert_eq!(
+        status(&run(NOTEBOOK_RULES, &one), "NO_INTERNET", "Nb"),
+        Status::Fail
+    );
 }
 
 #[test]
@@ -155,8 +274,14 @@ fn if_branch_with_an_unconstrained_parameter_fails_naming_it() {
     );
     let checked = run(NOTEBOOK_RULES, &t);
     assert_eq!(status(&checked, "NO_INTERNET", "Nb"), Status::Fail);
-    let texts: Vec<String> = findings(&checked, "NO_INTERNET", false).into_iter().map(finding_text).collect();
-    assert!(texts.iter().any(|t| t.contains("parameter Internet")), "{texts:?}");
+    let texts: Vec<String> = findings(&checked, "NO_INTERNET", false)
+        .into_iter()
+        .map(finding_text)
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("parameter Internet")),
+        "{texts:?}"
+    );
 }
 
 #[test]
@@ -183,11 +308,23 @@ fn suppressed_rule_is_reported_as_suppressed_not_failed() {
     let t = "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Metadata:\n      sagerules:\n        suppress:\n          - rule: NO_INTERNET\n            reason: workshop\n    Properties:\n      DirectInternetAccess: Enabled\n      RootAccess: Enabled\n";
     let checked = run(NOTEBOOK_RULES, t);
     assert_eq!(status(&checked, "ROOT_DISABLED", "Nb"), Status::Fail);
-    let rule = checked.reports[0].rules.iter().find(|r| r.rule == "NO_INTERNET").unwrap();
+    let rule = checked.reports[0]
+        .rules
+        .iter()
+        .find(|r| r.rule == "NO_INTERNET")
+        .unwrap();
     assert!(rule.resources.is_empty());
     assert_eq!(checked.suppressed.len(), 1);
     let s = &checked.suppressed[0];
-    assert_eq!((s.rule.as_str(), s.resource.as_str(), s.reason.as_str(), s.result.status), ("NO_INTERNET", "Nb", "workshop", Status::Fail));
+    assert_eq!(
+        (
+            s.rule.as_str(),
+            s.resource.as_str(),
+            s.reason.as_str(),
+            s.result.status
+        ),
+        ("NO_INTERNET", "Nb", "workshop", Status::Fail)
+    );
     assert!(checked.notes.is_empty(), "{:?}", checked.notes);
 }
 
@@ -205,16 +342,28 @@ fn rule_messages_say_where_the_value_comes_from() {
     Resources.*[ Type == 'AWS::SageMaker::NotebookInstance' ].Properties.DirectInternetAccess == "Disabled"
     << internet access must be disabled >>
 }"#;
-    let free = notebook("  Internet: {Type: String}", "      DirectInternetAccess: !Ref Internet");
+    let free = notebook(
+        "  Internet: {Type: String}",
+        "      DirectInternetAccess: !Ref Internet",
+    );
     let checked = run(rules_text, &free);
-    let messages: Vec<&str> = findings(&checked, "NO_INTERNET", false).iter().filter_map(|f| f.message.as_deref()).collect();
+    let messages: Vec<&str> = findings(&checked, "NO_INTERNET", false)
+        .iter()
+        .filter_map(|f| f.message.as_deref())
+        .collect();
     assert_eq!(
         messages,
         ["internet access must be disabled (DirectInternetAccess comes from parameter Internet, which allows any value)"]
     );
-    let restricted = notebook("  Internet: {Type: String, AllowedValues: [Enabled, Disabled]}", "      DirectInternetAccess: !Ref Internet");
+    let restricted = notebook(
+        "  Internet: {Type: String, AllowedValues: [Enabled, Disabled]}",
+        "      DirectInternetAccess: !Ref Internet",
+    );
     let checked = run(rules_text, &restricted);
-    let messages: Vec<&str> = findings(&checked, "NO_INTERNET", false).iter().filter_map(|f| f.message.as_deref()).collect();
+    let messages: Vec<&str> = findings(&checked, "NO_INTERNET", false)
+        .iter()
+        .filter_map(|f| f.message.as_deref())
+        .collect();
     assert_eq!(
         messages,
         ["internet access must be disabled (DirectInternetAccess comes from parameter Internet (AllowedValues))"]

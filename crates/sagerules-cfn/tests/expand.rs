@@ -1,6 +1,11 @@
 //! The expander's answer for each intrinsic and each category of security parameter.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 mod common;
 
@@ -98,13 +103,22 @@ fn kms_key_parameter_with_pattern_or_min_length_is_never_empty() {
 
 #[test]
 fn ref_to_no_value_is_absent() {
-    assert_eq!(expand(json!({"Ref": "AWS::NoValue"})), "<absent> (AWS::NoValue)");
+    assert_eq!(
+        expand(json!({"Ref": "AWS::NoValue"})),
+        "<absent> (AWS::NoValue)"
+    );
 }
 
 #[test]
 fn ref_to_pseudo_parameter_or_resource_is_unknown() {
-    assert_eq!(expand(json!({"Ref": "AWS::Region"})), "unknown: pseudo parameter AWS::Region");
-    assert_eq!(expand(json!({"Ref": "Key"})), "unknown: Ref to resource Key");
+    assert_eq!(
+        expand(json!({"Ref": "AWS::Region"})),
+        "unknown: pseudo parameter AWS::Region"
+    );
+    assert_eq!(
+        expand(json!({"Ref": "Key"})),
+        "unknown: Ref to resource Key"
+    );
     assert_eq!(
         expand(json!({"Ref": "Nowhere"})),
         "unknown: Ref to Nowhere, which the template does not declare"
@@ -138,7 +152,9 @@ fn if_with_no_value_branch_may_be_absent() {
 #[test]
 fn if_flattens_restricted_parameters_and_nested_ifs() {
     assert_eq!(
-        expand(json!({"Fn::If": ["A", {"Ref": "RestrictedInternet"}, {"Fn::If": ["B", "Disabled", "Off"]}]})),
+        expand(
+            json!({"Fn::If": ["A", {"Ref": "RestrictedInternet"}, {"Fn::If": ["B", "Disabled", "Off"]}]})
+        ),
         "Enabled (Fn::If A (true), parameter RestrictedInternet (AllowedValues)) | \
          Disabled (Fn::If A (true), parameter RestrictedInternet (AllowedValues)) | \
          Disabled (Fn::If A (false), Fn::If B (true)) | Off (Fn::If A (false), Fn::If B (false))"
@@ -172,26 +188,44 @@ fn sub_of_exactly_one_parameter_is_that_parameter() {
         "Enabled (parameter RestrictedInternet (AllowedValues)) | \
          Disabled (parameter RestrictedInternet (AllowedValues))"
     );
-    assert_eq!(expand(json!({"Fn::Sub": ["${X}", {"X": "Disabled"}]})), "Disabled");
+    assert_eq!(
+        expand(json!({"Fn::Sub": ["${X}", {"X": "Disabled"}]})),
+        "Disabled"
+    );
 }
 
 #[test]
 fn sub_with_text_and_variables_is_unknown() {
-    assert_eq!(expand(json!({"Fn::Sub": "arn:aws:kms:${AWS::Region}:key/${KmsKey}"})), "unknown: Fn::Sub");
-    assert_eq!(expand(json!({"Fn::Sub": "${Key.Arn}"})), "unknown: Fn::GetAtt Key.Arn");
+    assert_eq!(
+        expand(json!({"Fn::Sub": "arn:aws:kms:${AWS::Region}:key/${KmsKey}"})),
+        "unknown: Fn::Sub"
+    );
+    assert_eq!(
+        expand(json!({"Fn::Sub": "${Key.Arn}"})),
+        "unknown: Fn::GetAtt Key.Arn"
+    );
 }
 
 // --- Fn::GetAtt, Fn::ImportValue, Fn::Base64 and friends ----------------------------------
 
 #[test]
 fn get_att_in_both_forms_is_unknown() {
-    assert_eq!(expand(json!({"Fn::GetAtt": ["Key", "Arn"]})), "unknown: Fn::GetAtt Key.Arn");
-    assert_eq!(expand(json!({"Fn::GetAtt": "Key.Arn"})), "unknown: Fn::GetAtt Key.Arn");
+    assert_eq!(
+        expand(json!({"Fn::GetAtt": ["Key", "Arn"]})),
+        "unknown: Fn::GetAtt Key.Arn"
+    );
+    assert_eq!(
+        expand(json!({"Fn::GetAtt": "Key.Arn"})),
+        "unknown: Fn::GetAtt Key.Arn"
+    );
 }
 
 #[test]
 fn import_value_is_unknown() {
-    assert_eq!(expand(json!({"Fn::ImportValue": "SharedKey"})), "unknown: Fn::ImportValue SharedKey");
+    assert_eq!(
+        expand(json!({"Fn::ImportValue": "SharedKey"})),
+        "unknown: Fn::ImportValue SharedKey"
+    );
     assert_eq!(
         expand(json!({"Fn::ImportValue": {"Fn::Sub": "${AWS::StackName}-Key"}})),
         "unknown: Fn::ImportValue"
@@ -202,31 +236,52 @@ fn import_value_is_unknown() {
 fn base64_get_azs_and_cidr_are_unknown() {
     assert_eq!(expand(json!({"Fn::Base64": "x"})), "unknown: Fn::Base64");
     assert_eq!(expand(json!({"Fn::GetAZs": ""})), "unknown: Fn::GetAZs");
-    assert_eq!(expand(json!({"Fn::Cidr": ["10.0.0.0/16", 2, 8]})), "unknown: Fn::Cidr");
+    assert_eq!(
+        expand(json!({"Fn::Cidr": ["10.0.0.0/16", 2, 8]})),
+        "unknown: Fn::Cidr"
+    );
 }
 
 // --- Fn::Join, Fn::Split, Fn::Select -----------------------------------------------------
 
 #[test]
 fn join_of_literals_is_folded() {
-    assert_eq!(expand(json!({"Fn::Join": ["", ["Dis", "abled"]]})), "Disabled");
-    assert_eq!(expand(json!({"Fn::Join": ["-", ["a", {"Fn::Join": ["", ["b", 3]]}]]})), "a-b3");
+    assert_eq!(
+        expand(json!({"Fn::Join": ["", ["Dis", "abled"]]})),
+        "Disabled"
+    );
+    assert_eq!(
+        expand(json!({"Fn::Join": ["-", ["a", {"Fn::Join": ["", ["b", 3]]}]]})),
+        "a-b3"
+    );
 }
 
 #[test]
 fn join_with_deploy_time_pieces_is_unknown() {
-    assert_eq!(expand(json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}]]})), "unknown: Fn::Join");
+    assert_eq!(
+        expand(json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}]]})),
+        "unknown: Fn::Join"
+    );
 }
 
 #[test]
 fn select_picks_from_literal_and_split_lists() {
-    assert_eq!(expand(json!({"Fn::Select": [1, ["Enabled", "Disabled"]]})), "Disabled");
-    assert_eq!(expand(json!({"Fn::Select": ["0", {"Fn::Split": [",", "Disabled,Enabled"]}]})), "Disabled");
+    assert_eq!(
+        expand(json!({"Fn::Select": [1, ["Enabled", "Disabled"]]})),
+        "Disabled"
+    );
+    assert_eq!(
+        expand(json!({"Fn::Select": ["0", {"Fn::Split": [",", "Disabled,Enabled"]}]})),
+        "Disabled"
+    );
     assert_eq!(
         expand(json!({"Fn::Select": [{"Ref": "Idx"}, ["Enabled", "Disabled"]]})),
         "Enabled | Disabled"
     );
-    assert_eq!(expand(json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]})), "unknown: Fn::Select");
+    assert_eq!(
+        expand(json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]})),
+        "unknown: Fn::Select"
+    );
     assert_eq!(
         expand(json!({"Fn::Select": [5, ["a"]]})),
         "unknown: Fn::Select index 5 past the end of the list"
@@ -241,7 +296,8 @@ fn select_from_list_parameters() {
          (its AWS-specific type rejects \"\")"
     );
     let mut t = template();
-    t["Parameters"]["Subnets"] = json!({"Type": "CommaDelimitedList", "AllowedValues": ["subnet-a", "subnet-b"]});
+    t["Parameters"]["Subnets"] =
+        json!({"Type": "CommaDelimitedList", "AllowedValues": ["subnet-a", "subnet-b"]});
     assert_eq!(
         expand_in(t, json!({"Fn::Select": [0, {"Ref": "Subnets"}]})),
         "subnet-a (parameter Subnets (AllowedValues)) | subnet-b (parameter Subnets (AllowedValues))"
@@ -260,7 +316,10 @@ fn select_expands_the_chosen_element() {
 
 #[test]
 fn find_in_map_with_literal_keys_is_the_value() {
-    assert_eq!(expand(json!({"Fn::FindInMap": ["EnvSettings", "prod", "Internet"]})), "Disabled");
+    assert_eq!(
+        expand(json!({"Fn::FindInMap": ["EnvSettings", "prod", "Internet"]})),
+        "Disabled"
+    );
 }
 
 #[test]
@@ -276,7 +335,10 @@ fn find_in_map_keyed_by_a_restricted_parameter_gives_its_values_only() {
     let mut t = template();
     t["Parameters"]["Env"]["AllowedValues"] = json!(["prod"]);
     assert_eq!(
-        expand_in(t, json!({"Fn::FindInMap": ["EnvSettings", {"Ref": "Env"}, "Internet"]})),
+        expand_in(
+            t,
+            json!({"Fn::FindInMap": ["EnvSettings", {"Ref": "Env"}, "Internet"]})
+        ),
         "Disabled"
     );
 }

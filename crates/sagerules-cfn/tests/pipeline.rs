@@ -1,7 +1,12 @@
 //! Pipeline steps read from each form of inline definition, with positions and pipeline
 //! parameters. Uses a step adapter independent of the rule pack.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 mod common;
 
@@ -26,17 +31,31 @@ fn at<'a>(data: &'a Node, pointer: &str) -> &'a Node {
 fn string_body_steps_become_resources_including_condition_branches() {
     let (source, root) = fixture("pipeline/string.yaml");
     let p = prepared(&root, Some(&source));
-    let ids: Vec<&str> = p.steps().resources.iter().map(|(id, _)| id.as_str()).collect();
+    let ids: Vec<&str> = p
+        .steps()
+        .resources
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .collect();
     assert_eq!(ids, ["TrainingPipeline/Train", "TrainingPipeline/Prep"]);
-    assert_eq!(text(at(p.data(), "/Resources/TrainingPipeline~1Train/Type")), "TrainingJob");
-    assert_eq!(text(at(p.data(), "/Resources/TrainingPipeline~1Prep/Type")), "ProcessingJob");
+    assert_eq!(
+        text(at(p.data(), "/Resources/TrainingPipeline~1Train/Type")),
+        "TrainingJob"
+    );
+    assert_eq!(
+        text(at(p.data(), "/Resources/TrainingPipeline~1Prep/Type")),
+        "ProcessingJob"
+    );
 }
 
 #[test]
 fn block_scalar_body_values_point_at_their_template_line_and_column() {
     let (source, root) = fixture("pipeline/string.yaml");
     let p = prepared(&root, Some(&source));
-    let value = at(p.data(), "/Resources/TrainingPipeline~1Train/Properties/StoppingCondition/MaxRuntimeInSeconds");
+    let value = at(
+        p.data(),
+        "/Resources/TrainingPipeline~1Train/Properties/StoppingCondition/MaxRuntimeInSeconds",
+    );
     let (line, col) = line_col_of(&source, "3600");
     assert_eq!(value.pos, Pos::new(line, col));
 }
@@ -44,9 +63,16 @@ fn block_scalar_body_values_point_at_their_template_line_and_column() {
 #[test]
 fn without_source_text_values_point_at_the_body() {
     let (_, root) = fixture("pipeline/string.yaml");
-    let body = root.pointer_get("/Resources/TrainingPipeline/Properties/PipelineDefinition/PipelineDefinitionBody").unwrap();
+    let body = root
+        .pointer_get(
+            "/Resources/TrainingPipeline/Properties/PipelineDefinition/PipelineDefinitionBody",
+        )
+        .unwrap();
     let p = prepared(&root, None);
-    let value = at(p.data(), "/Resources/TrainingPipeline~1Train/Properties/StoppingCondition/MaxRuntimeInSeconds");
+    let value = at(
+        p.data(),
+        "/Resources/TrainingPipeline~1Train/Properties/StoppingCondition/MaxRuntimeInSeconds",
+    );
     assert_eq!(value.pos, body.pos);
 }
 
@@ -78,8 +104,14 @@ fn sub_body_variables_become_intrinsics() {
     let get = |path: &str| text(at(p.data(), &format!("{props}/{path}")));
     assert_eq!(get("RoleArn"), "{Fn::GetAtt: [Role, Arn]}");
     assert_eq!(get("OutputDataConfig/KmsKeyId"), "{Ref: KmsKey}");
-    assert_eq!(get("OutputDataConfig/S3OutputPath"), "{Fn::Sub: [s3://${AWS::AccountId}-out/, {}]}");
-    assert_eq!(get("StoppingCondition/MaxRuntimeInSeconds"), "{Ref: Runtime}");
+    assert_eq!(
+        get("OutputDataConfig/S3OutputPath"),
+        "{Fn::Sub: [s3://${AWS::AccountId}-out/, {}]}"
+    );
+    assert_eq!(
+        get("StoppingCondition/MaxRuntimeInSeconds"),
+        "{Ref: Runtime}"
+    );
     assert_eq!(get("HyperParameters/note"), "${NotAVariable}");
 }
 
@@ -88,10 +120,21 @@ fn sub_body_values_expand_through_template_parameters() {
     let (source, root) = fixture("pipeline/sub.yaml");
     let p = prepared(&root, Some(&source));
     let (data, expander) = (p.data(), p.expander());
-    let key = at(data, "/Resources/SubPipeline~1Train/Properties/OutputDataConfig/KmsKeyId");
-    assert_eq!(show(expander.expand(data, key)), "any (may be empty): parameter KmsKey, which allows any value");
-    let runtime = at(data, "/Resources/SubPipeline~1Train/Properties/StoppingCondition/MaxRuntimeInSeconds");
-    assert!(show(expander.expand(data, runtime)).starts_with("any (never empty): parameter Runtime"));
+    let key = at(
+        data,
+        "/Resources/SubPipeline~1Train/Properties/OutputDataConfig/KmsKeyId",
+    );
+    assert_eq!(
+        show(expander.expand(data, key)),
+        "any (may be empty): parameter KmsKey, which allows any value"
+    );
+    let runtime = at(
+        data,
+        "/Resources/SubPipeline~1Train/Properties/StoppingCondition/MaxRuntimeInSeconds",
+    );
+    assert!(
+        show(expander.expand(data, runtime)).starts_with("any (never empty): parameter Runtime")
+    );
     let (line, _) = line_col_of(&source, "\"KmsKeyId\": \"${KmsKey}\"");
     assert_eq!(key.pos.line, line);
 }
@@ -101,26 +144,44 @@ fn join_body_binds_non_literal_pieces() {
     let (_, root) = fixture("pipeline/other-forms.json");
     let p = prepared(&root, None);
     let data = p.data();
-    let key = at(data, "/Resources/JoinPipeline~1Tr/Properties/TransformOutput/KmsKeyId");
+    let key = at(
+        data,
+        "/Resources/JoinPipeline~1Tr/Properties/TransformOutput/KmsKeyId",
+    );
     assert_eq!(text(key), "{Fn::GetAtt: [Key, Arn]}");
-    assert_eq!(show(p.expander().expand(data, key)), "unknown: Fn::GetAtt Key.Arn");
+    assert_eq!(
+        show(p.expander().expand(data, key)),
+        "unknown: Fn::GetAtt Key.Arn"
+    );
 }
 
 #[test]
 fn to_json_string_body_is_read_as_is() {
     let (_, root) = fixture("pipeline/other-forms.json");
     let p = prepared(&root, None);
-    assert_eq!(text(at(p.data(), "/Resources/TreePipeline~1Tune/Type")), "HyperParameterTuningJob");
+    assert_eq!(
+        text(at(p.data(), "/Resources/TreePipeline~1Tune/Type")),
+        "HyperParameterTuningJob"
+    );
 }
 
 #[test]
 fn s3_definition_is_reported_not_checkable() {
     let (_, root) = fixture("pipeline/other-forms.json");
     let p = prepared(&root, None);
-    let notes: Vec<_> = p.steps().notes.iter().filter(|n| n.resource == "S3Pipeline").collect();
+    let notes: Vec<_> = p
+        .steps()
+        .notes
+        .iter()
+        .filter(|n| n.resource == "S3Pipeline")
+        .collect();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].kind, NoteKind::NotCheckable);
-    assert!(notes[0].message.contains("PipelineDefinitionS3Location"), "{}", notes[0].message);
+    assert!(
+        notes[0].message.contains("PipelineDefinitionS3Location"),
+        "{}",
+        notes[0].message
+    );
 }
 
 #[test]
@@ -129,5 +190,9 @@ fn broken_json_body_is_an_error_not_a_pass() {
     let p = prepared(&root, None);
     let errors: Vec<String> = p.steps().errors.iter().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("pipeline BrokenPipeline: PipelineDefinitionBody is not valid JSON"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("pipeline BrokenPipeline: PipelineDefinitionBody is not valid JSON"),
+        "{}",
+        errors[0]
+    );
 }

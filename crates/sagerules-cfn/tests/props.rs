@@ -1,6 +1,11 @@
 //! Property tests: `Fn::Sub` strings split into parts and rendered back round-trip.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use proptest::prelude::*;
 use sagerules_cfn::fold::{sub_parts, SubPart};

@@ -113,7 +113,10 @@ fn no_matching_files(dir: &Path, extensions: &[&str]) -> Diag {
     let endings: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
     Diag::file(
         display_path(dir),
-        format!("no files ending in {} under this directory", endings.join(", ")),
+        format!(
+            "no files ending in {} under this directory",
+            endings.join(", ")
+        ),
     )
 }
 
@@ -208,7 +211,11 @@ mod tests {
         let (inputs, errors) = expand(&[dir.path().to_path_buf()], DATA_EXTENSIONS);
         assert!(inputs.is_empty());
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("no files ending in .yaml"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("no files ending in .yaml"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]

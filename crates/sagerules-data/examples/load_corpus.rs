@@ -20,7 +20,10 @@ fn main() {
     for root in &roots {
         collect(root, &mut files);
     }
-    let repeat: usize = std::env::var("REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
     let (mut bytes, mut failed, mut warned, mut parse_time) = (0, 0, 0, Duration::ZERO);
     for file in &files {
         let Ok(data) = std::fs::read(file) else {

@@ -62,7 +62,9 @@ impl ApiKind {
 
     /// The kind whose resource type is `resource_type`, if the API describes it.
     pub fn from_resource_type(resource_type: &str) -> Option<ApiKind> {
-        ALL_KINDS.into_iter().find(|kind| kind.resource_type() == resource_type)
+        ALL_KINDS
+            .into_iter()
+            .find(|kind| kind.resource_type() == resource_type)
     }
 }
 
@@ -86,9 +88,21 @@ pub const SOURCE_PIPELINE_STEP: &str = "pipeline-step";
 
 /// API name → CloudFormation name, per resource type.
 const RENAMES: [(&str, &str, &str); 3] = [
-    ("AWS::SageMaker::NotebookInstance", "SecurityGroups", "SecurityGroupIds"),
-    ("AWS::SageMaker::NotebookInstance", "NotebookInstanceLifecycleConfigName", "LifecycleConfigName"),
-    ("AWS::SageMaker::Domain", "HomeEfsFileSystemKmsKeyId", "KmsKeyId"),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        "SecurityGroups",
+        "SecurityGroupIds",
+    ),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        "NotebookInstanceLifecycleConfigName",
+        "LifecycleConfigName",
+    ),
+    (
+        "AWS::SageMaker::Domain",
+        "HomeEfsFileSystemKmsKeyId",
+        "KmsKeyId",
+    ),
 ];
 
 /// A `Describe*` response (API field names, as JSON) plus its tags (`[{Key, Value}]` from
@@ -128,14 +142,24 @@ pub fn from_config_item(item: &Node) -> Option<Node> {
     let configuration = item.get("configuration").filter(|c| c.as_map().is_some())?;
     let id = ["resourceName", "resourceId"]
         .iter()
-        .find_map(|key| item.get(key).and_then(Node::as_str).filter(|s| !s.is_empty()))
+        .find_map(|key| {
+            item.get(key)
+                .and_then(Node::as_str)
+                .filter(|s| !s.is_empty())
+        })
         .unwrap_or("resource");
     let mut properties = into_map(configuration.clone());
     rename_api_fields(resource_type, &mut properties);
     if let Some(tags) = item.get("tags").filter(|t| !matches!(t.value, Value::Null)) {
         properties.insert("Tags".into(), tag_list(tags.clone()));
     }
-    Some(document(id, resource_type, properties, SOURCE_CONFIG_ITEM, item.pos))
+    Some(document(
+        id,
+        resource_type,
+        properties,
+        SOURCE_CONFIG_ITEM,
+        item.pos,
+    ))
 }
 
 /// A pipeline step `{"Name": "Train", "Type": "Training", "Arguments": {...}}` → its name and
@@ -143,7 +167,11 @@ pub fn from_config_item(item: &Node) -> Option<Node> {
 /// (Condition, Lambda, RegisterModel, ...) or have no `Arguments` map.
 pub fn from_pipeline_step(step: &Node) -> Option<(String, Node)> {
     let kind = ApiKind::from_step_type(step.get("Type")?.as_str()?)?;
-    let name = step.get("Name").and_then(Node::as_str).unwrap_or("step").to_string();
+    let name = step
+        .get("Name")
+        .and_then(Node::as_str)
+        .unwrap_or("step")
+        .to_string();
     let arguments = step.get("Arguments").filter(|a| a.as_map().is_some())?;
     let document = from_describe(kind, &name, arguments.clone(), None);
     let mut resource = document.get("Resources")?.get(&name)?.clone();
@@ -155,9 +183,19 @@ pub fn from_pipeline_step(step: &Node) -> Option<(String, Node)> {
 /// with one job resource per Training, Tuning, Processing or Transform step, keyed by step
 /// name.
 pub fn from_pipeline_definition(definition: &Node) -> Node {
-    let steps = definition.get("Steps").and_then(Node::as_list).unwrap_or_default();
-    let resources: Map = steps.iter().filter_map(from_pipeline_step).map(|(name, r)| (name.into(), r)).collect();
-    map_node(Map::from_iter([("Resources".into(), map_node(resources, definition.pos))]), definition.pos)
+    let steps = definition
+        .get("Steps")
+        .and_then(Node::as_list)
+        .unwrap_or_default();
+    let resources: Map = steps
+        .iter()
+        .filter_map(from_pipeline_step)
+        .map(|(name, r)| (name.into(), r))
+        .collect();
+    map_node(
+        Map::from_iter([("Resources".into(), map_node(resources, definition.pos))]),
+        definition.pos,
+    )
 }
 
 /// `{"Resources": {id: {"Type": t, "Properties": p, "Metadata": {"SageRules": {"Source": s}}}}}`.
@@ -168,14 +206,21 @@ fn document(id: &str, resource_type: &str, properties: Map, source: &str, pos: P
     let mut resource = map_node(resource, pos);
     set_source(&mut resource, source);
     let resources = Map::from_iter([(Box::from(id), resource)]);
-    map_node(Map::from_iter([("Resources".into(), map_node(resources, pos))]), pos)
+    map_node(
+        Map::from_iter([("Resources".into(), map_node(resources, pos))]),
+        pos,
+    )
 }
 
 /// Sets `Metadata.SageRules.Source` on a resource map, keeping any other metadata.
 fn set_source(resource: &mut Node, source: &str) {
     let pos = resource.pos;
-    let Value::Map(map) = &mut resource.value else { return };
-    let metadata = map.entry("Metadata".into()).or_insert_with(|| map_node(Map::new(), pos));
+    let Value::Map(map) = &mut resource.value else {
+        return;
+    };
+    let metadata = map
+        .entry("Metadata".into())
+        .or_insert_with(|| map_node(Map::new(), pos));
     if !matches!(metadata.value, Value::Map(_)) {
         *metadata = map_node(Map::new(), pos);
     }
@@ -205,7 +250,10 @@ fn tag_list(tags: Node) -> Node {
     match tags.value {
         Value::List(items) => Node::new(Value::List(items), pos),
         Value::Map(map) => {
-            let items = map.into_iter().map(|(key, value)| tag_entry(&key, value)).collect();
+            let items = map
+                .into_iter()
+                .map(|(key, value)| tag_entry(&key, value))
+                .collect();
             Node::new(Value::List(items), pos)
         }
         _ => Node::new(Value::List(Vec::new()), pos),
@@ -215,7 +263,13 @@ fn tag_list(tags: Node) -> Node {
 /// `("team", "ml")` → `{"Key": "team", "Value": "ml"}`, at the value's position.
 fn tag_entry(key: &str, value: Node) -> Node {
     let pos = value.pos;
-    map_node(Map::from_iter([(Box::from("Key"), text(key, pos)), (Box::from("Value"), value)]), pos)
+    map_node(
+        Map::from_iter([
+            (Box::from("Key"), text(key, pos)),
+            (Box::from("Value"), value),
+        ]),
+        pos,
+    )
 }
 
 fn into_map(node: Node) -> Map {

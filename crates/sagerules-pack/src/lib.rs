@@ -25,7 +25,10 @@ pub struct PackFile {
 /// `pack_file!("training.rules")` → the file's name and its text, read at compile time.
 macro_rules! pack_file {
     ($name:literal) => {
-        PackFile { name: $name, text: include_str!(concat!("../../../rules/", $name)) }
+        PackFile {
+            name: $name,
+            text: include_str!(concat!("../../../rules/", $name)),
+        }
     };
 }
 
@@ -54,7 +57,10 @@ pub fn files() -> &'static [PackFile] {
 pub fn sources() -> Vec<Source> {
     files()
         .iter()
-        .map(|f| Source { name: format!("rules/{}", f.name), text: f.text.to_string() })
+        .map(|f| Source {
+            name: format!("rules/{}", f.name),
+            text: f.text.to_string(),
+        })
         .collect()
 }
 

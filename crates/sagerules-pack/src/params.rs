@@ -63,7 +63,10 @@ pub fn resolve(user: Option<&Node>) -> Result<Node, ParamError> {
 
 /// `rules/parameters.yaml` as a map of checked values.
 fn defaults() -> Result<Map, ParamError> {
-    let bundled = |message: String| ParamError { name: "rules/parameters.yaml".into(), message };
+    let bundled = |message: String| ParamError {
+        name: "rules/parameters.yaml".into(),
+        message,
+    };
     let doc = sagerules_data::load(DEFAULT_PARAMETERS.as_bytes(), Format::Yaml)
         .map_err(|e| bundled(e.to_string()))?;
     let Some(map) = doc.get(PARAMS_KEY).and_then(Node::as_map) else {
@@ -79,7 +82,12 @@ fn user_entries(user: &Node) -> Result<Vec<(&str, &Node)>, ParamError> {
     let map = match &user.value {
         Value::Null => return Ok(Vec::new()),
         Value::Map(map) => map,
-        other => return Err(error(PARAMS_KEY, format!("expected a map of parameters, found {}", other.type_name()))),
+        other => {
+            return Err(error(
+                PARAMS_KEY,
+                format!("expected a map of parameters, found {}", other.type_name()),
+            ))
+        }
     };
     let inner = match (map.len(), map.get(PARAMS_KEY)) {
         (1, Some(wrapped)) => return user_entries(wrapped),
@@ -90,7 +98,11 @@ fn user_entries(user: &Node) -> Result<Vec<(&str, &Node)>, ParamError> {
 
 /// One parameter's value in its canonical form, or why it is not acceptable.
 fn check(name: &str, value: &Node) -> Result<Node, ParamError> {
-    let Some(kind) = PARAMETERS.iter().find(|(known, _)| *known == name).map(|(_, kind)| *kind) else {
+    let Some(kind) = PARAMETERS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, kind)| *kind)
+    else {
         return Err(unknown(name));
     };
     match kind {
@@ -102,10 +114,16 @@ fn check(name: &str, value: &Node) -> Result<Node, ParamError> {
 
 fn unknown(name: &str) -> ParamError {
     if let Some((_, source)) = DERIVED.iter().find(|(derived, _)| *derived == name) {
-        return error(name, format!("is derived from {source}; set {source} instead"));
+        return error(
+            name,
+            format!("is derived from {source}; set {source} instead"),
+        );
     }
     let known: Vec<&str> = PARAMETERS.iter().map(|(known, _)| *known).collect();
-    error(name, format!("unknown parameter (known: {})", known.join(", ")))
+    error(
+        name,
+        format!("unknown parameter (known: {})", known.join(", ")),
+    )
 }
 
 /// `["a", "b"]`, `"a, b"` or `null` → a list of the non-empty, trimmed strings.
@@ -115,9 +133,18 @@ fn text_list(name: &str, value: &Node) -> Result<Node, ParamError> {
         Value::String(text) => text.split(',').collect(),
         Value::List(items) => items
             .iter()
-            .map(|item| item.as_str().ok_or_else(|| wrong_type(name, "a list of strings", item)))
+            .map(|item| {
+                item.as_str()
+                    .ok_or_else(|| wrong_type(name, "a list of strings", item))
+            })
             .collect::<Result<_, _>>()?,
-        _ => return Err(wrong_type(name, "a list of strings or a comma-separated string", value)),
+        _ => {
+            return Err(wrong_type(
+                name,
+                "a list of strings or a comma-separated string",
+                value,
+            ))
+        }
     };
     let nodes = items
         .into_iter()
@@ -137,7 +164,11 @@ fn seconds(name: &str, value: &Node) -> Result<Node, ParamError> {
     };
     match parsed {
         Some(n) if n >= 1 => Ok(Node::new(Value::Int(n), value.pos)),
-        _ => Err(wrong_type(name, "a whole number of seconds, at least 1", value)),
+        _ => Err(wrong_type(
+            name,
+            "a whole number of seconds, at least 1",
+            value,
+        )),
     }
 }
 
@@ -161,7 +192,10 @@ fn flag(name: &str, value: &Node) -> Result<Node, ParamError> {
 /// required (as in AWS Config's tagging rules).
 fn drop_reserved_tag_keys(params: &mut Map) {
     if let Some(Value::List(keys)) = params.get_mut("requiredTagKeys").map(|n| &mut n.value) {
-        keys.retain(|key| !key.as_str().is_some_and(|k| k.to_ascii_lowercase().starts_with("aws:")));
+        keys.retain(|key| {
+            !key.as_str()
+                .is_some_and(|k| k.to_ascii_lowercase().starts_with("aws:"))
+        });
     }
 }
 
@@ -171,8 +205,14 @@ fn add_expansions(params: &mut Map) -> Result<(), ParamError> {
     for (derived, source) in DERIVED {
         let patterns = strings(params.get(source));
         let expanded = expand(source, &patterns, &catalogue)?;
-        let nodes = expanded.iter().map(|t| text_node(t, Pos::default())).collect();
-        params.insert(derived.into(), Node::new(Value::List(nodes), Pos::default()));
+        let nodes = expanded
+            .iter()
+            .map(|t| text_node(t, Pos::default()))
+            .collect();
+        params.insert(
+            derived.into(),
+            Node::new(Value::List(nodes), Pos::default()),
+        );
     }
     Ok(())
 }
@@ -184,7 +224,9 @@ fn catalogue(params: &Map) -> Vec<String> {
         .map(|line| line.split('#').next().unwrap_or_default().trim())
         .filter(|line| !line.is_empty())
         .map(str::to_string);
-    bundled.chain(strings(params.get("instanceTypes"))).collect()
+    bundled
+        .chain(strings(params.get("instanceTypes")))
+        .collect()
 }
 
 fn strings(node: Option<&Node>) -> Vec<String> {
@@ -199,12 +241,20 @@ fn strings(node: Option<&Node>) -> Vec<String> {
 /// `["ml.m5.*", "ml.c5.xlarge"]` → every catalogue type `ml.m5.*` matches, then `ml.c5.xlarge`
 /// (kept as written), without repeats. A glob that matches nothing is an error: it is
 /// almost certainly a typo, and silently allowing nothing would fail every resource.
-pub(crate) fn expand(name: &str, patterns: &[String], catalogue: &[String]) -> Result<Vec<String>, ParamError> {
+pub(crate) fn expand(
+    name: &str,
+    patterns: &[String],
+    catalogue: &[String],
+) -> Result<Vec<String>, ParamError> {
     let mut expanded: Vec<String> = Vec::new();
     for pattern in patterns {
         let matches: Vec<String> = if pattern.contains('*') {
             let regex = glob_regex(name, pattern)?;
-            catalogue.iter().filter(|t| regex.is_match(t)).cloned().collect()
+            catalogue
+                .iter()
+                .filter(|t| regex.is_match(t))
+                .cloned()
+                .collect()
         } else {
             vec![pattern.clone()]
         };
@@ -236,7 +286,10 @@ fn map_node(map: Map) -> Node {
 }
 
 fn error(name: &str, message: String) -> ParamError {
-    ParamError { name: name.to_string(), message }
+    ParamError {
+        name: name.to_string(),
+        message,
+    }
 }
 
 fn wrong_type(name: &str, expected: &str, found: &Node) -> ParamError {
@@ -252,7 +305,14 @@ mod tests {
     use super::*;
 
     fn catalogue() -> Vec<String> {
-        ["ml.m5.large", "ml.m5.xlarge", "ml.m5d.large", "ml.c5.xlarge"].map(String::from).to_vec()
+        [
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m5d.large",
+            "ml.c5.xlarge",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     fn expanded(patterns: &[&str]) -> Result<Vec<String>, ParamError> {
@@ -262,17 +322,26 @@ mod tests {
 
     #[test]
     fn a_family_glob_does_not_match_the_d_variant() {
-        assert_eq!(expanded(&["ml.m5.*"]).unwrap(), ["ml.m5.large", "ml.m5.xlarge"]);
+        assert_eq!(
+            expanded(&["ml.m5.*"]).unwrap(),
+            ["ml.m5.large", "ml.m5.xlarge"]
+        );
     }
 
     #[test]
     fn a_glob_inside_the_name_matches_across_dots() {
-        assert_eq!(expanded(&["ml.*.xlarge"]).unwrap(), ["ml.m5.xlarge", "ml.c5.xlarge"]);
+        assert_eq!(
+            expanded(&["ml.*.xlarge"]).unwrap(),
+            ["ml.m5.xlarge", "ml.c5.xlarge"]
+        );
     }
 
     #[test]
     fn exact_names_are_kept_even_when_not_in_the_catalogue() {
-        assert_eq!(expanded(&["ml.zz9.large", "ml.c5.xlarge"]).unwrap(), ["ml.zz9.large", "ml.c5.xlarge"]);
+        assert_eq!(
+            expanded(&["ml.zz9.large", "ml.c5.xlarge"]).unwrap(),
+            ["ml.zz9.large", "ml.c5.xlarge"]
+        );
     }
 
     #[test]
@@ -282,6 +351,9 @@ mod tests {
 
     #[test]
     fn repeats_are_dropped() {
-        assert_eq!(expanded(&["ml.m5.*", "ml.m5.large"]).unwrap(), ["ml.m5.large", "ml.m5.xlarge"]);
+        assert_eq!(
+            expanded(&["ml.m5.*", "ml.m5.large"]).unwrap(),
+            ["ml.m5.large", "ml.m5.xlarge"]
+        );
     }
 }

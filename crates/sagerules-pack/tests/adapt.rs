@@ -1,28 +1,52 @@
 //! The adapters produce the template shape from Config items, Describe responses and
 //! pipeline steps.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use sagerules_data::Node;
-use sagerules_pack::adapt::{from_config_item, from_describe, from_pipeline_definition, from_pipeline_step, ApiKind};
+use sagerules_pack::adapt::{
+    from_config_item, from_describe, from_pipeline_definition, from_pipeline_step, ApiKind,
+};
 
 fn json(text: &str) -> Node {
     Node::from_json_str(text).unwrap()
 }
 
 fn at<'a>(doc: &'a Node, pointer: &str) -> &'a Node {
-    doc.pointer_get(pointer).unwrap_or_else(|| panic!("no {pointer} in {}", sagerules_data::to_json(doc)))
+    doc.pointer_get(pointer)
+        .unwrap_or_else(|| panic!("no {pointer} in {}", sagerules_data::to_json(doc)))
 }
 
 #[test]
 fn describe_notebook_uses_cloudformation_names() {
-    let response = json(r#"{"NotebookInstanceName": "nb", "SecurityGroups": ["sg-1"], "NotebookInstanceLifecycleConfigName": "lc"}"#);
+    let response = json(
+        r#"{"NotebookInstanceName": "nb", "SecurityGroups": ["sg-1"], "NotebookInstanceLifecycleConfigName": "lc"}"#,
+    );
     let doc = from_describe(ApiKind::NotebookInstance, "nb", response, None);
-    assert_eq!(at(&doc, "/Resources/nb/Type").as_str(), Some("AWS::SageMaker::NotebookInstance"));
-    assert_eq!(at(&doc, "/Resources/nb/Properties/SecurityGroupIds/0").as_str(), Some("sg-1"));
-    assert_eq!(at(&doc, "/Resources/nb/Properties/LifecycleConfigName").as_str(), Some("lc"));
-    assert!(doc.pointer_get("/Resources/nb/Properties/SecurityGroups").is_none());
-    assert_eq!(at(&doc, "/Resources/nb/Metadata/SageRules/Source").as_str(), Some("describe"));
+    assert_eq!(
+        at(&doc, "/Resources/nb/Type").as_str(),
+        Some("AWS::SageMaker::NotebookInstance")
+    );
+    assert_eq!(
+        at(&doc, "/Resources/nb/Properties/SecurityGroupIds/0").as_str(),
+        Some("sg-1")
+    );
+    assert_eq!(
+        at(&doc, "/Resources/nb/Properties/LifecycleConfigName").as_str(),
+        Some("lc")
+    );
+    assert!(doc
+        .pointer_get("/Resources/nb/Properties/SecurityGroups")
+        .is_none());
+    assert_eq!(
+        at(&doc, "/Resources/nb/Metadata/SageRules/Source").as_str(),
+        Some("describe")
+    );
 }
 
 #[test]
@@ -37,23 +61,56 @@ fn describe_keeps_positions_of_the_response() {
 fn describe_tags_from_list_tags_become_properties_tags() {
     let tags = json(r#"[{"Key": "team", "Value": "ml"}]"#);
     let doc = from_describe(ApiKind::TrainingJob, "job", json("{}"), Some(tags));
-    assert_eq!(at(&doc, "/Resources/job/Properties/Tags/0/Key").as_str(), Some("team"));
-    assert_eq!(at(&doc, "/Resources/job/Type").as_str(), Some("AWS::SageMaker::TrainingJob"));
+    assert_eq!(
+        at(&doc, "/Resources/job/Properties/Tags/0/Key").as_str(),
+        Some("team")
+    );
+    assert_eq!(
+        at(&doc, "/Resources/job/Type").as_str(),
+        Some("AWS::SageMaker::TrainingJob")
+    );
 }
 
 #[test]
 fn event_style_tag_map_becomes_a_list() {
-    let doc = from_describe(ApiKind::TrainingJob, "job", json(r#"{"Tags": {"team": "ml"}}"#), None);
-    assert_eq!(at(&doc, "/Resources/job/Properties/Tags/0/Key").as_str(), Some("team"));
-    assert_eq!(at(&doc, "/Resources/job/Properties/Tags/0/Value").as_str(), Some("ml"));
+    let doc = from_describe(
+        ApiKind::TrainingJob,
+        "job",
+        json(r#"{"Tags": {"team": "ml"}}"#),
+        None,
+    );
+    assert_eq!(
+        at(&doc, "/Resources/job/Properties/Tags/0/Key").as_str(),
+        Some("team")
+    );
+    assert_eq!(
+        at(&doc, "/Resources/job/Properties/Tags/0/Value").as_str(),
+        Some("ml")
+    );
 }
 
 #[test]
 fn describe_domain_copies_the_deprecated_efs_key() {
-    let doc = from_describe(ApiKind::Domain, "d", json(r#"{"HomeEfsFileSystemKmsKeyId": "k"}"#), None);
-    assert_eq!(at(&doc, "/Resources/d/Properties/KmsKeyId").as_str(), Some("k"));
-    let both = from_describe(ApiKind::Domain, "d", json(r#"{"HomeEfsFileSystemKmsKeyId": "old", "KmsKeyId": "new"}"#), None);
-    assert_eq!(at(&both, "/Resources/d/Properties/KmsKeyId").as_str(), Some("new"));
+    let doc = from_describe(
+        ApiKind::Domain,
+        "d",
+        json(r#"{"HomeEfsFileSystemKmsKeyId": "k"}"#),
+        None,
+    );
+    assert_eq!(
+        at(&doc, "/Resources/d/Properties/KmsKeyId").as_str(),
+        Some("k")
+    );
+    let both = from_describe(
+        ApiKind::Domain,
+        "d",
+        json(r#"{"HomeEfsFileSystemKmsKeyId": "old", "KmsKeyId": "new"}"#),
+        None,
+    );
+    assert_eq!(
+        at(&both, "/Resources/d/Properties/KmsKeyId").as_str(),
+        Some("new")
+    );
 }
 
 #[test]
@@ -64,22 +121,38 @@ fn config_item_becomes_one_resource_with_tag_list() {
             "configuration": {"KmsKeyId": "k", "SecurityGroupIds": ["sg-1"]}}"#,
     );
     let doc = from_config_item(&item).unwrap();
-    assert_eq!(at(&doc, "/Resources/nb1/Properties/KmsKeyId").as_str(), Some("k"));
-    assert_eq!(at(&doc, "/Resources/nb1/Properties/Tags/1/Key").as_str(), Some("aws:cloudformation:stack-name"));
-    assert_eq!(at(&doc, "/Resources/nb1/Metadata/SageRules/Source").as_str(), Some("config-item"));
+    assert_eq!(
+        at(&doc, "/Resources/nb1/Properties/KmsKeyId").as_str(),
+        Some("k")
+    );
+    assert_eq!(
+        at(&doc, "/Resources/nb1/Properties/Tags/1/Key").as_str(),
+        Some("aws:cloudformation:stack-name")
+    );
+    assert_eq!(
+        at(&doc, "/Resources/nb1/Metadata/SageRules/Source").as_str(),
+        Some("config-item")
+    );
 }
 
 #[test]
 fn config_item_without_name_uses_the_resource_id() {
-    let item = json(r#"{"resourceType": "AWS::SageMaker::Domain", "resourceId": "d-123", "configuration": {}}"#);
+    let item = json(
+        r#"{"resourceType": "AWS::SageMaker::Domain", "resourceId": "d-123", "configuration": {}}"#,
+    );
     let doc = from_config_item(&item).unwrap();
     assert!(doc.pointer_get("/Resources/d-123/Properties").is_some());
 }
 
 #[test]
 fn config_item_of_another_service_or_deleted_is_none() {
-    assert!(from_config_item(&json(r#"{"resourceType": "AWS::S3::Bucket", "configuration": {}}"#)).is_none());
-    let deleted = json(r#"{"resourceType": "AWS::SageMaker::Model", "resourceId": "m", "configuration": null}"#);
+    assert!(from_config_item(&json(
+        r#"{"resourceType": "AWS::S3::Bucket", "configuration": {}}"#
+    ))
+    .is_none());
+    let deleted = json(
+        r#"{"resourceType": "AWS::SageMaker::Model", "resourceId": "m", "configuration": null}"#,
+    );
     assert!(from_config_item(&deleted).is_none());
 }
 
@@ -95,7 +168,10 @@ fn pipeline_steps_become_job_resources() {
     );
     let doc = from_pipeline_definition(&definition);
     let resources = at(&doc, "/Resources").as_map().unwrap();
-    let types: Vec<&str> = resources.values().map(|r| r.get("Type").and_then(Node::as_str).unwrap()).collect();
+    let types: Vec<&str> = resources
+        .values()
+        .map(|r| r.get("Type").and_then(Node::as_str).unwrap())
+        .collect();
     assert_eq!(
         types,
         [
@@ -105,7 +181,10 @@ fn pipeline_steps_become_job_resources() {
             "AWS::SageMaker::TransformJob"
         ]
     );
-    assert_eq!(at(&doc, "/Resources/Train/Metadata/SageRules/Source").as_str(), Some("pipeline-step"));
+    assert_eq!(
+        at(&doc, "/Resources/Train/Metadata/SageRules/Source").as_str(),
+        Some("pipeline-step")
+    );
 }
 
 #[test]
@@ -115,9 +194,19 @@ fn a_step_without_arguments_is_skipped() {
 
 #[test]
 fn kinds_round_trip_through_their_resource_type() {
-    for kind in [ApiKind::TrainingJob, ApiKind::Domain, ApiKind::ProcessingJob] {
-        assert_eq!(ApiKind::from_resource_type(kind.resource_type()), Some(kind));
+    for kind in [
+        ApiKind::TrainingJob,
+        ApiKind::Domain,
+        ApiKind::ProcessingJob,
+    ] {
+        assert_eq!(
+            ApiKind::from_resource_type(kind.resource_type()),
+            Some(kind)
+        );
     }
-    assert_eq!(ApiKind::from_step_type("Tuning"), Some(ApiKind::HyperParameterTuningJob));
+    assert_eq!(
+        ApiKind::from_step_type("Tuning"),
+        Some(ApiKind::HyperParameterTuningJob)
+    );
     assert_eq!(ApiKind::from_step_type("Lambda"), None);
 }

@@ -1,7 +1,12 @@
 //! Every control of the spec is a rule of the pack, with complete metadata. The metadata is
 //! read here from the `#@ key: value` lines directly above each rule, as the language defines.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,7 +63,14 @@ const SPEC_RULES: [&str; 47] = [
 
 const KEYS: [&str; 5] = ["severity", "title", "description", "remediation", "see"];
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
-const SEE_SOURCES: [&str; 6] = ["config", "securityhub", "checkov", "prowler", "guard", "iam"];
+const SEE_SOURCES: [&str; 6] = [
+    "config",
+    "securityhub",
+    "checkov",
+    "prowler",
+    "guard",
+    "iam",
+];
 
 /// Rule name → its `#@` metadata, for every exported rule (upper-case name) of the pack.
 fn pack_metadata() -> BTreeMap<String, BTreeMap<String, String>> {
@@ -70,13 +82,26 @@ fn pack_metadata() -> BTreeMap<String, BTreeMap<String, String>> {
                 let (key, value) = meta.split_once(':').unwrap();
                 pending.insert(key.trim().to_string(), value.trim().to_string());
             } else if let Some(rest) = line.strip_prefix("rule ") {
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
                 let meta = std::mem::take(&mut pending);
-                if name.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()) {
-                    assert!(rules.insert(name.clone(), meta).is_none(), "{name} defined twice");
+                if name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                {
+                    assert!(
+                        rules.insert(name.clone(), meta).is_none(),
+                        "{name} defined twice"
+                    );
                 }
             } else {
-                assert!(pending.is_empty() || line.starts_with("#@"), "metadata not directly above a rule in {}", file.name);
+                assert!(
+                    pending.is_empty() || line.starts_with("#@"),
+                    "metadata not directly above a rule in {}",
+                    file.name
+                );
             }
         }
     }
@@ -94,19 +119,32 @@ fn the_pack_has_exactly_the_rules_of_the_spec() {
 fn every_rule_has_every_metadata_key() {
     for (rule, meta) in pack_metadata() {
         for key in KEYS {
-            assert!(meta.get(key).is_some_and(|v| !v.is_empty()), "{rule} lacks #@ {key}");
+            assert!(
+                meta.get(key).is_some_and(|v| !v.is_empty()),
+                "{rule} lacks #@ {key}"
+            );
         }
-        assert!(meta.keys().all(|k| KEYS.contains(&k.as_str())), "{rule} has an unknown key: {meta:?}");
+        assert!(
+            meta.keys().all(|k| KEYS.contains(&k.as_str())),
+            "{rule} has an unknown key: {meta:?}"
+        );
     }
 }
 
 #[test]
 fn severities_are_known_and_references_are_typed() {
     for (rule, meta) in pack_metadata() {
-        assert!(SEVERITIES.contains(&meta["severity"].as_str()), "{rule}: {}", meta["severity"]);
+        assert!(
+            SEVERITIES.contains(&meta["severity"].as_str()),
+            "{rule}: {}",
+            meta["severity"]
+        );
         for reference in meta["see"].split(", ") {
             let (source, id) = reference.split_once(':').unwrap_or_default();
-            assert!(SEE_SOURCES.contains(&source) && !id.is_empty(), "{rule}: bad reference {reference}");
+            assert!(
+                SEE_SOURCES.contains(&source) && !id.is_empty(),
+                "{rule}: bad reference {reference}"
+            );
         }
     }
 }
@@ -115,7 +153,12 @@ fn severities_are_known_and_references_are_typed() {
 fn remediation_names_a_property_and_an_api() {
     for (rule, meta) in pack_metadata() {
         let remediation = &meta["remediation"];
-        let names_api = ["Create", "Update", "AddTags", "SDK"].iter().any(|w| remediation.contains(w));
-        assert!(names_api, "{rule}: remediation names no API call: {remediation}");
+        let names_api = ["Create", "Update", "AddTags", "SDK"]
+            .iter()
+            .any(|w| remediation.contains(w));
+        assert!(
+            names_api,
+            "{rule}: remediation names no API call: {remediation}"
+        );
     }
 }

@@ -1,6 +1,11 @@
 //! `resolve_params`: defaults, overrides in both accepted shapes, checks, glob expansion.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "helpers of tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
 
 use sagerules_data::{Node, Value};
 use sagerules_pack::{resolve_params, ParamError};
@@ -14,11 +19,18 @@ fn resolved(user: &str) -> Node {
 }
 
 fn param<'a>(params: &'a Node, name: &str) -> &'a Node {
-    params.get("SageRules").and_then(|p| p.get(name)).unwrap_or_else(|| panic!("no {name}"))
+    params
+        .get("SageRules")
+        .and_then(|p| p.get(name))
+        .unwrap_or_else(|| panic!("no {name}"))
 }
 
 fn texts(node: &Node) -> Vec<&str> {
-    node.as_list().unwrap().iter().map(|n| n.as_str().unwrap()).collect()
+    node.as_list()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect()
 }
 
 fn error(user: &str) -> ParamError {
@@ -30,7 +42,10 @@ fn defaults_are_documented_values() {
     let params = resolve_params(None).unwrap();
     assert_eq!(param(&params, "maxRuntimeSeconds").value, Value::Int(86400));
     assert_eq!(param(&params, "requireAlways").value, Value::Bool(false));
-    assert_eq!(texts(param(&params, "supportedPlatforms")), ["notebook-al2023-v1"]);
+    assert_eq!(
+        texts(param(&params, "supportedPlatforms")),
+        ["notebook-al2023-v1"]
+    );
     assert!(texts(param(&params, "kmsKeyArns")).is_empty());
     assert!(texts(param(&params, "allowedInstanceTypesExpanded")).is_empty());
 }
@@ -39,7 +54,12 @@ fn defaults_are_documented_values() {
 fn local_nvme_globs_expand_to_families_only() {
     let params = resolve_params(None).unwrap();
     let nvme = texts(param(&params, "localNvmeInstanceTypesExpanded"));
-    for t in ["ml.g5.xlarge", "ml.p4d.24xlarge", "ml.m5d.large", "ml.trn1.32xlarge"] {
+    for t in [
+        "ml.g5.xlarge",
+        "ml.p4d.24xlarge",
+        "ml.m5d.large",
+        "ml.trn1.32xlarge",
+    ] {
         assert!(nvme.contains(&t), "{t} missing");
     }
     for t in ["ml.m5.xlarge", "ml.g4dn.xlarge.x", "ml.p4de"] {
@@ -49,7 +69,9 @@ fn local_nvme_globs_expand_to_families_only() {
 
 #[test]
 fn config_input_parameters_are_strings() {
-    let params = resolved(r#"{maxRuntimeSeconds: "3600", requireAlways: "TRUE", subnetIds: "subnet-1, subnet-2,"}"#);
+    let params = resolved(
+        r#"{maxRuntimeSeconds: "3600", requireAlways: "TRUE", subnetIds: "subnet-1, subnet-2,"}"#,
+    );
     assert_eq!(param(&params, "maxRuntimeSeconds").value, Value::Int(3600));
     assert_eq!(param(&params, "requireAlways").value, Value::Bool(true));
     assert_eq!(texts(param(&params, "subnetIds")), ["subnet-1", "subnet-2"]);
@@ -58,7 +80,10 @@ fn config_input_parameters_are_strings() {
 #[test]
 fn a_parameters_file_may_wrap_them_in_the_pack_key() {
     let params = resolved("SageRules:\n  kmsKeyArns: [arn:aws:kms:us-east-1:1:key/a]\n");
-    assert_eq!(texts(param(&params, "kmsKeyArns")), ["arn:aws:kms:us-east-1:1:key/a"]);
+    assert_eq!(
+        texts(param(&params, "kmsKeyArns")),
+        ["arn:aws:kms:us-east-1:1:key/a"]
+    );
     assert_eq!(param(&params, "maxRuntimeSeconds").value, Value::Int(86400));
 }
 
@@ -66,15 +91,26 @@ fn a_parameters_file_may_wrap_them_in_the_pack_key() {
 fn allowed_instance_type_globs_expand_against_the_catalogue() {
     let params = resolved("allowedInstanceTypes: [ml.t3.*, ml.newfamily.large]");
     let allowed = texts(param(&params, "allowedInstanceTypesExpanded"));
-    assert!(allowed.contains(&"ml.t3.medium") && allowed.contains(&"ml.t3.xlarge"), "{allowed:?}");
+    assert!(
+        allowed.contains(&"ml.t3.medium") && allowed.contains(&"ml.t3.xlarge"),
+        "{allowed:?}"
+    );
     assert!(allowed.contains(&"ml.newfamily.large"));
-    assert!(allowed.iter().all(|t| t.starts_with("ml.t3.") || *t == "ml.newfamily.large"), "{allowed:?}");
+    assert!(
+        allowed
+            .iter()
+            .all(|t| t.starts_with("ml.t3.") || *t == "ml.newfamily.large"),
+        "{allowed:?}"
+    );
 }
 
 #[test]
 fn instance_types_extend_the_catalogue_for_globs() {
     let params = resolved("allowedInstanceTypes: [ml.zz1.*]\ninstanceTypes: [ml.zz1.large]");
-    assert_eq!(texts(param(&params, "allowedInstanceTypesExpanded")), ["ml.zz1.large"]);
+    assert_eq!(
+        texts(param(&params, "allowedInstanceTypesExpanded")),
+        ["ml.zz1.large"]
+    );
 }
 
 #[test]
@@ -92,7 +128,10 @@ fn unknown_parameter_is_an_error_naming_the_known_ones() {
 
 #[test]
 fn wrong_types_are_errors() {
-    assert_eq!(error(r#"maxRuntimeSeconds: "soon""#).message, "expected a whole number of seconds, at least 1, found \"soon\"");
+    assert_eq!(
+        error(r#"maxRuntimeSeconds: "soon""#).message,
+        "expected a whole number of seconds, at least 1, found \"soon\""
+    );
     assert_eq!(error("maxRuntimeSeconds: 0").name, "maxRuntimeSeconds");
     assert_eq!(error("requireAlways: maybe").name, "requireAlways");
     assert_eq!(error("kmsKeyArns: {a: 1}").name, "kmsKeyArns");
@@ -103,7 +142,11 @@ fn wrong_types_are_errors() {
 #[test]
 fn derived_parameters_cannot_be_set() {
     let e = error("allowedInstanceTypesExpanded: [ml.m5.large]");
-    assert!(e.message.contains("set allowedInstanceTypes instead"), "{}", e.message);
+    assert!(
+        e.message.contains("set allowedInstanceTypes instead"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -121,7 +164,10 @@ fn null_user_parameters_mean_defaults() {
 
 #[test]
 fn error_display_names_the_parameter() {
-    assert_eq!(error("requireAlways: 3").to_string(), "parameter requireAlways: expected true or false, found int");
+    assert_eq!(
+        error("requireAlways: 3").to_string(),
+        "parameter requireAlways: expected true or false, found int"
+    );
 }
 
 /// `rules/cfn-guard-parameters.json` is the resolved defaults, for running the pack under
@@ -129,7 +175,8 @@ fn error_display_names_the_parameter() {
 /// which cannot expand globs itself. `SAGERULES_BLESS=1 cargo test` rewrites it.
 #[test]
 fn cfn_guard_parameters_file_is_the_resolved_defaults() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/cfn-guard-parameters.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../rules/cfn-guard-parameters.json");
     let resolved = sagerules_data::to_json(&resolve_params(None).unwrap()) + "\n";
     if std::env::var_os("SAGERULES_BLESS").is_some() {
         std::fs::write(&path, &resolved).unwrap();

@@ -1,7 +1,11 @@
 //! Test helpers: JSON documents as [`Node`]s, and expansions as short text.
 
 #![allow(dead_code, reason = "each test binary uses a subset")]
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
 
 use sagerules_cfn::CfnExpander;
 use sagerules_core::{Expander, Expansion};
@@ -18,9 +22,11 @@ pub fn node(json: serde_json::Value) -> Node {
         },
         serde_json::Value::String(s) => Value::String(s.into()),
         serde_json::Value::Array(items) => Value::List(items.into_iter().map(node).collect()),
-        serde_json::Value::Object(map) => {
-            Value::Map(map.into_iter().map(|(k, v)| (k.into_boxed_str(), node(v))).collect())
-        }
+        serde_json::Value::Object(map) => Value::Map(
+            map.into_iter()
+                .map(|(k, v)| (k.into_boxed_str(), node(v)))
+                .collect(),
+        ),
     };
     Node::new(value, Pos::default())
 }
@@ -33,9 +39,15 @@ pub fn text(node: &Node) -> String {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
         Value::String(s) => s.to_string(),
-        Value::List(items) => format!("[{}]", items.iter().map(text).collect::<Vec<_>>().join(", ")),
+        Value::List(items) => format!(
+            "[{}]",
+            items.iter().map(text).collect::<Vec<_>>().join(", ")
+        ),
         Value::Map(map) => {
-            let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k}: {}", text(v))).collect();
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", text(v)))
+                .collect();
             format!("{{{}}}", parts.join(", "))
         }
     }
@@ -47,7 +59,11 @@ pub fn show(expansion: Option<Expansion<'_>>) -> String {
         None => "as is".into(),
         Some(Expansion::Unknown { why }) => format!("unknown: {why}"),
         Some(Expansion::Any { why, may_be_empty }) => {
-            let empty = if may_be_empty { "may be empty" } else { "never empty" };
+            let empty = if may_be_empty {
+                "may be empty"
+            } else {
+                "never empty"
+            };
             format!("any ({empty}): {why}")
         }
         Some(Expansion::Alternatives(alts)) => alts
@@ -71,8 +87,12 @@ pub fn expand_in(template: serde_json::Value, value: serde_json::Value) -> Strin
         "Properties": {"Value": value}});
     let root = node(doc);
     let expander = CfnExpander::new(&root);
-    let subject = root.get("Resources").and_then(|r| r.get("Subject")).and_then(|s| s.get("Properties"))
-        .and_then(|p| p.get("Value")).unwrap();
+    let subject = root
+        .get("Resources")
+        .and_then(|r| r.get("Subject"))
+        .and_then(|s| s.get("Properties"))
+        .and_then(|p| p.get("Value"))
+        .unwrap();
     show(expander.expand(&root, subject))
 }
 
@@ -89,7 +109,10 @@ pub fn plain_adapter(step: &Node) -> Option<Node> {
     let kind = sagerules_pack::adapt::ApiKind::from_step_type(step.get("Type")?.as_str()?)?;
     let args = step.get("Arguments")?;
     let ty = Node::new(Value::String(format!("{kind:?}").into()), args.pos);
-    let map = [(Box::from("Type"), ty), (Box::from("Properties"), args.clone())];
+    let map = [
+        (Box::from("Type"), ty),
+        (Box::from("Properties"), args.clone()),
+    ];
     Some(Node::new(Value::Map(map.into_iter().collect()), args.pos))
 }
 
