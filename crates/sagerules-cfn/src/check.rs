@@ -12,6 +12,7 @@ use crate::error::{CfnError, Note, NoteKind};
 use crate::expand::{CfnExpander, Provisioning, Registered};
 use crate::explain::explain;
 use crate::pipeline::{self, Steps};
+use crate::references;
 
 use crate::suppress::{Suppressed, Suppressions};
 use sagerules_core::{evaluate, Expander, Input, Report, RuleSet};
@@ -196,6 +197,7 @@ impl Job<'_> {
         notes.extend(self.unknown_rules(&suppressions, &reports));
         notes.extend(catalog.notes.iter().cloned());
         errors.extend(prepared.steps.errors.iter().cloned());
+        errors.extend(references::undeclared(template.root));
         let products =
             self.load_products(template.name, &catalog, &context, &mut errors, &mut notes);
         let checked = Checked {

@@ -36,6 +36,17 @@ pub enum CfnError {
         path: String,
         message: String,
     },
+    /// `!Ref`, `!GetAtt` or a `!Sub` variable naming nothing the template declares, which
+    /// CloudFormation rejects.
+    #[error("{resource}: {what} to {name}, which the template does not declare{}", .hint.as_ref().map(|h| format!(" (did you mean {h}?)")).unwrap_or_default())]
+    UndeclaredReference {
+        /// Where the reference is written: `resource Nb`, `output Url`, `condition IsProd`.
+        resource: String,
+        what: String,
+        name: String,
+        pos: Pos,
+        hint: Option<String>,
+    },
     /// A Service Catalog product's local template that cannot be parsed.
     #[error("resource {resource}: template {path} does not load: {message}")]
     ProductTemplateInvalid {
@@ -54,7 +65,8 @@ impl CfnError {
             | CfnError::BadSuppression { pos, .. }
             | CfnError::PipelineBody { pos, .. }
             | CfnError::ProductTemplateUnreadable { pos, .. }
-            | CfnError::ProductTemplateInvalid { pos, .. } => *pos,
+            | CfnError::ProductTemplateInvalid { pos, .. }
+            | CfnError::UndeclaredReference { pos, .. } => *pos,
         }
     }
 
@@ -65,7 +77,8 @@ impl CfnError {
             | CfnError::BadSuppression { resource, .. }
             | CfnError::PipelineBody { resource, .. }
             | CfnError::ProductTemplateUnreadable { resource, .. }
-            | CfnError::ProductTemplateInvalid { resource, .. } => resource,
+            | CfnError::ProductTemplateInvalid { resource, .. }
+            | CfnError::UndeclaredReference { resource, .. } => resource,
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod explain;
 pub mod fold;
 pub mod params;
 pub mod pipeline;
+pub mod references;
 pub mod suppress;
 
 pub use check::{check, check_each, no_files, Checked, FileReader, Options, Prepared, Template};

@@ -9,6 +9,7 @@
 use crate::check::model::{FileOutcome, Note, Place, Suppressed};
 use crate::check::Context;
 use crate::diag::Diag;
+use crate::inputs::{self, DATA_EXTENSIONS};
 use sagerules_cfn::{check_each, CfnError, Checked, Options, Template};
 use sagerules_core::RuleSet;
 use sagerules_data::{Node, Pos};
@@ -33,22 +34,22 @@ pub fn check_template(
         only: None,
     };
     let mut outcomes = Vec::new();
-    check_each(
-        &sets,
-        template,
-        options,
-        &read_relative,
-        &mut |data, checked| {
-            outcomes.push(outcome(data, checked, text));
-        },
-    );
+    let read = |from: &str, path: &str| read_relative(from, path, context);
+    check_each(&sets, template, options, &read, &mut |data, checked| {
+        outcomes.push(outcome(data, checked, text));
+    });
     outcomes
 }
 
-/// Reads `path` relative to the directory of the template shown as `from`.
+/// Reads `path` relative to the directory of the template shown as `from`, if it is a data
+/// file under the root ([`crate::confine`]) and within the size limit.
 ///
 /// `from = "portfolio/main.yaml"`, `path = "products/nb.yaml"` → `portfolio/products/nb.yaml`.
-fn read_relative(from: &str, path: &str) -> Result<(String, Vec<u8>), String> {
+fn read_relative(
+    from: &str,
+    path: &str,
+    context: &Context<'_>,
+) -> Result<(String, Vec<u8>), String> {
     if from == "-" {
         return Err("a template read from standard input has no directory to resolve it in".into());
     }
@@ -56,8 +57,9 @@ fn read_relative(from: &str, path: &str) -> Result<(String, Vec<u8>), String> {
         .parent()
         .unwrap_or_else(|| Path::new(""))
         .join(path);
-    let name = full.to_string_lossy().into_owned();
-    std::fs::read(&full)
+    context.confine.check(&full, DATA_EXTENSIONS)?;
+    let name = inputs::display_path(&full);
+    inputs::read_file(&full, context.max_size)
         .map(|bytes| (name, bytes))
         .map_err(|e| e.to_string())
 }

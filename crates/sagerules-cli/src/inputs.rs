@@ -3,10 +3,16 @@
 //! the files with a data extension; a file named on the command line is always taken, whatever
 //! its extension; `-` is standard input. A path that does not exist is an error for that path
 //! only: the other inputs are still processed.
+//!
+//! Only regular files are read: a FIFO, a device (`/dev/zero`) or a socket named on the command
+//! line is an error for that argument, never a hang. No input is read past a size limit
+//! ([`DEFAULT_MAX_SIZE`], `--max-size`), standard input included.
 
 use crate::diag::{line_col, Diag};
 use std::collections::HashSet;
+use std::fs::File;
 use std::io::Read;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -31,30 +37,147 @@ impl InputPath {
         }
     }
 
-    /// Reads the whole input as UTF-8 text.
+    /// Reads the whole input as UTF-8 text (at most [`DEFAULT_MAX_SIZE`] bytes).
     pub fn read(&self) -> Result<String, Diag> {
         into_text(&self.display(), self.read_bytes()?)
     }
 
-    /// Reads the whole input.
+    /// Reads the whole input (at most [`DEFAULT_MAX_SIZE`] bytes).
     pub fn read_bytes(&self) -> Result<Vec<u8>, Diag> {
-        match self {
-            InputPath::Stdin => read_stdin(),
-            InputPath::File(path) => std::fs::read(path),
-        }
-        .map_err(|e| Diag::file(self.display(), format!("cannot read: {}", io_reason(&e))))
+        self.read_bytes_within(DEFAULT_MAX_SIZE)
     }
+
+    /// Reads the whole input, refusing anything but a regular file (or standard input) and
+    /// anything longer than `limit` bytes.
+    pub fn read_bytes_within(&self, limit: u64) -> Result<Vec<u8>, Diag> {
+        match self {
+            InputPath::Stdin => read_limited(std::io::stdin().lock(), None, limit),
+            InputPath::File(path) => read_file(path, limit),
+        }
+        .map_err(|e| Diag::file(self.display(), format!("cannot read: {e}")))
+    }
+}
+
+/// The most bytes read from one input unless `--max-size` says otherwise. CloudFormation itself
+/// takes a template body of at most 1 MB (from S3; 51,200 bytes inline), so a larger file is not
+/// a template it would deploy; the limit also bounds memory, which grows with the input.
+pub const DEFAULT_MAX_SIZE: u64 = 1024 * 1024;
+
+/// Why an input was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{}", io_reason(.0))]
+    Io(#[from] std::io::Error),
+    /// `/dev/zero`: "not a regular file (a character device)".
+    #[error("not a regular file ({0}); only regular files are read")]
+    NotRegular(&'static str),
+    #[error(
+        "larger than the {} limit{}; raise it with --max-size",
+        size_text(*.limit),
+        .size.map(|s| format!(" ({} bytes)", s)).unwrap_or_default()
+    )]
+    TooLarge { size: Option<u64>, limit: u64 },
+}
+
+/// Reads a regular file of at most `limit` bytes. The file type is looked at before the file is
+/// opened, because opening a FIFO for reading blocks until a writer appears.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let kind = std::fs::metadata(path)?.file_type();
+    if !kind.is_file() {
+        return Err(ReadError::NotRegular(file_type_name(kind)));
+    }
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Err(ReadError::TooLarge {
+            size: Some(size),
+            limit,
+        });
+    }
+    read_limited(file, Some(size), limit)
+}
+
+/// Reads `source` to its end, failing as soon as it gives more than `limit` bytes (a file that
+/// grows while read, or standard input fed from `/dev/zero`).
+fn read_limited(source: impl Read, hint: Option<u64>, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let capacity = usize::try_from(hint.unwrap_or(0).min(limit)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    source
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { size: None, limit });
+    }
+    Ok(bytes)
+}
+
+/// "a FIFO", "a character device", ...: what a path is when it is not a regular file.
+fn file_type_name(kind: std::fs::FileType) -> &'static str {
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
+}
+
+/// `1048576` → `1 MiB`, `1536` → `1536 bytes`: a size as `--max-size` takes it.
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    UNITS
+        .iter()
+        .find(|(unit, _)| bytes >= *unit && bytes.is_multiple_of(*unit))
+        .map_or_else(
+            || format!("{bytes} bytes"),
+            |(unit, name)| format!("{} {name}", bytes / unit),
+        )
+}
+
+/// `--max-size` values: bytes, or a number with `K`, `M` or `G` (binary: `2M` = 2 MiB).
+///
+/// ```text
+/// 1048576 → 1048576    512K → 524288    2M → 2097152    1G → 1073741824
+/// ```
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let shift = match unit
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: use bytes, or a number with K, M or G"
+            ))
+        }
+    };
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: use bytes, or a number with K, M or G"))?;
+    number
+        .checked_mul(1 << shift)
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{text}` is out of range"))
 }
 
 /// `a/b.yaml` with forward slashes on every platform, so snapshots and SARIF URIs agree.
 pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
-}
-
-fn read_stdin() -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// The error without the "(os error 2)" suffix: `No such file or directory`.

@@ -7,6 +7,7 @@
 //! may define rules with the same name. A file that another given file includes is not also
 //! evaluated on its own. The bundled pack is one rule set.
 
+use crate::confine::Confine;
 use crate::diag::Diag;
 use crate::inputs::{self, InputPath, RULES_EXTENSIONS};
 use sagerules_core::ast::{Item, RulesFile, Span};
@@ -31,14 +32,26 @@ pub struct Loaded {
 /// Where rules text comes from, by normalised name (`rules/common.rules`).
 trait Provider {
     fn read(&self, name: &str) -> Result<String, String>;
+
+    /// Whether an `include` may lead to `name` (the reason when not).
+    fn may_include(&self, _name: &str) -> Result<(), String> {
+        Ok(())
+    }
 }
 
-/// Files on disk.
-struct Disk;
+/// Files on disk; includes stay within `confine`.
+struct Disk<'c> {
+    confine: &'c Confine,
+}
 
-impl Provider for Disk {
+impl Provider for Disk<'_> {
+    fn may_include(&self, name: &str) -> Result<(), String> {
+        self.confine.check(Path::new(name), RULES_EXTENSIONS)
+    }
+
     fn read(&self, name: &str) -> Result<String, String> {
-        let bytes = std::fs::read(name).map_err(|e| inputs::io_reason(&e))?;
+        let bytes = inputs::read_file(Path::new(name), inputs::DEFAULT_MAX_SIZE)
+            .map_err(|e| e.to_string())?;
         inputs::into_text(name, bytes).map_err(|diag| diag.message)
     }
 }
@@ -55,11 +68,17 @@ impl Provider for Pack {
     }
 }
 
-/// Rules from files and directories (`--rules`), one rule set per top-level file.
+/// Rules from files and directories (`--rules`), one rule set per top-level file; includes
+/// stay under the current directory.
 pub fn from_paths(paths: &[PathBuf]) -> Loaded {
+    from_paths_within(paths, &Confine::default())
+}
+
+/// [`from_paths`], with includes confined by `confine`.
+pub fn from_paths_within(paths: &[PathBuf], confine: &Confine) -> Loaded {
     let (files, mut errors) = inputs::expand(paths, RULES_EXTENSIONS);
     let roots: Vec<String> = files.iter().map(input_name).collect();
-    let mut loaded = load_roots(&Disk, &roots);
+    let mut loaded = load_roots(&Disk { confine }, &roots);
     errors.append(&mut loaded.errors);
     loaded.errors = errors;
     loaded
@@ -205,6 +224,11 @@ impl<'p> Collector<'p> {
         }
         if !self.seen.insert(name.to_string()) {
             return;
+        }
+        if via.is_some() {
+            if let Err(reason) = self.provider.may_include(name) {
+                return self.error_at(via, name, format!("{name} {reason}"));
+            }
         }
         let text = match self.provider.read(name) {
             Ok(text) => text,

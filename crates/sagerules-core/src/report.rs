@@ -99,7 +99,7 @@ pub struct ResourceResult {
 }
 
 /// One failing (or undecidable) check.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Finding {
     /// JSON pointer of the value checked, e.g. `/Resources/Nb/Properties/KmsKeyId`. For a
     /// missing value, the pointer of the deepest part that exists plus the missing key.
@@ -115,6 +115,11 @@ pub struct Finding {
     /// Where the failing clause is in the rules.
     pub source: SourceId,
     pub span: Span,
+    /// For a failing `a or b or c`: one finding per alternative, in order (this finding then
+    /// stands for the whole disjunction: the first alternative's place, `expected` and `found`
+    /// joined with ` or ` and `; `, and the message written on the disjunction). Empty for a
+    /// single check.
+    pub alternatives: Vec<Finding>,
 }
 
 /// A rule that could not be evaluated.

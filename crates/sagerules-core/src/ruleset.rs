@@ -350,7 +350,7 @@ pub(crate) fn did_you_mean<'c>(
     let scored = candidates.map(|c| {
         let candidate = c.to_ascii_lowercase();
         let contains = word.len() >= 3 && (candidate.contains(&word) || word.contains(&candidate));
-        let distance = edit_distance(&word, &candidate);
+        let distance = strsim::levenshtein(&word, &candidate);
         (
             if distance <= limit {
                 distance
@@ -368,33 +368,14 @@ pub(crate) fn did_you_mean<'c>(
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = i;
-        let mut next = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            let delete = row.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let insert = next.last().copied().unwrap_or(usize::MAX - 1) + 1;
-            diagonal = row.get(j + 1).copied().unwrap_or(0);
-            next.push(substitute.min(delete).min(insert));
-        }
-        row = next;
-    }
-    row.last().copied().unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(strsim::levenshtein("kitten", "sitting"), 3);
+        assert_eq!(strsim::levenshtein("", "ab"), 2);
         assert_eq!(
             did_you_mean("severty", META_KEYS.iter().copied()),
             Some("severity")

@@ -243,10 +243,25 @@ fn passing_disjunction_leaves_no_findings() {
 }
 
 #[test]
-fn failing_disjunction_reports_every_branch() {
+fn failing_disjunction_is_one_finding_that_names_every_branch() {
     let report = run("rule r { Resources.Bad.Properties.RootAccess == 'x' or Resources.Bad.Properties.Nope exists }", TWO_NOTEBOOKS);
     let failures = &report.rules[0].resources[0].failures;
-    assert_eq!(failures.len(), 2);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    let one = &failures[0];
+    let branches: Vec<(&str, &str)> = one
+        .alternatives
+        .iter()
+        .map(|f| (f.pointer.as_str(), f.expected.as_str()))
+        .collect();
+    assert_eq!(
+        branches,
+        [
+            ("/Resources/Bad/Properties/RootAccess", "== \"x\""),
+            ("/Resources/Bad/Properties/Nope", "exists"),
+        ]
+    );
+    assert_eq!(one.pointer, "/Resources/Bad/Properties/RootAccess");
+    assert_eq!(one.expected, "== \"x\" or exists");
 }
 
 #[test]

@@ -28,6 +28,9 @@ pub enum ErrorKind {
     BadAlias,
     /// A YAML core tag whose value does not fit it (`!!int abc`).
     BadTag,
+    /// A tag that is neither a YAML core tag nor a CloudFormation short form (`!Reff x`):
+    /// a warning, since plain YAML may carry any tag; a template checker makes it an error.
+    UnknownTag,
 }
 
 /// A document that could not be loaded, with the 1-based line and column of the problem.

@@ -109,7 +109,9 @@ fn extension(path: &str) -> Option<&str> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
     pub node: Node,
-    /// Duplicate keys (kind [`ErrorKind::DuplicateKey`]): the later value was kept.
+    /// Duplicate keys (kind [`ErrorKind::DuplicateKey`]: the later value was kept) and tags
+    /// that are neither YAML core tags nor CloudFormation short forms (kind
+    /// [`ErrorKind::UnknownTag`]: kept in the tree as a one-entry map).
     pub warnings: Vec<LoadError>,
 }
 

@@ -10,6 +10,7 @@
     clippy::indexing_slicing
 )]
 
+use sagerules_data::ErrorKind;
 use std::path::{Path, PathBuf};
 
 fn corpus_dir() -> PathBuf {
@@ -42,10 +43,23 @@ fn every_corpus_template_loads() {
     assert_eq!(files.len(), 2029, "corpus size changed");
     let mut failures = Vec::new();
     let mut with_duplicates = 0;
+    let mut unknown_tags = std::collections::BTreeMap::<String, usize>::new();
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         match sagerules_data::load_lenient(&file.to_string_lossy(), &bytes) {
-            Ok(loaded) => with_duplicates += usize::from(!loaded.warnings.is_empty()),
+            Ok(loaded) => {
+                let of_kind = |kind| loaded.warnings.iter().filter(move |w| w.kind == kind);
+                with_duplicates += usize::from(of_kind(ErrorKind::DuplicateKey).count() > 0);
+                for warning in of_kind(ErrorKind::UnknownTag) {
+                    let tag = warning
+                        .message
+                        .split_whitespace()
+                        .nth(2)
+                        .unwrap_or_default();
+                    let tag = tag.trim_end_matches(':');
+                    *unknown_tags.entry(tag.to_string()).or_default() += 1;
+                }
+            }
             Err(error) => failures.push(format!("{}:{error}", file.display())),
         }
     }
@@ -56,7 +70,18 @@ fn every_corpus_template_loads() {
         failures.join("\n")
     );
     assert_eq!(with_duplicates, 7, "templates with duplicate keys");
+    // The only tags that are not CloudFormation short forms are Rain's packaging directives,
+    // which `rain pkg` replaces before deployment.
+    let tags: Vec<(&str, usize)> = unknown_tags.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+    assert_eq!(tags, UNKNOWN_TAGS_IN_CORPUS, "unknown tags in the corpus");
 }
+
+const UNKNOWN_TAGS_IN_CORPUS: &[(&str, usize)] = &[
+    ("!Rain::Constant", 2),
+    ("!Rain::Embed", 14),
+    ("!Rain::Module", 36),
+    ("!Rain::S3", 3),
+];
 
 fn load_corpus_file(relative: &str) -> Option<sagerules_data::Node> {
     let path = corpus_dir().join(relative);

@@ -381,3 +381,38 @@ fn load_for_path_keeps_the_later_duplicate_like_cfn_guard() {
     let doc = sagerules_data::load_for_path("t.yaml", b"a: 1\na: 2\n").unwrap();
     assert_eq!(to_json(&doc), r#"{"a":2}"#);
 }
+
+#[test]
+fn unknown_short_tags_are_kept_and_reported_with_line_col_and_the_closest_short_form() {
+    let text =
+        "Resources:\n  Nb:\n    KmsKeyId: !Reff KeyParam\n    Other: !Foo [1]\n    Ok: !Ref X\n";
+    let loaded = load_lenient("t.yaml", text.as_bytes()).unwrap();
+    let tags: Vec<(u32, u32, &str)> = loaded
+        .warnings
+        .iter()
+        .filter(|w| w.kind == ErrorKind::UnknownTag)
+        .map(|w| (w.line, w.col, w.message.as_str()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            (3, 15, "unknown tag !Reff (did you mean !Ref?)"),
+            (
+                4,
+                12,
+                "unknown tag !Foo (CloudFormation's short forms are !Ref, !GetAtt, !Sub, !If, !Join, ...)"
+            ),
+        ]
+    );
+    assert_eq!(
+        to_json(&loaded.node),
+        r#"{"Resources":{"Nb":{"KmsKeyId":{"Reff":"KeyParam"},"Other":{"Foo":[1]},"Ok":{"Ref":"X"}}}}"#
+    );
+}
+
+#[test]
+fn core_tags_and_the_non_specific_tag_are_not_unknown() {
+    let text = "a: !!str 1\nb: ! x\nc: !!int 2\nd: !GetAtt A.B\n";
+    let loaded = load_lenient("t.yaml", text.as_bytes()).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

@@ -187,6 +187,7 @@ fn finding(pointer: &str, message: Option<&str>) -> Finding {
         message: message.map(String::from),
         source: SourceId(0),
         span: Span::default(),
+        alternatives: Vec::new(),
     }
 }
 

@@ -76,6 +76,16 @@ pub const INSTANCE_TYPES: &str = include_str!("../../../rules/instance-types.txt
 pub struct ParamError {
     pub name: String,
     pub message: String,
+    /// Where the offending value is in the parameters document (`Pos::default()` when the
+    /// problem is not at one value).
+    pub pos: sagerules_data::Pos,
+}
+
+impl ParamError {
+    pub(crate) fn at(mut self, pos: sagerules_data::Pos) -> Self {
+        self.pos = pos;
+        self
+    }
 }
 
 /// The parameters document the rules read (merged at the data root): the documented defaults
@@ -87,5 +97,25 @@ pub struct ParamError {
 /// may be strings. The result is `{"SageRules": {...}}` with the derived
 /// `allowedInstanceTypesExpanded` and `localNvmeInstanceTypesExpanded` added.
 pub fn resolve_params(user: Option<&Node>) -> Result<Node, ParamError> {
-    params::resolve(user)
+    resolve_params_all(user).map_err(|errors| errors.into_iter().next().unwrap_or_else(invalid))
+}
+
+fn invalid() -> ParamError {
+    ParamError {
+        name: params::PARAMS_KEY.to_string(),
+        message: "invalid parameters".to_string(),
+        pos: sagerules_data::Pos::default(),
+    }
+}
+
+/// [`resolve_params`], with every parameter's error (at least one on `Err`), each with the
+/// position of its value, for a CLI to report all of them at once.
+pub fn resolve_params_all(user: Option<&Node>) -> Result<Node, Vec<ParamError>> {
+    params::resolve(user).map_err(|errors| {
+        if errors.is_empty() {
+            vec![invalid()]
+        } else {
+            errors
+        }
+    })
 }

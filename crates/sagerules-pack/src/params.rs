@@ -47,16 +47,25 @@ const DERIVED: [(&str, &str); 2] = [
 ];
 
 /// Defaults, overlaid with `user`, checked and expanded, wrapped as `{"SageRules": {...}}`.
-pub fn resolve(user: Option<&Node>) -> Result<Node, ParamError> {
-    let mut params = defaults()?;
+/// Every parameter is checked: the errors of all of them are returned, in document order.
+pub fn resolve(user: Option<&Node>) -> Result<Node, Vec<ParamError>> {
+    let mut params = defaults().map_err(|e| vec![e])?;
     if let Some(user) = user {
-        for (name, value) in user_entries(user)? {
-            let checked = check(name, value)?;
-            params.insert(name.into(), checked);
+        let mut errors = Vec::new();
+        for (name, value) in user_entries(user).map_err(|e| vec![e])? {
+            match check(name, value) {
+                Ok(checked) => {
+                    params.insert(name.into(), checked);
+                }
+                Err(error) => errors.push(error),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
     }
     drop_reserved_tag_keys(&mut params);
-    add_expansions(&mut params)?;
+    add_expansions(&mut params).map_err(|e| vec![e])?;
     let root = Map::from_iter([(Box::from(PARAMS_KEY), map_node(params))]);
     Ok(map_node(root))
 }
@@ -66,6 +75,7 @@ fn defaults() -> Result<Map, ParamError> {
     let bundled = |message: String| ParamError {
         name: "rules/parameters.yaml".into(),
         message,
+        pos: Pos::default(),
     };
     let doc = sagerules_data::load(DEFAULT_PARAMETERS.as_bytes(), Format::Yaml)
         .map_err(|e| bundled(e.to_string()))?;
@@ -86,7 +96,8 @@ fn user_entries(user: &Node) -> Result<Vec<(&str, &Node)>, ParamError> {
             return Err(error(
                 PARAMS_KEY,
                 format!("expected a map of parameters, found {}", other.type_name()),
-            ))
+            )
+            .at(user.pos))
         }
     };
     let inner = match (map.len(), map.get(PARAMS_KEY)) {
@@ -103,7 +114,7 @@ fn check(name: &str, value: &Node) -> Result<Node, ParamError> {
         .find(|(known, _)| *known == name)
         .map(|(_, kind)| *kind)
     else {
-        return Err(unknown(name));
+        return Err(unknown(name).at(value.pos));
     };
     match kind {
         Kind::TextList => text_list(name, value),
@@ -289,6 +300,7 @@ fn error(name: &str, message: String) -> ParamError {
     ParamError {
         name: name.to_string(),
         message,
+        pos: Pos::default(),
     }
 }
 
@@ -297,7 +309,7 @@ fn wrong_type(name: &str, expected: &str, found: &Node) -> ParamError {
         Value::String(text) => format!("\"{text}\""),
         other => other.type_name().to_string(),
     };
-    error(name, format!("expected {expected}, found {shown}"))
+    error(name, format!("expected {expected}, found {shown}")).at(found.pos)
 }
 
 #[cfg(test)]

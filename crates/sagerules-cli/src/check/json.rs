@@ -70,6 +70,16 @@ struct Row<'a> {
     severity: &'static str,
     expected: Option<&'a str>,
     found: Option<&'a str>,
+    /// The further values that failed the same check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<PlaceRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlaceRow<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
 }
 
 #[derive(Serialize)]
@@ -150,6 +160,7 @@ fn verdict_row<'a>(file: &'a str, verdict: &'a Verdict) -> Row<'a> {
         severity: verdict.severity.as_str(),
         expected: None,
         found: None,
+        also: Vec::new(),
     }
 }
 
@@ -167,6 +178,15 @@ fn detail_row<'a>(
         message: Some(&detail.message),
         expected: Some(&detail.expected),
         found: Some(&detail.found),
+        also: detail
+            .also
+            .iter()
+            .map(|p| PlaceRow {
+                path: &p.pointer,
+                line: p.pos.line,
+                column: p.pos.col,
+            })
+            .collect(),
         ..verdict_row(file, verdict)
     }
 }

@@ -16,8 +16,10 @@ mod junit;
 pub mod model;
 mod sarif;
 mod text;
+pub mod words;
 
 use crate::catalog::{self, RuleInfo};
+use crate::confine::Confine;
 use crate::diag::{self, Diag};
 use crate::document;
 use crate::inputs::{self, InputPath, DATA_EXTENSIONS};
@@ -26,10 +28,11 @@ use crate::rulefiles::{self, LoadedRules};
 use model::{FileOutcome, Summary};
 use rayon::prelude::*;
 use sagerules_core::{Severity, Status};
-use sagerules_data::Node;
-use std::collections::HashSet;
+use sagerules_data::{Node, Value};
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use termcolor::BufferedStandardStream;
 
 #[derive(Debug, clap::Args)]
@@ -47,6 +50,31 @@ pub struct Args {
     /// Exit 1 only for failures of rules at least this severe (default: any failure).
     #[arg(long = "fail-on", value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
+    /// Exit 1 when a check could not be decided before deployment (UNKNOWN), as for a failure.
+    #[arg(long = "fail-on-unknown")]
+    pub fail_on_unknown: bool,
+    /// Check data files that are not CloudFormation templates (no `Resources` section) instead
+    /// of reporting them as errors.
+    #[arg(long = "allow-non-templates")]
+    pub allow_non_templates: bool,
+    /// The largest input read, in bytes or with K, M or G (binary units). CloudFormation takes
+    /// template bodies of at most 1 MB.
+    #[arg(long = "max-size", value_name = "SIZE", value_parser = inputs::parse_size, default_value = "1M")]
+    pub max_size: u64,
+    /// Files that templates and rules lead to (product templates, nested stacks, `include`)
+    /// must be under this directory (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Follow `include`s and template references outside `--root`.
+    #[arg(long = "allow-outside")]
+    pub allow_outside: bool,
+    /// Text output: add the evaluator's `[expected X, found Y]` to each finding.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Text output: the rule's description and remediation under every failure (by default the
+    /// remediation is shown once per rule and run).
+    #[arg(long)]
+    pub explain: bool,
     /// Data files or directories (`.yaml .yml .json .jsn .template`); `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -85,32 +113,49 @@ impl FailOn {
 pub struct Context<'a> {
     pub sets: &'a [LoadedRules],
     pub params: Option<&'a Node>,
+    /// The largest input read, in bytes.
+    pub max_size: u64,
+    /// Whether a document without `Resources` is checked (else it is an error).
+    pub allow_non_templates: bool,
+    /// Where files that a template names may be read from.
+    pub confine: &'a Confine,
 }
 
-/// Runs `check` and prints its report.
+/// Runs `check` and prints its report: the run's own errors first (rules, parameters, paths),
+/// then each file as soon as it and the files before it are checked, then the summary.
 pub fn run(args: &Args) -> Outcome {
+    let confine = Confine::new(args.root.as_deref(), args.allow_outside);
     let bundled = args.rules.is_empty();
     let loaded = if bundled {
         rulefiles::bundled()
     } else {
-        rulefiles::from_paths(&args.rules)
+        rulefiles::from_paths_within(&args.rules, &confine)
     };
     let mut run_errors = loaded.errors;
-    let params = load_params(args.params.as_ref(), bundled).unwrap_or_else(|diag| {
-        run_errors.push(diag);
+    let params = load_params(args.params.as_ref(), bundled);
+    let params_failed = params.is_err();
+    let params = params.unwrap_or_else(|mut diags| {
+        run_errors.append(&mut diags);
         None
     });
     let (inputs, mut input_errors) = inputs::expand(&args.paths, DATA_EXTENSIONS);
     run_errors.append(&mut input_errors);
+    diag::eprint_all(&run_errors);
     let context = Context {
         sets: &loaded.sets,
         params: params.as_ref(),
+        max_size: args.max_size,
+        allow_non_templates: args.allow_non_templates,
+        confine: &confine,
     };
-    let files = check_all(&inputs, &context);
-    let rules = catalog_for(&loaded.sets, &files);
-    let outcome = outcome_of(&files, &run_errors, args.fail_on.map(FailOn::severity));
-    eprint_diagnostics(&run_errors, &files);
-    match print(args.format, &rules, &files, &run_errors) {
+    let rules = catalog::rules_of(&loaded.sets);
+    let mut report = Reporter::new(args, &rules, &run_errors);
+    // Nothing is evaluated with parameters that did not load: findings computed without them
+    // would be wrong, not partial.
+    let inputs: &[InputPath] = if params_failed { &[] } else { &inputs };
+    let written = for_each_checked(inputs, &context, |outcomes| report.add(outcomes));
+    let outcome = report.outcome();
+    match written.and_then(|()| report.finish()) {
         Ok(()) => outcome,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome,
         Err(e) => {
@@ -120,43 +165,190 @@ pub fn run(args: &Args) -> Outcome {
     }
 }
 
-/// Every error and warning on standard error: the run's, then each file's, in input order.
-fn eprint_diagnostics(run_errors: &[Diag], files: &[FileOutcome]) {
-    diag::eprint_all(run_errors);
-    let per_file: Vec<Diag> = files
-        .iter()
-        .flat_map(|f| f.warnings.iter().chain(&f.errors).cloned())
-        .collect();
-    diag::eprint_all(&per_file);
+/// Checks `inputs` in parallel and hands each input's outcomes to `each` in input order, as
+/// soon as that input and every one before it are done. Stops handing out (but lets the
+/// checks finish) after `each` fails, and returns that error.
+fn for_each_checked(
+    inputs: &[InputPath],
+    context: &Context<'_>,
+    mut each: impl FnMut(Vec<FileOutcome>) -> io::Result<()>,
+) -> io::Result<()> {
+    let (sender, receiver) = mpsc::channel::<(usize, Vec<FileOutcome>)>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            inputs
+                .par_iter()
+                .enumerate()
+                .for_each_with(sender, |sender, (index, input)| {
+                    let _ = sender.send((index, check_input(input, context)));
+                });
+        });
+        let mut waiting: BTreeMap<usize, Vec<FileOutcome>> = BTreeMap::new();
+        let mut next = 0;
+        let mut result = Ok(());
+        for (index, outcomes) in receiver {
+            waiting.insert(index, outcomes);
+            while let Some(outcomes) = waiting.remove(&next) {
+                next += 1;
+                if result.is_ok() {
+                    result = each(outcomes);
+                }
+            }
+        }
+        result
+    })
+}
+
+/// Prints what `check` found, in the chosen format, and keeps what the exit code needs. The
+/// text format is written file by file; the others are one document, written at the end.
+struct Reporter<'a> {
+    format: OutputFormat,
+    rules: &'a [RuleInfo],
+    run_errors: &'a [Diag],
+    text: text::Writer<'a>,
+    stdout: BufferedStandardStream,
+    /// Kept only for the formats written at the end.
+    files: Vec<FileOutcome>,
+    summary: Summary,
+    threshold: Option<Severity>,
+    fail_on_unknown: bool,
+    failed: bool,
+    errors: bool,
+}
+
+impl<'a> Reporter<'a> {
+    fn new(args: &Args, rules: &'a [RuleInfo], run_errors: &'a [Diag]) -> Self {
+        let detailing = text::Detailing {
+            verbose: args.verbose,
+            explain: args.explain,
+        };
+        let choice =
+            diag::color_choice(io::stdout().is_terminal() && args.format == OutputFormat::Text);
+        Reporter {
+            format: args.format,
+            rules,
+            run_errors,
+            text: text::Writer::new(rules, detailing),
+            stdout: BufferedStandardStream::stdout(choice),
+            files: Vec::new(),
+            summary: Summary {
+                errors: run_errors.len(),
+                ..Summary::default()
+            },
+            threshold: args.fail_on.map(FailOn::severity),
+            fail_on_unknown: args.fail_on_unknown,
+            failed: false,
+            errors: !run_errors.is_empty(),
+        }
+    }
+
+    /// One input's outcomes: its diagnostics on standard error, and (text) its findings.
+    fn add(&mut self, outcomes: Vec<FileOutcome>) -> io::Result<()> {
+        for file in outcomes {
+            self.count(&file);
+            let diags: Vec<Diag> = file.warnings.iter().chain(&file.errors).cloned().collect();
+            if self.format == OutputFormat::Text {
+                self.text.file(&mut self.stdout, &file)?;
+                self.stdout.flush()?;
+                diag::eprint_all(&diags);
+            } else {
+                diag::eprint_all(&diags);
+                self.files.push(file);
+            }
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, file: &FileOutcome) {
+        self.summary.add(file);
+        let threshold = self.threshold;
+        let counts = |severity: Severity| threshold.is_none_or(|t| severity >= t);
+        self.failed |= file.verdicts.iter().any(|v| {
+            counts(v.severity)
+                && (v.status == Status::Fail || (self.fail_on_unknown && !v.unknowns.is_empty()))
+        });
+        self.errors |= !file.errors.is_empty();
+    }
+
+    /// 2 on any error, else 1 when a rule at or above `--fail-on` failed (or, with
+    /// `--fail-on-unknown`, could not be decided), else 0.
+    fn outcome(&self) -> Outcome {
+        match (self.errors, self.failed) {
+            (true, _) => Outcome::Error,
+            (false, true) => Outcome::Findings,
+            (false, false) => Outcome::Ok,
+        }
+    }
+
+    /// The summary (text), or the whole document (the other formats).
+    fn finish(mut self) -> io::Result<()> {
+        if self.format == OutputFormat::Text {
+            text::write_summary(&mut self.stdout, &self.summary)?;
+            return self.stdout.flush();
+        }
+        let rules = catalog_for(self.rules, &self.files);
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        match self.format {
+            OutputFormat::Json => {
+                json::write(&mut out, &self.files, self.run_errors, &self.summary)?
+            }
+            OutputFormat::Sarif => sarif::write(&mut out, &rules, &self.files, self.run_errors)?,
+            OutputFormat::Junit | OutputFormat::Text => {
+                junit::write(&mut out, &self.files, self.run_errors)?
+            }
+        }
+        out.flush()
+    }
 }
 
 /// The parameters document: the file's content, or for the bundled pack its defaults overlaid
-/// with the file's content.
-fn load_params(path: Option<&PathBuf>, bundled: bool) -> Result<Option<Node>, Diag> {
+/// with the file's content, checked against the pack's parameters. Every problem is reported,
+/// each at its value's line and column.
+fn load_params(path: Option<&PathBuf>, bundled: bool) -> Result<Option<Node>, Vec<Diag>> {
     let user = match path {
-        Some(path) => {
-            let input = InputPath::File(path.clone());
-            Some(document::load(&input.display(), &input.read_bytes()?)?)
-        }
+        Some(path) => Some(read_params(path)?),
         None => None,
     };
     if !bundled {
-        return Ok(user);
+        return Ok(user.map(|(_, _, node)| node));
     }
-    let name = path.map_or_else(|| "parameters".to_string(), |p| inputs::display_path(p));
-    sagerules_pack::resolve_params(user.as_ref())
-        .map(Some)
-        .map_err(|e| Diag::file(name, e.to_string()))
+    let resolved = sagerules_pack::resolve_params_all(user.as_ref().map(|(_, _, node)| node));
+    resolved.map(Some).map_err(|errors| {
+        let (name, text) = match &user {
+            Some((name, text, _)) => (name.as_str(), text.as_str()),
+            None => ("parameters", ""),
+        };
+        errors
+            .iter()
+            .map(|e| {
+                Diag::at_line_col(
+                    name,
+                    text,
+                    e.pos.line as usize,
+                    e.pos.col as usize,
+                    e.to_string(),
+                )
+            })
+            .collect()
+    })
 }
 
-/// Checks every input in parallel; the result keeps input order (an input's own document
-/// first, then any document it leads to).
-pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome> {
-    let per_input: Vec<Vec<FileOutcome>> = inputs
-        .par_iter()
-        .map(|input| check_input(input, context))
-        .collect();
-    per_input.into_iter().flatten().collect()
+/// A `--params` file: its name, text and document, which must be a map (it is merged at the
+/// data root).
+fn read_params(path: &Path) -> Result<(String, String, Node), Vec<Diag>> {
+    let input = InputPath::File(path.to_path_buf());
+    let name = input.display();
+    let text = input.read().map_err(|d| vec![d])?;
+    let node = document::load(&name, text.as_bytes()).map_err(|d| vec![d])?;
+    if !matches!(node.value, Value::Map(_) | Value::Null) {
+        let message = format!(
+            "parameters must be a map (it is merged at the data root), found {}",
+            node.value.type_name()
+        );
+        let (line, col) = (node.pos.line as usize, node.pos.col as usize);
+        return Err(vec![Diag::at_line_col(&name, &text, line, col, message)]);
+    }
+    Ok((name, text, node))
 }
 
 /// Loads one input and checks it the CloudFormation way ([`crate::cfn`]): intrinsics expanded,
@@ -164,19 +356,63 @@ pub fn check_all(inputs: &[InputPath], context: &Context<'_>) -> Vec<FileOutcome
 /// template it names checked as an extra [`FileOutcome`].
 fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
     let file = input.display();
-    let loaded = input
-        .read_bytes()
-        .and_then(|bytes| document::load_with_warnings(&file, &bytes).map(|doc| (bytes, doc)));
-    match loaded {
-        Ok((bytes, (doc, warnings))) => {
-            let text = loaded_text(bytes);
-            let mut outcomes = crate::cfn::check_template(&file, &text, &doc, context);
-            if let Some(first) = outcomes.first_mut() {
-                first.warnings = warnings;
-            }
-            outcomes
+    let bytes = match input.read_bytes_within(context.max_size) {
+        Ok(bytes) => bytes,
+        Err(diag) => return vec![FileOutcome::failed(file, diag)],
+    };
+    let (doc, warnings) = match document::load_template(&file, &bytes) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            return vec![FileOutcome {
+                file,
+                errors,
+                ..FileOutcome::default()
+            }]
         }
-        Err(diag) => vec![FileOutcome::failed(file, diag)],
+    };
+    let text = loaded_text(bytes);
+    if !context.allow_non_templates {
+        if let Some(why) = not_a_template(&doc) {
+            let (line, col) = (doc.pos.line as usize, doc.pos.col as usize);
+            let diag = Diag::at_line_col(&file, &text, line, col, why).with_hint(Some(
+                "pass --allow-non-templates to check other data with your own rules".into(),
+            ));
+            return vec![FileOutcome {
+                file,
+                warnings,
+                errors: vec![diag],
+                ..FileOutcome::default()
+            }];
+        }
+    }
+    let mut outcomes = crate::cfn::check_template(&file, &text, &doc, context);
+    if let Some(first) = outcomes.first_mut() {
+        first.warnings = warnings;
+    }
+    outcomes
+}
+
+/// Why `doc` is not a CloudFormation template, if it is not: CloudFormation requires a
+/// `Resources` map with at least one resource, so `hello`, `[1, 2]` and `{}` are not checked
+/// (a gate pointed at the wrong file must not go green).
+fn not_a_template(doc: &Node) -> Option<String> {
+    let Some(map) = doc.as_map() else {
+        return Some(format!(
+            "not a CloudFormation template: the document is {}, not a map with a Resources section",
+            doc.value.type_name()
+        ));
+    };
+    match map.get("Resources").map(|r| &r.value) {
+        None => Some("not a CloudFormation template: it has no Resources section".to_string()),
+        Some(Value::Map(resources)) if resources.is_empty() => Some(
+            "not a CloudFormation template: its Resources section is empty (CloudFormation requires at least one resource)"
+                .to_string(),
+        ),
+        Some(Value::Map(_)) => None,
+        Some(other) => Some(format!(
+            "not a CloudFormation template: Resources is {}, not a map of resources",
+            other.type_name()
+        )),
     }
 }
 
@@ -188,8 +424,8 @@ fn loaded_text(bytes: Vec<u8>) -> String {
 
 /// The rules' metadata, plus any rule that reported without being in it (the implicit
 /// `default` rule), so every SARIF result has its rule.
-fn catalog_for(sets: &[LoadedRules], files: &[FileOutcome]) -> Vec<RuleInfo> {
-    let mut rules = catalog::rules_of(sets);
+fn catalog_for(rules: &[RuleInfo], files: &[FileOutcome]) -> Vec<RuleInfo> {
+    let mut rules = rules.to_vec();
     let mut known: HashSet<String> = rules.iter().map(|r| r.name.clone()).collect();
     for verdict in files.iter().flat_map(|f| f.verdicts.iter()) {
         if !known.contains(&verdict.rule) && known.insert(verdict.rule.clone()) {
@@ -201,41 +437,4 @@ fn catalog_for(sets: &[LoadedRules], files: &[FileOutcome]) -> Vec<RuleInfo> {
         }
     }
     rules
-}
-
-/// 2 on any error, else 1 when a rule at or above `threshold` failed, else 0.
-fn outcome_of(files: &[FileOutcome], run_errors: &[Diag], threshold: Option<Severity>) -> Outcome {
-    let counts = |severity: Severity| threshold.is_none_or(|t| severity >= t);
-    let failed = files
-        .iter()
-        .flat_map(|f| f.verdicts.iter())
-        .any(|v| v.status == Status::Fail && counts(v.severity));
-    let errors = !run_errors.is_empty() || files.iter().any(|f| !f.errors.is_empty());
-    match (errors, failed) {
-        (true, _) => Outcome::Error,
-        (false, true) => Outcome::Findings,
-        (false, false) => Outcome::Ok,
-    }
-}
-
-fn print(
-    format: OutputFormat,
-    rules: &[RuleInfo],
-    files: &[FileOutcome],
-    run_errors: &[Diag],
-) -> io::Result<()> {
-    let summary = Summary::of(files, run_errors.len());
-    if format == OutputFormat::Text {
-        let choice = diag::color_choice(io::stdout().is_terminal());
-        let mut out = BufferedStandardStream::stdout(choice);
-        text::write(&mut out, files, &summary)?;
-        return out.flush();
-    }
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    match format {
-        OutputFormat::Json => json::write(&mut out, files, run_errors, &summary)?,
-        OutputFormat::Sarif => sarif::write(&mut out, rules, files, run_errors)?,
-        OutputFormat::Junit | OutputFormat::Text => junit::write(&mut out, files, run_errors)?,
-    }
-    out.flush()
 }

@@ -2,8 +2,10 @@
 //! turned into verdicts that carry file positions, and the errors. A document is dropped as soon
 //! as its verdicts are made, so memory follows the number of verdicts, not of documents.
 
+use super::words;
 use crate::diag::Diag;
-use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Severity, Status};
+use sagerules_core::ast::Span;
+use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Severity, SourceId, Status};
 use sagerules_data::{Node, Pos};
 
 /// One (rule, resource) verdict in one file.
@@ -30,14 +32,20 @@ pub struct Place {
     pub pos: Pos,
 }
 
-/// One failing or undecided check.
+/// One failing or undecided check (a clause of the rule), however many values failed it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Detail {
+    /// The first value that failed the check.
     pub at: Place,
-    /// The rule's message when it has one, else what was expected and found.
+    /// For a person ([`words`]): the rule's message when it has one, else what the value is and
+    /// what the rule requires.
     pub message: String,
+    /// The evaluator's short texts, shown by the JSON and SARIF outputs and by `--verbose`.
     pub expected: String,
     pub found: String,
+    /// The other values that failed the same check (a second production variant, a second
+    /// allowed value of a parameter).
+    pub also: Vec<Place>,
 }
 
 /// A verdict set aside on purpose (`Metadata.sagerules.suppress` in a template): reported as
@@ -124,17 +132,47 @@ fn verdicts_of(doc: &Node, rule: RuleResult) -> Vec<Verdict> {
 
 fn verdict(doc: &Node, rule: &str, severity: Severity, result: ResourceResult) -> Verdict {
     let at = resource_place(doc, result.resource.as_deref());
-    let details = |findings: Vec<Finding>| findings.into_iter().map(|f| detail(&at, f)).collect();
     Verdict {
         rule: rule.to_string(),
         severity,
         status: result.status,
-        failures: details(result.failures),
-        unknowns: details(result.unknowns),
+        failures: details(&at, result.failures, words::failure),
+        unknowns: details(&at, result.unknowns, words::undecided),
         resource: result.resource,
         resource_type: result.resource_type,
         at,
     }
+}
+
+type Wording = fn(&Finding, &dyn Fn(&str) -> String) -> String;
+
+/// One [`Detail`] per check (clause of the rule), in the order the checks first failed; the
+/// further values that failed the same check become its `also` places.
+fn details(resource: &Place, findings: Vec<Finding>, wording: Wording) -> Vec<Detail> {
+    let mut keys: Vec<(SourceId, Span, String)> = Vec::new();
+    let mut out: Vec<Detail> = Vec::new();
+    for finding in findings {
+        let key = (
+            finding.source,
+            finding.span,
+            finding.message.clone().unwrap_or_default(),
+        );
+        let place = place_of(resource, &finding);
+        match keys.iter().position(|k| *k == key) {
+            Some(i) => {
+                if let Some(detail) = out.get_mut(i) {
+                    if detail.at != place && !detail.also.contains(&place) {
+                        detail.also.push(place);
+                    }
+                }
+            }
+            None => {
+                keys.push(key);
+                out.push(detail(resource, place, &finding, wording));
+            }
+        }
+    }
+    out
 }
 
 /// `/Resources/<id>` and the position of that resource in `doc` (the document root for `None`).
@@ -157,30 +195,28 @@ fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// A finding with a real position (its resource's when the evaluator made the value up).
-fn detail(resource: &Place, finding: Finding) -> Detail {
+/// Where a finding is: its pointer, and its position (its resource's when the evaluator made
+/// the value up).
+fn place_of(resource: &Place, finding: &Finding) -> Place {
     let pos = if finding.pos == Pos::default() {
         resource.pos
     } else {
         finding.pos
     };
-    let message = match finding.message {
-        Some(message) if !message.trim().is_empty() => message.trim().to_string(),
-        _ => format!(
-            "{}: expected {}, found {}",
-            relative_path(&resource.pointer, &finding.pointer),
-            finding.expected,
-            finding.found
-        ),
-    };
+    Place {
+        pointer: finding.pointer.clone(),
+        pos,
+    }
+}
+
+fn detail(resource: &Place, at: Place, finding: &Finding, wording: Wording) -> Detail {
+    let path = |pointer: &str| relative_path(&resource.pointer, pointer);
     Detail {
-        at: Place {
-            pointer: finding.pointer,
-            pos,
-        },
-        message,
-        expected: finding.expected,
-        found: finding.found,
+        at,
+        message: wording(finding, &path),
+        expected: finding.expected.clone(),
+        found: finding.found.clone(),
+        also: Vec::new(),
     }
 }
 
@@ -223,20 +259,25 @@ pub struct Summary {
 impl Summary {
     pub fn of(files: &[FileOutcome], run_errors: usize) -> Summary {
         let mut summary = Summary {
-            files: files.len(),
             errors: run_errors,
             ..Summary::default()
         };
         for file in files {
-            summary.errors += file.errors.len();
-            summary.suppressed += file.suppressed.len();
-            summary.notes += file.notes.len();
-            summary.warnings += file.warnings.len();
-            for verdict in &file.verdicts {
-                summary.count(verdict);
-            }
+            summary.add(file);
         }
         summary
+    }
+
+    /// Counts one more checked document.
+    pub fn add(&mut self, file: &FileOutcome) {
+        self.files += 1;
+        self.errors += file.errors.len();
+        self.suppressed += file.suppressed.len();
+        self.notes += file.notes.len();
+        self.warnings += file.warnings.len();
+        for verdict in &file.verdicts {
+            self.count(verdict);
+        }
     }
 
     fn count(&mut self, verdict: &Verdict) {
@@ -256,8 +297,6 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sagerules_core::ast::Span;
-    use sagerules_core::SourceId;
     use sagerules_data::{Map, Value};
 
     fn template_with(id: &str, pos: Pos) -> Node {
@@ -280,6 +319,7 @@ mod tests {
             message: message.map(String::from),
             source: SourceId(0),
             span: Span::default(),
+            alternatives: Vec::new(),
         }
     }
 
@@ -301,7 +341,7 @@ mod tests {
         assert_eq!(v.failures[0].at.pos, Pos::new(3, 3));
         assert_eq!(
             v.failures[0].message,
-            "Properties.KmsKeyId: expected exists, found missing"
+            "Properties.KmsKeyId is not set, but it must be set"
         );
         assert_eq!(v.failures[1].at.pos, Pos::new(9, 7));
         assert_eq!(v.failures[1].message, "set a key");

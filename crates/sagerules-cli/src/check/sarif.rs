@@ -289,11 +289,8 @@ fn results_of(rules: &[RuleInfo], file: &str, verdict: &Verdict) -> Vec<SarifRes
         let first = verdict.failures.first();
         let message = failure_message(verdict);
         let mut result = result(file, verdict, first, rule_index, message);
-        result.related_locations = verdict
-            .failures
-            .iter()
-            .skip(1)
-            .map(|d| location(file, verdict, Some(d)))
+        result.related_locations = related_places(verdict)
+            .map(|place| located(file, verdict, place))
             .collect();
         results.push(result);
     }
@@ -303,7 +300,7 @@ fn results_of(rules: &[RuleInfo], file: &str, verdict: &Verdict) -> Vec<SarifRes
             verdict,
             Some(detail),
             rule_index,
-            format!("Could not be decided before deployment: {}", detail.message),
+            detail.message.clone(),
         );
         unknown.kind = "review";
         unknown.level = "note";
@@ -409,8 +406,18 @@ fn failure_message(verdict: &Verdict) -> String {
     }
 }
 
+/// Every failing value of a verdict but the first: the other checks' places, then the further
+/// values of each check.
+fn related_places(verdict: &Verdict) -> impl Iterator<Item = &Place> {
+    let others = verdict.failures.iter().skip(1).map(|d| &d.at);
+    others.chain(verdict.failures.iter().flat_map(|d| d.also.iter()))
+}
+
 fn location(file: &str, verdict: &Verdict, detail: Option<&Detail>) -> Location {
-    let place = detail.map_or(&verdict.at, |d| &d.at);
+    located(file, verdict, detail.map_or(&verdict.at, |d| &d.at))
+}
+
+fn located(file: &str, verdict: &Verdict, place: &Place) -> Location {
     let mut location = place_location(file, place);
     location.logical_locations = verdict
         .resource

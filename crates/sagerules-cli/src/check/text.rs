@@ -3,24 +3,54 @@
 //!
 //! ```text
 //! examples/nb.yaml:14:7: FAIL SAGEMAKER_NOTEBOOK_KMS (high) Notebook [AWS::SageMaker::NotebookInstance]: a KMS key must be set
-//! examples/nb.yaml:20:9: UNKNOWN SAGEMAKER_NOTEBOOK_IN_VPC (high) Notebook [...]: SubnetId comes from Fn::ImportValue
+//!     remediation: Set KmsKeyId to a customer managed KMS key ...
+//! examples/nb.yaml:20:9: UNKNOWN SAGEMAKER_NOTEBOOK_IN_VPC (high) Notebook [...]: cannot be decided before deployment: SubnetId must be set, and its value is ...
 //! examples/wk.yaml:8:13: SUPPRESSED SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET (high) Workshop: public workshop, no data
 //! 3 files: 2 FAIL, 40 PASS, 66 SKIP verdicts; 2 failures, 1 unknown, 1 suppressed, 0 not checked, 0 warnings, 0 errors
 //! ```
 //!
-//! Errors and warnings are rendered as diagnostics on standard error. Output is written through one buffer,
-//! one line per failure, so it stays linear in the number of failures.
+//! A rule's remediation is printed under its first failure of the run (`--explain`: under
+//! every failure, with the rule's description). `--verbose` adds the evaluator's raw
+//! `[expected X, found Y]` to each line. Files are written one at a time, as soon as each is
+//! checked, so one slow input never holds back the report of those before it. Errors and
+//! warnings are rendered as diagnostics on standard error.
 
 use super::model::{Detail, FileOutcome, Note, Summary, Suppressed, Verdict};
+use crate::catalog::RuleInfo;
 use sagerules_core::Status;
+use std::collections::HashSet;
 use std::io;
 use termcolor::{Color, ColorSpec, WriteColor};
 
-/// Writes every failing and undecided check of `files`, then the summary line.
-pub fn write(out: &mut dyn WriteColor, files: &[FileOutcome], summary: &Summary) -> io::Result<()> {
-    for file in files {
+/// How much the text output says.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Detailing {
+    /// Append `[expected X, found Y]` to each line.
+    pub verbose: bool,
+    /// Remediation (and description) under every failure, not only the first of each rule.
+    pub explain: bool,
+}
+
+/// Writes files one at a time, remembering which rules' remediation it has shown.
+pub struct Writer<'r> {
+    rules: &'r [RuleInfo],
+    detailing: Detailing,
+    explained: HashSet<String>,
+}
+
+impl<'r> Writer<'r> {
+    pub fn new(rules: &'r [RuleInfo], detailing: Detailing) -> Self {
+        Writer {
+            rules,
+            detailing,
+            explained: HashSet::new(),
+        }
+    }
+
+    /// Every failing and undecided check of `file`, its suppressions and what was not checked.
+    pub fn file(&mut self, out: &mut dyn WriteColor, file: &FileOutcome) -> io::Result<()> {
         for verdict in &file.verdicts {
-            write_verdict(out, &file.file, verdict)?;
+            self.verdict(out, &file.file, verdict)?;
         }
         for suppressed in &file.suppressed {
             write_suppressed(out, &file.file, suppressed)?;
@@ -28,57 +58,101 @@ pub fn write(out: &mut dyn WriteColor, files: &[FileOutcome], summary: &Summary)
         for note in &file.notes {
             write_note(out, &file.file, note)?;
         }
+        Ok(())
     }
-    write_summary(out, summary)
-}
 
-fn write_verdict(out: &mut dyn WriteColor, file: &str, verdict: &Verdict) -> io::Result<()> {
-    if verdict.status == Status::Fail {
-        if verdict.failures.is_empty() {
-            let detail = Detail {
-                at: verdict.at.clone(),
-                message: "rule failed".to_string(),
-                expected: String::new(),
-                found: String::new(),
-            };
-            write_line(out, file, verdict, &detail, Label::Fail)?;
+    fn verdict(
+        &mut self,
+        out: &mut dyn WriteColor,
+        file: &str,
+        verdict: &Verdict,
+    ) -> io::Result<()> {
+        if verdict.status == Status::Fail {
+            if verdict.failures.is_empty() {
+                let detail = Detail {
+                    at: verdict.at.clone(),
+                    message: "rule failed".to_string(),
+                    expected: String::new(),
+                    found: String::new(),
+                    also: Vec::new(),
+                };
+                self.line(out, file, verdict, &detail, Label::Fail)?;
+            }
+            for detail in &verdict.failures {
+                self.line(out, file, verdict, detail, Label::Fail)?;
+            }
+            self.explain(out, &verdict.rule)?;
         }
-        for detail in &verdict.failures {
-            write_line(out, file, verdict, detail, Label::Fail)?;
+        for detail in &verdict.unknowns {
+            self.line(out, file, verdict, detail, Label::Unknown)?;
         }
+        Ok(())
     }
-    for detail in &verdict.unknowns {
-        write_line(out, file, verdict, detail, Label::Unknown)?;
+
+    fn line(
+        &self,
+        out: &mut dyn WriteColor,
+        file: &str,
+        verdict: &Verdict,
+        detail: &Detail,
+        label: Label,
+    ) -> io::Result<()> {
+        let (tag, color) = match label {
+            Label::Fail => ("FAIL", Color::Red),
+            Label::Unknown => ("UNKNOWN", Color::Yellow),
+        };
+        write_tag(out, file, detail.at.pos, tag, color)?;
+        write!(out, " {} ({})", verdict.rule, verdict.severity.as_str())?;
+        if let Some(resource) = &verdict.resource {
+            write!(out, " {resource}")?;
+        }
+        if let Some(kind) = &verdict.resource_type {
+            write!(out, " [{kind}]")?;
+        }
+        write!(out, ": {}", detail.message)?;
+        if !detail.also.is_empty() {
+            let places: Vec<String> = detail
+                .also
+                .iter()
+                .map(|p| format!("{}:{}", p.pos.line, p.pos.col))
+                .collect();
+            write!(out, " (also at {})", places.join(", "))?;
+        }
+        if self.detailing.verbose && !detail.expected.is_empty() {
+            write!(
+                out,
+                " [expected {}, found {}]",
+                detail.expected, detail.found
+            )?;
+        }
+        writeln!(out)
     }
-    Ok(())
+
+    /// The rule's remediation, once per run (every time with `--explain`, with its
+    /// description).
+    fn explain(&mut self, out: &mut dyn WriteColor, rule: &str) -> io::Result<()> {
+        if !self.detailing.explain && !self.explained.insert(rule.to_string()) {
+            return Ok(());
+        }
+        let Some(info) = self.rules.iter().find(|r| r.name == rule) else {
+            return Ok(());
+        };
+        if self.detailing.explain {
+            if let Some(description) = &info.description {
+                writeln!(out, "    why: {}", description.trim())?;
+            }
+        }
+        if let Some(remediation) = &info.remediation {
+            writeln!(out, "    remediation: {}", remediation.trim())?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy)]
 enum Label {
     Fail,
     Unknown,
-}
-
-fn write_line(
-    out: &mut dyn WriteColor,
-    file: &str,
-    verdict: &Verdict,
-    detail: &Detail,
-    label: Label,
-) -> io::Result<()> {
-    let (tag, color) = match label {
-        Label::Fail => ("FAIL", Color::Red),
-        Label::Unknown => ("UNKNOWN", Color::Yellow),
-    };
-    write_tag(out, file, detail.at.pos, tag, color)?;
-    write!(out, " {} ({})", verdict.rule, verdict.severity.as_str())?;
-    if let Some(resource) = &verdict.resource {
-        write!(out, " {resource}")?;
-    }
-    if let Some(kind) = &verdict.resource_type {
-        write!(out, " [{kind}]")?;
-    }
-    writeln!(out, ": {}", detail.message)
 }
 
 fn write_tag(
@@ -115,7 +189,8 @@ fn write_note(out: &mut dyn WriteColor, file: &str, note: &Note) -> io::Result<(
     }
 }
 
-fn write_summary(out: &mut dyn WriteColor, s: &Summary) -> io::Result<()> {
+/// The last line: counts over the whole run.
+pub fn write_summary(out: &mut dyn WriteColor, s: &Summary) -> io::Result<()> {
     let files = if s.files == 1 { "file" } else { "files" };
     writeln!(
         out,

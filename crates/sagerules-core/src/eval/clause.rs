@@ -15,10 +15,10 @@ use crate::ast::{
     Step, TypeBlock, UnaryOp, WhenBlock,
 };
 use crate::eval::compare;
-use crate::eval::engine::{and_all, Ctx, EvalResult, Scope};
+use crate::eval::engine::{and_all, Ctx, EvalResult, Noted, Scope};
 use crate::eval::render;
 use crate::eval::value::{Got, Seg, Val, ROOT};
-use crate::report::Status;
+use crate::report::{Finding, Status};
 
 /// What one value did under a check.
 #[derive(Clone, Debug)]
@@ -93,11 +93,42 @@ impl<'c> Ctx<'c> {
             Status::Skip
         };
         if status == Status::Fail && self.collect.get() {
+            let first = self.recorder.borrow().findings.len();
             for clause in &disj.clauses {
                 self.clause(clause, scope)?;
             }
+            self.merge_alternatives(first);
         }
         Ok(status)
+    }
+
+    /// Folds the findings that the alternatives of one failing disjunction recorded (those from
+    /// index `first` on) into one finding per (resource, undecided), so `a or b or c` reads as
+    /// one failed check, not three.
+    fn merge_alternatives(&self, first: usize) {
+        let mut recorder = self.recorder.borrow_mut();
+        if recorder.findings.len().saturating_sub(first) < 2 {
+            return;
+        }
+        let recorded = recorder.findings.split_off(first);
+        let mut merged: Vec<Noted> = Vec::new();
+        for noted in recorded {
+            let same = merged
+                .iter_mut()
+                .find(|m| m.res == noted.res && m.unknown == noted.unknown);
+            match same {
+                Some(group) => group.finding.alternatives.push(noted.finding),
+                None => {
+                    let mut group = noted.clone();
+                    group.finding.alternatives = vec![noted.finding];
+                    merged.push(group);
+                }
+            }
+        }
+        for group in &mut merged {
+            summarise_alternatives(&mut group.finding);
+        }
+        recorder.findings.extend(merged);
     }
 
     pub fn clause(&'c self, clause: &'c Clause, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
@@ -664,4 +695,32 @@ fn binary_verdict(
         }
     }
     pass_if(compare::binary(lhs, cmp, negated, &values, lenient))
+}
+
+/// The disjunction's finding from its alternatives: the first one's place, every `expected`
+/// and `found`, and the message written on any of them (Guard attaches `<< … >>` to the last
+/// clause of `a or b << msg >>`). A single alternative stands for itself.
+fn summarise_alternatives(finding: &mut Finding) {
+    if let [only] = finding.alternatives.as_slice() {
+        *finding = only.clone();
+        return;
+    }
+    let join = |part: fn(&Finding) -> &str, sep: &str| {
+        finding
+            .alternatives
+            .iter()
+            .map(part)
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let expected = join(|f| &f.expected, " or ");
+    let found = join(|f| &f.found, "; ");
+    let message = finding
+        .alternatives
+        .iter()
+        .rev()
+        .find_map(|f| f.message.clone());
+    finding.expected = expected;
+    finding.found = found;
+    finding.message = message;
 }

@@ -101,6 +101,7 @@ pub(crate) fn check_finding(
         message,
         source: ctx.source.get(),
         span: check.span,
+        alternatives: Vec::new(),
     }
 }
 
@@ -114,6 +115,7 @@ pub(crate) fn nothing_finding(ctx: &Ctx<'_>, check: &Check) -> Finding {
         message: None,
         source: ctx.source.get(),
         span: check.span,
+        alternatives: Vec::new(),
     }
 }
 
@@ -132,6 +134,7 @@ pub(crate) fn rule_ref_finding(
         message,
         source: ctx.source.get(),
         span: rule_ref.span,
+        alternatives: Vec::new(),
     }
 }
 
@@ -149,6 +152,7 @@ pub(crate) fn missing_block_finding(
         message,
         source: ctx.source.get(),
         span: qb.query.span,
+        alternatives: Vec::new(),
     }
 }
 

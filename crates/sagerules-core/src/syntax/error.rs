@@ -205,25 +205,8 @@ fn near_miss(token: &str) -> Option<&'static str> {
     }
     OPERATOR_WORDS
         .iter()
-        .find(|word| lower != **word && edit_distance(&lower, word) <= 2)
+        .find(|word| lower != **word && strsim::levenshtein(&lower, word) <= 2)
         .copied()
-}
-
-/// Levenshtein distance (short ASCII words only, so the quadratic table is tiny).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut row = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let delete = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let insert = row.last().copied().unwrap_or(0) + 1;
-            row.push(substitute.min(delete).min(insert));
-        }
-        prev = row;
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -168,6 +168,7 @@ impl<'d> Builder<'d> {
                 ..
             } => {
                 let end = pos_of(&event.end_mark);
+                self.note_tag(tag.as_deref(), pos);
                 let scalar = Scalar {
                     text: value,
                     style,
@@ -179,9 +180,11 @@ impl<'d> Builder<'d> {
             }
             EventData::Alias { anchor } => self.alias(&anchor, pos)?,
             EventData::SequenceStart { anchor, tag, .. } => {
+                self.note_tag(tag.as_deref(), pos);
                 self.open(FrameKind::List(Vec::new()), anchor, tag, pos)?;
             }
             EventData::MappingStart { anchor, tag, .. } => {
+                self.note_tag(tag.as_deref(), pos);
                 self.open(FrameKind::Map(MapFrame::default()), anchor, tag, pos)?;
             }
             EventData::SequenceEnd | EventData::MappingEnd => self.close()?,
@@ -271,6 +274,16 @@ impl<'d> Builder<'d> {
             return Err(LoadError::new(pos, ErrorKind::AliasBudget, message));
         }
         Ok(())
+    }
+
+    /// A tag that is neither a YAML core tag nor a CloudFormation short form (`!Reff`) is kept
+    /// in the tree (as `{"Reff": …}`) and noted as a warning of kind
+    /// [`ErrorKind::UnknownTag`]: CloudFormation rejects such a template, so a template
+    /// checker makes it an error, while plain data may keep it.
+    fn note_tag(&mut self, tag: Option<&str>, pos: Pos) {
+        if let Some(error) = tag.and_then(|tag| tags::unknown(tag, pos)) {
+            self.duplicates.warnings.push(error);
+        }
     }
 
     fn open(

@@ -5,6 +5,7 @@
 //! (or a reader of the findings) sees that something special was written there instead of a
 //! plain `"v"`. cfn-guard 3.2.1 keeps only `"v"`; we prefer not to lose information.
 
+use crate::error::{ErrorKind, LoadError};
 use crate::value::{Map, Node, Pos, Value};
 
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
@@ -83,6 +84,52 @@ pub(crate) fn classify(tag: &str) -> TagAction {
         }
         None => TagAction::Wrap(tag.into()),
     }
+}
+
+/// The warning for a tag that is neither a YAML core tag, the non-specific `!`, nor a
+/// CloudFormation short form, with the closest short form as a hint:
+/// `unknown tag !Reff (did you mean !Ref?)`.
+pub(crate) fn unknown(tag: &str, pos: Pos) -> Option<LoadError> {
+    if tag.starts_with(CORE_PREFIX) || tag == "!" {
+        return None;
+    }
+    let local = tag.strip_prefix('!');
+    if local.is_some_and(|l| l == "GetAtt" || SHORT_FORMS.iter().any(|(short, _)| *short == l)) {
+        return None;
+    }
+    let shown = local.map_or_else(|| format!("<{tag}>"), |l| format!("!{l}"));
+    let closest = local.and_then(|l| {
+        SHORT_FORMS
+            .iter()
+            .map(|(short, _)| *short)
+            .chain(["GetAtt"])
+            .map(|short| {
+                (
+                    strsim::levenshtein(&l.to_ascii_lowercase(), &short.to_ascii_lowercase()),
+                    short,
+                )
+            })
+            .filter(|(distance, _)| *distance <= (l.chars().count() / 3).max(1))
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, short)| short)
+    });
+    if local.is_some_and(|l| l.starts_with("Rain::")) {
+        let message = format!(
+            "unknown tag {shown}: a Rain directive, which CloudFormation does not read (check the template `rain pkg` writes)"
+        );
+        return Some(LoadError::new(pos, ErrorKind::UnknownTag, message));
+    }
+    let hint = match closest {
+        Some(short) => format!(" (did you mean !{short}?)"),
+        None => {
+            " (CloudFormation's short forms are !Ref, !GetAtt, !Sub, !If, !Join, ...)".to_string()
+        }
+    };
+    Some(LoadError::new(
+        pos,
+        ErrorKind::UnknownTag,
+        format!("unknown tag {shown}{hint}"),
+    ))
 }
 
 /// `{key: inner}` at `pos` (where the tag is written).

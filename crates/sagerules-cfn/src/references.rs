@@ -1,0 +1,245 @@
+//! References to names a template does not declare: `!Ref NoSuchParam`, `!GetAtt Missing.Arn`,
+//! `!Sub "${Typo}"`. CloudFormation rejects such a template ("Unresolved resource
+//! dependencies"), so a gate must not judge it as if the value were merely unknown.
+//!
+//! ```text
+//! KmsKeyId: !Ref KeyParm     → error at its line:col: `Ref` to KeyParm, which the template
+//!                              does not declare (did you mean KeyParam?)
+//! ```
+//!
+//! A template with a `Transform` (SAM, macros, `AWS::LanguageExtensions`) is not checked: the
+//! transform may declare names (SAM's `<Function>Role`, `Fn::ForEach` identifiers) that only
+//! exist after it runs.
+
+use crate::error::CfnError;
+use crate::fold::{intrinsic, sub_parts, SubPart};
+use sagerules_data::{Node, Pos, Value};
+use std::collections::HashSet;
+
+/// Pseudo parameters CloudFormation defines in every stack.
+const PSEUDO_PARAMETERS: [&str; 8] = [
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::NoValue",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+];
+
+/// Template sections whose intrinsics CloudFormation resolves against the declared names, and
+/// what one entry of each is called in messages.
+const SECTIONS: [(&str, &str); 3] = [
+    ("Conditions", "condition"),
+    ("Resources", "resource"),
+    ("Outputs", "output"),
+];
+
+/// Every `Ref`, `Fn::GetAtt` and `Fn::Sub` variable of `root` that names nothing declared.
+pub fn undeclared(root: &Node) -> Vec<CfnError> {
+    if root.get("Transform").is_some() {
+        return Vec::new();
+    }
+    let names = Declared::of(root);
+    let mut errors = Vec::new();
+    for (section, entry) in SECTIONS {
+        let Some(map) = root.get(section).and_then(Node::as_map) else {
+            continue;
+        };
+        for (id, node) in map.iter() {
+            names.walk(&format!("{entry} {id}"), node, &mut errors);
+        }
+    }
+    errors
+}
+
+/// The names a template declares.
+struct Declared<'t> {
+    parameters: HashSet<&'t str>,
+    resources: HashSet<&'t str>,
+}
+
+impl<'t> Declared<'t> {
+    fn of(root: &'t Node) -> Self {
+        let keys = |section: &str| -> HashSet<&'t str> {
+            root.get(section)
+                .and_then(Node::as_map)
+                .map(|m| m.keys().map(|k| k.as_ref()).collect())
+                .unwrap_or_default()
+        };
+        Declared {
+            parameters: keys("Parameters"),
+            resources: keys("Resources"),
+        }
+    }
+
+    fn walk(&self, place: &str, node: &Node, errors: &mut Vec<CfnError>) {
+        if let Some((name, arg)) = intrinsic(node) {
+            self.intrinsic(place, name, arg, node.pos, errors);
+        }
+        match &node.value {
+            Value::Map(map) => {
+                for child in map.values() {
+                    self.walk(place, child, errors);
+                }
+            }
+            Value::List(items) => {
+                for child in items {
+                    self.walk(place, child, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn intrinsic(&self, place: &str, name: &str, arg: &Node, pos: Pos, errors: &mut Vec<CfnError>) {
+        match name {
+            "Ref" => {
+                if let Some(target) = arg.as_str() {
+                    self.check_ref(place, "Ref", target, arg.pos, &HashSet::new(), errors);
+                }
+            }
+            "Fn::GetAtt" => {
+                if let Some(target) = get_att_resource(arg) {
+                    self.check_resource(place, target, arg.pos, errors);
+                }
+            }
+            "Fn::Sub" => self.sub(place, arg, pos, errors),
+            _ => {}
+        }
+    }
+
+    /// `!Sub "text ${Name} ${Res.Attr}"` or `!Sub ["text ${Local}", {Local: ...}]`.
+    fn sub(&self, place: &str, arg: &Node, pos: Pos, errors: &mut Vec<CfnError>) {
+        let (text, locals) = match &arg.value {
+            Value::String(text) => (text.as_ref(), HashSet::new()),
+            Value::List(items) => {
+                let Some(text) = items.first().and_then(Node::as_str) else {
+                    return;
+                };
+                let locals = items
+                    .get(1)
+                    .and_then(Node::as_map)
+                    .map(|m| m.keys().map(|k| k.as_ref()).collect())
+                    .unwrap_or_default();
+                (text, locals)
+            }
+            _ => return,
+        };
+        for part in sub_parts(text) {
+            let SubPart::Var(var) = part else { continue };
+            match var.split_once('.') {
+                Some((resource, _)) if !locals.contains(var) => {
+                    self.check_resource(place, resource, pos, errors);
+                }
+                _ => self.check_ref(place, "Fn::Sub variable", var, pos, &locals, errors),
+            }
+        }
+    }
+
+    fn check_ref(
+        &self,
+        place: &str,
+        what: &str,
+        target: &str,
+        pos: Pos,
+        locals: &HashSet<&str>,
+        errors: &mut Vec<CfnError>,
+    ) {
+        let known = locals.contains(target)
+            || self.parameters.contains(target)
+            || self.resources.contains(target)
+            || PSEUDO_PARAMETERS.contains(&target);
+        if !known {
+            let candidates = self.parameters.iter().chain(&self.resources).copied();
+            errors.push(CfnError::UndeclaredReference {
+                resource: place.to_string(),
+                what: what.to_string(),
+                name: target.to_string(),
+                pos,
+                hint: closest(target, candidates.chain(PSEUDO_PARAMETERS)),
+            });
+        }
+    }
+
+    fn check_resource(&self, place: &str, target: &str, pos: Pos, errors: &mut Vec<CfnError>) {
+        if !self.resources.contains(target) {
+            errors.push(CfnError::UndeclaredReference {
+                resource: place.to_string(),
+                what: "Fn::GetAtt".to_string(),
+                name: target.to_string(),
+                pos,
+                hint: closest(target, self.resources.iter().copied()),
+            });
+        }
+    }
+}
+
+/// `[Res, Attr]` or `"Res.Attr"` → `Res` (an intrinsic in the resource position is skipped).
+fn get_att_resource(arg: &Node) -> Option<&str> {
+    match &arg.value {
+        Value::List(items) => items.first().and_then(Node::as_str),
+        Value::String(text) => Some(text.split_once('.').map_or(text.as_ref(), |(r, _)| r)),
+        _ => None,
+    }
+}
+
+/// The declared name nearest to `name`, if one is a likely typo of it.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, c)| (*distance, c.to_string()))
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(yaml: &str) -> Vec<String> {
+        let root = sagerules_data::load(yaml.as_bytes(), sagerules_data::Format::Yaml).unwrap();
+        undeclared(&root)
+            .iter()
+            .map(|e| format!("{}:{} {e}", e.pos().line, e.pos().col))
+            .collect()
+    }
+
+    #[test]
+    fn a_ref_to_an_undeclared_parameter_is_an_error_with_a_suggestion() {
+        let got = errors(
+            "Parameters:\n  KeyParam: {Type: String}\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      KmsKeyId: !Ref KeyParm\n",
+        );
+        assert_eq!(
+            got,
+            ["7:22 resource Nb: Ref to KeyParm, which the template does not declare (did you mean KeyParam?)"]
+        );
+    }
+
+    #[test]
+    fn declared_names_pseudo_parameters_sub_locals_and_escapes_are_fine() {
+        let got = errors(
+            "Parameters:\n  P: {Type: String}\nResources:\n  K:\n    Type: AWS::KMS::Key\n  Nb:\n    Type: X\n    Properties:\n      A: !Ref P\n      B: !GetAtt K.Arn\n      C: !Sub '${AWS::Region}-${P}-${K.Arn}-${!Literal}'\n      D: !Sub ['${L}', {L: x}]\n      E: !Ref AWS::NoValue\nOutputs:\n  O: {Value: !Ref K}\n",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn getatt_and_sub_to_missing_resources_are_errors() {
+        let got = errors(
+            "Resources:\n  Nb:\n    Type: X\n    Properties:\n      A: !GetAtt Missing.Arn\n      B: !Sub '${Nope}'\nOutputs:\n  O: {Value: !Ref Gone}\n",
+        );
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got[0].contains("Fn::GetAtt to Missing"), "{got:?}");
+        assert!(got[1].contains("Fn::Sub variable to Nope"), "{got:?}");
+        assert!(got[2].contains("output O: Ref to Gone"), "{got:?}");
+    }
+
+    #[test]
+    fn a_template_with_a_transform_is_not_checked() {
+        let got = errors("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: X\n    Properties: {Role: !GetAtt FRole.Arn}\n");
+        assert!(got.is_empty(), "{got:?}");
+    }
+}
