@@ -60,13 +60,22 @@ struct Extra {
 }
 
 /// A few lines cut out of a source: `text` starts at line `first_line` (1-based), and `span`
-/// is a byte range inside `text`.
+/// is a byte range inside `text`. A line longer than [`MAX_EXCERPT_LINE`] is cut to a window
+/// around the span (`…` marks the cuts); `columns_cut` characters were removed before it, so
+/// columns still count from the real start of the line.
 #[derive(Clone, Debug, PartialEq)]
 struct Excerpt {
     first_line: usize,
     text: String,
     span: Range<usize>,
+    columns_cut: usize,
 }
+
+/// The longest source line an excerpt shows whole (bytes). A minified 6 MB JSON template is
+/// one line: its diagnostics show a window of it, never the line.
+const MAX_EXCERPT_LINE: usize = 240;
+/// Bytes kept on each side of the span when a long line is cut.
+const EXCERPT_CONTEXT: usize = 80;
 
 impl Diag {
     /// An error about a whole file: `cannot read rules/x.rules: No such file or directory`.
@@ -185,18 +194,46 @@ impl Diag {
 }
 
 impl Excerpt {
-    /// The lines that `span` touches, from `source`.
+    /// The lines that `span` touches, from `source`; a long line only around the span.
     fn cut(source: &str, span: Range<usize>, line: usize) -> Excerpt {
         let from = source
             .get(..span.start)
             .and_then(|s| s.rfind('\n'))
             .map_or(0, |i| i + 1);
         let to = line_end(source, span.end);
+        if to - from > MAX_EXCERPT_LINE {
+            return Excerpt::window(source, span, line, from);
+        }
         let text = source.get(from..to).unwrap_or_default().to_string();
         Excerpt {
             first_line: line,
             text,
             span: span.start - from..span.end - from,
+            columns_cut: 0,
+        }
+    }
+
+    /// A window of the line starting at byte `from` around `span` (which it clamps to that
+    /// line and to [`EXCERPT_CONTEXT`] bytes), with `…` where the line was cut.
+    fn window(source: &str, span: Range<usize>, line: usize, from: usize) -> Excerpt {
+        let line_to = line_end(source, span.start);
+        let span_end = span.end.min(line_to).min(span.start + EXCERPT_CONTEXT);
+        let start =
+            floor_char_boundary(source, span.start.saturating_sub(EXCERPT_CONTEXT).max(from));
+        let end = ceil_char_boundary(source, (span_end + EXCERPT_CONTEXT).min(line_to));
+        let before = if start > from { "…" } else { "" };
+        let after = if end < line_to { "…" } else { "" };
+        let text = format!(
+            "{before}{}{after}",
+            source.get(start..end).unwrap_or_default()
+        );
+        let shift = before.len();
+        let removed = source.get(from..start).map_or(0, |s| s.chars().count());
+        Excerpt {
+            first_line: line,
+            text,
+            span: span.start - start + shift..span_end - start + shift,
+            columns_cut: removed.saturating_sub(usize::from(!before.is_empty())),
         }
     }
 }
@@ -235,6 +272,13 @@ fn byte_offset(source: &str, line: usize, column: usize) -> Option<usize> {
         .nth(column.saturating_sub(1))
         .map_or(text.len(), |(i, _)| i);
     Some(line_start + in_line)
+}
+
+fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    while index < text.len() && !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index.min(text.len())
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -284,6 +328,23 @@ impl<'a> Files<'a> for ExcerptFile<'a> {
 
     fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
         Ok(self.excerpt.first_line + line_index)
+    }
+
+    /// Columns count from the start of the real line, before any cut.
+    fn column_number(
+        &'a self,
+        (): (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        let range = self.line_range((), line_index)?;
+        let column = codespan_reporting::files::column_index(&self.excerpt.text, range, byte_index);
+        let cut = if line_index == 0 {
+            self.excerpt.columns_cut
+        } else {
+            0
+        };
+        Ok(column + cut + 1)
     }
 
     fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
@@ -404,6 +465,19 @@ mod tests {
         assert!(text.contains("f:2:4"), "{text}");
         assert!(text.contains("2 │ bb cc"), "{text}");
         assert!(!text.contains("3 │"), "{text}");
+    }
+
+    #[test]
+    fn a_huge_line_is_shown_as_a_window_around_the_error_with_its_real_column() {
+        let line = format!("{}BAD{}", "a".repeat(100_000), "b".repeat(100_000));
+        let diag = Diag::at_span("big.json", &line, 100_000..100_003, "bad byte");
+        assert_eq!((diag.line, diag.column), (1, 100_001));
+        let text = render_plain(&diag);
+        assert!(text.len() < 1_000, "{} bytes:\n{text}", text.len());
+        assert!(text.contains("big.json:1:100001"), "{text}");
+        assert!(text.contains("…aaaa"), "{text}");
+        assert!(text.contains("BADbbb"), "{text}");
+        assert!(text.contains("^^^"), "{text}");
     }
 
     #[test]

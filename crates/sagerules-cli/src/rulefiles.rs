@@ -137,7 +137,15 @@ fn load_roots(provider: &dyn Provider, roots: &[String]) -> Loaded {
         .filter(|(root, _)| !included.contains(root))
     {
         loaded.errors.append(&mut collector.errors);
-        if collector.broken || collector.files.is_empty() {
+        if collector.files.is_empty() || collector.unreadable {
+            continue;
+        }
+        if collector.broken {
+            // Syntax errors: the set is not used, but its other mistakes are reported too, so
+            // one run shows every problem of the file.
+            loaded
+                .errors
+                .extend(compile_errors_beside_syntax_errors(collector.files));
             continue;
         }
         match build(&root, collector.files) {
@@ -173,6 +181,36 @@ fn dedup(diags: &mut Vec<Diag>) {
     *diags = unique;
 }
 
+/// The compile errors of files that also have syntax errors, leaving out what the syntax
+/// errors explain: a reference to a rule whose definition did not parse (`rule kms` is written
+/// in the text) is not also an unknown rule.
+fn compile_errors_beside_syntax_errors(files: Vec<(Source, RulesFile)>) -> Vec<Diag> {
+    let texts: Vec<String> = files.iter().map(|(s, _)| s.text.clone()).collect();
+    let written = |name: &str| {
+        texts.iter().any(|text| {
+            text.match_indices("rule ").any(|(at, _)| {
+                let rest = text.get(at + 5..).unwrap_or_default().trim_start();
+                rest.strip_prefix(name).is_some_and(|after| {
+                    !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+        })
+    };
+    match build("", files) {
+        Ok(_) => Vec::new(),
+        Err(diags) => diags
+            .into_iter()
+            .filter(|d| {
+                let unknown = d
+                    .message
+                    .strip_prefix("unknown rule `")
+                    .and_then(|r| r.strip_suffix('`'));
+                !unknown.is_some_and(written)
+            })
+            .collect(),
+    }
+}
+
 /// Builds a rule set when none of its files had a syntax error (those were reported already).
 fn build(name: &str, files: Vec<(Source, RulesFile)>) -> Result<LoadedRules, Vec<Diag>> {
     let sources: Vec<Source> = files.iter().map(|(source, _)| source.clone()).collect();
@@ -192,8 +230,11 @@ struct Collector<'p> {
     stack: Vec<String>,
     seen: HashSet<String>,
     errors: Vec<Diag>,
-    /// Whether any file had a syntax error (then the set is not built).
+    /// Whether any file had a syntax error (then the set is not used).
     broken: bool,
+    /// Whether a file could not be read or an include was refused (then the set is not even
+    /// compiled: its errors would be about what is missing).
+    unreadable: bool,
 }
 
 /// The `include` line that led to a file: the including file's index and the line's span.
@@ -212,6 +253,7 @@ impl<'p> Collector<'p> {
             seen: HashSet::new(),
             errors: Vec::new(),
             broken: false,
+            unreadable: false,
         }
     }
 
@@ -272,6 +314,7 @@ impl<'p> Collector<'p> {
         };
         self.errors.push(diag);
         self.broken = true;
+        self.unreadable = true;
     }
 }
 

@@ -57,6 +57,10 @@ pub struct Args {
     /// Also list the cases that pass, and the rules a case sets no expectation for.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Exit 0 when no test case is found (by default that is an error: a CI step that tests
+    /// nothing must not pass).
+    #[arg(long = "allow-empty")]
+    pub allow_empty: bool,
 }
 
 /// A rules file and the test files that go with it.
@@ -91,6 +95,9 @@ pub fn run(args: &Args) -> Outcome {
     for suite in &suites {
         run_suite(args, suite, global.as_ref(), &mut tally, &mut out);
     }
+    if tally.cases == 0 && !args.allow_empty {
+        tally.errors.push(no_cases(args));
+    }
     summarize(&tally, &mut out);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
@@ -105,6 +112,21 @@ pub fn run(args: &Args) -> Outcome {
         Outcome::Ok
     };
     outcome.with_errors(&tally.errors)
+}
+
+/// The error for a run that found nothing to test.
+fn no_cases(args: &Args) -> Diag {
+    let (place, looked) = match (&args.dir, &args.tests) {
+        (Some(dir), _) => (
+            inputs::display_path(dir),
+            "rules files with test files named after them in a sibling tests/ directory (nb.rules → tests/nb_tests.yaml)",
+        ),
+        (None, Some(tests)) => (inputs::display_path(tests), "test cases in the test files"),
+        (None, None) => ("sagerules test".to_string(), "test cases"),
+    };
+    Diag::file(place, format!("no test cases found (looked for {looked})")).with_hint(Some(
+        "pass --allow-empty if testing nothing is intended".into(),
+    ))
 }
 
 /// The suites to run, from `--rules/--tests` or from a directory.

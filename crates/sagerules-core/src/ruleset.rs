@@ -196,7 +196,7 @@ impl RuleSet {
         let mut infos = Vec::new();
         for (source, body, rule) in found {
             if let Some(&first) = self.by_name.get(&rule.name.name) {
-                errors.push(duplicate_error(source, rule, &rules, first));
+                errors.push(duplicate_error(source, rule, &rules, first, &self.sources));
                 continue;
             }
             let info = rule_info(source, rule, &mut errors);
@@ -234,17 +234,21 @@ impl RuleSet {
             _ => Span::default(),
         };
         if let Some(&other) = self.by_name.get(DEFAULT_RULE) {
-            let other_source = rules.get(other).map_or(source, |r: &CompiledRule| r.source);
+            let place = rules
+                .get(other)
+                .and_then(|r: &CompiledRule| {
+                    let src = self.sources.get(r.source.0 as usize)?;
+                    let (line, col) = crate::syntax::line_col(&src.text, r.span.start);
+                    Some(format!("{}:{line}:{col}", src.name))
+                })
+                .unwrap_or_else(|| "its file".to_string());
             errors.push(
                 CompileError::new(
                     source,
                     span,
                     "clauses outside rules form the rule `default`, which is also defined by name",
                 )
-                .with_hint(format!(
-                    "rename the rule `default` in source {}",
-                    other_source.0
-                )),
+                .with_hint(format!("rename the rule `default` at {place}")),
             );
             return;
         }
@@ -281,19 +285,26 @@ fn duplicate_error(
     rule: &Rule,
     rules: &[CompiledRule],
     first: usize,
+    sources: &[Source],
 ) -> CompileError {
     let error = CompileError::new(
         source,
         rule.name.span,
         format!("rule `{}` is defined twice", rule.name.name),
     );
-    match rules.get(first) {
-        Some(first) => error.with_hint(format!(
-            "the first definition is in source {} at byte {}; rule names are shared by every included file",
-            first.source.0, first.span.start
-        )),
-        None => error,
-    }
+    let Some(first) = rules.get(first) else {
+        return error;
+    };
+    let place = match sources.get(first.source.0 as usize) {
+        Some(src) => {
+            let (line, col) = crate::syntax::line_col(&src.text, first.span.start);
+            format!("{}:{line}:{col}", src.name)
+        }
+        None => "another file of the set".to_string(),
+    };
+    error.with_hint(format!(
+        "the first definition is at {place}; rule names are shared by every included file"
+    ))
 }
 
 /// Reads a rule's `#@` lines. Unknown keys and unparsable severities are errors.

@@ -45,6 +45,15 @@ impl<'s> Parser<'s> {
             let (rest, include) = self.include(i)?;
             return Ok((rest, Item::Include(include)));
         }
+        if let Some(keyword) = self.misspelt_keyword(i) {
+            let word = i
+                .split(|c: char| !is_word_char(c))
+                .next()
+                .unwrap_or_default();
+            let mut diag = self.diag(i, &format!("`{word}` is not a keyword"), &[keyword]);
+            diag.hint = Some(format!("did you mean `{keyword}`?"));
+            return Err(self.failure(i, diag));
+        }
         if i.starts_with('}') {
             let mut diag = self.diag(i, "unexpected `}`", &["rule", "let", "a clause"]);
             diag.hint = Some("this `}` closes no block".to_string());
@@ -52,6 +61,32 @@ impl<'s> Parser<'s> {
         }
         let (rest, clause) = self.required_disjunction(i, ClauseCx::BLOCK)?;
         Ok((rest, Item::Clause(clause)))
+    }
+
+    /// The keyword a top-level line almost starts with: `rul kms when … {` → `rule`,
+    /// `Let x = 1` → `let`, `inclde "a.rules"` → `include`. Only when the rest of the line has
+    /// that item's shape, so a clause of the default rule (`rules exists`) is not mistaken.
+    fn misspelt_keyword(&self, i: &'s str) -> Option<&'static str> {
+        let word = i.split(|c: char| !is_word_char(c)).next()?;
+        let lower = word.to_ascii_lowercase();
+        let keyword = ["rule", "let", "include"]
+            .into_iter()
+            .find(|k| word != *k && (lower == *k || strsim::levenshtein(&lower, k) == 1))?;
+        let rest = self.blanks(i.get(word.len()..)?);
+        let shaped = match keyword {
+            "include" => rest.starts_with(['"', '\'']),
+            _ => {
+                let name = rest.split(|c: char| !is_word_char(c)).next()?;
+                let after = self.blanks(rest.get(name.len()..)?);
+                !name.is_empty()
+                    && if keyword == "let" {
+                        after.starts_with('=') && !after.starts_with("==")
+                    } else {
+                        after.starts_with(['{', '(']) || self.at_keyword(after, &["when"])
+                    }
+            }
+        };
+        shaped.then_some(keyword)
     }
 
     /// `rule name[(params)] [when cond] { block }`.
@@ -299,4 +334,8 @@ impl<'s> Parser<'s> {
         let column_zero_clause = line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '%');
         keyword || column_zero_clause
     }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
 }
