@@ -399,7 +399,7 @@ fn not_a_template(doc: &Node) -> Option<String> {
     let Some(map) = doc.as_map() else {
         return Some(format!(
             "not a CloudFormation template: the document is {}, not a map with a Resources section",
-            doc.value.type_name()
+            a_or_an(doc.value.type_name())
         ));
     };
     match map.get("Resources").map(|r| &r.value) {
@@ -411,9 +411,19 @@ fn not_a_template(doc: &Node) -> Option<String> {
         Some(Value::Map(_)) => None,
         Some(other) => Some(format!(
             "not a CloudFormation template: Resources is {}, not a map of resources",
-            other.type_name()
+            a_or_an(other.type_name())
         )),
     }
+}
+
+/// `list` → `a list`, `int` → `an int`.
+fn a_or_an(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }
 
 /// The text of bytes that loaded, so valid UTF-8: taken without a copy (the lossy

@@ -138,8 +138,8 @@ impl<'r> Writer<'r> {
             return Ok(());
         };
         if self.detailing.explain {
-            if let Some(description) = &info.description {
-                writeln!(out, "    why: {}", description.trim())?;
+            if let Some(why) = info.description.as_ref().or(info.title.as_ref()) {
+                writeln!(out, "    why: {}", why.trim())?;
             }
         }
         if let Some(remediation) = &info.remediation {

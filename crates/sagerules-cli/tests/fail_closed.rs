@@ -1,0 +1,586 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+//! `sagerules check` as a gate that fails closed: every input accounted for, nothing it did
+//! not judge reported as a pass, every finding readable. One test per behaviour, named after
+//! it. Inputs are written to temporary directories (the command runs from the repository root,
+//! so they are named by absolute path) or taken from `tests/adversarial/`.
+
+mod common;
+
+use common::{sagerules, sagerules_with_stdin};
+use std::fs;
+use std::path::Path;
+
+const EXAMPLE_RULES: &str = "examples/rules/notebook.rules";
+const GOOD: &str = "crates/sagerules-cli/tests/fixtures/data/good.yaml";
+
+/// A notebook template whose only problem is `KmsKeyId: <kms>`.
+fn notebook(kms: &str) -> String {
+    format!(
+        "Parameters:\n  KeyParam: {{Type: String}}\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      KmsKeyId: {kms}\n      DirectInternetAccess: Disabled\n      RootAccess: Disabled\n      SubnetId: subnet-1\n      SecurityGroupIds: [sg-1]\n"
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+fn errors_of(out: &serde_json::Value) -> Vec<String> {
+    out["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{}: {}",
+                e["file"].as_str().unwrap(),
+                e["line"],
+                e["column"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+// ---- inputs ----
+
+#[test]
+fn a_fifo_named_on_the_command_line_is_an_error_and_the_other_files_are_still_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo = fifo.to_string_lossy().into_owned();
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, &fifo, GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("{fifo}: cannot read: not a regular file (a FIFO)")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("2 files: 0 FAIL, 4 PASS, 0 SKIP verdicts"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_device_is_an_error_not_read_until_memory_runs_out() {
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "/dev/zero", GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("/dev/zero: cannot read: not a regular file (a character device)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("4 PASS"), "{}", run.stdout);
+}
+
+#[test]
+fn an_input_over_the_size_limit_is_an_error_and_max_size_raises_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let padding = format!("# {}\n", "x".repeat(2 * 1024 * 1024));
+    let big = write(dir.path(), "big.yaml", &(padding + &notebook("k")));
+    let size = fs::metadata(&big).unwrap().len();
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, &big]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "{big}: cannot read: larger than the 1 MiB limit ({size} bytes); raise it with --max-size"
+        )),
+        "{}",
+        run.stderr
+    );
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--max-size", "4M", &big]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("0 FAIL, 4 PASS"), "{}", run.stdout);
+}
+
+#[test]
+fn standard_input_over_the_size_limit_is_an_error() {
+    let text = format!("# {}\n{}", "x".repeat(2048), notebook("k"));
+    let run = sagerules_with_stdin(
+        &["check", "--rules", EXAMPLE_RULES, "--max-size", "1K", "-"],
+        &text,
+    );
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("-: cannot read: larger than the 1 KiB limit; raise it with --max-size"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn results_are_printed_per_file_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..12)
+        .map(|i| {
+            let text = notebook("k");
+            let text = if i % 2 == 0 {
+                text
+            } else {
+                text.replace("      KmsKeyId: k\n", "")
+            };
+            write(dir.path(), &format!("t{i:02}.yaml"), &text)
+        })
+        .collect();
+    let mut args = vec!["check", "--rules", EXAMPLE_RULES];
+    args.extend(names.iter().map(String::as_str));
+    let run = sagerules(&args);
+    let failing: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": FAIL "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    let expected: Vec<&str> = names
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .map(String::as_str)
+        .collect();
+    assert_eq!(failing, expected, "{}", run.stdout);
+}
+
+// ---- templates ----
+
+#[test]
+fn an_unknown_tag_is_an_error_with_line_col_and_a_typo_cannot_turn_a_failure_into_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = write(dir.path(), "typo.yaml", &notebook("!Reff KeyParam"));
+    let run = sagerules(&["check", "--format", "json", &typo]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let out = json(&run.stdout);
+    assert_eq!(
+        errors_of(&out),
+        [format!(
+            "{typo}:7:17: unknown tag !Reff (did you mean !Ref?)"
+        )]
+    );
+    assert_eq!(out["summary"]["pass"], 0, "{out}");
+    let foo = write(dir.path(), "foo.yaml", &notebook("!Foo KeyParam"));
+    let run = sagerules(&["check", &foo]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unknown tag !Foo"), "{}", run.stderr);
+}
+
+#[test]
+fn a_file_that_is_not_a_template_is_an_error_unless_allow_non_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("hello.yaml", "hello\n", "the document is a string"),
+        ("list.json", "[1,2]\n", "the document is a list"),
+        ("empty-map.json", "{}\n", "it has no Resources section"),
+        (
+            "no-resources.yaml",
+            "Resources: {}\n",
+            "its Resources section is empty",
+        ),
+    ];
+    for (name, text, why) in cases {
+        let path = write(dir.path(), name, text);
+        let run = sagerules(&["check", &path]);
+        assert_eq!(run.code, 2, "{name}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("not a CloudFormation template: {why}")),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stdout.contains("0 FAIL, 0 PASS, 0 SKIP"),
+            "{}",
+            run.stdout
+        );
+    }
+    let data = write(dir.path(), "data.yaml", "Nb: {KmsKeyId: k}\n");
+    let rules = write(
+        dir.path(),
+        "data.rules",
+        "rule kms { Nb.KmsKeyId exists }\n",
+    );
+    let run = sagerules(&["check", "--allow-non-templates", "--rules", &rules, &data]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("1 PASS"), "{}", run.stdout);
+}
+
+#[test]
+fn a_ref_to_an_undeclared_parameter_is_an_error_as_cloudformation_rejects_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "t.yaml", &notebook("!Ref NoSuchParam"));
+    let run = sagerules(&["check", "--format", "json", &path]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        errors_of(&json(&run.stdout)),
+        [format!(
+            "{path}:7:22: resource Nb: Ref to NoSuchParam, which the template does not declare"
+        )]
+    );
+}
+
+#[test]
+fn fail_on_unknown_makes_an_undecided_check_fail_the_run() {
+    let file = "crates/sagerules-cli/tests/fixtures/data/unknown.yaml";
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, file]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--fail-on-unknown", file]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "UNKNOWN notebook_no_direct_internet (high) Nb [AWS::SageMaker::NotebookInstance]: cannot be decided before deployment: Properties.DirectInternetAccess must be \"Disabled\", and its value is unknown until deployment: Fn::ImportValue shared-notebook-internet-setting"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+// ---- findings ----
+
+#[test]
+fn a_failing_or_is_one_finding_in_one_sentence_not_one_line_per_branch() {
+    let run = sagerules(&["check", "examples/templates/endpoint-params.yaml"]);
+    let kms: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("FAIL SAGEMAKER_ENDPOINT_CONFIG_KMS "))
+        .collect();
+    assert_eq!(kms.len(), 1, "{}", run.stdout);
+    assert!(
+        kms[0].contains("ChurnEndpointConfig [AWS::SageMaker::EndpointConfig]: KmsKeyId is not set and a production variant runs on instances with EBS storage volumes"),
+        "{}",
+        kms[0]
+    );
+    assert!(
+        !run.stdout.contains("expected exists, found missing"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_failing_or_without_a_message_names_what_each_alternative_lacked() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "or.rules",
+        "rule either {\n  Resources.Nb.Properties.KmsKeyId exists or Resources.Nb.Properties.VolumeKey exists\n}\n",
+    );
+    let template = write(
+        dir.path(),
+        "t.yaml",
+        "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties: {RootAccess: Disabled}\n",
+    );
+    let run = sagerules(&["check", "--rules", &rules, &template]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let fails: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" FAIL "))
+        .collect();
+    assert_eq!(
+        fails,
+        [format!("{template}:4:17: FAIL either (medium) Nb [AWS::SageMaker::NotebookInstance]: none of these holds: Properties.KmsKeyId is not set, but it must be set; or Properties.VolumeKey is not set, but it must be set")]
+    );
+    let verbose = sagerules(&["check", "--verbose", "--rules", &rules, &template]);
+    assert!(
+        verbose
+            .stdout
+            .contains("[expected exists or exists, found missing; missing]"),
+        "{}",
+        verbose.stdout
+    );
+}
+
+#[test]
+fn the_same_check_failing_for_two_values_is_one_line_naming_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "v.rules",
+        "rule variants {\n  Resources.E.Properties.Variants[*].Count > 1\n}\n",
+    );
+    let template = write(
+        dir.path(),
+        "t.yaml",
+        "Resources:\n  E:\n    Type: X\n    Properties:\n      Variants:\n        - Count: 1\n        - Count: 0\n",
+    );
+    let run = sagerules(&["check", "--rules", &rules, &template]);
+    let fails: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" FAIL "))
+        .collect();
+    assert_eq!(
+        fails,
+        [format!("{template}:6:18: FAIL variants (medium) E [X]: Properties.Variants.0.Count is 1, but it must be greater than 1 (also at 7:18)")]
+    );
+}
+
+#[test]
+fn the_remediation_is_shown_once_per_rule_and_run_and_under_every_failure_with_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let open =
+        fs::read_to_string(common::repo_root().join("examples/templates/notebook-open.json"))
+            .unwrap();
+    let a = write(dir.path(), "a.json", &open);
+    let b = write(dir.path(), "b.json", &open);
+    let remediation = "    remediation: Set KmsKeyId to the ARN of a KMS key.";
+    let run = sagerules(&["check", "--rules", EXAMPLE_RULES, &a, &b]);
+    assert_eq!(run.stdout.matches(remediation).count(), 1, "{}", run.stdout);
+    assert!(!run.stdout.contains("    why: "), "{}", run.stdout);
+    let explain = sagerules(&["check", "--explain", "--rules", EXAMPLE_RULES, &a, &b]);
+    assert_eq!(
+        explain.stdout.matches(remediation).count(),
+        2,
+        "{}",
+        explain.stdout
+    );
+    assert!(
+        explain.stdout.contains(
+            "    why: Notebook instances encrypt their storage volume with a customer managed KMS key"
+        ),
+        "{}",
+        explain.stdout
+    );
+}
+
+// ---- parameters ----
+
+#[test]
+fn a_list_as_params_is_an_error_with_line_col_and_nothing_is_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = write(dir.path(), "params.yaml", "- kmsKeyArns\n- x\n");
+    let run = sagerules(&[
+        "check",
+        "--params",
+        &params,
+        "examples/templates/notebook-open.json",
+    ]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(&format!("{params}:1:1")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("FAIL "), "{}", run.stdout);
+    assert!(run.stdout.starts_with("0 files:"), "{}", run.stdout);
+    let custom = sagerules(&[
+        "check",
+        "--rules",
+        EXAMPLE_RULES,
+        "--params",
+        &params,
+        "examples/templates/notebook-open.json",
+    ]);
+    assert_eq!(custom.code, 2, "{}{}", custom.stdout, custom.stderr);
+    assert!(
+        custom
+            .stderr
+            .contains("parameters must be a map (it is merged at the data root), found list"),
+        "{}",
+        custom.stderr
+    );
+    assert!(custom.stdout.starts_with("0 files:"), "{}", custom.stdout);
+}
+
+#[test]
+fn every_bad_parameter_is_reported_at_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = write(
+        dir.path(),
+        "params.yaml",
+        "SageRules:\n  maxRuntimeSeconds: soon\n  kmsKeyArn: [x]\n",
+    );
+    let run = sagerules(&["check", "--format", "json", "--params", &params, GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let errors = errors_of(&json(&run.stdout));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with(&format!(
+            "{params}:2:22: parameter maxRuntimeSeconds: expected a whole number"
+        )),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with(&format!(
+            "{params}:3:14: parameter kmsKeyArn: unknown parameter"
+        )),
+        "{errors:?}"
+    );
+}
+
+// ---- files reached from rules and templates ----
+
+#[test]
+fn an_include_of_a_file_that_is_not_rules_is_refused_and_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "r.rules",
+        "include \"/etc/passwd\"\nrule a { x exists }\n",
+    );
+    let run = sagerules(&["check", "--rules", &rules, GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("/etc/passwd is not read: only files ending in .rules, .guard are followed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+}
+
+#[test]
+fn an_include_outside_the_root_is_refused_unless_allow_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "outside.rules",
+        "rule outside { Resources exists }\n",
+    );
+    let inner = dir.path().join("repo");
+    let rules = write(
+        &inner,
+        "r.rules",
+        "include \"../outside.rules\"\nrule a { Resources exists }\n",
+    );
+    let root = inner.to_string_lossy().into_owned();
+    let run = sagerules(&["check", "--root", &root, "--rules", &rules, GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("outside.rules is not read: it is outside the root"),
+        "{}",
+        run.stderr
+    );
+    let allowed = sagerules(&["check", "--allow-outside", "--rules", &rules, GOOD]);
+    assert_eq!(allowed.code, 0, "{}{}", allowed.stdout, allowed.stderr);
+    assert!(allowed.stdout.contains("2 PASS"), "{}", allowed.stdout);
+}
+
+#[test]
+fn a_product_template_outside_the_root_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "secret.txt", "password: hunter2\n");
+    write(dir.path(), "secret.yaml", "password: hunter2\n");
+    let inner = dir.path().join("repo");
+    let portfolio = |url: &str| {
+        format!("Resources:\n  P:\n    Type: AWS::ServiceCatalog::CloudFormationProduct\n    Properties:\n      ProvisioningArtifactParameters:\n        - Info: {{LoadTemplateFromURL: {url}}}\n")
+    };
+    let txt = write(&inner, "a.yaml", &portfolio("../secret.txt"));
+    let yaml = write(&inner, "b.yaml", &portfolio("../secret.yaml"));
+    let root = inner.to_string_lossy().into_owned();
+    let run = sagerules(&["check", "--root", &root, &txt, &yaml]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("is not read: only files ending in .yaml"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("is not read: it is outside the root"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}
+
+// ---- diagnostics ----
+
+#[test]
+fn a_misspelt_keyword_is_named_with_the_keyword_it_resembles() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "typo.rules",
+        "rul kms when Resources exists {\n  Resources.*.Properties.KmsKeyId exists\n}\n",
+    );
+    let run = sagerules(&["check", "--rules", &rules, GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("error: `rul` is not a keyword"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: did you mean `rule`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("unknown rule `kms`"), "{}", run.stderr);
+}
+
+#[test]
+fn syntax_and_compile_errors_of_one_file_are_all_reported_with_file_line_col() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "dup.rules",
+        "rule a { Resources exists }\nrule a { Resources exists }\nrule b { x == }\nrule c { nope }\n",
+    );
+    let run = sagerules(&["check", "--rules", &rules, GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    for expected in [
+        "error: expected a value after `==`",
+        "error: rule `a` is defined twice",
+        &format!("hint: the first definition is at {rules}:1:1"),
+        "error: unknown rule `nope`",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}:\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("byte"), "{}", run.stderr);
+}
+
+#[test]
+fn an_error_in_a_huge_one_line_file_prints_a_bounded_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let body: String = (0..200_000).map(|i| format!("\"k{i}\":{i},")).collect();
+    let text = format!("{{\"Resources\":{{{body}\"bad\":\u{1}}}}}");
+    let path = write(dir.path(), "big.json", &text);
+    let run = sagerules(&["check", "--max-size", "16M", &path]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.len() < 2_000,
+        "{} bytes of stderr",
+        run.stderr.len()
+    );
+    assert!(run.stderr.contains(&format!("{path}:1:")), "{}", run.stderr);
+}
+
+// ---- sagerules test ----
+
+#[test]
+fn sagerules_test_fails_when_it_finds_no_test_cases_unless_allow_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "lonely.rules", "rule a { x exists }\n");
+    let path = dir.path().to_string_lossy().into_owned();
+    let run = sagerules(&["test", &path]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("no test cases found"), "{}", run.stderr);
+    let allowed = sagerules(&["test", "--allow-empty", &path]);
+    assert_eq!(allowed.code, 0, "{}{}", allowed.stdout, allowed.stderr);
+    assert!(allowed.stdout.contains("0 cases"), "{}", allowed.stdout);
+}
