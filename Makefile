@@ -9,7 +9,7 @@ PY ?= python3
 CARGO ?= cargo
 SAGERULES := target/debug/sagerules
 
-.PHONY: all build run lint test test-rust test-rules test-cfn test-lambda test-sarif bench fuzz venv clean-venv
+.PHONY: all build run lint test test-rust test-adversarial test-rules test-cfn test-lambda test-sarif bench fuzz venv clean-venv
 
 all: build
 
@@ -36,7 +36,7 @@ run:
 test: venv
 	$(MAKE) lint
 	$(CARGO) build --workspace --all-targets
-	$(MAKE) test-rust test-rules test-cfn test-lambda test-sarif
+	$(MAKE) test-rust test-adversarial test-rules test-cfn test-lambda test-sarif
 
 ## lint: the house rules, enforced: rustfmt's layout, and clippy with the workspace lints
 ## (no unwrap/expect/panic/indexing outside tests) as errors.
@@ -47,6 +47,11 @@ lint:
 test-rust:
 	$(CARGO) nextest run --workspace --no-fail-fast
 	$(CARGO) test --workspace --doc
+
+## test-adversarial: hostile and broken inputs (FIFO, device, alias bomb, deep nesting, huge
+## lines, bad UTF-8, unknown tags, non-templates, path escapes), each with its exit code and message.
+test-adversarial:
+	bash tests/adversarial/run.sh
 
 test-rules:
 	$(SAGERULES) test rules/

@@ -25,8 +25,18 @@ expected_field() { # file, key
     "$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$1" "$2"
 }
 
+# metric_lines: how many CloudWatch embedded-metric lines (InvocationErrors) the Lambda logged.
+metric_lines() { grep -c '"InvocationErrors":1' "$WORK/watch.log" || true; }
+
+# expect_metrics N: wait (up to 3 s, the log is piped through the emulator) for N lines.
+expect_metrics() {
+    for _ in $(seq 30); do [[ $(metric_lines) -ge $1 ]] && break; sleep 0.1; done
+    [[ $(metric_lines) -eq $1 ]]
+}
+
 passed=0 failed=0
 for event in "$HERE"/events/*.json; do
+    metrics_before=$(metric_lines)
     name=$(basename "$event" .json)
     expected="$HERE/expected/$name.json"
     moto_api recorder/reset-recording
@@ -36,13 +46,18 @@ for event in "$HERE"/events/*.json; do
     moto_api recorder/stop-recording
     curl -sf "$AWS_ENDPOINT_URL/moto-api/recorder/download-recording" >"$WORK/$name.rec"
     ok=1
+    # A failed invocation is also an ERROR log line with a CloudWatch embedded metric
+    # (InvocationErrors), so an alarm sees a failing evaluator; a good one logs none.
     if [[ $(expected_field "$expected" fails) == True ]]; then
         [[ $rc -ne 0 ]] || { echo "FAIL $name: the invocation should have failed" >&2; ok=0; }
+        expect_metrics $((metrics_before + 1)) || { echo "FAIL $name: no InvocationErrors metric line" >&2; ok=0; }
     else
         [[ $rc -eq 0 ]] || { echo "FAIL $name: invocation failed:" >&2; cat "$WORK/$name.out" >&2; ok=0; }
+        expect_metrics "$metrics_before" || { echo "FAIL $name: an InvocationErrors metric line for a good invocation" >&2; ok=0; }
     fi
     want=$(expected_field "$expected" output_contains)
-    if [[ -n $want ]] && ! grep -q -- "$want" "$WORK/$name.out"; then
+    # The emulator wraps long messages: compare with the output's words joined by single spaces.
+    if [[ -n $want ]] && ! tr -s ' \n│' ' ' <"$WORK/$name.out" | grep -q -- "$want"; then
         echo "FAIL $name: output lacks $want:" >&2; cat "$WORK/$name.out" >&2; ok=0
     fi
     "$VENV/bin/python" "$HERE/check_recording.py" "$WORK/$name.rec" "$expected" || ok=0

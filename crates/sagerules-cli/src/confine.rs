@@ -46,13 +46,13 @@ impl Confine {
     }
 
     /// May `path` (named inside another file) be read as a file with one of `extensions`?
-    /// The reason when not: `resolves outside the root (the current directory); pass
-    /// --allow-outside to follow it`.
+    /// The reason when not: `it is outside the root (the current directory); pass --root DIR
+    /// or --allow-outside to follow it`.
     pub fn check(&self, path: &Path, extensions: &[&str]) -> Result<(), String> {
         if !inputs::has_extension(path, extensions) {
             let endings: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
             return Err(format!(
-                "is not read: only files ending in {} are followed",
+                "only files ending in {} are followed",
                 endings.join(", ")
             ));
         }
@@ -67,7 +67,7 @@ impl Confine {
             Ok(())
         } else {
             Err(format!(
-                "is not read: it is outside the root ({}); pass --root DIR or --allow-outside to follow it",
+                "it is outside the root ({}); pass --root DIR or --allow-outside to follow it",
                 self.shown
             ))
         }

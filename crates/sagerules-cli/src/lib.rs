@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod cfn;
 pub mod check;
+pub mod config;
 pub mod confine;
 pub mod diag;
 pub mod document;

@@ -269,7 +269,7 @@ impl<'p> Collector<'p> {
         }
         if via.is_some() {
             if let Err(reason) = self.provider.may_include(name) {
-                return self.error_at(via, name, format!("{name} {reason}"));
+                return self.error_at(via, name, format!("{name} is not read: {reason}"));
             }
         }
         let text = match self.provider.read(name) {

@@ -496,12 +496,13 @@ fn a_product_template_outside_the_root_is_not_read() {
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr
-            .contains("is not read: only files ending in .yaml"),
+            .contains("cannot read template ../secret.txt: only files ending in .yaml"),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("is not read: it is outside the root"),
+        run.stderr
+            .contains("cannot read template ../secret.yaml: it is outside the root"),
         "{}",
         run.stderr
     );
@@ -583,4 +584,53 @@ fn sagerules_test_fails_when_it_finds_no_test_cases_unless_allow_empty() {
     let allowed = sagerules(&["test", "--allow-empty", &path]);
     assert_eq!(allowed.code, 0, "{}{}", allowed.stdout, allowed.stderr);
     assert!(allowed.stdout.contains("0 cases"), "{}", allowed.stdout);
+}
+
+// ---- the gate policy file ----
+
+#[test]
+fn fail_on_unknown_in_the_config_file_makes_an_undecided_check_fail_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(
+        dir.path(),
+        "gate.yaml",
+        "check:\n  fail-on-unknown: true\n  rules: [examples/rules/notebook.rules]\n",
+    );
+    let file = "crates/sagerules-cli/tests/fixtures/data/unknown.yaml";
+    let run = sagerules(&["check", "--config", &config, file]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("UNKNOWN notebook_no_direct_internet"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_unknown_setting_in_the_config_file_is_an_error_at_its_line_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(
+        dir.path(),
+        "gate.yaml",
+        "check:\n  fail-on-unknwn: true\n  max-size: lots\n",
+    );
+    let run = sagerules(&["check", "--config", &config, GOOD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(&format!("{config}:2:19")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("unknown setting `check.fail-on-unknwn` (did you mean `fail-on-unknown`?)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("{config}:3:13")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "nothing is checked: {}", run.stdout);
 }

@@ -96,7 +96,9 @@ pub(crate) const fn is_continuation(byte: u8) -> bool {
 pub(crate) fn utf8_text(bytes: &[u8]) -> Result<&str, LoadError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let pos = pos_of_offset(bytes, e.valid_up_to());
-        LoadError::new(pos, ErrorKind::InvalidUtf8, "invalid UTF-8 byte sequence")
+        let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+        let message = format!("not valid UTF-8 (byte 0x{bad:02x})");
+        LoadError::new(pos, ErrorKind::InvalidUtf8, message)
     })?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }

@@ -42,7 +42,7 @@ pub async fn dispatch(
     event: Json,
     run: Invocation,
 ) -> Result<Outcome, Error> {
-    if let Some(job) = job_event::parse(&event) {
+    if let Some(job) = job_event::parse(&event)? {
         let verdict = job_event::handle(engine, &Clients::new(base), &job).await?;
         tracing::info!(job = %verdict.job, kind = verdict.kind, compliance = ?verdict.compliance, annotation = %verdict.annotation,
             periodic_rule_started = verdict.periodic_rule_started, status = job.status.as_deref().unwrap_or_default(), "job state change judged");

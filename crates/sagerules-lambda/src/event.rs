@@ -44,6 +44,18 @@ pub enum EventError {
     InvokingEvent(String),
     #[error("ruleParameters is not a JSON object: {0}")]
     RuleParameters(String),
+    /// `{}`, or an event of some other service: nothing says what to do.
+    #[error("not an AWS Config rule event (invokingEvent has no messageType) nor a SageMaker job state change")]
+    NoMessageType,
+    /// A message type AWS Config does not send to rules.
+    #[error("invokingEvent.messageType {0:?} is not one AWS Config sends to rules (ConfigurationItemChangeNotification, OversizedConfigurationItemChangeNotification, ScheduledNotification)")]
+    UnknownMessageType(String),
+    /// A change notification without the item it is about.
+    #[error("invokingEvent is a {message_type} without {field}")]
+    MissingItem {
+        message_type: &'static str,
+        field: &'static str,
+    },
 }
 
 /// What triggered the invocation, from `invokingEvent.messageType`.
@@ -55,8 +67,6 @@ pub enum Trigger {
     Oversized(ConfigItem),
     /// `ScheduledNotification`, with its `notificationCreationTime`.
     Scheduled { notification_time: Option<String> },
-    /// Anything else (`ConfigurationSnapshotDeliveryCompleted`, a missing type, ...).
-    Other { message_type: Option<String> },
 }
 
 /// A configuration item (or the summary of one), kept as JSON so the rule-pack adapter sees
@@ -129,7 +139,7 @@ impl ConfigEvent {
             object => InvokingEvent::deserialize(&object)
                 .map_err(|e| EventError::InvokingEvent(e.to_string()))?,
         };
-        Ok(invoking.into_trigger())
+        invoking.into_trigger()
     }
 
     /// `ruleParameters` as an object (`{}` when absent, empty or `null`).
@@ -147,28 +157,33 @@ impl ConfigEvent {
 }
 
 impl InvokingEvent {
-    fn into_trigger(self) -> Trigger {
+    /// The trigger; any other message type, or a change notification without its item, is an
+    /// error (never a silent "ignored").
+    fn into_trigger(self) -> Result<Trigger, EventError> {
+        const CHANGE: &str = "ConfigurationItemChangeNotification";
+        const OVERSIZED: &str = "OversizedConfigurationItemChangeNotification";
+        let item = |raw: Option<Json>, message_type, field| match raw {
+            Some(item @ Json::Object(_)) => Ok(ConfigItem::new(item)),
+            _ => Err(EventError::MissingItem {
+                message_type,
+                field,
+            }),
+        };
         match self.message_type.as_deref() {
-            Some("ConfigurationItemChangeNotification") => match self.configuration_item {
-                Some(item) => Trigger::Change(ConfigItem::new(item)),
-                None => Trigger::Other {
-                    message_type: self.message_type,
-                },
-            },
-            Some("OversizedConfigurationItemChangeNotification") => {
-                match self.configuration_item_summary {
-                    Some(item) => Trigger::Oversized(ConfigItem::new(item)),
-                    None => Trigger::Other {
-                        message_type: self.message_type,
-                    },
-                }
+            Some(CHANGE) => {
+                item(self.configuration_item, CHANGE, "configurationItem").map(Trigger::Change)
             }
-            Some("ScheduledNotification") => Trigger::Scheduled {
+            Some(OVERSIZED) => item(
+                self.configuration_item_summary,
+                OVERSIZED,
+                "configurationItemSummary",
+            )
+            .map(Trigger::Oversized),
+            Some("ScheduledNotification") => Ok(Trigger::Scheduled {
                 notification_time: self.notification_creation_time,
-            },
-            _ => Trigger::Other {
-                message_type: self.message_type,
-            },
+            }),
+            Some(other) => Err(EventError::UnknownMessageType(other.to_string())),
+            None => Err(EventError::NoMessageType),
         }
     }
 }

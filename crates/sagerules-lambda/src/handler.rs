@@ -94,6 +94,8 @@ pub enum HandlerError {
     ConfigApi(#[from] ConfigApiError),
     #[error("no configuration item recorded for {0}")]
     ItemNotFound(String),
+    #[error("the configuration item cannot be judged: {0}")]
+    UnusableItem(String),
     #[error(transparent)]
     Sweep(#[from] SweepError),
     #[error(transparent)]
@@ -110,9 +112,7 @@ pub async fn handle(
     event: &ConfigEvent,
     run: Invocation,
 ) -> Result<(Summary, Vec<Evaluation>), HandlerError> {
-    let Some((trigger, config)) = prepare(engine, event)? else {
-        return Ok((ignored(event)?, Vec::new()));
-    };
+    let (trigger, config) = prepare(engine, event)?;
     let clients = Clients::for_event(base, &config, event)
         .await
         .map_err(HandlerError::AssumeRole)?;
@@ -126,33 +126,15 @@ pub async fn handle_with(
     event: &ConfigEvent,
     run: Invocation,
 ) -> Result<(Summary, Vec<Evaluation>), HandlerError> {
-    let Some((trigger, config)) = prepare(engine, event)? else {
-        return Ok((ignored(event)?, Vec::new()));
-    };
+    let (trigger, config) = prepare(engine, event)?;
     execute(engine, clients, event, trigger, &config, run).await
 }
 
-/// The trigger and the rule configuration, or `None` for a message type this crate ignores.
-fn prepare(
-    engine: &Engine,
-    event: &ConfigEvent,
-) -> Result<Option<(Trigger, RuleConfig)>, HandlerError> {
+/// The trigger and the rule configuration; an event this crate cannot use is an error.
+fn prepare(engine: &Engine, event: &ConfigEvent) -> Result<(Trigger, RuleConfig), HandlerError> {
     let trigger = event.trigger()?;
-    if let Trigger::Other { .. } = trigger {
-        return Ok(None);
-    }
     let config = RuleConfig::from_parameters(&event.rule_parameters()?, engine.rule_names())?;
-    Ok(Some((trigger, config)))
-}
-
-fn ignored(event: &ConfigEvent) -> Result<Summary, HandlerError> {
-    let message_type = message_type(&event.trigger()?);
-    tracing::info!(message_type = %message_type, "message type not handled; ignored");
-    Ok(Summary {
-        message_type,
-        config_rule: event.config_rule_name.clone(),
-        ..Summary::default()
-    })
+    Ok((trigger, config))
 }
 
 async fn execute(
@@ -196,7 +178,6 @@ fn message_type(trigger: &Trigger) -> String {
         Trigger::Change(_) => "ConfigurationItemChangeNotification".into(),
         Trigger::Oversized(_) => "OversizedConfigurationItemChangeNotification".into(),
         Trigger::Scheduled { .. } => "ScheduledNotification".into(),
-        Trigger::Other { message_type } => message_type.clone().unwrap_or_else(|| "(none)".into()),
     }
 }
 
@@ -233,6 +214,7 @@ impl Context<'_> {
     ) -> Result<(), HandlerError> {
         match trigger {
             Trigger::Change(item) => {
+                let item = self.usable(item).await?;
                 let started = Instant::now();
                 let evaluation =
                     judge_item(self.engine, self.config, &item, self.event.event_left_scope)?;
@@ -249,9 +231,37 @@ impl Context<'_> {
                 summary.stale_cleared = self.clear_stale(&stats, ordering, reporter).await?;
                 summary.sweep = Some(stats);
             }
-            Trigger::Other { .. } => {}
         }
         Ok(())
+    }
+
+    /// The item, or when Config sent a SageMaker item whose `configuration` is missing, null
+    /// or not a JSON object, the item as GetResourceConfigHistory has it. Still unusable is an
+    /// error: never NOT_APPLICABLE for something that was not evaluated.
+    async fn usable(&self, item: ConfigItem) -> Result<ConfigItem, HandlerError> {
+        if self.event.event_left_scope || item.is_gone() || unusable_configuration(&item).is_none()
+        {
+            return Ok(item);
+        }
+        let (resource_type, resource_id) = resource_of(&item.header)?;
+        tracing::warn!(
+            resource_type,
+            resource_id,
+            "configuration missing from the event; fetching the item from AWS Config"
+        );
+        let capture = capture_time(&item.header);
+        let fetched =
+            config_api::fetch_item(&self.clients.config, resource_type, resource_id, capture)
+                .await?
+                .ok_or_else(|| {
+                    HandlerError::ItemNotFound(format!("{resource_type} {resource_id}"))
+                })?;
+        match unusable_configuration(&fetched) {
+            Some(why) => Err(HandlerError::UnusableItem(format!(
+                "{resource_type} {resource_id}: {why}, in the event and in GetResourceConfigHistory"
+            ))),
+            None => Ok(fetched),
+        }
     }
 
     /// Fetches the full item unless the summary already says it is gone or out of scope.
@@ -388,6 +398,25 @@ fn capture_time(header: &ItemHeader) -> Option<DateTime> {
         .and_then(parse_time)
 }
 
+/// Why a SageMaker item cannot be judged (its `configuration` is absent, `null`, or not a
+/// JSON object), or `None` when it can, or when it is not a SageMaker item at all.
+fn unusable_configuration(item: &ConfigItem) -> Option<&'static str> {
+    let sagemaker = item
+        .header
+        .resource_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("AWS::SageMaker::"));
+    if !sagemaker {
+        return None;
+    }
+    match item.raw.get("configuration") {
+        Some(serde_json::Value::Object(_)) => None,
+        None => Some("it has no configuration"),
+        Some(serde_json::Value::Null) => Some("its configuration is null"),
+        Some(_) => Some("its configuration is not a JSON object"),
+    }
+}
+
 /// The verdict on one configuration item.
 pub fn judge_item(
     engine: &Engine,
@@ -417,6 +446,11 @@ pub fn judge_item(
             .unwrap_or_default();
         return Ok(not_applicable(&format!(
             "configuration item status {status}"
+        )));
+    }
+    if let Some(why) = unusable_configuration(item) {
+        return Err(HandlerError::UnusableItem(format!(
+            "{resource_type} {resource_id}: {why}"
         )));
     }
     let Some(document) = sagerules_pack::adapt::from_config_item(&node::from_json(&item.raw))

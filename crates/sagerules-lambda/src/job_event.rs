@@ -55,15 +55,26 @@ pub enum JobEventError {
     Params(#[from] ParamsError),
     #[error("describing the job failed: {0}")]
     Describe(#[from] ApiFailure),
+    /// A SageMaker event that names no job, or of a kind this crate does not judge.
+    #[error("SageMaker event not handled: {0}")]
+    Unusable(String),
 }
 
-/// `Some` when `event` is a SageMaker job state change this crate handles.
-pub fn parse(event: &Json) -> Option<JobEvent> {
-    let change = StateChange::deserialize(event).ok()?;
+/// `Ok(Some)` for a SageMaker job state change, `Ok(None)` for an event from another source
+/// (an AWS Config event, say), and an error for a SageMaker event this crate cannot use: one
+/// of another detail type, or a state change without its job name.
+pub fn parse(event: &Json) -> Result<Option<JobEvent>, JobEventError> {
+    let Ok(change) = StateChange::deserialize(event) else {
+        return Ok(None);
+    };
     if change.source.as_deref() != Some("aws.sagemaker") {
-        return None;
+        return Ok(None);
     }
-    let (kind, name_key, status_key) = match change.detail_type.as_deref()? {
+    let unusable = |why: String| Err(JobEventError::Unusable(why));
+    let Some(detail_type) = change.detail_type.as_deref() else {
+        return unusable("it has no detail-type".into());
+    };
+    let (kind, name_key, status_key) = match detail_type {
         "SageMaker Training Job State Change" => {
             (JobKind::Training, "TrainingJobName", "TrainingJobStatus")
         }
@@ -80,15 +91,21 @@ pub fn parse(event: &Json) -> Option<JobEvent> {
         "SageMaker Transform Job State Change" => {
             (JobKind::Transform, "TransformJobName", "TransformJobStatus")
         }
-        _ => return None,
+        other => return unusable(format!("detail-type {other:?} is not a job state change")),
     };
-    let name = change.detail.get(name_key)?.as_str()?.to_string();
+    let Some(name) = change.detail.get(name_key).and_then(Json::as_str) else {
+        return unusable(format!("{detail_type} without detail.{name_key}"));
+    };
     let status = change
         .detail
         .get(status_key)
         .and_then(Json::as_str)
         .map(str::to_string);
-    Some(JobEvent { kind, name, status })
+    Ok(Some(JobEvent {
+        kind,
+        name: name.to_string(),
+        status,
+    }))
 }
 
 /// The rule selection for job events, from the environment.

@@ -41,3 +41,71 @@ pub fn summary(summary: &Summary) {
         "invocation done"
     );
 }
+
+/// The CloudWatch metric namespace of [`error_metric`] (`SAGERULES_METRIC_NAMESPACE`).
+const DEFAULT_NAMESPACE: &str = "sagerules";
+
+/// Writes one CloudWatch Embedded Metric Format line counting a failed invocation
+/// (`InvocationErrors`, by `FunctionName`): CloudWatch turns it into a metric with no API
+/// call, so an alarm can watch an evaluator that fails instead of seeing a quiet account.
+pub fn error_metric(message: &str) {
+    let function =
+        std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "local".to_string());
+    let namespace = std::env::var("SAGERULES_METRIC_NAMESPACE")
+        .unwrap_or_else(|_| DEFAULT_NAMESPACE.to_string());
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    eprintln!(
+        "{}",
+        error_metric_line(message, &namespace, &function, now_ms)
+    );
+}
+
+/// The EMF object for one failed invocation.
+///
+/// ```json
+/// {"_aws": {"Timestamp": 1700000000000, "CloudWatchMetrics": [{"Namespace": "sagerules",
+///   "Dimensions": [["FunctionName"]], "Metrics": [{"Name": "InvocationErrors", "Unit": "Count"}]}]},
+///  "FunctionName": "sagerules-config-rule", "InvocationErrors": 1, "level": "ERROR", "error": "..."}
+/// ```
+pub fn error_metric_line(message: &str, namespace: &str, function: &str, now_ms: u64) -> String {
+    serde_json::json!({
+        "_aws": {
+            "Timestamp": now_ms,
+            "CloudWatchMetrics": [{
+                "Namespace": namespace,
+                "Dimensions": [["FunctionName"]],
+                "Metrics": [{"Name": "InvocationErrors", "Unit": "Count"}],
+            }],
+        },
+        "FunctionName": function,
+        "InvocationErrors": 1,
+        "level": "ERROR",
+        "error": message,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_invocation_is_an_embedded_metric_cloudwatch_reads() {
+        let line = error_metric_line("boom", "sagerules", "fn-1", 1_700_000_000_000);
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        let directive = &value["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(directive["Namespace"], "sagerules");
+        assert_eq!(
+            directive["Dimensions"],
+            serde_json::json!([["FunctionName"]])
+        );
+        assert_eq!(directive["Metrics"][0]["Name"], "InvocationErrors");
+        assert_eq!(value["_aws"]["Timestamp"], 1_700_000_000_000u64);
+        assert_eq!(value["FunctionName"], "fn-1");
+        assert_eq!(value["InvocationErrors"], 1);
+        assert_eq!(value["error"], "boom");
+        assert!(!line.contains('\n'));
+    }
+}

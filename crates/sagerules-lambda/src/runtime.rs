@@ -41,6 +41,7 @@ async fn on_event(shared: &Shared, event: LambdaEvent<Json>) -> Result<Json, Err
         Ok(outcome) => Ok(outcome.to_json(false)),
         Err(error) => {
             tracing::error!(error = %error, "invocation failed");
+            crate::logging::error_metric(&error.to_string());
             Err(error)
         }
     }

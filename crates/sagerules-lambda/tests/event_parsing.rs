@@ -104,13 +104,17 @@ fn scheduled_notification_with_and_without_parameters() {
 }
 
 #[test]
-fn unknown_message_type_is_other() {
-    let trigger = load("snapshot-delivery.json").trigger().unwrap();
-    assert_eq!(
-        trigger,
-        Trigger::Other {
-            message_type: Some("ConfigurationSnapshotDeliveryCompleted".into())
-        }
+fn unknown_message_type_is_an_error_not_ignored() {
+    let error = load("snapshot-delivery.json").trigger().unwrap_err();
+    assert!(
+        matches!(&error, EventError::UnknownMessageType(t) if t == "ConfigurationSnapshotDeliveryCompleted"),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("is not one AWS Config sends to rules"),
+        "{error}"
     );
 }
 
@@ -157,19 +161,28 @@ fn malformed_events_are_errors_not_panics() {
 }
 
 #[test]
-fn missing_invoking_event_is_an_unhandled_message_type() {
+fn an_empty_event_is_an_error_not_ignored() {
     let event = ConfigEvent::from_value(json!({})).unwrap();
-    assert_eq!(
-        event.trigger().unwrap(),
-        Trigger::Other { message_type: None }
-    );
+    let error = event.trigger().unwrap_err();
+    assert!(matches!(error, EventError::NoMessageType), "{error}");
 }
 
 #[test]
-fn change_notification_without_item_is_not_judged() {
+fn a_change_notification_without_configuration_item_is_an_error_not_ignored() {
     let event = ConfigEvent::from_value(
         json!({"invokingEvent": "{\"messageType\":\"ConfigurationItemChangeNotification\"}"}),
     )
     .unwrap();
-    assert!(matches!(event.trigger().unwrap(), Trigger::Other { .. }));
+    let error = event.trigger().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invokingEvent is a ConfigurationItemChangeNotification without configurationItem"
+    );
+    let oversized = ConfigEvent::from_value(json!({"invokingEvent": {
+        "messageType": "OversizedConfigurationItemChangeNotification", "configurationItemSummary": null}}))
+    .unwrap();
+    assert_eq!(
+        oversized.trigger().unwrap_err().to_string(),
+        "invokingEvent is a OversizedConfigurationItemChangeNotification without configurationItemSummary"
+    );
 }

@@ -20,7 +20,7 @@ use common::interceptor;
 use sagerules_lambda::clients::Clients;
 use sagerules_lambda::engine::Engine;
 use sagerules_lambda::evaluation::{Compliance, Evaluation};
-use sagerules_lambda::event::ConfigEvent;
+use sagerules_lambda::event::{ConfigEvent, EventError};
 use sagerules_lambda::handler::{handle_with, Deadline, HandlerError, Invocation};
 
 /// Clients whose every call must match one of `config_rules` (none: no call allowed).
@@ -113,11 +113,96 @@ async fn deleted_left_scope_and_foreign_items_are_not_applicable() {
 }
 
 #[tokio::test]
-async fn unknown_message_types_send_nothing() {
-    assert!(judge(&fixture("snapshot-delivery.json"), &clients(&[]))
+async fn an_unknown_message_type_is_an_error_and_sends_nothing() {
+    // No mock rule: any API call would fail the handler with a different error.
+    let error = judge(&fixture("snapshot-delivery.json"), &clients(&[]))
         .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, HandlerError::Event(EventError::UnknownMessageType(t)) if t == "ConfigurationSnapshotDeliveryCompleted"),
+        "{error}"
+    );
+}
+
+/// The notebook change fixture with its `configuration` replaced by `configuration`.
+fn notebook_change_with(configuration: serde_json::Value) -> ConfigEvent {
+    let mut event = fixture("change-notebook.json");
+    let text = event.invoking_event.as_str().unwrap().to_string();
+    let mut invoking: serde_json::Value = serde_json::from_str(&text).unwrap();
+    invoking["configurationItem"]["configuration"] = configuration;
+    event.invoking_event = serde_json::Value::String(invoking.to_string());
+    event
+}
+
+/// GetResourceConfigHistory answering with the notebook `nb-1`'s item whose configuration is
+/// `configuration` (a JSON string, as the API sends it).
+fn history_of_notebook(resource_id: &'static str, configuration: &'static str) -> Rule {
+    mock!(aws_sdk_config::Client::get_resource_config_history)
+        .match_requests(move |r| r.limit() == Some(1) && r.resource_id() == Some(resource_id))
+        .then_output(move || {
+            let item = ConfigurationItem::builder()
+                .resource_type(ResourceType::from("AWS::SageMaker::NotebookInstance"))
+                .resource_id(resource_id)
+                .resource_name(resource_id)
+                .configuration_item_status(ConfigurationItemStatus::Ok)
+                .configuration_item_capture_time(DateTime::from_millis(1_475_771_176_261))
+                .configuration(configuration)
+                .build();
+            GetResourceConfigHistoryOutput::builder()
+                .configuration_items(item)
+                .build()
+        })
+}
+
+fn notebook_id() -> &'static str {
+    let event = fixture("change-notebook.json");
+    let text = event.invoking_event.as_str().unwrap().to_string();
+    let invoking: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let id = invoking["configurationItem"]["resourceId"]
+        .as_str()
         .unwrap()
-        .is_empty());
+        .to_string();
+    Box::leak(id.into_boxed_str())
+}
+
+#[tokio::test]
+async fn an_item_with_null_configuration_is_fetched_again_and_judged_not_not_applicable() {
+    let id = notebook_id();
+    let history = history_of_notebook(
+        id,
+        r#"{"NotebookInstanceName":"nb","DirectInternetAccess":"Enabled","RootAccess":"Disabled"}"#,
+    );
+    for configuration in [serde_json::Value::Null, serde_json::json!("not json {")] {
+        let event = notebook_change_with(configuration.clone());
+        let evaluations = judge(&event, &clients(&[&history])).await.unwrap();
+        assert_eq!(evaluations.len(), 1, "{configuration}: {evaluations:?}");
+        assert_eq!(
+            evaluations[0].compliance_type,
+            Compliance::NonCompliant,
+            "{configuration}"
+        );
+        assert!(
+            evaluations[0]
+                .annotation
+                .contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET"),
+            "{}",
+            evaluations[0].annotation
+        );
+    }
+    assert_eq!(history.num_calls(), 2);
+}
+
+#[tokio::test]
+async fn an_item_whose_configuration_stays_unusable_is_an_error_not_not_applicable() {
+    let id = notebook_id();
+    let history = history_of_notebook(id, "null");
+    let event = notebook_change_with(serde_json::Value::Null);
+    let error = judge(&event, &clients(&[&history])).await.unwrap_err();
+    assert!(matches!(error, HandlerError::UnusableItem(_)), "{error}");
+    assert_eq!(
+        error.to_string(),
+        format!("the configuration item cannot be judged: AWS::SageMaker::NotebookInstance {id}: its configuration is null, in the event and in GetResourceConfigHistory")
+    );
 }
 
 #[tokio::test]

@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use termcolor::BufferedStandardStream;
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct Args {
     /// Rules files or directories (`.rules`, `.guard`); the bundled SageMaker pack when absent.
     #[arg(long = "rules", short = 'r', value_name = "PATH")]
@@ -57,10 +57,14 @@ pub struct Args {
     /// of reporting them as errors.
     #[arg(long = "allow-non-templates")]
     pub allow_non_templates: bool,
-    /// The largest input read, in bytes or with K, M or G (binary units). CloudFormation takes
-    /// template bodies of at most 1 MB.
-    #[arg(long = "max-size", value_name = "SIZE", value_parser = inputs::parse_size, default_value = "1M")]
-    pub max_size: u64,
+    /// The largest input read, in bytes or with K, M or G (binary units); default 1M, as
+    /// CloudFormation takes template bodies of at most 1 MB.
+    #[arg(long = "max-size", value_name = "SIZE", value_parser = inputs::parse_size)]
+    pub max_size: Option<u64>,
+    /// The gate policy file (default: `.sagerules.yaml` in the current directory, when it
+    /// exists); the command line wins over it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Files that templates and rules lead to (product templates, nested stacks, `include`)
     /// must be under this directory (default: the current directory).
     #[arg(long, value_name = "DIR")]
@@ -124,6 +128,16 @@ pub struct Context<'a> {
 /// Runs `check` and prints its report: the run's own errors first (rules, parameters, paths),
 /// then each file as soon as it and the files before it are checked, then the summary.
 pub fn run(args: &Args) -> Outcome {
+    match crate::config::apply(args) {
+        Ok(args) => run_with(&args),
+        Err(errors) => {
+            diag::eprint_all(&errors);
+            Outcome::Error
+        }
+    }
+}
+
+fn run_with(args: &Args) -> Outcome {
     let confine = Confine::new(args.root.as_deref(), args.allow_outside);
     let bundled = args.rules.is_empty();
     let loaded = if bundled {
@@ -144,7 +158,7 @@ pub fn run(args: &Args) -> Outcome {
     let context = Context {
         sets: &loaded.sets,
         params: params.as_ref(),
-        max_size: args.max_size,
+        max_size: args.max_size.unwrap_or(inputs::DEFAULT_MAX_SIZE),
         allow_non_templates: args.allow_non_templates,
         confine: &confine,
     };
