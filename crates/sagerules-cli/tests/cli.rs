@@ -50,6 +50,30 @@ fn check_exits_1_when_a_rule_fails() {
         "examples/templates/notebook-open.json",
     ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": FAIL "))
+        .map(|l| l.split(" FAIL ").nth(1).unwrap().split(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "notebook_kms_key",
+            "notebook_no_direct_internet",
+            "notebook_no_root_access",
+            "notebook_in_vpc",
+            "notebook_in_vpc"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("examples/templates/notebook-open.json:7:21: FAIL notebook_kms_key (high) ScratchNotebook"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -549,8 +573,28 @@ fn fmt_rewrites_in_place_and_is_then_clean() {
 
 #[test]
 fn fmt_refuses_a_file_with_syntax_errors() {
-    let run = sagerules(&["fmt", "--check", &fixture("rules/syntax-errors.rules")]);
-    assert_eq!(run.code, 2);
+    let original =
+        std::fs::read_to_string(repo_root().join(fixture("rules/syntax-errors.rules"))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("syntax-errors.rules");
+    std::fs::write(&copy, &original).unwrap();
+    let copy = copy.to_string_lossy().into_owned();
+    let run = sagerules(&["fmt", &copy]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        original,
+        "the file was rewritten"
+    );
+    for at in [format!("{copy}:3:49"), format!("{copy}:8:1")] {
+        assert!(run.stderr.contains(&at), "{at}:\n{}", run.stderr);
+    }
+    assert_eq!(
+        run.stderr.matches("error: expected an operator").count(),
+        2,
+        "{}",
+        run.stderr
+    );
 }
 
 // ---- rules ----
@@ -573,11 +617,23 @@ fn rules_lists_metadata_as_json() {
 
 #[test]
 fn bundled_pack_is_used_without_rules() {
-    let run = sagerules(&["rules", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names = |args: &[&str]| -> Vec<String> {
+        let run = sagerules(args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let mut names: Vec<String> = json(&run.stdout)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let bundled = names(&["rules", "--format", "json"]);
+    let on_disk = names(&["rules", "--rules", "rules/", "--format", "json"]);
+    assert_eq!(bundled, on_disk);
     assert!(
-        json(&run.stdout).as_array().unwrap().len() > 10,
-        "{}",
-        run.stdout
+        bundled.contains(&"SAGEMAKER_NOTEBOOK_KMS".to_string()),
+        "{bundled:?}"
     );
 }

@@ -237,12 +237,19 @@ fn non_string_and_complex_keys_do_not_panic() {
 /// end of input". Such text is valid YAML.
 #[test]
 fn block_scalar_ending_without_newline_loads() {
-    for text in [
-        "a: >\n  x",
-        "a: |\n  x",
-        "Code:\n  ZipFile: |\n    import boto3\n\n    TEST = 1",
+    for (text, pointer, value) in [
+        ("a: >\n  x", "/a", "x"),
+        ("a: |\n  x", "/a", "x"),
+        (
+            "Code:\n  ZipFile: |\n    import boto3\n\n    TEST = 1",
+            "/Code/ZipFile",
+            "import boto3\n\nTEST = 1",
+        ),
     ] {
-        let doc = load(text.as_bytes(), Format::Yaml);
-        assert!(doc.is_ok(), "{text:?}: {doc:?}");
+        let doc = load(text.as_bytes(), Format::Yaml).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let got = doc
+            .pointer_get(pointer)
+            .and_then(|n| n.as_str().map(str::to_string));
+        assert_eq!(got.as_deref(), Some(value), "{text:?}");
     }
 }

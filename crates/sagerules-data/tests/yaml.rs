@@ -359,8 +359,13 @@ fn yaml_syntax_errors_have_positions() {
 
 #[test]
 fn block_scalar_at_end_of_file_without_line_break_loads() {
-    // libyaml-safer 0.3 panics on this unless the loader adds the final line break.
-    assert_eq!(yaml_json("a: |\n  x\n  y"), r#"{"a":"x\ny\n"}"#);
+    // libyaml-safer 0.3 panics on this unless the loader adds the final line break; the
+    // value keeps no break the text did not have (clip chomping: "x\ny", as libyaml, PyYAML
+    // and CloudFormation read it). With the break, it is kept.
+    assert_eq!(yaml_json("a: |\n  x\n  y"), r#"{"a":"x\ny"}"#);
+    assert_eq!(yaml_json("a: |\n  x\n  y\n"), r#"{"a":"x\ny\n"}"#);
+    assert_eq!(yaml_json("a: |+\n  x"), r#"{"a":"x"}"#);
+    assert_eq!(yaml_json("a: |\n  x\nb: 1"), r#"{"a":"x\n","b":1}"#);
 }
 
 #[test]

@@ -41,17 +41,21 @@ pub(crate) use scalar::{core_float, core_int, key_text};
 /// libyaml-safer 0.3 panics on a few inputs (a block scalar ending the file without a line
 /// break; a tag directly followed by `,` in a flow collection). The text is given a final line
 /// break, which avoids the first, and a panic that still happens is caught and returned as an
-/// error, so callers never see one.
+/// error, so callers never see one. A block scalar that ends the original text keeps no line
+/// break the text did not have (`a: |\n  x` is `"x"`, as in YAML and CloudFormation).
 pub(crate) fn parse(text: &str, duplicates: &mut Duplicates) -> Result<Node, LoadError> {
     let with_break;
-    let text = if text.ends_with('\n') {
-        text
+    let (text, added_break) = if text.ends_with('\n') {
+        (text, None)
     } else {
         with_break = format!("{text}\n");
-        &with_break
+        let last_line = crate::error::sat_u32(text.matches('\n').count() + 1);
+        (with_break.as_str(), Some(last_line))
     };
     let last = Cell::new(Pos::new(1, 1));
-    let run = panic::catch_unwind(AssertUnwindSafe(|| parse_events(text, duplicates, &last)));
+    let run = panic::catch_unwind(AssertUnwindSafe(|| {
+        parse_events(text, duplicates, &last, added_break)
+    }));
     run.unwrap_or_else(|_| {
         let message = "the YAML parser failed after this point (libyaml-safer panicked)";
         Err(LoadError::new(last.get(), ErrorKind::Syntax, message))
@@ -62,11 +66,13 @@ fn parse_events(
     text: &str,
     duplicates: &mut Duplicates,
     last: &Cell<Pos>,
+    added_break: Option<u32>,
 ) -> Result<Node, LoadError> {
     let mut parser = Parser::new();
     parser.set_encoding(Encoding::Utf8);
     parser.set_input(chunks::Chunks::new(text.as_bytes()));
     let mut builder = Builder::new(duplicates);
+    builder.added_break = added_break;
     loop {
         let event = parser.parse().map_err(|e| parser_error(&e))?;
         last.set(pos_of(&event.start_mark));
@@ -139,6 +145,8 @@ struct Builder<'d> {
     documents: usize,
     root: Option<Node>,
     duplicates: &'d mut Duplicates,
+    /// The last line of the original text when [`parse`] added a final line break to it.
+    added_break: Option<u32>,
 }
 
 impl<'d> Builder<'d> {
@@ -151,6 +159,7 @@ impl<'d> Builder<'d> {
             documents: 0,
             root: None,
             duplicates,
+            added_break: None,
         }
     }
 
@@ -224,7 +233,14 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn scalar(&mut self, scalar: Scalar, anchor: Option<String>) -> Result<(), LoadError> {
+    fn scalar(&mut self, mut scalar: Scalar, anchor: Option<String>) -> Result<(), LoadError> {
+        let block = matches!(scalar.style, ScalarStyle::Literal | ScalarStyle::Folded);
+        if block && self.added_break.is_some_and(|last| scalar.end.line > last) {
+            // The break [`parse`] added is not the document's: drop it from the value.
+            if scalar.text.ends_with('\n') {
+                scalar.text.pop();
+            }
+        }
         if self.wants_key() {
             let merge = scalar.style == ScalarStyle::Plain && scalar.text == "<<";
             let key = if merge {
