@@ -189,14 +189,18 @@ peer_corpus() {
     printf '%s' "$dir"
 }
 
+# The options every timed `sagerules check` gets: inputs up to 64 MiB (the default limit is
+# CloudFormation's 1 MB), and data that is not a template judged too, as cfn-guard does.
+CHECK_OPTS=(--max-size 64M --allow-non-templates)
+
 # check_ours KEY LABEL ARGS...: times `sagerules check ARGS` in its default (text) output, then
 # runs it once more with --format json, untimed, to show what the timed run found.
 check_ours() {
     local key=$1 label=$2
     shift 2
-    measure "$key" "$BIN/sagerules" check "$@"
+    measure "$key" "$BIN/sagerules" check "${CHECK_OPTS[@]}" "$@"
     report "$key" "$label"
-    "$BIN/sagerules" check --format json "$@" >"$WORK/$key.json" 2>/dev/null
+    "$BIN/sagerules" check "${CHECK_OPTS[@]}" --format json "$@" >"$WORK/$key.json" 2>/dev/null
     say "    $(python3 "$HERE/count.py" json "$WORK/$key.json"); text output $(wc -l <"$WORK/$key.out") lines"
 }
 
@@ -268,7 +272,7 @@ bench_failures() {
     local format key
     for format in text json sarif junit; do
         key=fail_$format
-        measure "$key" "$BIN/sagerules" check --rules "$HERE/kms.guard" --format "$format" "$WORK/failing.json"
+        measure "$key" "$BIN/sagerules" check "${CHECK_OPTS[@]}" --rules "$HERE/kms.guard" --format "$format" "$WORK/failing.json"
         report "$key" "sagerules check --format $format"
         say "    output $(wc -c <"$WORK/$key.out") bytes; $(python3 "$HERE/count.py" "$format" "$WORK/$key.out" SAGEMAKER_NOTEBOOK_KMS)"
     done
@@ -286,6 +290,34 @@ bench_failures() {
     done
 }
 
+# ratio_line LABEL KEY BYTES: peak RSS of the run KEY over BYTES of input.
+ratio_line() {
+    local label=$1 key=$2 bytes=$3
+    local rss=${RSS[$key]:-}
+    if [ -z "$rss" ]; then
+        say "  $label: no measurement"
+        return
+    fi
+    say "  $(printf '%-58s' "$label") peak RSS $(printf '%7.1f' "$rss") MB / input $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MB = $(awk -v r="$rss" -v b="$bytes" 'BEGIN { printf "%.1fx", r * 1048576 / b }')"
+}
+
+# D. Peak memory over input size (issue 12): the whole check of the 20k-resource template as
+# JSON and as block-style YAML, and of the corpus (files are checked and dropped one by one,
+# so the corpus figure is over its largest file).
+bench_memory() {
+    section "D. Peak memory over input size"
+    python3 "$HERE/gen.py" big-yaml "$WORK/big.yaml" 20000
+    check_ours mem_yaml "sagerules check, bundled pack, 20k resources as YAML" "$WORK/big.yaml"
+    check_ours mem_json "sagerules check, bundled pack, 20k resources as JSON" "$WORK/big.json"
+    ratio_line "20k resources, JSON ($(wc -c <"$WORK/big.json") bytes)" mem_json "$(wc -c <"$WORK/big.json")"
+    ratio_line "20k resources, YAML ($(wc -c <"$WORK/big.yaml") bytes)" mem_yaml "$(wc -c <"$WORK/big.yaml")"
+    if [ -n "${RSS[pack_all]:-}" ]; then
+        local largest
+        largest=$(find "$CORPUS" -type f \( -name '*.json' -o -name '*.jsn' -o -name '*.yaml' -o -name '*.yml' -o -name '*.template' \) -printf '%s\n' | sort -n | tail -1)
+        ratio_line "corpus, bundled pack, over its largest file ($largest bytes)" pack_all "$largest"
+    fi
+}
+
 main() {
     say "sagerules benchmark (tests/bench/run.sh)"
     GUARD=$(find_cfn_guard || true)
@@ -298,6 +330,7 @@ main() {
     fi
     bench_big
     bench_failures
+    bench_memory
     print_table
     say ""
     say "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (others' work on the machine inflates every figure)"
