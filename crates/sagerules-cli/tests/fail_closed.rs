@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{sagerules, sagerules_with_stdin};
+use common::{sagerules, sagerules_with_stdin, Run};
 use std::fs;
 use std::path::Path;
 
@@ -36,6 +36,37 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// Fails with what the run printed when it did not exit with `code`.
+fn assert_exit(run: &Run, code: i32) {
+    assert_eq!(run.code, code, "{}{}", run.stdout, run.stderr);
+}
+
+/// `sagerules check --rules RULES GOOD`, RULES being a temporary `name` holding `text`: the
+/// directory (kept alive), the rules' path and the run.
+fn check_with_rules(name: &str, text: &str) -> (tempfile::TempDir, String, Run) {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(dir.path(), name, text);
+    let run = sagerules(&["check", "--rules", &rules, GOOD]);
+    (dir, rules, run)
+}
+
+/// The lines of `text` that contain `marker` (`" FAIL "`).
+fn lines_with<'a>(text: &'a str, marker: &str) -> Vec<&'a str> {
+    text.lines().filter(|l| l.contains(marker)).collect()
+}
+
+/// Fails with the whole `text` when it lacks `needle`.
+fn assert_contains(text: &str, needle: impl AsRef<str>) {
+    let needle = needle.as_ref();
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+}
+
+/// Fails with the whole `text` when it holds `needle`.
+fn assert_lacks(text: &str, needle: impl AsRef<str>) {
+    let needle = needle.as_ref();
+    assert!(!text.contains(needle), "unexpected {needle:?} in:\n{text}");
 }
 
 fn errors_of(out: &serde_json::Value) -> Vec<String> {
@@ -68,32 +99,23 @@ fn a_fifo_named_on_the_command_line_is_an_error_and_the_other_files_are_still_re
     assert!(made.success());
     let fifo = fifo.to_string_lossy().into_owned();
     let run = sagerules(&["check", "--rules", EXAMPLE_RULES, &fifo, GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains(&format!("{fifo}: cannot read: not a regular file (a FIFO)")),
-        "{}",
-        run.stderr
+    assert_exit(&run, 2);
+    assert_contains(
+        &run.stderr,
+        format!("{fifo}: cannot read: not a regular file (a FIFO)"),
     );
-    assert!(
-        run.stdout
-            .contains("2 files: 0 FAIL, 4 PASS, 0 SKIP verdicts"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "2 files: 0 FAIL, 4 PASS, 0 SKIP verdicts");
 }
 
 #[test]
 fn a_device_is_an_error_not_read_until_memory_runs_out() {
     let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "/dev/zero", GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("/dev/zero: cannot read: not a regular file (a character device)"),
-        "{}",
-        run.stderr
+    assert_exit(&run, 2);
+    assert_contains(
+        &run.stderr,
+        "/dev/zero: cannot read: not a regular file (a character device)",
     );
-    assert!(run.stdout.contains("4 PASS"), "{}", run.stdout);
+    assert_contains(&run.stdout, "4 PASS");
 }
 
 #[test]
@@ -103,17 +125,13 @@ fn an_input_over_the_size_limit_is_an_error_and_max_size_raises_the_limit() {
     let big = write(dir.path(), "big.yaml", &(padding + &notebook("k")));
     let size = fs::metadata(&big).unwrap().len();
     let run = sagerules(&["check", "--rules", EXAMPLE_RULES, &big]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr.contains(&format!(
+    assert_exit(&run, 2);
+    assert_contains(&run.stderr, format!(
             "{big}: cannot read: larger than the 1 MiB limit ({size} bytes); raise it with --max-size"
-        )),
-        "{}",
-        run.stderr
-    );
+        ));
     let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--max-size", "4M", &big]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("0 FAIL, 4 PASS"), "{}", run.stdout);
+    assert_exit(&run, 0);
+    assert_contains(&run.stdout, "0 FAIL, 4 PASS");
 }
 
 #[test]
@@ -123,12 +141,10 @@ fn standard_input_over_the_size_limit_is_an_error() {
         &["check", "--rules", EXAMPLE_RULES, "--max-size", "1K", "-"],
         &text,
     );
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("-: cannot read: larger than the 1 KiB limit; raise it with --max-size"),
-        "{}",
-        run.stderr
+    assert_exit(&run, 2);
+    assert_contains(
+        &run.stderr,
+        "-: cannot read: larger than the 1 KiB limit; raise it with --max-size",
     );
 }
 
@@ -171,7 +187,7 @@ fn an_unknown_tag_is_an_error_with_line_col_and_a_typo_cannot_turn_a_failure_int
     let dir = tempfile::tempdir().unwrap();
     let typo = write(dir.path(), "typo.yaml", &notebook("!Reff KeyParam"));
     let run = sagerules(&["check", "--format", "json", &typo]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_exit(&run, 2);
     let out = json(&run.stdout);
     assert_eq!(
         errors_of(&out),
@@ -183,7 +199,7 @@ fn an_unknown_tag_is_an_error_with_line_col_and_a_typo_cannot_turn_a_failure_int
     let foo = write(dir.path(), "foo.yaml", &notebook("!Foo KeyParam"));
     let run = sagerules(&["check", &foo]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("unknown tag !Foo"), "{}", run.stderr);
+    assert_contains(&run.stderr, "unknown tag !Foo");
 }
 
 #[test]
@@ -209,11 +225,7 @@ fn a_file_that_is_not_a_template_is_an_error_unless_allow_non_templates() {
             "{name}: {}",
             run.stderr
         );
-        assert!(
-            run.stdout.contains("0 FAIL, 0 PASS, 0 SKIP"),
-            "{}",
-            run.stdout
-        );
+        assert_contains(&run.stdout, "0 FAIL, 0 PASS, 0 SKIP");
     }
     let data = write(dir.path(), "data.yaml", "Nb: {KmsKeyId: k}\n");
     let rules = write(
@@ -222,8 +234,8 @@ fn a_file_that_is_not_a_template_is_an_error_unless_allow_non_templates() {
         "rule kms { Nb.KmsKeyId exists }\n",
     );
     let run = sagerules(&["check", "--allow-non-templates", "--rules", &rules, &data]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("1 PASS"), "{}", run.stdout);
+    assert_exit(&run, 0);
+    assert_contains(&run.stdout, "1 PASS");
 }
 
 #[test]
@@ -231,7 +243,7 @@ fn a_ref_to_an_undeclared_parameter_is_an_error_as_cloudformation_rejects_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "t.yaml", &notebook("!Ref NoSuchParam"));
     let run = sagerules(&["check", "--format", "json", &path]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_exit(&run, 2);
     assert_eq!(
         errors_of(&json(&run.stdout)),
         [format!(
@@ -244,16 +256,10 @@ fn a_ref_to_an_undeclared_parameter_is_an_error_as_cloudformation_rejects_it() {
 fn fail_on_unknown_makes_an_undecided_check_fail_the_run() {
     let file = "crates/sagerules-cli/tests/fixtures/data/unknown.yaml";
     let run = sagerules(&["check", "--rules", EXAMPLE_RULES, file]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_exit(&run, 0);
     let run = sagerules(&["check", "--rules", EXAMPLE_RULES, "--fail-on-unknown", file]);
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains(
-            "UNKNOWN notebook_no_direct_internet (high) Nb [AWS::SageMaker::NotebookInstance]: cannot be decided before deployment: Properties.DirectInternetAccess must be \"Disabled\", and its value is unknown until deployment: Fn::ImportValue shared-notebook-internet-setting"
-        ),
-        "{}",
-        run.stdout
-    );
+    assert_exit(&run, 1);
+    assert_contains(&run.stdout, "UNKNOWN notebook_no_direct_internet (high) Nb [AWS::SageMaker::NotebookInstance]: cannot be decided before deployment: Properties.DirectInternetAccess must be \"Disabled\", and its value is unknown until deployment: Fn::ImportValue shared-notebook-internet-setting");
 }
 
 // ---- findings ----
@@ -261,22 +267,14 @@ fn fail_on_unknown_makes_an_undecided_check_fail_the_run() {
 #[test]
 fn a_failing_or_is_one_finding_in_one_sentence_not_one_line_per_branch() {
     let run = sagerules(&["check", "examples/templates/endpoint-params.yaml"]);
-    let kms: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.contains("FAIL SAGEMAKER_ENDPOINT_CONFIG_KMS "))
-        .collect();
+    let kms: Vec<&str> = lines_with(&run.stdout, "FAIL SAGEMAKER_ENDPOINT_CONFIG_KMS ");
     assert_eq!(kms.len(), 1, "{}", run.stdout);
     assert!(
         kms[0].contains("ChurnEndpointConfig [AWS::SageMaker::EndpointConfig]: KmsKeyId is not set and a production variant runs on instances with EBS storage volumes"),
         "{}",
         kms[0]
     );
-    assert!(
-        !run.stdout.contains("expected exists, found missing"),
-        "{}",
-        run.stdout
-    );
+    assert_lacks(&run.stdout, "expected exists, found missing");
 }
 
 #[test]
@@ -293,23 +291,16 @@ fn a_failing_or_without_a_message_names_what_each_alternative_lacked() {
         "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties: {RootAccess: Disabled}\n",
     );
     let run = sagerules(&["check", "--rules", &rules, &template]);
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let fails: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.contains(" FAIL "))
-        .collect();
+    assert_exit(&run, 1);
+    let fails: Vec<&str> = lines_with(&run.stdout, " FAIL ");
     assert_eq!(
         fails,
         [format!("{template}:4:17: FAIL either (medium) Nb [AWS::SageMaker::NotebookInstance]: none of these holds: Properties.KmsKeyId is not set, but it must be set; or Properties.VolumeKey is not set, but it must be set")]
     );
     let verbose = sagerules(&["check", "--verbose", "--rules", &rules, &template]);
-    assert!(
-        verbose
-            .stdout
-            .contains("[expected exists or exists, found missing; missing]"),
-        "{}",
-        verbose.stdout
+    assert_contains(
+        &verbose.stdout,
+        "[expected exists or exists, found missing; missing]",
     );
 }
 
@@ -327,11 +318,7 @@ fn the_same_check_failing_for_two_values_is_one_line_naming_both_places() {
         "Resources:\n  E:\n    Type: X\n    Properties:\n      Variants:\n        - Count: 1\n        - Count: 0\n",
     );
     let run = sagerules(&["check", "--rules", &rules, &template]);
-    let fails: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.contains(" FAIL "))
-        .collect();
+    let fails: Vec<&str> = lines_with(&run.stdout, " FAIL ");
     assert_eq!(
         fails,
         [format!("{template}:6:18: FAIL variants (medium) E [X]: Properties.Variants.0.Count is 1, but it must be greater than 1 (also at 7:18)")]
@@ -349,7 +336,7 @@ fn the_remediation_is_shown_once_per_rule_and_run_and_under_every_failure_with_e
     let remediation = "    remediation: Set KmsKeyId to the ARN of a KMS key.";
     let run = sagerules(&["check", "--rules", EXAMPLE_RULES, &a, &b]);
     assert_eq!(run.stdout.matches(remediation).count(), 1, "{}", run.stdout);
-    assert!(!run.stdout.contains("    why: "), "{}", run.stdout);
+    assert_lacks(&run.stdout, "    why: ");
     let explain = sagerules(&["check", "--explain", "--rules", EXAMPLE_RULES, &a, &b]);
     assert_eq!(
         explain.stdout.matches(remediation).count(),
@@ -357,12 +344,9 @@ fn the_remediation_is_shown_once_per_rule_and_run_and_under_every_failure_with_e
         "{}",
         explain.stdout
     );
-    assert!(
-        explain.stdout.contains(
-            "    why: Notebook instances encrypt their storage volume with a customer managed KMS key"
-        ),
-        "{}",
-        explain.stdout
+    assert_contains(
+        &explain.stdout,
+        "    why: Notebook instances encrypt their storage volume with a customer managed KMS key",
     );
 }
 
@@ -378,13 +362,9 @@ fn a_list_as_params_is_an_error_with_line_col_and_nothing_is_evaluated() {
         &params,
         "examples/templates/notebook-open.json",
     ]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr.contains(&format!("{params}:1:1")),
-        "{}",
-        run.stderr
-    );
-    assert!(!run.stdout.contains("FAIL "), "{}", run.stdout);
+    assert_exit(&run, 2);
+    assert_contains(&run.stderr, format!("{params}:1:1"));
+    assert_lacks(&run.stdout, "FAIL ");
     assert!(run.stdout.starts_with("0 files:"), "{}", run.stdout);
     let custom = sagerules(&[
         "check",
@@ -394,7 +374,7 @@ fn a_list_as_params_is_an_error_with_line_col_and_nothing_is_evaluated() {
         &params,
         "examples/templates/notebook-open.json",
     ]);
-    assert_eq!(custom.code, 2, "{}{}", custom.stdout, custom.stderr);
+    assert_exit(&custom, 2);
     assert!(
         custom
             .stderr
@@ -414,7 +394,7 @@ fn every_bad_parameter_is_reported_at_its_value() {
         "SageRules:\n  maxRuntimeSeconds: soon\n  kmsKeyArn: [x]\n",
     );
     let run = sagerules(&["check", "--format", "json", "--params", &params, GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_exit(&run, 2);
     let errors = errors_of(&json(&run.stdout));
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
@@ -435,21 +415,14 @@ fn every_bad_parameter_is_reported_at_its_value() {
 
 #[test]
 fn an_include_of_a_file_that_is_not_rules_is_refused_and_never_echoed() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = write(
-        dir.path(),
-        "r.rules",
-        "include \"/etc/passwd\"\nrule a { x exists }\n",
+    let (_dir, _, run) =
+        check_with_rules("r.rules", "include \"/etc/passwd\"\nrule a { x exists }\n");
+    assert_exit(&run, 2);
+    assert_contains(
+        &run.stderr,
+        "/etc/passwd is not read: only files ending in .rules, .guard are followed",
     );
-    let run = sagerules(&["check", "--rules", &rules, GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("/etc/passwd is not read: only files ending in .rules, .guard are followed"),
-        "{}",
-        run.stderr
-    );
-    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+    assert_lacks(&run.stderr, "root:");
 }
 
 #[test]
@@ -468,16 +441,14 @@ fn an_include_outside_the_root_is_refused_unless_allow_outside() {
     );
     let root = inner.to_string_lossy().into_owned();
     let run = sagerules(&["check", "--root", &root, "--rules", &rules, GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("outside.rules is not read: it is outside the root"),
-        "{}",
-        run.stderr
+    assert_exit(&run, 2);
+    assert_contains(
+        &run.stderr,
+        "outside.rules is not read: it is outside the root",
     );
     let allowed = sagerules(&["check", "--allow-outside", "--rules", &rules, GOOD]);
-    assert_eq!(allowed.code, 0, "{}{}", allowed.stdout, allowed.stderr);
-    assert!(allowed.stdout.contains("2 PASS"), "{}", allowed.stdout);
+    assert_exit(&allowed, 0);
+    assert_contains(&allowed.stdout, "2 PASS");
 }
 
 #[test]
@@ -493,57 +464,39 @@ fn a_product_template_outside_the_root_is_not_read() {
     let yaml = write(&inner, "b.yaml", &portfolio("../secret.yaml"));
     let root = inner.to_string_lossy().into_owned();
     let run = sagerules(&["check", "--root", &root, &txt, &yaml]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("cannot read template ../secret.txt: only files ending in .yaml"),
-        "{}",
-        run.stderr
+    assert_exit(&run, 2);
+    assert_contains(
+        &run.stderr,
+        "cannot read template ../secret.txt: only files ending in .yaml",
     );
-    assert!(
-        run.stderr
-            .contains("cannot read template ../secret.yaml: it is outside the root"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "cannot read template ../secret.yaml: it is outside the root",
     );
-    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    assert_lacks(&run.stderr, "hunter2");
 }
 
 // ---- diagnostics ----
 
 #[test]
 fn a_misspelt_keyword_is_named_with_the_keyword_it_resembles() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = write(
-        dir.path(),
+    let (_dir, _, run) = check_with_rules(
         "typo.rules",
         "rul kms when Resources exists {\n  Resources.*.Properties.KmsKeyId exists\n}\n",
     );
-    let run = sagerules(&["check", "--rules", &rules, GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr.contains("error: `rul` is not a keyword"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("hint: did you mean `rule`?"),
-        "{}",
-        run.stderr
-    );
-    assert!(!run.stderr.contains("unknown rule `kms`"), "{}", run.stderr);
+    assert_exit(&run, 2);
+    assert_contains(&run.stderr, "error: `rul` is not a keyword");
+    assert_contains(&run.stderr, "hint: did you mean `rule`?");
+    assert_lacks(&run.stderr, "unknown rule `kms`");
 }
 
 #[test]
 fn syntax_and_compile_errors_of_one_file_are_all_reported_with_file_line_col() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = write(
-        dir.path(),
+    let (_dir, rules, run) = check_with_rules(
         "dup.rules",
         "rule a { Resources exists }\nrule a { Resources exists }\nrule b { x == }\nrule c { nope }\n",
     );
-    let run = sagerules(&["check", "--rules", &rules, GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_exit(&run, 2);
     for expected in [
         "error: expected a value after `==`",
         "error: rule `a` is defined twice",
@@ -552,7 +505,7 @@ fn syntax_and_compile_errors_of_one_file_are_all_reported_with_file_line_col() {
     ] {
         assert!(run.stderr.contains(expected), "{expected}:\n{}", run.stderr);
     }
-    assert!(!run.stderr.contains("byte"), "{}", run.stderr);
+    assert_lacks(&run.stderr, "byte");
 }
 
 #[test]
@@ -562,13 +515,13 @@ fn an_error_in_a_huge_one_line_file_prints_a_bounded_snippet() {
     let text = format!("{{\"Resources\":{{{body}\"bad\":\u{1}}}}}");
     let path = write(dir.path(), "big.json", &text);
     let run = sagerules(&["check", "--max-size", "16M", &path]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_exit(&run, 2);
     assert!(
         run.stderr.len() < 2_000,
         "{} bytes of stderr",
         run.stderr.len()
     );
-    assert!(run.stderr.contains(&format!("{path}:1:")), "{}", run.stderr);
+    assert_contains(&run.stderr, format!("{path}:1:"));
 }
 
 // ---- sagerules test ----
@@ -579,11 +532,11 @@ fn sagerules_test_fails_when_it_finds_no_test_cases_unless_allow_empty() {
     write(dir.path(), "lonely.rules", "rule a { x exists }\n");
     let path = dir.path().to_string_lossy().into_owned();
     let run = sagerules(&["test", &path]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("no test cases found"), "{}", run.stderr);
+    assert_exit(&run, 2);
+    assert_contains(&run.stderr, "no test cases found");
     let allowed = sagerules(&["test", "--allow-empty", &path]);
-    assert_eq!(allowed.code, 0, "{}{}", allowed.stdout, allowed.stderr);
-    assert!(allowed.stdout.contains("0 cases"), "{}", allowed.stdout);
+    assert_exit(&allowed, 0);
+    assert_contains(&allowed.stdout, "0 cases");
 }
 
 // ---- the gate policy file ----
@@ -598,12 +551,8 @@ fn fail_on_unknown_in_the_config_file_makes_an_undecided_check_fail_the_run() {
     );
     let file = "crates/sagerules-cli/tests/fixtures/data/unknown.yaml";
     let run = sagerules(&["check", "--config", &config, file]);
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains("UNKNOWN notebook_no_direct_internet"),
-        "{}",
-        run.stdout
-    );
+    assert_exit(&run, 1);
+    assert_contains(&run.stdout, "UNKNOWN notebook_no_direct_internet");
 }
 
 #[test]
@@ -615,22 +564,12 @@ fn an_unknown_setting_in_the_config_file_is_an_error_at_its_line_with_a_suggesti
         "check:\n  fail-on-unknwn: true\n  max-size: lots\n",
     );
     let run = sagerules(&["check", "--config", &config, GOOD]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr.contains(&format!("{config}:2:19")),
-        "{}",
-        run.stderr
+    assert_exit(&run, 2);
+    assert_contains(&run.stderr, format!("{config}:2:19"));
+    assert_contains(
+        &run.stderr,
+        "unknown setting `check.fail-on-unknwn` (did you mean `fail-on-unknown`?)",
     );
-    assert!(
-        run.stderr
-            .contains("unknown setting `check.fail-on-unknwn` (did you mean `fail-on-unknown`?)"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(&format!("{config}:3:13")),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, format!("{config}:3:13"));
     assert!(run.stdout.is_empty(), "nothing is checked: {}", run.stdout);
 }
