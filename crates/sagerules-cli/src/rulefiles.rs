@@ -11,7 +11,7 @@ use crate::confine::Confine;
 use crate::diag::Diag;
 use crate::inputs::{self, InputPath, RULES_EXTENSIONS};
 use sagerules_core::ast::{Item, RulesFile, Span};
-use sagerules_core::{parse, CompileError, ParseError, RuleSet, Source};
+use sagerules_core::{parse, CompileError, Dialect, ParseError, RuleSet, Source};
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -37,14 +37,24 @@ trait Provider {
     fn may_include(&self, _name: &str) -> Result<(), String> {
         Ok(())
     }
+
+    /// The dialect every file is read in, when the run forces one (`--dialect`).
+    fn dialect(&self) -> Option<Dialect> {
+        None
+    }
 }
 
 /// Files on disk; includes stay within `confine`.
 struct Disk<'c> {
     confine: &'c Confine,
+    dialect: Option<Dialect>,
 }
 
 impl Provider for Disk<'_> {
+    fn dialect(&self) -> Option<Dialect> {
+        self.dialect
+    }
+
     fn may_include(&self, name: &str) -> Result<(), String> {
         self.confine.check(Path::new(name), RULES_EXTENSIONS)
     }
@@ -70,15 +80,16 @@ impl Provider for Pack {
 
 /// Rules from files and directories (`--rules`), one rule set per top-level file; includes
 /// stay under the current directory.
-pub fn from_paths(paths: &[PathBuf]) -> Loaded {
-    from_paths_within(paths, &Confine::default())
+pub fn from_paths(paths: &[PathBuf], dialect: Option<Dialect>) -> Loaded {
+    from_paths_within(paths, &Confine::default(), dialect)
 }
 
-/// [`from_paths`], with includes confined by `confine`.
-pub fn from_paths_within(paths: &[PathBuf], confine: &Confine) -> Loaded {
+/// [`from_paths`], with includes confined by `confine`. Each file is read in the dialect its
+/// extension asks for (`.guard`: Guard's), unless `dialect` forces one.
+pub fn from_paths_within(paths: &[PathBuf], confine: &Confine, dialect: Option<Dialect>) -> Loaded {
     let (files, mut errors) = inputs::expand(paths, RULES_EXTENSIONS);
     let roots: Vec<String> = files.iter().map(input_name).collect();
-    let mut loaded = load_roots(&Disk { confine }, &roots);
+    let mut loaded = load_roots(&Disk { confine, dialect }, &roots);
     errors.append(&mut loaded.errors);
     loaded.errors = errors;
     loaded
@@ -112,7 +123,7 @@ pub fn bundled() -> Loaded {
     let mut errors = std::mem::take(&mut collector.errors);
     let mut sets = Vec::new();
     if !collector.broken {
-        match build("bundled rule pack", collector.files) {
+        match build("bundled rule pack", collector.files, None) {
             Ok(set) => sets.push(set),
             Err(mut diags) => errors.append(&mut diags),
         }
@@ -143,12 +154,13 @@ fn load_roots(provider: &dyn Provider, roots: &[String]) -> Loaded {
         if collector.broken {
             // Syntax errors: the set is not used, but its other mistakes are reported too, so
             // one run shows every problem of the file.
-            loaded
-                .errors
-                .extend(compile_errors_beside_syntax_errors(collector.files));
+            loaded.errors.extend(compile_errors_beside_syntax_errors(
+                collector.files,
+                provider.dialect(),
+            ));
             continue;
         }
-        match build(&root, collector.files) {
+        match build(&root, collector.files, provider.dialect()) {
             Ok(set) => loaded.sets.push(set),
             Err(mut diags) => loaded.errors.append(&mut diags),
         }
@@ -184,7 +196,10 @@ fn dedup(diags: &mut Vec<Diag>) {
 /// The compile errors of files that also have syntax errors, leaving out what the syntax
 /// errors explain: a reference to a rule whose definition did not parse (`rule kms` is written
 /// in the text) is not also an unknown rule.
-fn compile_errors_beside_syntax_errors(files: Vec<(Source, RulesFile)>) -> Vec<Diag> {
+fn compile_errors_beside_syntax_errors(
+    files: Vec<(Source, RulesFile)>,
+    dialect: Option<Dialect>,
+) -> Vec<Diag> {
     let texts: Vec<String> = files.iter().map(|(s, _)| s.text.clone()).collect();
     let written = |name: &str| {
         texts.iter().any(|text| {
@@ -196,7 +211,7 @@ fn compile_errors_beside_syntax_errors(files: Vec<(Source, RulesFile)>) -> Vec<D
             })
         })
     };
-    match build("", files) {
+    match build("", files, dialect) {
         Ok(_) => Vec::new(),
         Err(diags) => diags
             .into_iter()
@@ -212,9 +227,13 @@ fn compile_errors_beside_syntax_errors(files: Vec<(Source, RulesFile)>) -> Vec<D
 }
 
 /// Builds a rule set when none of its files had a syntax error (those were reported already).
-fn build(name: &str, files: Vec<(Source, RulesFile)>) -> Result<LoadedRules, Vec<Diag>> {
+fn build(
+    name: &str,
+    files: Vec<(Source, RulesFile)>,
+    dialect: Option<Dialect>,
+) -> Result<LoadedRules, Vec<Diag>> {
     let sources: Vec<Source> = files.iter().map(|(source, _)| source.clone()).collect();
-    RuleSet::build(files)
+    RuleSet::build_with(files, dialect)
         .map(|set| LoadedRules {
             name: name.to_string(),
             set,

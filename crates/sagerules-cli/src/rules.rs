@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> Outcome {
     let loaded = if args.rules.is_empty() {
         rulefiles::bundled()
     } else {
-        rulefiles::from_paths(&args.rules)
+        rulefiles::from_paths(&args.rules, None)
     };
     diag::eprint_all(&loaded.errors);
     let rules = catalog::rules_of(&loaded.sets);

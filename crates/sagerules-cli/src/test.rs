@@ -18,6 +18,7 @@
 //! evaluated with Guard's semantics (the document as written); `--cfn` evaluates them as
 //! `check` does templates (intrinsics and parameters expanded).
 
+use crate::check::DialectArg;
 use crate::diag::{self, Diag};
 use crate::document;
 use crate::inputs::{self, InputPath, DATA_EXTENSIONS, RULES_EXTENSIONS};
@@ -57,6 +58,9 @@ pub struct Args {
     /// Also list the cases that pass, and the rules a case sets no expectation for.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Read the rules in this dialect (default: by extension, `.guard` as cfn-guard reads it).
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    pub dialect: Option<DialectArg>,
     /// Exit 0 when no test case is found (by default that is an error: a CI step that tests
     /// nothing must not pass).
     #[arg(long = "allow-empty")]
@@ -200,7 +204,8 @@ fn run_suite(
     tally: &mut Tally,
     out: &mut String,
 ) {
-    let loaded = rulefiles::from_paths(std::slice::from_ref(&suite.rules));
+    let dialect = args.dialect.map(DialectArg::dialect);
+    let loaded = rulefiles::from_paths(std::slice::from_ref(&suite.rules), dialect);
     let rules_name = inputs::display_path(&suite.rules);
     let _ = writeln!(out, "{rules_name}");
     tally.errors.extend(loaded.errors);

@@ -11,12 +11,14 @@
 //! reference.
 
 pub mod ast;
+pub mod dialect;
 pub mod eval;
 pub mod format;
 pub mod report;
 pub mod ruleset;
 pub mod syntax;
 
+pub use dialect::Dialect;
 pub use eval::{evaluate, Alternative, Expander, Expansion, Input};
 pub use report::{Finding, Report, ResourceResult, RuleResult, Severity, Status};
 pub use ruleset::{CompileError, RuleSet, Source};

@@ -4,11 +4,12 @@
 //! the linear-time engine refuses), so evaluation never meets them.
 
 mod check;
-mod lit;
+pub(crate) mod lit;
 
 use std::collections::HashMap;
 
 use crate::ast::{Item, Rule, RulesFile, Span, META_KEYS};
+use crate::dialect::Dialect;
 use crate::report::Severity;
 use crate::SourceId;
 
@@ -129,16 +130,32 @@ pub struct RuleSet {
     /// The top-level clauses of every file, as `(file, item)`.
     pub(crate) default_clauses: Vec<(usize, usize)>,
     infos: Vec<RuleInfo>,
+    /// Each source's dialect (`dialects[i]` for `SourceId(i)`).
+    dialects: Vec<Dialect>,
 }
 
 impl RuleSet {
     /// Resolves and checks `files` (a file and everything it includes) into one rule set.
     /// Every problem found is returned, not just the first.
+    /// Each file is read in the dialect its name asks for ([`Dialect::of_file`]).
     pub fn build(files: Vec<(Source, RulesFile)>) -> Result<RuleSet, Vec<CompileError>> {
+        RuleSet::build_with(files, None)
+    }
+
+    /// [`RuleSet::build`], with every file read in `dialect` when one is given.
+    pub fn build_with(
+        files: Vec<(Source, RulesFile)>,
+        dialect: Option<Dialect>,
+    ) -> Result<RuleSet, Vec<CompileError>> {
         let (sources, files): (Vec<Source>, Vec<RulesFile>) = files.into_iter().unzip();
+        let dialects = sources
+            .iter()
+            .map(|s| dialect.unwrap_or_else(|| Dialect::of_file(&s.name)))
+            .collect();
         let mut set = RuleSet {
             sources,
             files,
+            dialects,
             ..RuleSet::default()
         };
         let mut errors = set.index_rules();
@@ -158,6 +175,14 @@ impl RuleSet {
         self.sources.get(id.0 as usize)
     }
 
+    /// The dialect the source `id` is evaluated in.
+    pub fn dialect(&self, id: SourceId) -> Dialect {
+        self.dialects
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
     /// The reportable rules with their metadata, in rule-set order (`default` last when
     /// some file has clauses outside rules).
     pub fn rules(&self) -> &[RuleInfo] {
@@ -172,6 +197,14 @@ impl RuleSet {
             Item::Rule(rule) => Some(rule),
             _ => None,
         }
+    }
+
+    /// Guard accepts a rule name defined twice when both definitions are Guard-dialect files:
+    /// both rules run and report as one (FAIL when either fails); references find the first.
+    fn guard_duplicate(&self, source: SourceId, rules: &[CompiledRule], first: usize) -> bool {
+        let first_source = rules.get(first).map(|r| r.source);
+        self.dialect(source) == Dialect::Guard
+            && first_source.is_some_and(|f| self.dialect(f) == Dialect::Guard)
     }
 
     pub(crate) fn rule_index(&self, name: &str) -> Option<usize> {
@@ -195,12 +228,17 @@ impl RuleSet {
         let mut rules = Vec::new();
         let mut infos = Vec::new();
         for (source, body, rule) in found {
-            if let Some(&first) = self.by_name.get(&rule.name.name) {
-                errors.push(duplicate_error(source, rule, &rules, first, &self.sources));
-                continue;
+            let duplicate = self.by_name.get(&rule.name.name).copied();
+            if let Some(first) = duplicate {
+                if !self.guard_duplicate(source, &rules, first) {
+                    errors.push(duplicate_error(source, rule, &rules, first, &self.sources));
+                    continue;
+                }
             }
             let info = rule_info(source, rule, &mut errors);
-            self.by_name.insert(rule.name.name.clone(), rules.len());
+            if duplicate.is_none() {
+                self.by_name.insert(rule.name.name.clone(), rules.len());
+            }
             rules.push(CompiledRule {
                 name: rule.name.name.clone(),
                 body,
@@ -209,7 +247,7 @@ impl RuleSet {
                 severity: info.severity,
                 reportable: rule.params.is_empty(),
             });
-            if rule.params.is_empty() {
+            if rule.params.is_empty() && duplicate.is_none() {
                 infos.push(info);
             }
         }

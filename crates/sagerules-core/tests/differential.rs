@@ -1,6 +1,11 @@
 //! Runs every case in `tests/differential/*.yaml` (verdicts recorded from cfn-guard 3.2.1 by
-//! `tests/differential/record.py`) and checks that sagerules gives the same PASS / FAIL /
-//! SKIP per rule, or the case's `expected` where it carries a `deviation`.
+//! `tests/differential/record.py`) in both dialects ([`Dialect`]):
+//!
+//! - the Guard dialect (how `.guard` files run) must give Guard's recorded PASS / FAIL / SKIP
+//!   per rule, except where a case says `guard_dialect:` why it keeps the sagerules answer
+//!   (Guard rejects the rules, errors at run time or panics: the dialect stays a superset);
+//! - the sagerules dialect (`.rules` files) must give Guard's verdicts too, or the case's
+//!   `expected` where it carries a `deviation`.
 
 // Test helpers outside `#[test]` functions may panic on malformed fixtures.
 #![allow(clippy::expect_used, clippy::panic)]
@@ -8,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use sagerules_core::{evaluate, parse, Expander, Expansion, Input, RuleSet, Source};
+use sagerules_core::{evaluate, parse, Dialect, Expander, Expansion, Input, RuleSet, Source};
 use sagerules_data::{Format, Node, Value};
 
 struct Case {
@@ -17,7 +22,10 @@ struct Case {
     rules: String,
     data: Node,
     params: Option<Node>,
+    /// What the sagerules dialect must give.
     want: Verdicts,
+    /// What the Guard dialect must give.
+    want_guard: Verdicts,
     deviation: Option<String>,
 }
 
@@ -53,11 +61,17 @@ fn load_cases() -> Vec<Case> {
 
 fn read_case(file: &str, entry: &Node) -> Case {
     let text = |key: &str| entry.get(key).and_then(Node::as_str).map(str::to_string);
+    let recorded = |key: &str| verdicts(entry.get(key).expect("recorded verdicts"));
     let deviation = text("deviation");
-    let want_key = if deviation.is_some() {
-        "expected"
+    let ours = if deviation.is_some() {
+        recorded("expected")
     } else {
-        "guard"
+        recorded("guard")
+    };
+    let want_guard = if text("guard_dialect").is_some() {
+        ours.clone()
+    } else {
+        recorded("guard")
     };
     Case {
         file: file.to_string(),
@@ -65,7 +79,8 @@ fn read_case(file: &str, entry: &Node) -> Case {
         rules: text("rules").expect("case rules"),
         data: entry.get("data").cloned().expect("case data"),
         params: entry.get("params").cloned(),
-        want: verdicts(entry.get(want_key).expect("recorded verdicts")),
+        want: ours,
+        want_guard,
         deviation,
     }
 }
@@ -94,9 +109,9 @@ impl Expander for Plain {
     }
 }
 
-fn run_case(case: &Case) -> Verdicts {
-    let fast = run_case_with(case, None);
-    let general = run_case_with(case, Some(&Plain));
+fn run_case(case: &Case, dialect: Dialect) -> Verdicts {
+    let fast = run_case_with(case, None, dialect);
+    let general = run_case_with(case, Some(&Plain), dialect);
     assert_eq!(
         fast, general,
         "{}::{}: shortcut and general path disagree",
@@ -105,7 +120,7 @@ fn run_case(case: &Case) -> Verdicts {
     fast
 }
 
-fn run_case_with(case: &Case, expander: Option<&dyn Expander>) -> Verdicts {
+fn run_case_with(case: &Case, expander: Option<&dyn Expander>, dialect: Dialect) -> Verdicts {
     let (file, errors) = parse(&case.rules);
     if !errors.is_empty() {
         return Err(format!(
@@ -121,7 +136,7 @@ fn run_case_with(case: &Case, expander: Option<&dyn Expander>) -> Verdicts {
         name: "case.guard".into(),
         text: case.rules.clone(),
     };
-    let set = RuleSet::build(vec![(source, file)]).map_err(|errors| {
+    let set = RuleSet::build_with(vec![(source, file)], Some(dialect)).map_err(|errors| {
         format!(
             "ERROR (build: {})",
             errors
@@ -168,12 +183,21 @@ fn differential_cases_match_cfn_guard() {
     let mut deviations = 0;
     for case in &cases {
         deviations += usize::from(case.deviation.is_some());
-        let got = run_case(case);
-        if !same(&case.want, &got) {
-            failures.push(format!(
-                "{}::{}\n    want {:?}\n    got  {:?}",
-                case.file, case.name, case.want, got
-            ));
+        for (dialect, want) in [
+            (Dialect::Sagerules, &case.want),
+            (Dialect::Guard, &case.want_guard),
+        ] {
+            let got = run_case(case, dialect);
+            if !same(want, &got) {
+                failures.push(format!(
+                    "{}::{} ({} dialect)\n    want {:?}\n    got  {:?}",
+                    case.file,
+                    case.name,
+                    dialect.as_str(),
+                    want,
+                    got
+                ));
+            }
         }
     }
     println!(

@@ -72,6 +72,10 @@ pub struct Args {
     /// Follow `include`s and template references outside `--root`.
     #[arg(long = "allow-outside")]
     pub allow_outside: bool,
+    /// Read every rules file in this dialect (default: `.guard` files as cfn-guard 3.2.1 reads
+    /// them, `.rules` files with the sagerules semantics).
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    pub dialect: Option<DialectArg>,
     /// Text output: add the evaluator's `[expected X, found Y]` to each finding.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -90,6 +94,22 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Junit,
+}
+
+/// `--dialect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DialectArg {
+    Guard,
+    Sagerules,
+}
+
+impl DialectArg {
+    pub fn dialect(self) -> sagerules_core::Dialect {
+        match self {
+            DialectArg::Guard => sagerules_core::Dialect::Guard,
+            DialectArg::Sagerules => sagerules_core::Dialect::Sagerules,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -143,7 +163,7 @@ fn run_with(args: &Args) -> Outcome {
     let loaded = if bundled {
         rulefiles::bundled()
     } else {
-        rulefiles::from_paths_within(&args.rules, &confine)
+        rulefiles::from_paths_within(&args.rules, &confine, args.dialect.map(DialectArg::dialect))
     };
     let mut run_errors = loaded.errors;
     let params = load_params(args.params.as_ref(), bundled);

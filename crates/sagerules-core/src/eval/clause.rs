@@ -131,6 +131,31 @@ impl<'c> Ctx<'c> {
         recorder.findings.extend(merged);
     }
 
+    /// A backtracking pattern (Guard dialect) that gives up on one of the values is a runtime
+    /// error of the rule, not a failed comparison: the rule is reported as not evaluated.
+    fn stop_runaway_patterns(
+        &self,
+        check: &Check,
+        values: &[Got<'c>],
+        rhs: Option<&[Got<'c>]>,
+    ) -> EvalResult<()> {
+        let patterns = rhs.unwrap_or_default().iter().filter_map(|got| match got {
+            Got::Val(Val::Regex(pattern)) if pattern.linear().is_none() => Some(pattern),
+            _ => None,
+        });
+        for pattern in patterns {
+            for text in values.iter().filter_map(|got| match got {
+                Got::Val(val) => val.as_str(),
+                Got::Missing { .. } => None,
+            }) {
+                pattern
+                    .is_match(text)
+                    .map_err(|why| self.error(check.span, why))?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn clause(&'c self, clause: &'c Clause, scope: &Scope<'_, 'c>) -> EvalResult<Status> {
         match clause {
             Clause::Check(check) => self.check(check, scope),
@@ -161,6 +186,7 @@ impl<'c> Ctx<'c> {
             },
             OpKind::Unary(_) => None,
         };
+        self.stop_runaway_patterns(check, &values, rhs)?;
         let lenient = self.expander.is_some_and(|e| e.lenient_scalars());
         let (mut any_pass, mut any_fail, mut any_unknown) = (false, false, false);
         let point = self.rescue_point();

@@ -192,7 +192,7 @@ fn all_of(results: impl Iterator<Item = Tri>) -> Tri {
 fn equals(lhs: Plain<'_>, rhs: &Val<'_>, lenient: bool) -> Tri {
     match rhs {
         Val::Regex(regex) => match lhs {
-            Plain::Str(s) => Tri::from_bool(regex.is_match(s)),
+            Plain::Str(s) => regex.is_match(s).map_or(Tri::Incomparable, Tri::from_bool),
             _ => Tri::Incomparable,
         },
         Val::Range(range) => in_range(lhs, range, lenient),

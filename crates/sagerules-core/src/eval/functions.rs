@@ -148,10 +148,15 @@ impl<'c> Ctx<'c> {
     fn regex_replace(&'c self, call: &'c Call, args: &[Vec<Got<'c>>]) -> EvalResult<Vec<Got<'c>>> {
         let compiled;
         let regex: &Regex = match args.get(1).and_then(|a| a.first()) {
-            Some(Got::Val(Val::Regex(regex))) => regex,
+            Some(Got::Val(Val::Regex(pattern))) => pattern.linear().ok_or_else(|| {
+                self.error(
+                    call.span,
+                    "`regex_replace` takes a pattern without look-around or back-references",
+                )
+            })?,
             Some(Got::Val(val)) if val.as_str().is_some() => {
                 let pattern = val.as_str().unwrap_or_default();
-                compiled = Regex::new(pattern)
+                compiled = Regex::new(&crate::ruleset::lit::literal_braces(pattern))
                     .map_err(|e| self.error(call.span, format!("bad pattern: {e}")))?;
                 &compiled
             }

@@ -96,10 +96,26 @@ fn run<'c>(ctx: &'c Ctx<'c>, only: Option<&[String]>) -> Report {
         let outcome = ctx.rule_outcome(index);
         match &outcome.status {
             Err(error) => report.errors.push(error.clone()),
-            Ok(status) => report.rules.push(rule_result(ctx, rule, *status, &outcome)),
+            Ok(status) => push_result(&mut report, rule_result(ctx, rule, *status, &outcome)),
         }
     }
     report
+}
+
+/// Adds a rule's result; a second rule of the same name (allowed in the Guard dialect) joins
+/// the first one's: FAIL if either fails, else PASS if either passes, its resources added.
+fn push_result(report: &mut Report, result: RuleResult) {
+    match report.rules.iter_mut().find(|r| r.rule == result.rule) {
+        Some(earlier) => {
+            earlier.status = match (earlier.status, result.status) {
+                (Status::Fail, _) | (_, Status::Fail) => Status::Fail,
+                (Status::Pass, _) | (_, Status::Pass) => Status::Pass,
+                _ => Status::Skip,
+            };
+            earlier.resources.extend(result.resources);
+        }
+        None => report.rules.push(result),
+    }
 }
 
 fn rule_result(

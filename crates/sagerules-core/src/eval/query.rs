@@ -3,14 +3,15 @@
 //!
 //! A step that finds nothing leaves a [`Got::Missing`] holding where it stopped (for the
 //! finding's pointer and position); a filter that keeps nothing leaves no values at all.
-//! That difference is cfn-guard's FAIL-versus-SKIP distinction. Missing keys are not retried
-//! in other case styles (see `docs/semantics.md`).
+//! That difference is cfn-guard's FAIL-versus-SKIP distinction. Missing keys are retried in
+//! other case styles only in the Guard dialect ([`crate::dialect`]).
 
 use std::rc::Rc;
 
-use sagerules_data::{Node, Value};
+use sagerules_data::{Map, Node, Value};
 
 use crate::ast::{Clause, Expr, Filter, Query, Step};
+use crate::dialect::{retry_key, Converter, Dialect};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
 use crate::eval::value::{lookup, Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
 use crate::eval::Expansion;
@@ -130,6 +131,17 @@ impl<'c> Ctx<'c> {
 
     /// The common `a.b.c` case: follows keys from one value without intermediate lists.
     pub(crate) fn walk_keys(&'c self, got: Got<'c>, steps: &'c [Step], out: &mut Vec<Got<'c>>) {
+        self.walk_keys_with(got, steps, out, None);
+    }
+
+    /// [`Ctx::walk_keys`], with the case style a Guard-dialect retry chose earlier in the chain.
+    fn walk_keys_with(
+        &'c self,
+        got: Got<'c>,
+        steps: &'c [Step],
+        out: &mut Vec<Got<'c>>,
+        mut converter: Option<Converter>,
+    ) {
         let mut current = got;
         for (at, step) in steps.iter().enumerate() {
             let Step::Key(key, _) = step else {
@@ -141,20 +153,24 @@ impl<'c> Ctx<'c> {
             let Val::Doc(node, path) = val else {
                 let mut opaque = Vec::new();
                 self.step_opaque(step, val, &mut opaque);
+                let rest = steps.get(at + 1..).unwrap_or_default();
                 return opaque
                     .into_iter()
-                    .for_each(|g| self.walk_keys(g, steps.get(at + 1..).unwrap_or_default(), out));
+                    .for_each(|g| self.walk_keys_with(g, rest, out, converter));
             };
-            match node.as_map().and_then(|m| lookup(m, key)) {
+            let direct = node.as_map().filter(|_| !self.guard_index_key(key));
+            match direct.and_then(|m| lookup(m, key)) {
                 Some((index, name, child)) if !self.expands(child) => {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
                     current = Got::Val(Val::Doc(child, child_path));
                 }
                 _ => {
                     let mut found = Vec::new();
-                    self.key_step(node, path, key, &mut found);
+                    self.key_step(node, path, key, &mut found, &mut converter);
                     let rest = steps.get(at + 1..).unwrap_or_default();
-                    return found.into_iter().for_each(|g| self.walk_keys(g, rest, out));
+                    return found
+                        .into_iter()
+                        .for_each(|g| self.walk_keys_with(g, rest, out, converter));
                 }
             }
         }
@@ -174,12 +190,12 @@ impl<'c> Ctx<'c> {
             return Ok(());
         };
         match step {
-            Step::Key(key, _) => self.key_step(node, path, key, out),
+            Step::Key(key, _) => self.key_step(node, path, key, out, &mut None),
             Step::Var(ident) => {
                 for got in self.var(scope, &ident.name, ident.span)?.iter() {
                     match got {
                         Got::Val(v) => match v.as_str() {
-                            Some(key) => self.key_step(node, path, key, out),
+                            Some(key) => self.key_step(node, path, key, out, &mut None),
                             None => out.push(Got::Missing {
                                 at: path,
                                 pos: node.pos,
@@ -220,11 +236,26 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    /// `.key`: a map entry, a list index written as digits, or a parameter at the root.
-    fn key_step(&'c self, node: &'c Node, path: PathId, key: &'c str, out: &mut Vec<Got<'c>>) {
+    /// `.key`: a map entry, a list index written as digits, or a parameter at the root. In
+    /// the Guard dialect a missing map key is retried in other case styles (`converter` keeps
+    /// the style that worked, for the next keys of the chain).
+    fn key_step(
+        &'c self,
+        node: &'c Node,
+        path: PathId,
+        key: &'c str,
+        out: &mut Vec<Got<'c>>,
+        converter: &mut Option<Converter>,
+    ) {
         match &node.value {
+            Value::Map(_) if self.guard_index_key(key) => out.push(Got::Missing {
+                at: path,
+                pos: node.pos,
+                miss: Miss::Key(key),
+            }),
             Value::Map(map) => {
-                if let Some((index, name, child)) = lookup(map, key) {
+                let found = lookup(map, key).or_else(|| self.retried(map, key, converter));
+                if let Some((index, name, child)) = found {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
                     return self.push_expanded(child, child_path, out);
                 }
@@ -253,6 +284,29 @@ impl<'c> Ctx<'c> {
                 miss: Miss::Key(key),
             }),
         }
+    }
+
+    /// Whether `key` is all digits in the Guard dialect, where it only ever indexes a list
+    /// (`M.'200'` finds nothing in the map `{"200": ...}`, as in Guard).
+    fn guard_index_key(&self, key: &str) -> bool {
+        !key.is_empty()
+            && key.bytes().all(|b| b.is_ascii_digit())
+            && self.set.dialect(self.source.get()) == Dialect::Guard
+    }
+
+    /// Guard's retry of a missing key in other case styles, in the Guard dialect only.
+    fn retried(
+        &self,
+        map: &'c Map,
+        key: &str,
+        converter: &mut Option<Converter>,
+    ) -> Option<(usize, &'c str, &'c Node)> {
+        if self.set.dialect(self.source.get()) != Dialect::Guard {
+            return None;
+        }
+        let (spelled, used) = retry_key(key, *converter, |k| lookup(map, k).is_some())?;
+        *converter = Some(used);
+        lookup(map, &spelled)
     }
 
     /// `*` (`maps_too`) or `[*]`: every element; a scalar stands for itself; an empty

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use regex::Regex;
+use crate::ruleset::lit::Pattern;
 use sagerules_data::{Map, Node, Pos, Value};
 
 use crate::ruleset::{Lit, RangeLit};
@@ -127,7 +127,7 @@ pub(crate) enum Val<'a> {
     Doc(&'a Node, PathId),
     /// A string that is not a node: a map key (`keys`, captures).
     Key(&'a str),
-    Regex(&'a Regex),
+    Regex(&'a Pattern),
     Range(&'a RangeLit),
     /// A list literal holding regexes or ranges.
     Mixed(&'a [Lit]),

@@ -239,7 +239,7 @@ impl<'s> Walker<'s> {
     }
 
     fn literal(&mut self, literal: &'s Literal) {
-        match lit::compile(literal) {
+        match lit::compile(literal, self.set.dialect(self.source)) {
             Ok(compiled) => {
                 self.lits
                     .insert(literal as *const Literal as usize, compiled);
@@ -305,8 +305,10 @@ impl<'s> Walker<'s> {
         };
         match lit::compile_regex(pattern) {
             Ok(regex) => {
-                self.lits
-                    .insert(literal as *const Literal as usize, Lit::Regex(regex));
+                self.lits.insert(
+                    literal as *const Literal as usize,
+                    Lit::Regex(lit::Pattern::Linear(regex)),
+                );
             }
             Err(error) => {
                 let mut compile_error = CompileError::new(self.source, literal.span, error.message);
