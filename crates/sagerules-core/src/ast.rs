@@ -347,4 +347,7 @@ pub struct Range {
     pub upper: Literal,
     pub lower_inclusive: bool,
     pub upper_inclusive: bool,
+    /// Bounds written as bare characters, `r[a, f]` (Guard's character type; the bounds are
+    /// one-character strings).
+    pub chars: bool,
 }

@@ -457,6 +457,14 @@ impl Printer<'_> {
         self.out.push(']');
     }
 
+    /// A range bound: bare for a character range (`r[a, f]`), else as a literal.
+    fn bound(&mut self, literal: &Literal, chars: bool) {
+        match &literal.kind {
+            LiteralKind::String(s) if chars => self.out.push_str(s),
+            _ => self.literal(literal),
+        }
+    }
+
     fn literal(&mut self, literal: &Literal) {
         match &literal.kind {
             LiteralKind::Null => self.out.push_str("null"),
@@ -472,9 +480,9 @@ impl Printer<'_> {
             LiteralKind::Range(range) => {
                 self.out
                     .push_str(if range.lower_inclusive { "r[" } else { "r(" });
-                self.literal(&range.lower);
+                self.bound(&range.lower, range.chars);
                 self.out.push_str(", ");
-                self.literal(&range.upper);
+                self.bound(&range.upper, range.chars);
                 self.out.push(if range.upper_inclusive { ']' } else { ')' });
             }
             LiteralKind::List(items) => {

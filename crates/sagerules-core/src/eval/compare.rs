@@ -319,6 +319,9 @@ fn ordered(lhs: Plain<'_>, op: CmpOp, rhs: Plain<'_>, lenient: bool) -> Tri {
 }
 
 fn in_range(value: Plain<'_>, range: &RangeLit, lenient: bool) -> Tri {
+    if !range.comparable {
+        return Tri::Incomparable;
+    }
     let (Some(low), Some(high)) = (
         order(value, plain(&range.lower), lenient),
         order(value, plain(&range.upper), lenient),

@@ -94,7 +94,12 @@ impl<'c> Ctx<'c> {
                 out.push(got.clone());
                 continue;
             };
-            match val.as_str().map(Node::from_json_str) {
+            // JSON, or YAML (a superset of JSON), as Guard's json_parse reads it: CloudFormation
+            // policies are sometimes embedded as YAML text.
+            match val
+                .as_str()
+                .map(|text| sagerules_data::load_auto(text.as_bytes()))
+            {
                 Some(Ok(mut parsed)) => {
                     set_pos(&mut parsed, val.pos());
                     out.push(Got::Val(Val::Doc(self.alloc(parsed), val.path())));
@@ -144,7 +149,9 @@ impl<'c> Ctx<'c> {
         )])
     }
 
-    /// `regex_replace(values, "pattern", "replacement")`; `$1` / `${name}` refer to groups.
+    /// `regex_replace(values, "pattern", "replacement")`; `$1` / `${name}` refer to groups. The
+    /// sagerules dialect replaces every match in the text; the Guard dialect returns only the
+    /// expanded replacements, as Guard does.
     fn regex_replace(&'c self, call: &'c Call, args: &[Vec<Got<'c>>]) -> EvalResult<Vec<Got<'c>>> {
         let compiled;
         let regex: &Regex = match args.get(1).and_then(|a| a.first()) {
@@ -164,6 +171,11 @@ impl<'c> Ctx<'c> {
         };
         let replacement = single_str(args.get(2))
             .ok_or_else(|| self.error(call.span, "`regex_replace` needs a replacement string"))?;
+        if self.guard_dialect() {
+            return self.map_strings(call, "regex_replace", args.first(), |text| {
+                Some(guard_replacement(regex, text, replacement))
+            });
+        }
         self.map_strings(call, "regex_replace", args.first(), |text| {
             regex
                 .is_match(text)
@@ -407,4 +419,15 @@ mod tests {
         assert_eq!(url_decode("a%20b%2Fc").as_deref(), Some("a b/c"));
         assert_eq!(url_decode("%zz"), None);
     }
+}
+
+/// Guard's `regex_replace`: the replacement expanded once per match, the expansions joined,
+/// and nothing else of the text (`regex_replace("abc", "b", "X")` is `"X"`; no match gives
+/// `""`).
+fn guard_replacement(regex: &Regex, text: &str, replacement: &str) -> String {
+    let mut out = String::new();
+    for captures in regex.captures_iter(text) {
+        captures.expand(replacement, &mut out);
+    }
+    out
 }

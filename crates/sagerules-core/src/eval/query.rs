@@ -79,6 +79,11 @@ impl<'c> Ctx<'c> {
             Some((Step::This(_), rest)) => (Start::One(scope.this.clone()), rest, Produced::Single),
             Some((Step::Keys(_), rest)) => match &scope.key {
                 Some(key) => (Start::One(Got::Val(key.clone())), rest, Produced::Single),
+                None if self.guard_dialect() => (
+                    Start::Owned(self.plain_keys_key(&scope.this)),
+                    rest,
+                    Produced::Single,
+                ),
                 None => return Ok(Vec::new()),
             },
             _ => (Start::One(scope.this.clone()), steps, Produced::Single),
@@ -286,12 +291,38 @@ impl<'c> Ctx<'c> {
         }
     }
 
+    /// Whether the query being evaluated was written in a Guard-dialect source.
+    pub(crate) fn guard_dialect(&self) -> bool {
+        self.set.dialect(self.source.get()) == Dialect::Guard
+    }
+
+    /// Guard reads `keys` as the map key only in a filter of exactly one clause
+    /// (`[ keys == /^a/ ]`); anywhere else it is a plain key named `keys`, which values rarely
+    /// have, so `M[ keys == /^a/ or keys == /^b/ ]` selects nothing (SKIP) in Guard.
+    fn plain_keys_key(&'c self, this: &Got<'c>) -> Vec<Got<'c>> {
+        let mut out = Vec::new();
+        match this {
+            Got::Val(Val::Doc(node, path)) => {
+                self.key_step(node, *path, "keys", &mut out, &mut None)
+            }
+            Got::Val(val) => self.step_opaque_key(val.clone(), &mut out),
+            missing => out.push(missing.clone()),
+        }
+        out
+    }
+
+    fn step_opaque_key(&self, val: Val<'c>, out: &mut Vec<Got<'c>>) {
+        out.push(Got::Missing {
+            at: NO_PATH,
+            pos: val.pos(),
+            miss: Miss::Key("keys"),
+        });
+    }
+
     /// Whether `key` is all digits in the Guard dialect, where it only ever indexes a list
     /// (`M.'200'` finds nothing in the map `{"200": ...}`, as in Guard).
     fn guard_index_key(&self, key: &str) -> bool {
-        !key.is_empty()
-            && key.bytes().all(|b| b.is_ascii_digit())
-            && self.set.dialect(self.source.get()) == Dialect::Guard
+        !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) && self.guard_dialect()
     }
 
     /// Guard's retry of a missing key in other case styles, in the Guard dialect only.
@@ -301,7 +332,7 @@ impl<'c> Ctx<'c> {
         key: &str,
         converter: &mut Option<Converter>,
     ) -> Option<(usize, &'c str, &'c Node)> {
-        if self.set.dialect(self.source.get()) != Dialect::Guard {
+        if !self.guard_dialect() {
             return None;
         }
         let (spelled, used) = retry_key(key, *converter, |k| lookup(map, k).is_some())?;
@@ -426,7 +457,7 @@ impl<'c> Ctx<'c> {
         scope: &Scope<'_, 'c>,
         out: &mut Vec<Got<'c>>,
     ) -> EvalResult<()> {
-        let by_key = uses_keys(filter);
+        let by_key = uses_keys(filter) && (!self.guard_dialect() || single_clause(filter));
         let needs_key = by_key || filter.capture.is_some();
         let look_inside = produced == Produced::Single || by_key;
         match &node.value {
@@ -501,6 +532,11 @@ impl<'c> Ctx<'c> {
         let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner))?;
         Ok(status == Status::Pass)
     }
+}
+
+/// Whether a filter is one clause without alternatives (Guard's map-key filter shape).
+fn single_clause(filter: &Filter) -> bool {
+    matches!(filter.conds.clauses.as_slice(), [only] if only.clauses.len() == 1)
 }
 
 /// Whether a filter tests map keys (`[ keys == /Kms/ ]`).

@@ -27,6 +27,8 @@ pub(crate) struct RangeLit {
     pub upper: Node,
     pub lower_inclusive: bool,
     pub upper_inclusive: bool,
+    /// False for a character range in the Guard dialect, which no value is inside.
+    pub comparable: bool,
 }
 
 /// A compiled regex.
@@ -86,6 +88,8 @@ pub(crate) fn compile(literal: &Literal, dialect: Dialect) -> Result<Lit, LitErr
             upper: plain_node(&range.upper)?,
             lower_inclusive: range.lower_inclusive,
             upper_inclusive: range.upper_inclusive,
+            // Guard's characters compare with no string: `'c' in r[a, f]` is FAIL there.
+            comparable: !(range.chars && dialect == Dialect::Guard),
         })),
         LiteralKind::List(items) if items.iter().any(needs_mixed) => items
             .iter()

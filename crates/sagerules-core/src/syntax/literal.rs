@@ -419,6 +419,7 @@ impl<'s> Parser<'s> {
     fn range(&self, i: &'s str) -> PResult<'s, Literal> {
         let lower_inclusive = i.starts_with("r[");
         let rest = self.blanks(i.get(2..).unwrap_or_default());
+        let chars = bare_char(rest).is_some();
         let (rest, lower) = self.range_bound(rest)?;
         let rest = self.blanks(rest);
         let rest = rest.strip_prefix(',').unwrap_or(rest);
@@ -444,6 +445,7 @@ impl<'s> Parser<'s> {
             upper,
             lower_inclusive,
             upper_inclusive,
+            chars,
         };
         Ok((
             rest,
@@ -455,12 +457,32 @@ impl<'s> Parser<'s> {
     }
 
     fn range_bound(&self, i: &'s str) -> PResult<'s, Literal> {
+        if let Some(c) = bare_char(i) {
+            let rest = i.get(c.len_utf8()..).unwrap_or_default();
+            let kind = LiteralKind::String(c.to_string());
+            return Ok((
+                rest,
+                Literal {
+                    kind,
+                    span: self.span(i, rest),
+                },
+            ));
+        }
         match i.chars().next() {
             Some('\'' | '"') => self.string_literal(i),
             Some('-' | '0'..='9') => self.number(i),
             _ => backtrack(i),
         }
     }
+}
+
+/// A range bound written as one bare letter (`a` in `r[a, f]`, Guard's character literal):
+/// a letter followed by `,`, `]`, `)` or a blank.
+fn bare_char(i: &str) -> Option<char> {
+    let mut chars = i.chars();
+    let c = chars.next().filter(char::is_ascii_alphabetic)?;
+    let next = chars.next()?;
+    matches!(next, ',' | ']' | ')' | ' ' | '\t').then_some(c)
 }
 
 #[cfg(test)]

@@ -143,6 +143,7 @@ fn literal() -> impl Strategy<Value = Literal> {
                 upper: Literal { kind: LiteralKind::Int(b.into()), span: sp() },
                 lower_inclusive: li,
                 upper_inclusive: ui,
+                chars: false,
             })),
             span: sp(),
         }),
