@@ -399,6 +399,17 @@ fn set_pos(node: &mut Node, pos: Pos) {
     }
 }
 
+/// Guard's `regex_replace`: the replacement expanded once per match, the expansions joined,
+/// and nothing else of the text (`regex_replace("abc", "b", "X")` is `"X"`; no match gives
+/// `""`).
+fn guard_replacement(regex: &Regex, text: &str, replacement: &str) -> String {
+    let mut out = String::new();
+    for captures in regex.captures_iter(text) {
+        captures.expand(replacement, &mut out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,15 +430,4 @@ mod tests {
         assert_eq!(url_decode("a%20b%2Fc").as_deref(), Some("a b/c"));
         assert_eq!(url_decode("%zz"), None);
     }
-}
-
-/// Guard's `regex_replace`: the replacement expanded once per match, the expansions joined,
-/// and nothing else of the text (`regex_replace("abc", "b", "X")` is `"X"`; no match gives
-/// `""`).
-fn guard_replacement(regex: &Regex, text: &str, replacement: &str) -> String {
-    let mut out = String::new();
-    for captures in regex.captures_iter(text) {
-        captures.expand(replacement, &mut out);
-    }
-    out
 }
