@@ -102,8 +102,8 @@ fn verdicts(rules: &str, doc: &Node, dialect: Dialect) -> Result<Vec<(String, St
         name: "generated".into(),
         text: rules.to_string(),
     };
-    let set = RuleSet::build_with(vec![(source, file)], Some(dialect))
-        .map_err(|e| format!("{e:?}"))?;
+    let set =
+        RuleSet::build_with(vec![(source, file)], Some(dialect)).map_err(|e| format!("{e:?}"))?;
     let input = Input {
         data: doc,
         params: None,
@@ -116,7 +116,12 @@ fn verdicts(rules: &str, doc: &Node, dialect: Dialect) -> Result<Vec<(String, St
         .iter()
         .map(|r| (r.rule.clone(), r.status.as_str().to_string()))
         .collect();
-    out.extend(report.errors.iter().map(|e| (e.rule.clone(), "ERROR".into())));
+    out.extend(
+        report
+            .errors
+            .iter()
+            .map(|e| (e.rule.clone(), "ERROR".into())),
+    );
     Ok(out)
 }
 
