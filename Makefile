@@ -1,7 +1,7 @@
 # sagerules: every job a newcomer or CI needs. `make test` is what .ci/run calls.
 #
 # Tools installed here (not assumed on the machine): a Python venv in .venv with
-# moto[server] (brings cfn-lint) and cargo-lambda (brings zig), pinned in tests/requirements.txt.
+# moto[server] (brings cfn-lint), cargo-lambda (brings zig) and parliament, pinned in tests/requirements.txt.
 
 SHELL := /bin/bash
 VENV ?= .venv
@@ -9,7 +9,7 @@ PY ?= python3
 CARGO ?= cargo
 SAGERULES := target/debug/sagerules
 
-.PHONY: all build run lint test test-rust test-adversarial test-rules test-cfn test-lambda test-sarif bench fuzz venv clean-venv
+.PHONY: all build run lint test test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif bench fuzz venv clean-venv
 
 all: build
 
@@ -36,7 +36,7 @@ run:
 test: venv
 	$(MAKE) lint
 	$(CARGO) build --workspace --all-targets
-	$(MAKE) test-rust test-adversarial test-rules test-cfn test-lambda test-sarif
+	$(MAKE) test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif
 
 ## lint: the house rules, enforced: rustfmt's layout, and clippy with the workspace lints
 ## (no unwrap/expect/panic/indexing outside tests) as errors.
@@ -58,6 +58,10 @@ test-rules:
 	$(SAGERULES) fmt --check rules/*.rules
 	@# docs/controls.md is `sagerules rules --format markdown` followed by hand-written corpus results
 	$(SAGERULES) rules --format markdown | diff -u - <(sed '/^<!-- corpus results/,$$d' docs/controls.md)
+
+## test-iam: the generated IAM policies (identity, SCP, boundary) linted by parliament.
+test-iam: venv
+	PYTHON=$(CURDIR)/$(VENV)/bin/python bash tests/iam/run.sh
 
 test-cfn: venv
 	$(VENV)/bin/cfn-lint cfn/*.yaml

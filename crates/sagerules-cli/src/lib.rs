@@ -14,6 +14,7 @@ pub mod confine;
 pub mod diag;
 pub mod document;
 pub mod fmt;
+pub mod iam;
 pub mod inputs;
 pub mod outcome;
 pub mod rulefiles;
@@ -40,6 +41,9 @@ pub enum Command {
     Fmt(fmt::Args),
     /// List the rules with their severity, title and remediation.
     Rules(rules::Args),
+    /// Generate IAM policies (identity, SCP or boundary) that deny creating what the rules
+    /// forbid, from the same rule pack and parameters.
+    IamPolicy(iam::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -49,5 +53,6 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::IamPolicy(args) => iam::run(args),
     }
 }

@@ -8,6 +8,7 @@
 //! - [`adapt`]: AWS Config items, `Describe*` responses and pipeline steps → template shape.
 
 pub mod adapt;
+pub mod iam;
 mod params;
 
 pub use params::PARAMS_KEY;

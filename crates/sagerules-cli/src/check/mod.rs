@@ -338,7 +338,10 @@ impl<'a> Reporter<'a> {
 /// The parameters document: the file's content, or for the bundled pack its defaults overlaid
 /// with the file's content, checked against the pack's parameters. Every problem is reported,
 /// each at its value's line and column.
-fn load_params(path: Option<&PathBuf>, bundled: bool) -> Result<Option<Node>, Vec<Diag>> {
+pub(crate) fn load_params(
+    path: Option<&PathBuf>,
+    bundled: bool,
+) -> Result<Option<Node>, Vec<Diag>> {
     let user = match path {
         Some(path) => Some(read_params(path)?),
         None => None,
