@@ -5,6 +5,7 @@ use crate::clients::Clients;
 use crate::engine::Engine;
 use crate::event::ConfigEvent;
 use crate::handler::{handle, Invocation};
+use crate::hook;
 use crate::job_event;
 use crate::logging;
 use serde_json::Value as Json;
@@ -17,6 +18,8 @@ pub enum Outcome {
         evaluations: Vec<crate::evaluation::Evaluation>,
     },
     Job(job_event::JobVerdict),
+    /// The answer to a CloudFormation Lambda hook.
+    Hook(hook::HookResponse),
 }
 
 impl Outcome {
@@ -28,6 +31,7 @@ impl Outcome {
             }
             Outcome::Config { summary, .. } => serde_json::to_value(summary),
             Outcome::Job(verdict) => serde_json::to_value(verdict),
+            Outcome::Hook(response) => serde_json::to_value(response),
         };
         value.unwrap_or(Json::Null)
     }
@@ -42,6 +46,20 @@ pub async fn dispatch(
     event: Json,
     run: Invocation,
 ) -> Result<Outcome, Error> {
+    if let Some(request) = hook::parse(&event) {
+        let response = match request {
+            Ok(request) => match hook_config(engine) {
+                Ok(config) => hook::respond(engine, &config, &request),
+                Err(error) => {
+                    hook::unreadable(&event, &format!("SAGERULES_HOOK_PARAMETERS: {error}"))
+                }
+            },
+            Err(why) => hook::unreadable(&event, &why),
+        };
+        tracing::info!(hook_status = response.hook_status, error_code = response.error_code.unwrap_or_default(),
+            message = %response.message, "hook request judged");
+        return Ok(Outcome::Hook(response));
+    }
     if let Some(job) = job_event::parse(&event)? {
         let verdict = job_event::handle(engine, &Clients::new(base), &job).await?;
         tracing::info!(job = %verdict.job, kind = verdict.kind, compliance = ?verdict.compliance, annotation = %verdict.annotation,
@@ -55,4 +73,20 @@ pub async fn dispatch(
         summary: Box::new(summary),
         evaluations,
     })
+}
+
+/// The rules and parameters hooks judge with: `SAGERULES_HOOK_PARAMETERS`, a JSON object in the
+/// syntax of the Config rule's InputParameters (`families`, `rules`, the pack's parameters);
+/// absent, every rule with the pack's defaults.
+fn hook_config(engine: &Engine) -> Result<crate::params::RuleConfig, String> {
+    let params = match std::env::var("SAGERULES_HOOK_PARAMETERS") {
+        Ok(text) if !text.trim().is_empty() => match serde_json::from_str::<Json>(&text) {
+            Ok(Json::Object(map)) => map,
+            Ok(_) => return Err("not a JSON object".into()),
+            Err(e) => return Err(e.to_string()),
+        },
+        _ => serde_json::Map::new(),
+    };
+    crate::params::RuleConfig::from_parameters(&params, engine.rule_names())
+        .map_err(|e| e.to_string())
 }

@@ -16,6 +16,7 @@ pub mod error_text;
 pub mod evaluation;
 pub mod event;
 pub mod handler;
+pub mod hook;
 pub mod job_event;
 pub mod jobs;
 pub mod local;
