@@ -19,7 +19,31 @@ trap 'stop_all; if [[ -n ${E2E_KEEP:-} ]]; then mkdir -p "$E2E_KEEP" && cp -r "$
 cargo build --quiet --package sagerules-lambda --bin sagerules-config-rule
 start_moto
 "$VENV/bin/python" "$HERE/seed.py" e2e
+# The hook's stack payloads: {"template": ...} objects in moto's S3, reached through presigned
+# URLs as CloudFormation hands them over; `__PAYLOAD_URL_<NAME>__` in an event stands for one.
+"$VENV/bin/python" - "$HERE/hook-templates" >"$WORK/payload-urls" <<'PY'
+import json, os, pathlib, sys
+import boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
+s3.create_bucket(Bucket="sagerules-hook-payloads")
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml")):
+    key = f"{path.stem}.json"
+    s3.put_object(Bucket="sagerules-hook-payloads", Key=key,
+                  Body=json.dumps({"template": path.read_text(), "previousTemplate": ""}))
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "sagerules-hook-payloads", "Key": key}, ExpiresIn=600)
+    print(f"__PAYLOAD_URL_{path.stem.upper()}__ {url}")
+PY
 start_watch
+
+# materialize EVENT: the event file with its payload placeholders replaced (a copy in WORK).
+materialize() {
+    local out="$WORK/$(basename "$1")"
+    cp "$1" "$out"
+    while read -r placeholder url; do
+        PLACEHOLDER=$placeholder URL=$url "$VENV/bin/python" -c 'import os, sys; p = sys.argv[1]; t = open(p).read(); open(p, "w").write(t.replace(os.environ["PLACEHOLDER"], os.environ["URL"]))' "$out"
+    done <"$WORK/payload-urls"
+    printf '%s' "$out"
+}
 
 expected_field() { # file, key
     "$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$1" "$2"
@@ -42,7 +66,7 @@ for event in "$HERE"/events/*.json; do
     moto_api recorder/reset-recording
     moto_api recorder/start-recording
     rc=0
-    invoke "$event" "$WORK/$name.out" || rc=$?
+    invoke "$(materialize "$event")" "$WORK/$name.out" || rc=$?
     moto_api recorder/stop-recording
     curl -sf "$AWS_ENDPOINT_URL/moto-api/recorder/download-recording" >"$WORK/$name.rec"
     ok=1

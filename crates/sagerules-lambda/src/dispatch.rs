@@ -49,7 +49,7 @@ pub async fn dispatch(
     if let Some(request) = hook::parse(&event) {
         let response = match request {
             Ok(request) => match hook_config(engine) {
-                Ok(config) => hook::respond(engine, &config, &request),
+                Ok(config) => respond_to_hook(engine, &config, &request).await,
                 Err(error) => {
                     hook::unreadable(&event, &format!("SAGERULES_HOOK_PARAMETERS: {error}"))
                 }
@@ -89,4 +89,29 @@ fn hook_config(engine: &Engine) -> Result<crate::params::RuleConfig, String> {
     };
     crate::params::RuleConfig::from_parameters(&params, engine.rule_names())
         .map_err(|e| e.to_string())
+}
+
+/// A resource target is judged on its properties; a stack or change-set target on the
+/// template its payload URL holds (fetched here: the only I/O of a hook).
+async fn respond_to_hook(
+    engine: &Engine,
+    config: &crate::params::RuleConfig,
+    request: &hook::HookRequest,
+) -> hook::HookResponse {
+    if !request.is_template_target() || request.is_delete() {
+        return hook::respond(engine, config, request);
+    }
+    let Some(url) = &request.payload_url else {
+        return hook::unreadable_request(
+            request,
+            "requestData.payload (the template URL) is missing",
+        );
+    };
+    match crate::payload::fetch(url).await {
+        Ok(payload) => hook::respond_to_payload(engine, config, request, &payload),
+        Err(why) => hook::unreadable_request(
+            request,
+            &format!("the template payload could not be fetched: {why}"),
+        ),
+    }
 }

@@ -79,6 +79,11 @@ impl Engine {
         Ok(Engine { rules, names })
     }
 
+    /// The compiled pack (for whole-template checks through `sagerules-cfn`).
+    pub fn rule_set(&self) -> &RuleSet {
+        &self.rules
+    }
+
     /// The named, non-parameterized rules of the pack.
     pub fn rule_names(&self) -> &[String] {
         &self.names

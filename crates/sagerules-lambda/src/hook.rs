@@ -35,6 +35,21 @@ pub struct HookRequest {
     pub logical_id: String,
     /// `requestData.targetModel.resourceProperties`, when present.
     pub properties: Option<Json>,
+    /// `requestData.payload`: for `STACK` and `CHANGE_SET` targets, the S3 presigned URL of
+    /// `{"template": "...", ...}`.
+    pub payload_url: Option<String>,
+}
+
+impl HookRequest {
+    /// A `STACK` or `CHANGE_SET` target, judged on the template its payload URL holds.
+    pub fn is_template_target(&self) -> bool {
+        matches!(self.target_type.as_str(), "STACK" | "CHANGE_SET")
+    }
+
+    /// Whether the operation deletes (nothing to judge).
+    pub fn is_delete(&self) -> bool {
+        self.invocation_point.starts_with("DELETE")
+    }
 }
 
 /// The answer CloudFormation expects.
@@ -96,6 +111,10 @@ fn read(event: &Json) -> Result<HookRequest, String> {
             .and_then(|m| m.get("resourceProperties"))
             .filter(|p| p.is_object())
             .cloned(),
+        payload_url: data
+            .get("payload")
+            .and_then(Json::as_str)
+            .map(str::to_string),
     })
 }
 
@@ -112,20 +131,30 @@ pub fn unreadable(event: &Json, why: &str) -> HookResponse {
     )
 }
 
+/// The answer to a request this crate read but cannot judge (`why`).
+pub fn unreadable_request(request: &HookRequest, why: &str) -> HookResponse {
+    let message = format!("{} {}: {why}", request.target_type, request.logical_id);
+    failure(
+        "InternalFailure",
+        message,
+        request.client_request_token.clone(),
+    )
+}
+
 /// Judges one hook request with the rules `config` selects.
 pub fn respond(engine: &Engine, config: &RuleConfig, request: &HookRequest) -> HookResponse {
     let token = request.client_request_token.clone();
-    if request.invocation_point.starts_with("DELETE") {
+    if request.is_delete() {
         return success(
             "a deletion creates nothing insecure: not judged".into(),
             token,
             Vec::new(),
         );
     }
-    if matches!(request.target_type.as_str(), "STACK" | "CHANGE_SET") {
+    if request.is_template_target() {
         let why = format!(
-            "{} targets are not evaluated by this version of sagerules (their template is behind an S3 URL); register the hook for RESOURCE targets (AWS::SageMaker::*)",
-            request.target_type
+            "{} {}: the template payload was not fetched",
+            request.target_type, request.logical_id
         );
         return failure("InternalFailure", why, token);
     }
@@ -238,4 +267,113 @@ fn cut(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(keep).collect();
     out.push_str(marker);
     out
+}
+
+/// Judges a `STACK` or `CHANGE_SET` target on its payload (`{"template": "...", ...}`): the
+/// whole template, as `sagerules check` judges it (intrinsics, pipelines, suppressions).
+pub fn respond_to_payload(
+    engine: &Engine,
+    config: &RuleConfig,
+    request: &HookRequest,
+    payload: &[u8],
+) -> HookResponse {
+    let token = request.client_request_token.clone();
+    let fail = |why: String| failure("InternalFailure", why, token.clone());
+    let payload: Json = match serde_json::from_slice(payload) {
+        Ok(value) => value,
+        Err(e) => return fail(format!("the template payload is not JSON: {e}")),
+    };
+    let Some(text) = payload
+        .get("template")
+        .and_then(Json::as_str)
+        .filter(|t| !t.trim().is_empty())
+    else {
+        return fail("the template payload holds no template".into());
+    };
+    let root = match sagerules_data::load_lenient("template", text.as_bytes()) {
+        Ok(loaded) => loaded.node,
+        Err(e) => return fail(format!("the template does not load: {e}")),
+    };
+    let template = sagerules_cfn::Template {
+        name: &request.logical_id,
+        text: Some(text),
+        root: &root,
+    };
+    let options = sagerules_cfn::Options {
+        params: Some(&config.pack_params),
+        only: Some(&config.rules),
+    };
+    let checked = sagerules_cfn::check(
+        &[engine.rule_set()],
+        template,
+        options,
+        &sagerules_cfn::no_files,
+    );
+    template_verdict(&request.logical_id, &checked, token)
+}
+
+/// One answer for a whole template: every failing (resource, rule) in the message and as an
+/// annotation; a rule that could not be evaluated is an internal failure.
+fn template_verdict(
+    stack: &str,
+    checked: &[sagerules_cfn::Checked],
+    token: Option<String>,
+) -> HookResponse {
+    let mut failures = Vec::new();
+    let mut errors = Vec::new();
+    let mut passed = 0usize;
+    for document in checked {
+        for report in &document.reports {
+            errors.extend(
+                report
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.rule, e.message)),
+            );
+            for rule in &report.rules {
+                for resource in &rule.resources {
+                    match resource.status {
+                        sagerules_core::Status::Fail => {
+                            let reason = resource
+                                .failures
+                                .first()
+                                .and_then(|f| f.message.clone())
+                                .unwrap_or_else(|| "failed".into());
+                            let name = resource.resource.as_deref().unwrap_or("template");
+                            failures.push((rule.rule.clone(), format!("{name}: {reason}")));
+                        }
+                        sagerules_core::Status::Pass => passed += 1,
+                        sagerules_core::Status::Skip => {}
+                    }
+                }
+            }
+        }
+    }
+    if let Some(first) = errors.first() {
+        return failure(
+            "InternalFailure",
+            format!("{stack}: rule {first} could not be evaluated"),
+            token,
+        );
+    }
+    if failures.is_empty() {
+        let message =
+            format!("{stack}: the template passed ({passed} rule checks on its resources)");
+        return success(message, token, Vec::new());
+    }
+    let annotations = failures
+        .iter()
+        .map(|(rule, text)| annotation(rule, "FAILED", text))
+        .collect();
+    let lines: Vec<String> = failures
+        .iter()
+        .map(|(rule, text)| format!("{rule} {text}"))
+        .collect();
+    let mut response = failure(
+        "NonCompliant",
+        format!("{stack} is not compliant: {}", lines.join("; ")),
+        token,
+    );
+    response.annotations = annotations;
+    response
 }

@@ -23,6 +23,7 @@ pub mod local;
 pub mod logging;
 pub mod node;
 pub mod params;
+pub mod payload;
 pub mod reporter;
 pub mod runtime;
 pub mod sagemaker;

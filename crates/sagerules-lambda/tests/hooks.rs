@@ -119,16 +119,112 @@ fn a_malformed_request_is_a_clear_internal_failure_never_a_success() {
     assert_eq!(response.client_request_token.as_deref(), Some("x-1"));
 }
 
+/// A stack template: a notebook open to the internet, and a pipeline whose training step runs
+/// outside any VPC.
+const INSECURE_TEMPLATE: &str = r#"Resources:
+  Notebook:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::123456789012:role/nb
+      DirectInternetAccess: Enabled
+  Train:
+    Type: AWS::SageMaker::Pipeline
+    Properties:
+      PipelineName: train
+      RoleArn: arn:aws:iam::123456789012:role/pipeline
+      PipelineDefinition:
+        PipelineDefinitionBody: '{"Version": "2020-12-01", "Steps": [{"Name": "Fit", "Type": "Training", "Arguments": {"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10}, "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}}]}'
+"#;
+
+fn judge_payload(payload: &Json) -> HookResponse {
+    let engine = Engine::bundled().unwrap();
+    let config = RuleConfig::from_parameters(&serde_json::Map::new(), engine.rule_names()).unwrap();
+    let request = hook::parse(&event("hook-stack.json")).unwrap().unwrap();
+    hook::respond_to_payload(&engine, &config, &request, payload.to_string().as_bytes())
+}
+
 #[test]
-fn a_stack_target_is_not_reported_as_judged() {
-    let response = answer(&event("hook-stack.json"));
-    assert_eq!(response.hook_status, "FAILED");
-    assert_eq!(response.error_code, Some("InternalFailure"));
+fn a_stack_target_is_judged_on_its_whole_template_pipelines_included() {
+    let response =
+        judge_payload(&serde_json::json!({"template": INSECURE_TEMPLATE, "previousTemplate": ""}));
+    assert_eq!(response.hook_status, "FAILED", "{response:?}");
+    assert_eq!(response.error_code, Some("NonCompliant"));
     assert!(
-        response.message.contains("STACK targets are not evaluated"),
+        response.message.starts_with("ml-team is not compliant: "),
         "{}",
         response.message
     );
+    assert!(
+        response
+            .message
+            .contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET Notebook: "),
+        "{}",
+        response.message
+    );
+    assert!(
+        response
+            .message
+            .contains("SAGEMAKER_TRAINING_JOB_IN_VPC Train/Fit: "),
+        "the pipeline's training step is judged as a job: {}",
+        response.message
+    );
+}
+
+#[test]
+fn a_change_set_target_is_judged_on_its_template() {
+    let secure = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n";
+    let response = judge_payload(&serde_json::json!({"template": secure, "changedResources": []}));
+    assert_eq!(response.hook_status, "SUCCESS", "{response:?}");
+    assert!(
+        response.message.starts_with("ml-team: the template passed"),
+        "{}",
+        response.message
+    );
+}
+
+#[test]
+fn a_payload_without_a_template_is_an_internal_failure() {
+    for payload in [serde_json::json!({"template": ""}), serde_json::json!([1])] {
+        let response = judge_payload(&payload);
+        assert_eq!(response.hook_status, "FAILED", "{payload}");
+        assert_eq!(response.error_code, Some("InternalFailure"), "{payload}");
+    }
+}
+
+#[test]
+fn a_stack_target_whose_payload_cannot_be_fetched_is_an_internal_failure() {
+    let mut request = event("hook-stack.json");
+    request["requestData"]["payload"] = "http://127.0.0.1:9/unreachable.json".into();
+    let dir = tempfile_dir();
+    let path = dir.join("hook-stack-unreachable.json");
+    std::fs::write(&path, request.to_string()).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sagerules-config-rule"))
+        .args(["--event", &path.to_string_lossy(), "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let response: Json = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(response["hookStatus"], "FAILED");
+    assert_eq!(response["errorCode"], "InternalFailure");
+    assert!(
+        response["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("STACK ml-team: the template payload could not be fetched: "),
+        "{response}"
+    );
+}
+
+/// A fresh directory under the system's temporary directory, for this test process.
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sagerules-hooks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 #[test]
