@@ -102,7 +102,14 @@ fn generate(args: &Args) -> Result<String, Vec<Diag>> {
     }
     let value = match generated.documents.as_slice() {
         [one] => one.clone(),
-        many => serde_json::Value::Array(many.to_vec()),
+        many => {
+            eprintln!(
+                "note: the statements fill {} policies of at most {} characters (whitespace excluded): attach each of them",
+                many.len(),
+                args.kind.kind().size_limit()
+            );
+            serde_json::Value::Array(many.to_vec())
+        }
     };
     let mut text = serde_json::to_string_pretty(&value)
         .map_err(|e| vec![Diag::file("policy", e.to_string())])?;

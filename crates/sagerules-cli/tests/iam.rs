@@ -258,6 +258,14 @@ fn every_policy_fits_its_size_limit_when_many_statements_are_split() {
             "{kind}: {} documents",
             documents.len()
         );
+        assert!(
+            run.stderr.contains(&format!(
+                "note: the statements fill {} policies of at most {limit} characters",
+                documents.len()
+            )),
+            "{kind}: {}",
+            run.stderr
+        );
         for document in &documents {
             let size = serde_json::to_string(document).unwrap().len();
             assert!(size <= limit, "{kind}: {size} > {limit}");

@@ -21,6 +21,24 @@ fn event(name: &str) -> Json {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
+/// Fails unless `response` has this status and error code.
+fn assert_answer(response: &HookResponse, status: &str, code: Option<&str>) {
+    assert_eq!(
+        (response.hook_status, response.error_code),
+        (status, code),
+        "{response:?}"
+    );
+}
+
+/// Fails unless the response's message holds `text`.
+fn assert_says(response: &HookResponse, text: &str) {
+    assert!(
+        response.message.contains(text),
+        "expected {text:?} in {:?}",
+        response.message
+    );
+}
+
 fn answer(event: &Json) -> HookResponse {
     let engine = Engine::bundled().unwrap();
     let config = RuleConfig::from_parameters(&serde_json::Map::new(), engine.rule_names()).unwrap();
@@ -33,8 +51,7 @@ fn answer(event: &Json) -> HookResponse {
 #[test]
 fn a_compliant_notebook_gets_success_with_its_rules_passed() {
     let response = answer(&event("hook-notebook-create.json"));
-    assert_eq!(response.hook_status, "SUCCESS", "{response:?}");
-    assert_eq!(response.error_code, None);
+    assert_answer(&response, "SUCCESS", None);
     assert_eq!(
         response.client_request_token.as_deref(),
         Some("f8da6d11-b23f-48f4-814c-0fb6a667f50e")
@@ -60,8 +77,7 @@ fn a_compliant_notebook_gets_success_with_its_rules_passed() {
 #[test]
 fn an_open_notebook_fails_noncompliant_naming_each_failing_rule() {
     let response = answer(&event("hook-notebook-open.json"));
-    assert_eq!(response.hook_status, "FAILED");
-    assert_eq!(response.error_code, Some("NonCompliant"));
+    assert_answer(&response, "FAILED", Some("NonCompliant"));
     assert!(
         response
             .message
@@ -93,25 +109,14 @@ fn an_open_notebook_fails_noncompliant_naming_each_failing_rule() {
 fn an_endpoint_config_update_is_judged_on_its_proposed_properties() {
     let response = answer(&event("hook-endpoint-config-update.json"));
     assert_eq!(response.hook_status, "FAILED", "{response:?}");
-    assert!(
-        response
-            .message
-            .contains("SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT"),
-        "{}",
-        response.message
-    );
-    assert!(
-        response.message.contains("SAGEMAKER_ENDPOINT_CONFIG_KMS"),
-        "{}",
-        response.message
-    );
+    assert_says(&response, "SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT");
+    assert_says(&response, "SAGEMAKER_ENDPOINT_CONFIG_KMS");
 }
 
 #[test]
 fn a_malformed_request_is_a_clear_internal_failure_never_a_success() {
     let response = answer(&event("hook-malformed.json"));
-    assert_eq!(response.hook_status, "FAILED");
-    assert_eq!(response.error_code, Some("InternalFailure"));
+    assert_answer(&response, "FAILED", Some("InternalFailure"));
     assert_eq!(
         response.message,
         "sagerules could not read the hook request: the hook request has no requestData"
@@ -148,19 +153,15 @@ fn judge_payload(payload: &Json) -> HookResponse {
 fn a_stack_target_is_judged_on_its_whole_template_pipelines_included() {
     let response =
         judge_payload(&serde_json::json!({"template": INSECURE_TEMPLATE, "previousTemplate": ""}));
-    assert_eq!(response.hook_status, "FAILED", "{response:?}");
-    assert_eq!(response.error_code, Some("NonCompliant"));
+    assert_answer(&response, "FAILED", Some("NonCompliant"));
     assert!(
         response.message.starts_with("ml-team is not compliant: "),
         "{}",
         response.message
     );
-    assert!(
-        response
-            .message
-            .contains("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET Notebook: "),
-        "{}",
-        response.message
+    assert_says(
+        &response,
+        "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET Notebook: ",
     );
     assert!(
         response
@@ -199,16 +200,7 @@ fn a_stack_target_whose_payload_cannot_be_fetched_is_an_internal_failure() {
     let dir = tempfile_dir();
     let path = dir.join("hook-stack-unreachable.json");
     std::fs::write(&path, request.to_string()).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sagerules-config-rule"))
-        .args(["--event", &path.to_string_lossy(), "--dry-run"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let response: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let response = local_mode(&path.to_string_lossy());
     assert_eq!(response["hookStatus"], "FAILED");
     assert_eq!(response["errorCode"], "InternalFailure");
     assert!(
@@ -218,6 +210,21 @@ fn a_stack_target_whose_payload_cannot_be_fetched_is_an_internal_failure() {
             .starts_with("STACK ml-team: the template payload could not be fetched: "),
         "{response}"
     );
+}
+
+/// `sagerules-config-rule --event PATH --dry-run`: the hook response it printed (it must exit 0:
+/// the request was handled, whatever the answer).
+fn local_mode(path: &str) -> Json {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sagerules-config-rule"))
+        .args(["--event", path, "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// A fresh directory under the system's temporary directory, for this test process.
@@ -232,13 +239,8 @@ fn a_sagemaker_resource_without_properties_is_an_internal_failure() {
     let mut request = event("hook-notebook-create.json");
     request["requestData"]["targetModel"] = serde_json::json!({});
     let response = answer(&request);
-    assert_eq!(response.hook_status, "FAILED");
-    assert_eq!(response.error_code, Some("InternalFailure"));
-    assert!(
-        response.message.contains("without resourceProperties"),
-        "{}",
-        response.message
-    );
+    assert_answer(&response, "FAILED", Some("InternalFailure"));
+    assert_says(&response, "without resourceProperties");
 }
 
 #[test]
@@ -267,16 +269,7 @@ fn local_mode_prints_the_hook_response() {
         "{}/tests/events/hook-notebook-open.json",
         env!("CARGO_MANIFEST_DIR")
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sagerules-config-rule"))
-        .args(["--event", &path, "--dry-run"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let response: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let response = local_mode(&path);
     assert_eq!(response["hookStatus"], "FAILED");
     assert_eq!(response["errorCode"], "NonCompliant");
     assert_eq!(
