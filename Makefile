@@ -9,7 +9,7 @@ PY ?= python3
 CARGO ?= cargo
 SAGERULES := target/debug/sagerules
 
-.PHONY: all build run lint test test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif bench fuzz venv clean-venv
+.PHONY: all build run package lint test test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif bench fuzz venv clean-venv
 
 all: build
 
@@ -79,6 +79,11 @@ $(SARIF_MULTITOOL):
 
 test-sarif: $(SARIF_MULTITOOL)
 	SARIF_MULTITOOL=$(CURDIR)/$(SARIF_MULTITOOL) $(CARGO) test -p sagerules-cli --test sarif -- --ignored
+
+## package: the Lambda zips for provided.al2023 (dist/sagerules-config-rule-{arm64,x86_64}.zip),
+## cross-built with cargo-lambda and zig, checked for AL2023's glibc and the 10 MiB limit.
+package: venv
+	VENV=$(CURDIR)/$(VENV) bash tests/package/build.sh
 
 ## bench: release builds, figures and ratios against cfn-guard when it is installed.
 bench:
