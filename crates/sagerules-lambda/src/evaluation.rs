@@ -102,10 +102,16 @@ pub fn clamp_annotation(text: &str, compliance: Compliance) -> String {
     if text.is_empty() {
         return compliance.as_str().to_string();
     }
-    if text.chars().count() <= MAX_ANNOTATION {
+    cut_to(text, MAX_ANNOTATION)
+}
+
+/// `text` in at most `max` characters: as it is when it fits, else cut and ending with
+/// [`CUT_MARKER`] (annotations, hook messages).
+pub fn cut_to(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
         return text.to_string();
     }
-    let keep = MAX_ANNOTATION - CUT_MARKER.chars().count();
+    let keep = max.saturating_sub(CUT_MARKER.chars().count());
     let mut cut: String = text.chars().take(keep).collect();
     cut.truncate(cut.trim_end().len());
     cut.push_str(CUT_MARKER);

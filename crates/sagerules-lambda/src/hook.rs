@@ -19,6 +19,7 @@
 //! hook's `FailureMode` (`WARN` by default in `cfn/`) turns into a warning or a stop.
 
 use crate::engine::{Engine, Outcome};
+use crate::evaluation::cut_to;
 use crate::params::RuleConfig;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -233,7 +234,7 @@ fn annotation(rule: &str, status: &'static str, message: &str) -> Annotation {
     Annotation {
         annotation_name: rule.to_string(),
         status,
-        status_message: cut(message, 1_024),
+        status_message: cut_to(message, 1_024),
     }
 }
 
@@ -241,7 +242,7 @@ fn success(message: String, token: Option<String>, annotations: Vec<Annotation>)
     HookResponse {
         hook_status: "SUCCESS",
         error_code: None,
-        message: cut(&message, MAX_MESSAGE),
+        message: cut_to(&message, MAX_MESSAGE),
         client_request_token: token,
         annotations,
     }
@@ -251,22 +252,10 @@ fn failure(code: &'static str, message: String, token: Option<String>) -> HookRe
     HookResponse {
         hook_status: "FAILED",
         error_code: Some(code),
-        message: cut(&message, MAX_MESSAGE),
+        message: cut_to(&message, MAX_MESSAGE),
         client_request_token: token,
         annotations: Vec::new(),
     }
-}
-
-/// `text` cut to at most `max` characters, a cut one ending with ` …[cut]`.
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let marker = " …[cut]";
-    let keep = max.saturating_sub(marker.chars().count());
-    let mut out: String = text.chars().take(keep).collect();
-    out.push_str(marker);
-    out
 }
 
 /// Judges a `STACK` or `CHANGE_SET` target on its payload (`{"template": "...", ...}`): the

@@ -257,17 +257,6 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(files: &[FileOutcome], run_errors: usize) -> Summary {
-        let mut summary = Summary {
-            errors: run_errors,
-            ..Summary::default()
-        };
-        for file in files {
-            summary.add(file);
-        }
-        summary
-    }
-
     /// Counts one more checked document.
     pub fn add(&mut self, file: &FileOutcome) {
         self.files += 1;

@@ -305,18 +305,14 @@ impl<'c> Ctx<'c> {
             Got::Val(Val::Doc(node, path)) => {
                 self.key_step(node, *path, "keys", &mut out, &mut None)
             }
-            Got::Val(val) => self.step_opaque_key(val.clone(), &mut out),
+            Got::Val(val) => out.push(Got::Missing {
+                at: NO_PATH,
+                pos: val.pos(),
+                miss: Miss::Key("keys"),
+            }),
             missing => out.push(missing.clone()),
         }
         out
-    }
-
-    fn step_opaque_key(&self, val: Val<'c>, out: &mut Vec<Got<'c>>) {
-        out.push(Got::Missing {
-            at: NO_PATH,
-            pos: val.pos(),
-            miss: Miss::Key("keys"),
-        });
     }
 
     /// Whether `key` is all digits in the Guard dialect, where it only ever indexes a list
