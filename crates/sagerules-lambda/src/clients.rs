@@ -29,6 +29,10 @@ pub async fn base_config() -> SdkConfig {
 pub struct Clients {
     pub config: aws_sdk_config::Client,
     pub sagemaker: aws_sdk_sagemaker::Client,
+    /// Notifications of responses (`SAGERULES_TOPIC_ARN`).
+    pub sns: aws_sdk_sns::Client,
+    /// The state table (`SAGERULES_STATE_TABLE`).
+    pub dynamodb: aws_sdk_dynamodb::Client,
 }
 
 impl Clients {
@@ -36,6 +40,8 @@ impl Clients {
         Clients {
             config: aws_sdk_config::Client::new(conf),
             sagemaker: aws_sdk_sagemaker::Client::new(conf),
+            sns: aws_sdk_sns::Client::new(conf),
+            dynamodb: aws_sdk_dynamodb::Client::new(conf),
         }
     }
 

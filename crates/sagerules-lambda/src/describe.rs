@@ -12,6 +12,7 @@
 
 use crate::node::{list, Obj};
 use aws_sdk_sagemaker::operation::describe_hyper_parameter_tuning_job::DescribeHyperParameterTuningJobOutput as TuningOut;
+use aws_sdk_sagemaker::operation::describe_notebook_instance::DescribeNotebookInstanceOutput as NotebookOut;
 use aws_sdk_sagemaker::operation::describe_processing_job::DescribeProcessingJobOutput as ProcessingOut;
 use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput as TrainingOut;
 use aws_sdk_sagemaker::operation::describe_transform_job::DescribeTransformJobOutput as TransformOut;
@@ -140,6 +141,44 @@ pub fn transform_job(out: &TransformOut) -> Node {
                     .build()
             }),
         )
+        .build()
+}
+
+/// `DescribeNotebookInstance`, in the API's names (`SecurityGroups`,
+/// `NotebookInstanceLifecycleConfigName`; the pack's adapter renames them).
+pub fn notebook_instance(out: &NotebookOut) -> Node {
+    let imds = out.instance_metadata_service_configuration().map(|c| {
+        Obj::new()
+            .str(
+                "MinimumInstanceMetadataServiceVersion",
+                c.minimum_instance_metadata_service_version(),
+            )
+            .build()
+    });
+    Obj::new()
+        .str("NotebookInstanceName", out.notebook_instance_name())
+        .str("NotebookInstanceArn", out.notebook_instance_arn())
+        .str(
+            "NotebookInstanceStatus",
+            out.notebook_instance_status().map(|s| s.as_str()),
+        )
+        .str("InstanceType", out.instance_type().map(|t| t.as_str()))
+        .str("SubnetId", out.subnet_id())
+        .strs("SecurityGroups", out.security_groups())
+        .str("RoleArn", out.role_arn())
+        .str("KmsKeyId", out.kms_key_id())
+        .str(
+            "DirectInternetAccess",
+            out.direct_internet_access().map(|d| d.as_str()),
+        )
+        .str("RootAccess", out.root_access().map(|r| r.as_str()))
+        .int("VolumeSizeInGB", out.volume_size_in_gb())
+        .str("PlatformIdentifier", out.platform_identifier())
+        .str(
+            "NotebookInstanceLifecycleConfigName",
+            out.notebook_instance_lifecycle_config_name(),
+        )
+        .node("InstanceMetadataServiceConfiguration", imds)
         .build()
 }
 

@@ -1,23 +1,26 @@
-//! Routes a raw event (Lambda payload or `--event FILE`) to the AWS Config handler or the
-//! EventBridge job-event handler, and logs the outcome as one line.
+//! Routes a raw event (Lambda payload or `--event FILE`) to the CloudFormation hook, the
+//! responses to SageMaker events (state changes and CloudTrail calls), or the AWS Config
+//! handler, and logs the outcome as one line.
 
 use crate::clients::Clients;
+use crate::cloudtrail;
 use crate::engine::Engine;
 use crate::event::ConfigEvent;
 use crate::handler::{handle, Invocation};
 use crate::hook;
-use crate::job_event;
+use crate::job_event::{self, Envelope, JobEventError};
 use crate::logging;
+use crate::respond::{self, Decision, RespondError, Run, Settings};
 use serde_json::Value as Json;
 
 /// What an invocation produced: the evaluations for Config events (sent, or to be sent in
-/// dry run), the job verdict for EventBridge events.
+/// dry run), the decision for a SageMaker event.
 pub enum Outcome {
     Config {
         summary: Box<crate::handler::Summary>,
         evaluations: Vec<crate::evaluation::Evaluation>,
     },
-    Job(job_event::JobVerdict),
+    Response(Box<Decision>),
     /// The answer to a CloudFormation Lambda hook.
     Hook(hook::HookResponse),
 }
@@ -30,7 +33,7 @@ impl Outcome {
                 serde_json::to_value(evaluations)
             }
             Outcome::Config { summary, .. } => serde_json::to_value(summary),
-            Outcome::Job(verdict) => serde_json::to_value(verdict),
+            Outcome::Response(decision) => serde_json::to_value(decision),
             Outcome::Hook(response) => serde_json::to_value(response),
         };
         value.unwrap_or(Json::Null)
@@ -60,11 +63,9 @@ pub async fn dispatch(
             message = %response.message, "hook request judged");
         return Ok(Outcome::Hook(response));
     }
-    if let Some(job) = job_event::parse(&event)? {
-        let verdict = job_event::handle(engine, &Clients::new(base), &job).await?;
-        tracing::info!(job = %verdict.job, kind = verdict.kind, compliance = ?verdict.compliance, annotation = %verdict.annotation,
-            periodic_rule_started = verdict.periodic_rule_started, status = job.status.as_deref().unwrap_or_default(), "job state change judged");
-        return Ok(Outcome::Job(verdict));
+    if let Some(envelope) = Envelope::of_sagemaker(&event) {
+        let decision = respond_to(engine, &Clients::new(base), &envelope, run).await?;
+        return Ok(Outcome::Response(Box::new(decision)));
     }
     let config_event = ConfigEvent::from_value(event)?;
     let (summary, evaluations) = handle(engine, base, &config_event, run).await?;
@@ -79,16 +80,53 @@ pub async fn dispatch(
 /// syntax of the Config rule's InputParameters (`families`, `rules`, the pack's parameters);
 /// absent, every rule with the pack's defaults.
 fn hook_config(engine: &Engine) -> Result<crate::params::RuleConfig, String> {
-    let params = match std::env::var("SAGERULES_HOOK_PARAMETERS") {
-        Ok(text) if !text.trim().is_empty() => match serde_json::from_str::<Json>(&text) {
-            Ok(Json::Object(map)) => map,
-            Ok(_) => return Err("not a JSON object".into()),
-            Err(e) => return Err(e.to_string()),
-        },
-        _ => serde_json::Map::new(),
-    };
+    let lookup = |name: &str| std::env::var(name).ok();
+    let params = crate::params::object_from_env("SAGERULES_HOOK_PARAMETERS", &lookup)
+        .map_err(|e| e.message)?;
     crate::params::RuleConfig::from_parameters(&params, engine.rule_names())
         .map_err(|e| e.to_string())
+}
+
+/// A SageMaker event: a state change or a CloudTrail call, judged and answered
+/// ([`respond`]); any other SageMaker event is an error. Logs one line per decision.
+pub async fn respond_to(
+    engine: &Engine,
+    clients: &Clients,
+    envelope: &Envelope,
+    run: crate::handler::Invocation,
+) -> Result<Decision, Error> {
+    let settings = Settings::from_env(engine)?;
+    let run = Run {
+        dry_run: run.dry_run,
+    };
+    let result = if let Some(change) = job_event::parse(envelope)? {
+        respond::on_state_change(engine, clients, &settings, &change, run).await
+    } else if let Some(call) = cloudtrail::parse(envelope)? {
+        respond::on_api_call(engine, clients, &settings, &call, run).await
+    } else {
+        let detail_type = envelope.detail_type.as_deref().unwrap_or_default();
+        return Err(JobEventError::Unusable(format!(
+            "detail-type {detail_type:?} is neither a job or notebook state change nor a CloudTrail call"
+        ))
+        .into());
+    };
+    match result {
+        Ok(decision) => {
+            logging::decision(&decision);
+            if !run.dry_run {
+                respond::nudge_periodic_rule(clients, &settings, &decision).await;
+            }
+            Ok(decision)
+        }
+        Err(error) => {
+            if let RespondError::StopFailed { decision, .. }
+            | RespondError::Publish { decision, .. } = &error
+            {
+                logging::decision(decision);
+            }
+            Err(error.into())
+        }
+    }
 }
 
 /// A resource target is judged on its properties; a stack or change-set target on the

@@ -4,8 +4,8 @@
 //! Kept small on purpose: the engine and the pack evolve in parallel, and whatever changes in
 //! their API should only touch this file.
 
-use sagerules_core::ruleset::DEFAULT_RULE;
-use sagerules_core::{evaluate, Finding, Input, Report, RuleSet, Status};
+use sagerules_core::ruleset::{RuleInfo, DEFAULT_RULE};
+use sagerules_core::{evaluate, Finding, Input, Report, RuleSet, Severity, Status};
 use sagerules_data::Node;
 
 /// The bundled rule pack, compiled.
@@ -87,6 +87,18 @@ impl Engine {
     /// The named, non-parameterized rules of the pack.
     pub fn rule_names(&self) -> &[String] {
         &self.names
+    }
+
+    /// The `#@` metadata of `rule` (severity, title, remediation).
+    pub fn info(&self, rule: &str) -> Option<&RuleInfo> {
+        self.rules.rules().iter().find(|info| info.name == rule)
+    }
+
+    /// The severity of `rule` (`medium` for a rule without a `#@ severity:` line).
+    pub fn severity(&self, rule: &str) -> Severity {
+        self.info(rule)
+            .map(|info| info.severity)
+            .unwrap_or_default()
     }
 
     /// Evaluates `only` on a one-resource document.

@@ -42,6 +42,31 @@ pub fn summary(summary: &Summary) {
     );
 }
 
+/// The one line per response decision (`"message": "response decided"`), with the fields a
+/// metric filter or a query needs; the full decision is the invocation's return value.
+pub fn decision(decision: &crate::respond::Decision) {
+    let rules: Vec<&str> = decision.failing.iter().map(|f| f.rule.as_str()).collect();
+    let action = serde_json::to_value(&decision.action).unwrap_or_default();
+    tracing::info!(
+        resource_type = decision.resource_type,
+        name = %decision.name,
+        arn = decision.arn.as_deref().unwrap_or_default(),
+        trigger = %decision.trigger,
+        status = decision.status.as_deref().unwrap_or_default(),
+        verdict = ?decision.verdict,
+        mode = ?decision.mode,
+        action = action.get("action").and_then(|a| a.as_str()).unwrap_or_default(),
+        failing_rules = %rules.join(","),
+        exempt = decision.exempt.as_deref().unwrap_or_default(),
+        duplicate = decision.duplicate,
+        notified = decision.notified.is_some(),
+        calls = %decision.calls.join(","),
+        note = %decision.note,
+        decision_ms = decision.decision_ms,
+        "response decided"
+    );
+}
+
 /// The CloudWatch metric namespace of [`error_metric`] (`SAGERULES_METRIC_NAMESPACE`).
 const DEFAULT_NAMESPACE: &str = "sagerules";
 

@@ -136,6 +136,40 @@ impl RuleConfig {
     }
 }
 
+/// A JSON object in the syntax of InputParameters from the environment variable `name`
+/// (`{"families": "notebook", "kmsKeyArns": "arn:…"}`); unset or empty is `{}`.
+pub fn object_from_env(
+    name: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<serde_json::Map<String, Json>, ParamsError> {
+    match lookup(name) {
+        Some(text) if !text.trim().is_empty() => match serde_json::from_str::<Json>(&text) {
+            Ok(Json::Object(map)) => Ok(map),
+            Ok(_) => Err(invalid(name, "not a JSON object")),
+            Err(e) => Err(invalid(name, e.to_string())),
+        },
+        _ => Ok(serde_json::Map::new()),
+    }
+}
+
+/// The rules and parameters events are judged with: `SAGERULES_EVENT_PARAMETERS` (a JSON
+/// object like InputParameters), with `SAGERULES_EVENT_FAMILIES` (default `all`) and
+/// `SAGERULES_EVENT_RULES` as shorthands for its `families` and `rules`.
+pub fn event_rules(
+    engine: &crate::engine::Engine,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<RuleConfig, ParamsError> {
+    let mut params = object_from_env("SAGERULES_EVENT_PARAMETERS", lookup)?;
+    let families = lookup("SAGERULES_EVENT_FAMILIES").filter(|f| !f.trim().is_empty());
+    if let Some(families) = families {
+        params.insert("families".into(), Json::String(families));
+    }
+    if let Some(rules) = lookup("SAGERULES_EVENT_RULES").filter(|r| !r.trim().is_empty()) {
+        params.insert("rules".into(), Json::String(rules));
+    }
+    RuleConfig::from_parameters(&params, engine.rule_names())
+}
+
 /// `rules` and `families` together; neither means every rule of the pack.
 fn select_rules(
     params: &serde_json::Map<String, Json>,

@@ -8,6 +8,7 @@ use aws_sdk_sagemaker::primitives::DateTime;
 use aws_sdk_sagemaker::types as sm;
 use aws_sdk_sagemaker::Client;
 use sagerules_data::Node;
+use sagerules_pack::adapt::ApiKind;
 
 /// A job found by a List* call.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -191,6 +192,82 @@ pub async fn describe_job(client: &Client, kind: JobKind, name: &str) -> Result<
                 .map_err(failure)?,
         ),
     })
+}
+
+/// The `Describe*` response of a resource a response can act on (the four job kinds and
+/// notebook instances); `None` for kinds that are judged from their CloudTrail request only.
+pub async fn describe(
+    client: &Client,
+    kind: ApiKind,
+    name: &str,
+) -> Option<Result<Node, ApiFailure>> {
+    if kind == ApiKind::NotebookInstance {
+        let out = client
+            .describe_notebook_instance()
+            .notebook_instance_name(name)
+            .send()
+            .await;
+        return Some(
+            out.map(|o| describe::notebook_instance(&o))
+                .map_err(failure),
+        );
+    }
+    let job = JobKind::ALL.into_iter().find(|k| k.api_kind() == kind)?;
+    Some(describe_job(client, job, name).await)
+}
+
+/// `StopTrainingJob`, `StopHyperParameterTuningJob`, `StopProcessingJob`,
+/// `StopTransformJob` or `StopNotebookInstance`; `None` for a kind that cannot be stopped.
+pub async fn stop(client: &Client, kind: ApiKind, name: &str) -> Option<Result<(), ApiFailure>> {
+    let done = |r: Result<(), ApiFailure>| Some(r);
+    match kind {
+        ApiKind::TrainingJob => done(
+            client
+                .stop_training_job()
+                .training_job_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failure),
+        ),
+        ApiKind::HyperParameterTuningJob => done(
+            client
+                .stop_hyper_parameter_tuning_job()
+                .hyper_parameter_tuning_job_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failure),
+        ),
+        ApiKind::ProcessingJob => done(
+            client
+                .stop_processing_job()
+                .processing_job_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failure),
+        ),
+        ApiKind::TransformJob => done(
+            client
+                .stop_transform_job()
+                .transform_job_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failure),
+        ),
+        ApiKind::NotebookInstance => done(
+            client
+                .stop_notebook_instance()
+                .notebook_instance_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failure),
+        ),
+        ApiKind::EndpointConfig | ApiKind::Model | ApiKind::Domain => None,
+    }
 }
 
 /// Every tag of the resource, as `[{"Key": …, "Value": …}]`.

@@ -15,9 +15,6 @@ use aws_sdk_sagemaker::operation::describe_transform_job::DescribeTransformJobOu
 use aws_sdk_sagemaker::types::*;
 use sagerules_data::{Node, Value};
 use sagerules_lambda::describe;
-use sagerules_lambda::job_event::{self, JobEvent};
-use sagerules_lambda::jobs::JobKind;
-use serde_json::json;
 
 fn at<'a>(doc: &'a Node, pointer: &str) -> &'a Value {
     &doc.pointer_get(pointer)
@@ -229,50 +226,4 @@ fn transform_job_fields_and_tags() {
     assert_eq!(at(&doc, "/DataCaptureConfig/KmsKeyId"), &text("k3"));
     let tags = describe::tags(&[Tag::builder().key("team").value("ml").build()]);
     assert_eq!(at(&tags, "/0/Key"), &text("team"));
-}
-
-#[test]
-fn eventbridge_job_state_changes_are_recognised() {
-    let event = json!({"source": "aws.sagemaker", "detail-type": "SageMaker Processing Job State Change",
-        "detail": {"ProcessingJobName": "p1", "ProcessingJobStatus": "Completed"}});
-    assert_eq!(
-        job_event::parse(&event).unwrap(),
-        Some(JobEvent {
-            kind: JobKind::Processing,
-            name: "p1".into(),
-            status: Some("Completed".into())
-        })
-    );
-    assert_eq!(
-        job_event::parse(
-            &json!({"source": "aws.ec2", "detail-type": "SageMaker Training Job State Change"})
-        )
-        .unwrap(),
-        None
-    );
-    assert_eq!(
-        job_event::parse(&json!({"invokingEvent": "{}"})).unwrap(),
-        None
-    );
-}
-
-#[test]
-fn a_sagemaker_event_that_is_not_a_job_state_change_is_an_error_not_ignored() {
-    let endpoint = json!({"source": "aws.sagemaker", "detail-type": "SageMaker Endpoint State Change", "detail": {}});
-    let error = job_event::parse(&endpoint).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "SageMaker event not handled: detail-type \"SageMaker Endpoint State Change\" is not a job state change"
-    );
-}
-
-#[test]
-fn a_job_state_change_without_a_job_name_is_an_error_not_ignored() {
-    let event = json!({"source": "aws.sagemaker", "detail-type": "SageMaker Training Job State Change",
-        "detail": {"TrainingJobStatus": "InProgress"}});
-    let error = job_event::parse(&event).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "SageMaker event not handled: SageMaker Training Job State Change without detail.TrainingJobName"
-    );
 }

@@ -11,12 +11,10 @@
 
 mod common;
 
-use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
 use aws_sdk_config::primitives::DateTime;
 use aws_sdk_config::types::{ConfigurationItem, ConfigurationItemStatus, ResourceType};
-use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
-use common::interceptor;
+use aws_smithy_mocks::{mock, Rule};
 use sagerules_lambda::clients::Clients;
 use sagerules_lambda::engine::Engine;
 use sagerules_lambda::evaluation::{Compliance, Evaluation};
@@ -25,25 +23,7 @@ use sagerules_lambda::handler::{handle_with, Deadline, HandlerError, Invocation}
 
 /// Clients whose every call must match one of `config_rules` (none: no call allowed).
 fn clients(config_rules: &[&Rule]) -> Clients {
-    let credentials = Credentials::new("AKIDTEST", "secret", None, None, "test");
-    let config = aws_sdk_config::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(credentials.clone())
-        .http_client(create_mock_http_client())
-        .interceptor(interceptor(RuleMode::MatchAny, config_rules))
-        .build();
-    let sagemaker = aws_sdk_sagemaker::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(credentials)
-        .http_client(create_mock_http_client())
-        .interceptor(MockResponseInterceptor::new())
-        .build();
-    Clients {
-        config: aws_sdk_config::Client::from_conf(config),
-        sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
-    }
+    common::mocked_clients(&[], config_rules, &[], &[])
 }
 
 fn fixture(name: &str) -> ConfigEvent {

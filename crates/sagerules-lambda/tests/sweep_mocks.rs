@@ -12,7 +12,6 @@
 
 mod common;
 
-use aws_sdk_config::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
 use aws_sdk_config::types::EvaluationResult;
 use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
@@ -21,8 +20,8 @@ use aws_sdk_sagemaker::types::{
     OutputDataConfig, ResourceConfig, StoppingCondition, TrainingInstanceType, TrainingJobSummary,
     VpcConfig,
 };
-use aws_smithy_mocks::{create_mock_http_client, mock, Rule, RuleMode};
-use common::{interceptor, prior_result};
+use aws_smithy_mocks::{mock, Rule};
+use common::prior_result;
 use sagerules_lambda::clients::Clients;
 use sagerules_lambda::engine::Engine;
 use sagerules_lambda::evaluation::{Compliance, Evaluation};
@@ -33,28 +32,7 @@ use serde_json::json;
 const KMS: &str = "arn:aws:kms:us-east-1:123456789012:key/1111";
 
 fn clients(sagemaker: &[&Rule], config: &[&Rule]) -> Clients {
-    let retry = aws_sdk_config::config::retry::RetryConfig::standard().with_max_attempts(1);
-    let credentials = Credentials::new("AKIDTEST", "secret", None, None, "test");
-    let sm_conf = aws_sdk_sagemaker::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(credentials.clone())
-        .http_client(create_mock_http_client())
-        .interceptor(interceptor(RuleMode::MatchAny, sagemaker))
-        .retry_config(retry.clone())
-        .build();
-    let config_conf = aws_sdk_config::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(credentials)
-        .http_client(create_mock_http_client())
-        .interceptor(interceptor(RuleMode::MatchAny, config))
-        .retry_config(retry)
-        .build();
-    Clients {
-        config: aws_sdk_config::Client::from_conf(config_conf),
-        sagemaker: aws_sdk_sagemaker::Client::from_conf(sm_conf),
-    }
+    common::mocked_clients(sagemaker, config, &[], &[])
 }
 
 fn summary(name: &str) -> TrainingJobSummary {

@@ -34,3 +34,36 @@ pub fn prior_result(rule: &str, resource_type: &str, resource_id: &str) -> Evalu
         .evaluation_result_identifier(identifier)
         .build()
 }
+
+/// A client of one service whose calls must each match one of `rules` (none: every call
+/// fails), with no retries.
+macro_rules! mocked {
+    ($sdk:ident, $rules:expr) => {{
+        let conf = $sdk::Config::builder()
+            .behavior_version($sdk::config::BehaviorVersion::latest())
+            .region($sdk::config::Region::new("us-east-1"))
+            .credentials_provider($sdk::config::Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            ))
+            .http_client(aws_smithy_mocks::create_mock_http_client())
+            .interceptor(interceptor(RuleMode::MatchAny, $rules))
+            .retry_config($sdk::config::retry::RetryConfig::standard().with_max_attempts(1))
+            .build();
+        $sdk::Client::from_conf(conf)
+    }};
+}
+
+/// Clients of every service the Lambda calls, each answered by its own mock rules.
+pub fn mocked_clients(
+    sagemaker: &[&Rule],
+    config: &[&Rule],
+    sns: &[&Rule],
+    dynamodb: &[&Rule],
+) -> sagerules_lambda::clients::Clients {
+    sagerules_lambda::clients::Clients {
+        config: mocked!(aws_sdk_config, config),
+        sagemaker: mocked!(aws_sdk_sagemaker, sagemaker),
+        sns: mocked!(aws_sdk_sns, sns),
+        dynamodb: mocked!(aws_sdk_dynamodb, dynamodb),
+    }
+}

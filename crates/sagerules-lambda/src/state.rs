@@ -1,0 +1,168 @@
+//! The state table (`SAGERULES_STATE_TABLE`: DynamoDB, String partition key `pk`, no sort
+//! key). Every write is conditional, so overlapping invocations and repeated events cannot
+//! act twice. Three kinds of item:
+//!
+//! ```text
+//! pk = "respond#<arn>#<rules digest>#stop"   a response already carried out (expires_at: TTL)
+//! pk = "nudge#<config rule>"                 when the periodic rule was last started (at)
+//! pk = "sweep#<config rule>#<job kind>"      jobs created before `at` were all judged
+//! ```
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// How long a response claim is kept (the `expires_at` TTL attribute): long enough to outlast
+/// every repeated event of one job or notebook.
+pub const CLAIM_DAYS: u64 = 30;
+
+/// The table and the client that reaches it.
+#[derive(Clone, Debug)]
+pub struct StateTable {
+    client: Client,
+    name: String,
+}
+
+/// A state-table call failed (not a lost condition, which is an answer).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("state table {table}: {message}")]
+pub struct StateError {
+    pub table: String,
+    pub message: String,
+}
+
+/// Seconds since the epoch.
+pub fn now_epoch() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+fn number(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+impl StateTable {
+    pub fn new(client: Client, name: &str) -> Self {
+        StateTable {
+            client,
+            name: name.to_string(),
+        }
+    }
+
+    fn error<E: ProvideErrorMetadata + std::fmt::Display>(&self, error: &E) -> StateError {
+        StateError {
+            table: self.name.clone(),
+            message: error
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| error.to_string()),
+        }
+    }
+
+    /// Claims `key` once: `true` for the first caller, `false` when it was claimed already.
+    pub async fn claim(&self, key: &str) -> Result<bool, StateError> {
+        let now = now_epoch();
+        let expires = now.saturating_add(i64::try_from(CLAIM_DAYS * 86_400).unwrap_or(0));
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.name)
+            .item("pk", AttributeValue::S(key.to_string()))
+            .item("at", number(now))
+            .item("expires_at", number(expires))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if lost_condition(&error) => Ok(false),
+            Err(error) => Err(self.error(&error)),
+        }
+    }
+
+    /// Gives a claim back (after the action it stood for failed, so a retry can act).
+    pub async fn release(&self, key: &str) -> Result<(), StateError> {
+        self.client
+            .delete_item()
+            .table_name(&self.name)
+            .key("pk", AttributeValue::S(key.to_string()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(&e))
+    }
+
+    /// `true` when no nudge of `rule` happened in the last `interval_secs` (and records this
+    /// one), `false` when one did: many events, one re-run.
+    pub async fn nudge_due(&self, rule: &str, interval_secs: i64) -> Result<bool, StateError> {
+        let now = now_epoch();
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.name)
+            .item("pk", AttributeValue::S(format!("nudge#{rule}")))
+            .item("at", number(now))
+            .condition_expression("attribute_not_exists(pk) OR #at < :cutoff")
+            .expression_attribute_names("#at", "at")
+            .expression_attribute_values(":cutoff", number(now.saturating_sub(interval_secs)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if lost_condition(&error) => Ok(false),
+            Err(error) => Err(self.error(&error)),
+        }
+    }
+
+    /// The sweep watermark of `rule` and `kind` (epoch seconds), if a sweep completed.
+    pub async fn watermark(&self, rule: &str, kind: &str) -> Result<Option<i64>, StateError> {
+        let item = self
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", AttributeValue::S(format!("sweep#{rule}#{kind}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error(&e))?;
+        Ok(item
+            .item()
+            .and_then(|i| i.get("at"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok()))
+    }
+
+    /// Moves the watermark forward to `at` (never back: an older, slower sweep finishing late
+    /// loses the condition, which is fine).
+    pub async fn advance_watermark(
+        &self,
+        rule: &str,
+        kind: &str,
+        at: i64,
+    ) -> Result<(), StateError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.name)
+            .item("pk", AttributeValue::S(format!("sweep#{rule}#{kind}")))
+            .item("at", number(at))
+            .condition_expression("attribute_not_exists(pk) OR #at < :at")
+            .expression_attribute_names("#at", "at")
+            .expression_attribute_values(":at", number(at))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if lost_condition(&error) => Ok(()),
+            Err(error) => Err(self.error(&error)),
+        }
+    }
+}
+
+/// The write's condition did not hold (DynamoDB's `ConditionalCheckFailedException`).
+fn lost_condition<E: ProvideErrorMetadata>(error: &E) -> bool {
+    error.code() == Some("ConditionalCheckFailedException")
+}
