@@ -8,7 +8,8 @@
 //! pk = "sweep#<config rule>#<job kind>"      jobs created before `at` were all judged
 //! ```
 
-use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -163,6 +164,8 @@ impl StateTable {
 }
 
 /// The write's condition did not hold (DynamoDB's `ConditionalCheckFailedException`).
-fn lost_condition<E: ProvideErrorMetadata>(error: &E) -> bool {
-    error.code() == Some("ConditionalCheckFailedException")
+fn lost_condition<R>(error: &SdkError<PutItemError, R>) -> bool {
+    error
+        .as_service_error()
+        .is_some_and(PutItemError::is_conditional_check_failed_exception)
 }
