@@ -30,7 +30,9 @@ stop_all() {
 start_moto() {
     MOTO_PORT=$(free_port)
     export MOTO_RECORDER_FILEPATH="$WORK/moto_recording"
-    setsid "$VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
+    # MOTO_CMD: another moto_server entry (tests/lambda/moto_running.py), same arguments.
+    # shellcheck disable=SC2086
+    setsid ${MOTO_CMD:-"$VENV/bin/moto_server"} -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
     PIDS+=($!)
     export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
     export AWS_ACCESS_KEY_ID=AKIDSAGERULESTEST AWS_SECRET_ACCESS_KEY=sagerules-test-secret
@@ -44,15 +46,17 @@ moto_api() { # POST path
 }
 
 # start_watch: the Lambda under the cargo lambda runtime emulator on a free port (run from
-# the repository root).
+# the repository root). WATCH_ENV: more NAME=VALUE settings for the function.
 start_watch() {
     INVOKE_PORT=$(free_port)
+    local extra=() setting
+    for setting in ${WATCH_ENV:-}; do extra+=(--env-var "$setting"); done
     setsid "$VENV/bin/cargo-lambda" lambda watch --quiet --ignore-changes \
         --invoke-address 127.0.0.1 --invoke-port "$INVOKE_PORT" --timeout "${LAMBDA_TIMEOUT:-120}" \
         --package sagerules-lambda --bin sagerules-config-rule \
         --env-var "AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL" --env-var "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID" \
         --env-var "AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY" --env-var "AWS_REGION=$AWS_REGION" \
-        >"$WORK/watch.log" 2>&1 &
+        "${extra[@]}" >"$WORK/watch.log" 2>&1 &
     PIDS+=($!)
     wait_http "http://127.0.0.1:$INVOKE_PORT/" 120 || { cat "$WORK/watch.log" >&2; return 1; }
 }

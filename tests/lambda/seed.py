@@ -3,6 +3,9 @@ against, in the moto_server named by AWS_ENDPOINT_URL.
 
     seed.py e2e          three training jobs (compliant, bare, no VPC) and one S3 bucket
     seed.py bulk N       N training jobs, alternating compliant and bare
+    seed.py respond      jobs of every kind (running or not, compliant or bare, one exempt),
+                         notebook instances, the SNS topic and the state table (run against
+                         moto_running.py, which keeps `running-*` resources running)
 """
 import os
 import sys
@@ -46,6 +49,84 @@ def e2e():
     client("s3").create_bucket(Bucket="sagerules-e2e-bucket")
 
 
+VPC = {"SecurityGroupIds": ["sg-0123456789abcdef0"], "Subnets": ["subnet-0123456789abcdef0"]}
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/job:1"
+
+
+def processing_job(sm, name, secure):
+    request = {
+        "ProcessingJobName": name,
+        "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10}},
+        "AppSpecification": {"ImageUri": IMAGE},
+        "RoleArn": ROLE,
+        "StoppingCondition": {"MaxRuntimeInSeconds": 432000},
+        "Tags": [{"Key": "team", "Value": "ml"}],
+    }
+    if secure:
+        request["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] = KMS
+        request["ProcessingOutputConfig"] = {"KmsKeyId": KMS, "Outputs": [{"OutputName": "o", "S3Output": {"S3Uri": "s3://b/o", "LocalPath": "/opt/ml/processing/o", "S3UploadMode": "EndOfJob"}}]}
+        request["NetworkConfig"] = {"EnableNetworkIsolation": True, "EnableInterContainerTrafficEncryption": True, "VpcConfig": VPC}
+        request["StoppingCondition"]["MaxRuntimeInSeconds"] = 3600
+    sm.create_processing_job(**request)
+
+
+def transform_job(sm, name, secure):
+    request = {
+        "TransformJobName": name,
+        "ModelName": "model-1",
+        "TransformInput": {"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/in"}}},
+        "TransformOutput": {"S3OutputPath": "s3://b/out"},
+        "TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+        # moto's ListTags fails on a transform or tuning job created without tags.
+        "Tags": [{"Key": "team", "Value": "ml"}],
+    }
+    if secure:
+        request["TransformOutput"]["KmsKeyId"] = KMS
+        request["TransformResources"]["VolumeKmsKeyId"] = KMS
+    sm.create_transform_job(**request)
+
+
+def tuning_job(sm, name, secure):
+    definition = {
+        "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        "RoleArn": ROLE,
+        "OutputDataConfig": {"S3OutputPath": "s3://b/o"},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 432000},
+    }
+    if secure:
+        definition["OutputDataConfig"]["KmsKeyId"] = KMS
+        definition["ResourceConfig"]["VolumeKmsKeyId"] = KMS
+        definition["StoppingCondition"]["MaxRuntimeInSeconds"] = 3600
+        definition["EnableNetworkIsolation"] = True
+        definition["EnableInterContainerTrafficEncryption"] = True
+        definition["VpcConfig"] = VPC
+    sm.create_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=name,
+        HyperParameterTuningJobConfig={"Strategy": "Bayesian", "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1}},
+        TrainingJobDefinition=definition,
+        Tags=[{"Key": "team", "Value": "ml"}],
+    )
+
+
+def respond():
+    sm = client("sagemaker")
+    for make, kind in [(training_job, "training"), (processing_job, "processing"), (transform_job, "transform"), (tuning_job, "tuning")]:
+        make(sm, f"running-good-{kind}", secure=True)
+        make(sm, f"running-bare-{kind}", secure=False)
+        make(sm, f"done-bare-{kind}", secure=False)
+    training_job(sm, "running-exempt-training", secure=False)
+    arn = sm.describe_training_job(TrainingJobName="running-exempt-training")["TrainingJobArn"]
+    sm.add_tags(ResourceArn=arn, Tags=[{"Key": "sagerules:exempt", "Value": "load test approved by carol until 2027-01"}])
+    sm.create_notebook_instance(NotebookInstanceName="running-nb-open", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                DirectInternetAccess="Enabled", RootAccess="Enabled")
+    sns = client("sns")
+    sns.create_topic(Name="sagerules-responses")
+    client("dynamodb").create_table(TableName="sagerules-state", BillingMode="PAY_PER_REQUEST",
+                                    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+
+
 def bulk(count):
     sm = client("sagemaker")
     for i in range(count):
@@ -55,6 +136,8 @@ def bulk(count):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["e2e"]:
         e2e()
+    elif sys.argv[1:2] == ["respond"]:
+        respond()
     elif sys.argv[1:2] == ["bulk"]:
         bulk(int(sys.argv[2]))
     else:

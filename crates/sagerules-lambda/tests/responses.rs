@@ -881,3 +881,71 @@ async fn dry_run_reads_but_neither_stops_nor_notifies_nor_claims() {
     );
     assert_eq!(decision.calls, ["DescribeTrainingJob", "ListTags"]);
 }
+
+/// A CloudTrail event whose request is `request` (API names; CloudTrail's lower camel case
+/// becomes the same).
+fn api_call(event_name: &str, request: Json) -> Json {
+    json!({"source": "aws.sagemaker", "detail-type": "AWS API Call via CloudTrail", "account": "123456789012", "region": "us-east-1",
+           "detail": {"eventName": event_name, "awsRegion": "us-east-1", "recipientAccountId": "123456789012", "requestParameters": request}})
+}
+
+#[tokio::test]
+async fn a_compliant_job_of_every_kind_is_never_stopped() {
+    let engine = engine();
+    let vpc = json!({"SecurityGroupIds": ["sg-1"], "Subnets": ["subnet-1"]});
+    let definition = json!({"RoleArn": "arn:aws:iam::123456789012:role/t", "OutputDataConfig": {"S3OutputPath": "s3://b/o", "KmsKeyId": KMS},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10, "VolumeKmsKeyId": KMS},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600}, "EnableNetworkIsolation": true,
+        "EnableInterContainerTrafficEncryption": true, "VpcConfig": vpc});
+    let mut training = definition.clone();
+    training["TrainingJobName"] = json!("good-training");
+    let calls = [
+        ("CreateTrainingJob", training),
+        (
+            "CreateHyperParameterTuningJob",
+            json!({"HyperParameterTuningJobName": "good-tuning", "TrainingJobDefinition": definition}),
+        ),
+        (
+            "CreateProcessingJob",
+            json!({"ProcessingJobName": "good-processing",
+            "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10, "VolumeKmsKeyId": KMS}},
+            "ProcessingOutputConfig": {"KmsKeyId": KMS, "Outputs": [{"OutputName": "o", "S3Output": {"S3Uri": "s3://b/o"}}]},
+            "NetworkConfig": {"EnableNetworkIsolation": true, "EnableInterContainerTrafficEncryption": true, "VpcConfig": vpc},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}),
+        ),
+        (
+            "CreateTransformJob",
+            json!({"TransformJobName": "good-transform", "ModelName": "m",
+            "TransformOutput": {"S3OutputPath": "s3://b/o", "KmsKeyId": KMS},
+            "TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeKmsKeyId": KMS}}),
+        ),
+    ];
+    // No mock answers any call: a stop, a tag lookup or a message would fail the test.
+    let clients = mocked_clients(&[], &[], &[], &[]);
+    for (event_name, request) in calls {
+        let call = cloudtrail::parse(&envelope(&api_call(event_name, request)))
+            .unwrap()
+            .unwrap();
+        let decision = respond::on_api_call(
+            &engine,
+            &clients,
+            &enforce(&engine),
+            &call,
+            Run { dry_run: false },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            decision.verdict,
+            Verdict::Compliant,
+            "{event_name}: {:?}",
+            decision.failing
+        );
+        assert!(
+            decision.calls.is_empty(),
+            "{event_name}: {:?}",
+            decision.calls
+        );
+        assert_eq!(decision.action, Action::None);
+    }
+}
