@@ -297,15 +297,81 @@ impl Context<'_> {
             .account_id
             .as_deref()
             .unwrap_or("unknown-account");
+        let started_at = crate::state::now_epoch();
+        let table = self.incremental_table();
+        let watermarks = match &table {
+            Some((table, rule)) => self.watermarks(table, rule).await,
+            None => Vec::new(),
+        };
         let plan = SweepPlan {
             engine: self.engine,
             config: self.config,
             ordering,
             account_id,
             window_start: DateTime::from(start),
+            watermarks,
             deadline: self.run.deadline,
         };
-        Ok(sweep::sweep(&plan, &self.clients.sagemaker, reporter).await?)
+        let stats = sweep::sweep(&plan, &self.clients.sagemaker, reporter).await?;
+        if let (Some((table, rule)), false) = (&table, self.run.dry_run) {
+            self.advance_watermarks(table, rule, &stats, started_at)
+                .await;
+        }
+        Ok(stats)
+    }
+
+    /// The state table and this Config rule's name, when the sweep can be incremental: a
+    /// table is configured and jobs are reported one by one (account mode needs every job of
+    /// the window in each verdict).
+    fn incremental_table(&self) -> Option<(crate::state::StateTable, String)> {
+        let rule = self.event.config_rule_name.clone()?;
+        if self.config.job_resource_type != JobResourceType::Native {
+            return None;
+        }
+        Some((crate::state::table_from_env(&self.clients.dynamodb)?, rule))
+    }
+
+    /// Each selected kind's watermark; one that cannot be read means a full listing of that
+    /// kind (more work, never a job missed).
+    async fn watermarks(
+        &self,
+        table: &crate::state::StateTable,
+        rule: &str,
+    ) -> Vec<(JobKind, i64)> {
+        let mut marks = Vec::new();
+        for kind in self.config.job_kinds() {
+            match table.watermark(rule, kind.native_type()).await {
+                Ok(Some(at)) => marks.push((kind, at)),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, kind = kind.label(), "watermark unreadable; listing the whole window")
+                }
+            }
+        }
+        marks
+    }
+
+    /// Moves the watermark of every kind whose jobs all got a verdict to the sweep's start.
+    async fn advance_watermarks(
+        &self,
+        table: &crate::state::StateTable,
+        rule: &str,
+        stats: &SweepStats,
+        started_at: i64,
+    ) {
+        let complete = self
+            .config
+            .job_kinds()
+            .into_iter()
+            .filter(|kind| !stats.incomplete.contains(kind));
+        for kind in complete {
+            if let Err(error) = table
+                .advance_watermark(rule, kind.native_type(), started_at)
+                .await
+            {
+                tracing::warn!(%error, kind = kind.label(), "watermark not advanced; the next sweep lists more");
+            }
+        }
     }
 
     /// Sets NOT_APPLICABLE on jobs this rule judged earlier that no longer exist. Failures
@@ -320,6 +386,10 @@ impl Context<'_> {
             return Ok(0);
         };
         if self.config.job_resource_type != JobResourceType::Native || self.run.deadline.passed() {
+            return Ok(0);
+        }
+        // An incremental sweep sees only new jobs: every older result would look stale.
+        if stats.incremental_kinds > 0 {
             return Ok(0);
         }
         let reported = match config_api::reported_resources(&self.clients.config, rule).await {

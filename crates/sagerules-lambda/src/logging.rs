@@ -31,6 +31,7 @@ pub fn summary(summary: &Summary) {
         stale_cleared = summary.stale_cleared,
         evaluate_us = summary.evaluate_us as u64,
         jobs_listed = sweep.map(|s| s.listed),
+        incremental_kinds = sweep.map(|s| s.incremental_kinds),
         jobs_described = sweep.map(|s| s.described),
         describe_failed = sweep.map(|s| s.describe_failed),
         skipped_for_deadline = sweep.map(|s| s.skipped_for_deadline),

@@ -111,7 +111,7 @@ impl Settings {
             topic_arn: get("SAGERULES_TOPIC_ARN"),
             exempt_tag: get("SAGERULES_EXEMPT_TAG").unwrap_or_else(|| DEFAULT_EXEMPT_TAG.into()),
             min_severity,
-            state_table: get("SAGERULES_STATE_TABLE"),
+            state_table: get(crate::state::TABLE_VAR),
             periodic_rule: get("SAGERULES_PERIODIC_RULE"),
             rules: crate::params::event_rules(engine, lookup)?,
         })

@@ -14,6 +14,16 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The environment variable naming the table.
+pub const TABLE_VAR: &str = "SAGERULES_STATE_TABLE";
+
+/// The table `SAGERULES_STATE_TABLE` names, if it is set and not empty.
+pub fn table_from_env(client: &Client) -> Option<StateTable> {
+    let name = std::env::var(TABLE_VAR).ok()?;
+    let name = name.trim();
+    (!name.is_empty()).then(|| StateTable::new(client.clone(), name))
+}
+
 /// How long a response claim is kept (the `expires_at` TTL attribute): long enough to outlast
 /// every repeated event of one job or notebook.
 pub const CLAIM_DAYS: u64 = 30;

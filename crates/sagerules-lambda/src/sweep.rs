@@ -2,6 +2,12 @@
 //! the window plus every job in progress, Describe them a few at a time, evaluate each as
 //! soon as it arrives and hand its verdict to the [`Reporter`] (which sends full batches as it
 //! goes), and stop starting new work before the Lambda deadline.
+//!
+//! Incremental with a state table: a job's configuration cannot change after it is created,
+//! and Config keeps each job's last evaluation, so once a sweep has judged every job of a kind
+//! created before time T (its watermark), later sweeps list only the jobs created since
+//! T minus [`WATERMARK_OVERLAP_SECS`]. A re-run triggered by events then costs the new jobs,
+//! not the window.
 
 use crate::engine::{Engine, Outcome};
 use crate::evaluation::{verdict, Compliance, Evaluation};
@@ -27,6 +33,9 @@ pub struct SweepPlan<'a> {
     pub account_id: &'a str,
     /// Jobs created after this are listed (plus every job in progress).
     pub window_start: DateTime,
+    /// Per kind, the watermark of an earlier complete sweep (epoch seconds): only jobs
+    /// created after it (less the overlap) are listed, and none "in progress" besides.
+    pub watermarks: Vec<(JobKind, i64)>,
     pub deadline: Deadline,
 }
 
@@ -42,21 +51,71 @@ pub struct SweepStats {
     pub describe_ms: u128,
     /// Time spent in the rule engine, summed over jobs.
     pub evaluate_us: u128,
+    /// Kinds listed from a watermark rather than the whole window.
+    pub incremental_kinds: usize,
     /// Jobs seen, for stale-result cleanup: (kind, name).
     #[serde(skip)]
     pub seen: HashSet<(JobKind, String)>,
+    /// Kinds with a job that got no verdict (describe failed, or the deadline came first):
+    /// their watermark must not move.
+    #[serde(skip)]
+    pub incomplete: HashSet<JobKind>,
 }
 
-/// The jobs of the selected kinds in the window, each once.
+/// Jobs created this long before a watermark are listed again, so a job whose listing lagged
+/// its creation (List* is eventually consistent) is not missed.
+pub const WATERMARK_OVERLAP_SECS: i64 = 900;
+
+/// What to list for one kind: jobs created after `after`, and in-progress jobs unless the
+/// kind is swept incrementally (those were judged when they were created).
+#[derive(Clone, Copy, Debug)]
+pub struct KindListing {
+    pub kind: JobKind,
+    pub after: DateTime,
+    pub in_progress: bool,
+}
+
+impl SweepPlan<'_> {
+    /// The listing of each selected kind: from its watermark when there is one, else the window.
+    pub fn listings(&self) -> Vec<KindListing> {
+        self.config
+            .job_kinds()
+            .into_iter()
+            .map(|kind| {
+                let mark = self.watermarks.iter().find(|(k, _)| *k == kind);
+                match mark {
+                    Some((_, at)) => {
+                        let from = at.saturating_sub(WATERMARK_OVERLAP_SECS);
+                        let after = DateTime::from_secs(from.max(self.window_start.secs()));
+                        KindListing {
+                            kind,
+                            after,
+                            in_progress: false,
+                        }
+                    }
+                    None => KindListing {
+                        kind,
+                        after: self.window_start,
+                        in_progress: true,
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
+/// The jobs of each listing, each once.
 pub async fn list_window(
     client: &aws_sdk_sagemaker::Client,
-    kinds: &[JobKind],
-    window_start: DateTime,
+    listings: &[KindListing],
 ) -> Result<Vec<JobRef>, ApiFailure> {
     let mut seen = HashSet::new();
     let mut jobs = Vec::new();
-    for kind in kinds {
-        for listing in [Listing::CreatedAfter(window_start), Listing::InProgress] {
+    for listing in listings {
+        let kind = &listing.kind;
+        let created = Some(Listing::CreatedAfter(listing.after));
+        let running = listing.in_progress.then_some(Listing::InProgress);
+        for listing in created.into_iter().chain(running) {
             let listed = sagemaker::list_jobs(client, *kind, listing).await?;
             jobs.extend(
                 listed
@@ -95,9 +154,13 @@ pub async fn sweep(
 ) -> Result<SweepStats, SweepError> {
     let mut stats = SweepStats::default();
     let started = Instant::now();
-    let jobs = list_window(client, &plan.config.job_kinds(), plan.window_start)
+    let listings = plan.listings();
+    stats.incremental_kinds = listings.iter().filter(|l| !l.in_progress).count();
+    let jobs = list_window(client, &listings)
         .await
         .map_err(SweepError::List)?;
+    let listed_jobs: Vec<(JobKind, String)> =
+        jobs.iter().map(|j| (j.kind, j.name.clone())).collect();
     stats.list_ms = started.elapsed().as_millis();
     stats.listed = jobs.len();
     let mut tally = AccountTally::default();
@@ -119,6 +182,7 @@ pub async fn sweep(
             Ok(found) => found,
             Err(failure) => {
                 stats.describe_failed += 1;
+                stats.incomplete.insert(item.job.kind);
                 tracing::warn!(job = %item.job.name, kind = item.job.kind.label(), error = %failure, "describe failed; no verdict for this job");
                 continue;
             }
@@ -137,6 +201,11 @@ pub async fn sweep(
     }
     stats.describe_ms = started.elapsed().as_millis();
     stats.skipped_for_deadline = total - handled;
+    let skipped = listed_jobs
+        .iter()
+        .filter(|(kind, name)| !stats.seen.contains(&(*kind, name.clone())))
+        .map(|(kind, _)| *kind);
+    stats.incomplete.extend(skipped);
     if plan.config.job_resource_type == JobResourceType::Account {
         if let Some(evaluation) =
             tally.evaluation(plan, stats.describe_failed + stats.skipped_for_deadline)

@@ -1,0 +1,138 @@
+//! The incremental sweep against mocked clients: with a state table whose watermark says every
+//! training job created before T was judged, the sweep lists only jobs created after T minus
+//! the overlap (no in-progress listing, no stale cleanup), judges them, and moves the
+//! watermark; a kind with a job left unjudged keeps its watermark.
+//!
+//! One test per file: it sets SAGERULES_STATE_TABLE for the process.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
+
+mod common;
+
+use aws_sdk_config::operation::put_evaluations::PutEvaluationsOutput;
+use aws_sdk_dynamodb::operation::get_item::GetItemOutput;
+use aws_sdk_dynamodb::operation::put_item::PutItemOutput;
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
+use aws_sdk_sagemaker::operation::list_training_jobs::ListTrainingJobsOutput;
+use aws_sdk_sagemaker::types::{ResourceConfig, TrainingInstanceType, TrainingJobSummary};
+use aws_smithy_mocks::mock;
+use sagerules_lambda::engine::Engine;
+use sagerules_lambda::event::ConfigEvent;
+use sagerules_lambda::handler::{handle_with, Deadline, Invocation};
+use sagerules_lambda::state::now_epoch;
+use sagerules_lambda::sweep::WATERMARK_OVERLAP_SECS;
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+
+#[tokio::test]
+async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
+    std::env::set_var("SAGERULES_STATE_TABLE", "sagerules-state");
+    let mark = now_epoch() - 3600;
+    let watermark = mock!(aws_sdk_dynamodb::Client::get_item)
+        .match_requests(|r| {
+            r.key().and_then(|k| k.get("pk"))
+                == Some(&AttributeValue::S(
+                    "sweep#sagerules-jobs#AWS::SageMaker::TrainingJob".into(),
+                ))
+        })
+        .then_output(move || {
+            GetItemOutput::builder()
+                .item("pk", AttributeValue::S("x".into()))
+                .item("at", AttributeValue::N(mark.to_string()))
+                .build()
+        });
+    let advanced = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&advanced);
+    let advance = mock!(aws_sdk_dynamodb::Client::put_item)
+        .match_requests(move |r| {
+            let at = r.item().and_then(|i| i.get("at")).cloned();
+            seen.lock().unwrap().push(at);
+            r.condition_expression() == Some("attribute_not_exists(pk) OR #at < :at")
+        })
+        .then_output(|| PutItemOutput::builder().build());
+    let since = mock!(aws_sdk_sagemaker::Client::list_training_jobs)
+        .match_requests(move |r| {
+            r.status_equals().is_none()
+                && r.creation_time_after().map(|t| t.secs()) == Some(mark - WATERMARK_OVERLAP_SECS)
+        })
+        .then_output(|| {
+            ListTrainingJobsOutput::builder()
+                .training_job_summaries(
+                    TrainingJobSummary::builder()
+                        .training_job_name("new-job")
+                        .training_job_arn(
+                            "arn:aws:sagemaker:us-east-1:123456789012:training-job/new-job",
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_training_job)
+        .match_requests(|r| r.training_job_name() == Some("new-job"))
+        .then_output(|| {
+            DescribeTrainingJobOutput::builder()
+                .training_job_name("new-job")
+                .resource_config(
+                    ResourceConfig::builder()
+                        .instance_type(TrainingInstanceType::MlM5Xlarge)
+                        .instance_count(1)
+                        .build(),
+                )
+                .build()
+        });
+    let put = mock!(aws_sdk_config::Client::put_evaluations)
+        .then_output(|| PutEvaluationsOutput::builder().build());
+    // No rule answers GetComplianceDetailsByConfigRule: stale cleanup must not run.
+    let clients =
+        common::mocked_clients(&[&since, &describe], &[&put], &[], &[&watermark, &advance]);
+    let invoking = json!({"messageType": "ScheduledNotification", "notificationCreationTime": "2026-11-20T10:00:00.373Z"});
+    let event = ConfigEvent::from_value(json!({
+        "invokingEvent": invoking.to_string(), "ruleParameters": json!({"families": "training"}).to_string(),
+        "resultToken": "TESTMODE", "accountId": "123456789012", "configRuleName": "sagerules-jobs"
+    }))
+    .unwrap();
+    let before = now_epoch();
+    let (summary, evaluations) = handle_with(
+        &Engine::bundled().unwrap(),
+        &clients,
+        &event,
+        Invocation {
+            dry_run: false,
+            deadline: Deadline::none(),
+        },
+    )
+    .await
+    .unwrap();
+    let sweep = summary.sweep.unwrap();
+    assert_eq!(
+        (sweep.listed, sweep.described, sweep.incremental_kinds),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        since.num_calls(),
+        1,
+        "one listing, created since the watermark"
+    );
+    assert_eq!(evaluations.len(), 1);
+    assert_eq!(evaluations[0].compliance_resource_id, "new-job");
+    assert_eq!(summary.stale_cleared, 0);
+    let advanced = advanced.lock().unwrap();
+    assert_eq!(advanced.len(), 1);
+    let at: i64 = advanced[0]
+        .as_ref()
+        .unwrap()
+        .as_n()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        at >= before - 1 && at <= now_epoch(),
+        "moved to the sweep's start: {at}"
+    );
+}
