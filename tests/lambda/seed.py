@@ -3,6 +3,7 @@ against, in the moto_server named by AWS_ENDPOINT_URL.
 
     seed.py e2e          three training jobs (compliant, bare, no VPC) and one S3 bucket
     seed.py bulk N       N training jobs, alternating compliant and bare
+    seed.py respond-bench N   N running bare training jobs, the topic and the table
     seed.py respond      jobs of every kind (running or not, compliant or bare, one exempt),
                          notebook instances, the SNS topic and the state table (run against
                          moto_running.py, which keeps `running-*` resources running)
@@ -120,8 +121,11 @@ def respond():
     sm.add_tags(ResourceArn=arn, Tags=[{"Key": "sagerules:exempt", "Value": "load test approved by carol until 2027-01"}])
     sm.create_notebook_instance(NotebookInstanceName="running-nb-open", InstanceType="ml.t3.medium", RoleArn=ROLE,
                                 DirectInternetAccess="Enabled", RootAccess="Enabled")
-    sns = client("sns")
-    sns.create_topic(Name="sagerules-responses")
+    topic_and_table()
+
+
+def topic_and_table():
+    client("sns").create_topic(Name="sagerules-responses")
     client("dynamodb").create_table(TableName="sagerules-state", BillingMode="PAY_PER_REQUEST",
                                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
                                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
@@ -136,6 +140,11 @@ def bulk(count):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["e2e"]:
         e2e()
+    elif sys.argv[1:2] == ["respond-bench"]:
+        sm = client("sagemaker")
+        for i in range(int(sys.argv[2])):
+            training_job(sm, f"running-bench-{i:02d}", secure=False)
+        topic_and_table()
     elif sys.argv[1:2] == ["respond"]:
         respond()
     elif sys.argv[1:2] == ["bulk"]:

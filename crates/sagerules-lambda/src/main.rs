@@ -1,5 +1,6 @@
 //! `sagerules-config-rule`: without arguments, the AWS Lambda handler for AWS Config custom
-//! rules; with `--event FILE [--dry-run]`, one event processed locally.
+//! rules, SageMaker events and CloudFormation hooks; with `--event FILE [--dry-run]`, one event
+//! processed locally.
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -13,7 +14,8 @@ struct Args {
     /// Process this AWS Config event file instead of serving Lambda invocations.
     #[arg(long, value_name = "FILE")]
     event: Option<PathBuf>,
-    /// With --event: print the evaluations without calling PutEvaluations.
+    /// With --event: print the evaluations without calling PutEvaluations; for a SageMaker
+    /// event, the decision without stopping, publishing or writing state.
     #[arg(long, requires = "event")]
     dry_run: bool,
 }
