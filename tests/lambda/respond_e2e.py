@@ -24,6 +24,9 @@ DETAIL = {
     "tuning": ("SageMaker HyperParameter Tuning Job State Change", "HyperParameterTuningJobName", "HyperParameterTuningJobStatus", "hyper-parameter-tuning-job"),
     "notebook": ("SageMaker Notebook Instance State Change", "NotebookInstanceName", "NotebookInstanceStatus", "notebook-instance"),
 }
+JOB_KINDS = ["training", "processing", "transform", "tuning"]
+LABEL = {"training": "training job", "processing": "processing job", "transform": "transform job", "tuning": "HPO job",
+         "notebook": "notebook instance"}
 STOP = {"training": "StopTrainingJob", "processing": "StopProcessingJob", "transform": "StopTransformJob",
         "tuning": "StopHyperParameterTuningJob", "notebook": "StopNotebookInstance"}
 DESCRIBE = {"training": "DescribeTrainingJob", "processing": "DescribeProcessingJob", "transform": "DescribeTransformJob",
@@ -54,7 +57,7 @@ def compliant(kind, name):
 
 def stopped(kind, name, implemented):
     calls = [DESCRIBE[kind], "ListTags", "PutItem", STOP[kind], "Publish"]
-    label = {"tuning": "HPO job", "notebook": "notebook instance"}.get(kind, f"{kind} job")
+    label = LABEL[kind]
     status = "InService" if kind == "notebook" else "InProgress"
     if implemented:
         return {"event": state_change(kind, name, status), "calls": calls, "subject": f"[sagerules] STOPPED {label} {name}: "}
@@ -69,19 +72,32 @@ STEPS = {
         # DescribeProcessingJob, so its volume key is never set (tests/responses.rs covers it).
         ("compliant transform job", compliant("transform", "running-good-transform")),
         ("compliant HPO job", compliant("tuning", "running-good-tuning")),
-        ("terminal job (event says Completed)", {"event": state_change("training", "done-bare-training", "Completed"), "calls": []}),
-        ("out-of-order event of a completed job", {"event": state_change("training", "done-bare-training", "InProgress"), "calls": ["DescribeTrainingJob"]}),
+    ] + [
+        (f"terminal {kind} job (event says Completed)", {"event": state_change(kind, f"done-bare-{kind}", "Completed"), "calls": []})
+        for kind in JOB_KINDS
+    ] + [
+        (f"out-of-order event of a completed {kind} job", {"event": state_change(kind, f"done-bare-{kind}", "InProgress"), "calls": [DESCRIBE[kind]]})
+        for kind in JOB_KINDS
+    ] + [
+        (f"unknown {kind} job: Describe fails, nothing stopped", {"event": state_change(kind, f"no-such-{kind}", "InProgress"),
+                                                                 "calls": [DESCRIBE[kind]], "fails": True})
+        for kind in JOB_KINDS
+    ] + [
+        (f"exempt {kind} job: reported", {"event": state_change(kind, f"running-exempt-{kind}", "InProgress"),
+                                          "calls": [DESCRIBE[kind], "ListTags", "PutItem", "Publish"],
+                                          "subject": f"[sagerules] Non-compliant {LABEL[kind]} running-exempt-{kind}: "})
+        for kind in JOB_KINDS
+    ] + [
         ("non-compliant processing job: stopped", stopped("processing", "running-bare-processing", True)),
         ("the same event again: already stopped", {"event": state_change("processing", "running-bare-processing", "InProgress"), "calls": ["DescribeProcessingJob"]}),
         ("non-compliant training job (moto lacks StopTrainingJob)", stopped("training", "running-bare-training", False)),
         ("non-compliant transform job (moto lacks StopTransformJob)", stopped("transform", "running-bare-transform", False)),
         ("non-compliant HPO job (moto lacks StopHyperParameterTuningJob)", stopped("tuning", "running-bare-tuning", False)),
-        ("exempt training job: reported", {"event": state_change("training", "running-exempt-training", "InProgress"),
-                                           "calls": ["DescribeTrainingJob", "ListTags", "PutItem", "Publish"],
-                                           "subject": "[sagerules] Non-compliant training job running-exempt-training: "}),
-        ("unknown job: Describe fails, nothing stopped", {"event": state_change("training", "no-such-job", "InProgress"),
-                                                           "calls": ["DescribeTrainingJob"], "fails": True}),
         ("non-compliant notebook instance InService: stopped", stopped("notebook", "running-nb-open", True)),
+        ("CloudTrail CreateNotebookInstance, judged from the request, InService in moto: stopped",
+         {"event": create_notebook_call("created-nb-open"),
+          "calls": ["ListTags", "DescribeNotebookInstance", "PutItem", "StopNotebookInstance", "Publish"],
+          "subject": "[sagerules] STOPPED notebook instance created-nb-open: "}),
         ("bad event: a state change without its name", {"event": {"source": "aws.sagemaker", "detail-type": "SageMaker Training Job State Change",
                                                                   "detail": {"TrainingJobStatus": "InProgress"}}, "calls": [], "fails": True}),
     ],

@@ -116,9 +116,17 @@ def respond():
         make(sm, f"running-good-{kind}", secure=True)
         make(sm, f"running-bare-{kind}", secure=False)
         make(sm, f"done-bare-{kind}", secure=False)
-    training_job(sm, "running-exempt-training", secure=False)
-    arn = sm.describe_training_job(TrainingJobName="running-exempt-training")["TrainingJobArn"]
-    sm.add_tags(ResourceArn=arn, Tags=[{"Key": "sagerules:exempt", "Value": "load test approved by carol until 2027-01"}])
+        make(sm, f"running-exempt-{kind}", secure=False)
+    exempt = [("training", "describe_training_job", "TrainingJobName", "TrainingJobArn"),
+              ("processing", "describe_processing_job", "ProcessingJobName", "ProcessingJobArn"),
+              ("transform", "describe_transform_job", "TransformJobName", "TransformJobArn"),
+              ("tuning", "describe_hyper_parameter_tuning_job", "HyperParameterTuningJobName", "HyperParameterTuningJobArn")]
+    for kind, describe, name_key, arn_key in exempt:
+        arn = getattr(sm, describe)(**{name_key: f"running-exempt-{kind}"})[arn_key]
+        sm.add_tags(ResourceArn=arn, Tags=[{"Key": "sagerules:exempt", "Value": "load test approved by carol until 2027-01"}])
+    # moto reports a new notebook instance InService at once.
+    sm.create_notebook_instance(NotebookInstanceName="created-nb-open", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                DirectInternetAccess="Enabled", RootAccess="Enabled")
     sm.create_notebook_instance(NotebookInstanceName="running-nb-open", InstanceType="ml.t3.medium", RoleArn=ROLE,
                                 DirectInternetAccess="Enabled", RootAccess="Enabled")
     topic_and_table()

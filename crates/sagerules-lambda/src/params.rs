@@ -127,6 +127,16 @@ impl RuleConfig {
         tag_rule && self.requires_tag_keys()
     }
 
+    /// Whether some selected tag rule has a tag key to require, so judging any resource needs
+    /// its tags (a `Describe*` response has none).
+    pub fn reads_tags(&self) -> bool {
+        let tag_rule = self
+            .rules
+            .iter()
+            .any(|r| r == GENERIC_TAG_RULE || r.ends_with("_TAGS"));
+        tag_rule && self.requires_tag_keys()
+    }
+
     fn requires_tag_keys(&self) -> bool {
         let keys = self
             .pack_params

@@ -352,11 +352,31 @@ pub async fn on_state_change(
         decision.decision_ms = elapsed_ms(started);
         return Ok(decision);
     }
-    let judged = Judged::from_describe(engine, settings, &subject, response);
+    let tags = tags_if_read(clients, settings, &subject, &mut decision).await?;
+    let judged = Judged::from_describe(engine, settings, &subject, response, tags.clone());
+    let resource = Resource {
+        subject,
+        status,
+        tags,
+    };
     finish(
-        engine, clients, settings, subject, judged, status, decision, run, started,
+        engine, clients, settings, resource, judged, decision, run, started,
     )
     .await
+}
+
+/// The resource's tags when a selected tag rule needs them to judge it (a `Describe*`
+/// response carries none), fetched once and reused for the exemption.
+async fn tags_if_read(
+    clients: &Clients,
+    settings: &Settings,
+    subject: &Subject,
+    decision: &mut Decision,
+) -> Result<Option<Node>, RespondError> {
+    if !settings.rules.reads_tags() {
+        return Ok(None);
+    }
+    list_tags(clients, subject, decision).await.map(Some)
 }
 
 /// Responds to a recorded call: judges its request directly (an update: a fresh Describe).
@@ -382,20 +402,36 @@ pub async fn on_api_call(
         decision.note = format!("ignored: the call failed ({code}), so nothing was created");
         return Ok(decision);
     }
-    let judged = if call.is_update() {
+    let (judged, tags) = if call.is_update() {
         let (response, calls) = describe_now(clients, &subject).await?;
         decision.calls.extend(calls);
-        Judged::from_describe(engine, settings, &subject, response)
+        let tags = tags_if_read(clients, settings, &subject, &mut decision).await?;
+        let judged = Judged::from_describe(engine, settings, &subject, response, tags.clone());
+        (judged, tags)
     } else {
+        // A create request carries its own `Tags`, which the tag rules read.
         let request = crate::node::from_json(&call.request);
         let document =
             sagerules_pack::adapt::from_describe(call.facts.kind, &call.name, request, None);
-        Judged::new(engine, settings, &document)
+        (Judged::new(engine, settings, &document), None)
+    };
+    let resource = Resource {
+        subject,
+        status: None,
+        tags,
     };
     finish(
-        engine, clients, settings, subject, judged, None, decision, run, started,
+        engine, clients, settings, resource, judged, decision, run, started,
     )
     .await
+}
+
+/// What is known about the resource when the verdict is in.
+struct Resource {
+    subject: Subject,
+    status: Option<String>,
+    /// Its tags as `ListTags` gave them, when they were already fetched.
+    tags: Option<Node>,
 }
 
 /// Why a resource in `status` needs no response, or `None` when it is running.
@@ -449,9 +485,10 @@ impl Judged {
         settings: &Settings,
         subject: &Subject,
         response: Node,
+        tags: Option<Node>,
     ) -> Judged {
         let document =
-            sagerules_pack::adapt::from_describe(subject.facts.kind, &subject.name, response, None);
+            sagerules_pack::adapt::from_describe(subject.facts.kind, &subject.name, response, tags);
         Judged::new(engine, settings, &document)
     }
 
@@ -541,7 +578,14 @@ pub fn plan(settings: &Settings, facts: &Facts<'_>) -> Plan {
     }
     match facts.status {
         Some(status) if Some(status) == facts.kind.running_status => Plan::Stop { call },
-        Some(status) => report(format!("the {} is {status}, not running", facts.kind.label)),
+        Some(status) if facts.kind.is_settled(status) => {
+            report(format!("the {} is {status}, not running", facts.kind.label))
+        }
+        Some(status) => report(format!(
+            "the {} is {status}; it is stopped when its {} state change arrives",
+            facts.kind.label,
+            facts.kind.running_status.unwrap_or("running")
+        )),
         None => report(format!("the {}'s status is not known", facts.kind.label)),
     }
 }
@@ -553,13 +597,17 @@ async fn finish(
     engine: &Engine,
     clients: &Clients,
     settings: &Settings,
-    mut subject: Subject,
+    resource: Resource,
     judged: Judged,
-    mut status: Option<String>,
     mut decision: Decision,
     run: Run,
     started: Instant,
 ) -> Result<Decision, RespondError> {
+    let Resource {
+        mut subject,
+        mut status,
+        tags,
+    } = resource;
     if let Some(error) = judged.outcome.errors.first() {
         return Err(RespondError::RuleError {
             resource: subject.label(),
@@ -586,7 +634,11 @@ async fn finish(
     decision.verdict = Verdict::NonCompliant;
     subject.arn = subject.arn_or_built();
     decision.arn.clone_from(&subject.arn);
-    let exempt = exemption(clients, settings, &subject, &mut decision).await?;
+    let tags = match tags {
+        Some(tags) => tags,
+        None => list_tags(clients, &subject, &mut decision).await?,
+    };
+    let exempt = tag_value(&tags, &settings.exempt_tag);
     decision.exempt.clone_from(&exempt);
     let wants_status = settings.mode == Mode::Enforce
         && subject.facts.stop_call.is_some()
@@ -692,14 +744,13 @@ async fn release(claim: Option<&(StateTable, String)>) {
     }
 }
 
-/// The exemption tag's value on the resource itself (ListTags; never from the event).
-async fn exemption(
+/// The resource's tags (`ListTags`), where exemptions are read: never from the event.
+async fn list_tags(
     clients: &Clients,
-    settings: &Settings,
     subject: &Subject,
     decision: &mut Decision,
-) -> Result<Option<String>, RespondError> {
-    let Some(arn) = subject.arn.as_deref() else {
+) -> Result<Node, RespondError> {
+    let Some(arn) = subject.arn_or_built() else {
         return Err(RespondError::Tags {
             resource: subject.label(),
             failure: ApiFailure {
@@ -709,13 +760,12 @@ async fn exemption(
         });
     };
     decision.calls.push("ListTags");
-    let tags = sagemaker::list_tags(&clients.sagemaker, arn)
+    sagemaker::list_tags(&clients.sagemaker, &arn)
         .await
         .map_err(|failure| RespondError::Tags {
             resource: subject.label(),
             failure,
-        })?;
-    Ok(tag_value(&tags, &settings.exempt_tag))
+        })
 }
 
 /// The value of `key` in `[{"Key": …, "Value": …}]`.

@@ -949,3 +949,60 @@ async fn a_compliant_job_of_every_kind_is_never_stopped() {
         assert_eq!(decision.action, Action::None);
     }
 }
+
+#[tokio::test]
+async fn required_tags_are_read_from_list_tags_so_a_tagged_job_is_not_stopped() {
+    let engine = engine();
+    let settings = settings(
+        &engine,
+        &[
+            ("SAGERULES_RESPONSE", "enforce"),
+            (
+                "SAGERULES_EVENT_PARAMETERS",
+                r#"{"requiredTagKeys": "team"}"#,
+            ),
+        ],
+    );
+    let (describe, tags) = (describe(secure_job), tags(&[("team", "ml")]));
+    let clients = mocked_clients(&[&describe, &tags], &[], &[], &[]);
+    let decision = on_change(&engine, &clients, &settings, &training_event("InProgress"))
+        .await
+        .unwrap();
+    assert_eq!(
+        decision.verdict,
+        Verdict::Compliant,
+        "{:?}",
+        decision.failing
+    );
+    assert!(
+        decision
+            .passed
+            .contains(&"SAGEMAKER_REQUIRED_TAGS".to_string()),
+        "{:?}",
+        decision.passed
+    );
+    assert_eq!(decision.calls, ["DescribeTrainingJob", "ListTags"]);
+    assert_eq!(tags.num_calls(), 1);
+}
+
+#[test]
+fn a_pending_notebook_is_reported_until_its_in_service_state_change() {
+    let engine = engine();
+    let notebook = sagerules_lambda::kinds::facts(ApiKind::NotebookInstance);
+    let planned = plan(
+        &enforce(&engine),
+        &Facts {
+            kind: notebook,
+            severity: sagerules_core::Severity::High,
+            exempt: None,
+            status: Some("Pending"),
+            redacted: &[],
+        },
+    );
+    assert_eq!(
+        planned,
+        Plan::Report {
+            why: "the notebook instance is Pending; it is stopped when its InService state change arrives".into()
+        }
+    );
+}
