@@ -9,8 +9,22 @@ use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
-/// Attempts per call (the first plus retries) for throttling and server errors.
+/// Attempts per call (the first plus retries) for throttling and server errors. Standard
+/// retry mode also keeps a retry quota per client, so a failing service cannot turn every
+/// call into five.
 pub const MAX_ATTEMPTS: u32 = 5;
+
+/// Time limits of every call: connecting, waiting for the first byte, one attempt, and the
+/// whole call with its retries. A hung connection costs seconds, not the invocation; the
+/// invocation's own deadline bounds what is left (`Deadline::bound`).
+pub fn timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(3))
+        .read_timeout(std::time::Duration::from_secs(10))
+        .operation_attempt_timeout(std::time::Duration::from_secs(15))
+        .operation_timeout(std::time::Duration::from_secs(45))
+        .build()
+}
 
 /// The shared configuration, loaded once per cold start.
 pub async fn base_config() -> SdkConfig {
@@ -20,6 +34,7 @@ pub async fn base_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(timeouts())
         .load()
         .await
 }

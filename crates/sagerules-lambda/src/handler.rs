@@ -16,19 +16,26 @@ use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// When to stop starting new work: the Lambda deadline minus a margin for the last
-/// PutEvaluations call. `Deadline::none()` in local mode.
+/// When to stop starting new work, and when work must be over: the Lambda deadline (or
+/// `--deadline-seconds N` locally) is the hard end; new work stops a margin before it, kept
+/// for sending what is queued. `Deadline::none()` in local mode without a limit.
 #[derive(Clone, Copy, Debug)]
 pub struct Deadline {
-    at: Option<Instant>,
+    /// The hard end.
+    end: Option<Instant>,
+    /// How long before `end` no new work starts.
+    margin: Duration,
 }
 
 impl Deadline {
-    /// Time kept back for sending what is queued.
+    /// The margin of a long invocation: time kept back for sending what is queued.
     pub const MARGIN: Duration = Duration::from_secs(5);
 
     pub fn none() -> Self {
-        Deadline { at: None }
+        Deadline {
+            end: None,
+            margin: Self::MARGIN,
+        }
     }
 
     /// Below this, a "deadline" cannot be milliseconds since the epoch (it would be before
@@ -46,17 +53,51 @@ impl Deadline {
             ms if ms < Self::EPOCH_MS_FLOOR => u128::from(ms),
             ms => u128::from(ms).saturating_sub(now_ms),
         };
-        let left = Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX));
+        Deadline::after(Duration::from_millis(
+            u64::try_from(left).unwrap_or(u64::MAX),
+        ))
+    }
+
+    /// `left` from now (`--deadline-seconds`). The margin is 5 seconds, or a fifth of a
+    /// shorter deadline, so a short one still leaves time to work.
+    pub fn after(left: Duration) -> Self {
         Deadline {
-            at: Instant::now().checked_add(left),
+            end: Instant::now().checked_add(left),
+            margin: Self::MARGIN.min(left / 5),
         }
     }
 
+    /// No new work should start.
     pub fn passed(&self) -> bool {
-        self.at
-            .is_some_and(|at| Instant::now() + Self::MARGIN >= at)
+        self.end
+            .is_some_and(|end| Instant::now() + self.margin >= end)
+    }
+
+    /// Time left before the hard end (`None`: no limit).
+    pub fn remaining(&self) -> Option<Duration> {
+        self.end
+            .map(|end| end.saturating_duration_since(Instant::now()))
+    }
+
+    /// Runs `work` until it ends or the hard end comes, whichever is first: a call still
+    /// waiting then gives [`OutOfTime`].
+    pub async fn bound<T>(
+        &self,
+        work: impl std::future::Future<Output = T>,
+    ) -> Result<T, OutOfTime> {
+        match self.remaining() {
+            None => Ok(work.await),
+            Some(left) => tokio::time::timeout(left, work)
+                .await
+                .map_err(|_| OutOfTime),
+        }
     }
 }
+
+/// The invocation's time ran out while a call was waiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the invocation's deadline came while the call was waiting")]
+pub struct OutOfTime;
 
 /// How to run: send or only print, and until when.
 #[derive(Clone, Copy, Debug)]
@@ -297,10 +338,10 @@ impl Context<'_> {
             .account_id
             .as_deref()
             .unwrap_or("unknown-account");
-        let started_at = crate::state::now_epoch();
+        let run_start = crate::state::now_ms();
         let table = self.incremental_table();
-        let watermarks = match &table {
-            Some((table, rule)) => self.watermarks(table, rule).await,
+        let progress = match &table {
+            Some((table, rule)) => self.progress(table, rule).await,
             None => Vec::new(),
         };
         let plan = SweepPlan {
@@ -309,20 +350,20 @@ impl Context<'_> {
             ordering,
             account_id,
             window_start: DateTime::from(start),
-            watermarks,
+            progress,
+            run_start,
             deadline: self.run.deadline,
         };
         let stats = sweep::sweep(&plan, &self.clients.sagemaker, reporter).await?;
         if let (Some((table, rule)), false) = (&table, self.run.dry_run) {
-            self.advance_watermarks(table, rule, &stats, started_at)
-                .await;
+            save_progress(table, rule, &stats).await;
         }
         Ok(stats)
     }
 
-    /// The state table and this Config rule's name, when the sweep can be incremental: a
-    /// table is configured and jobs are reported one by one (account mode needs every job of
-    /// the window in each verdict).
+    /// The state table and this Config rule's name, when the sweep can be resumable: a table
+    /// is configured and jobs are reported one by one (account mode needs every job of the
+    /// window in each verdict).
     fn incremental_table(&self) -> Option<(crate::state::StateTable, String)> {
         let rule = self.event.config_rule_name.clone()?;
         if self.config.job_resource_type != JobResourceType::Native {
@@ -331,49 +372,42 @@ impl Context<'_> {
         Some((crate::state::table_from_env(&self.clients.dynamodb)?, rule))
     }
 
-    /// Each selected kind's watermark; one that cannot be read means a full listing of that
-    /// kind (more work, never a job missed).
-    async fn watermarks(
+    /// Each selected kind's stored progress (none yet: from the window's start). One that
+    /// cannot be read makes that kind stateless this run: more work, never a job missed.
+    async fn progress(
         &self,
         table: &crate::state::StateTable,
         rule: &str,
-    ) -> Vec<(JobKind, i64)> {
-        let mut marks = Vec::new();
+    ) -> Vec<(JobKind, sweep::Progress)> {
+        let mut all = Vec::new();
         for kind in self.config.job_kinds() {
-            match table.watermark(rule, kind.native_type()).await {
-                Ok(Some(at)) => marks.push((kind, at)),
-                Ok(None) => {}
+            match table.progress(rule, kind.native_type()).await {
+                Ok(found) => all.push((kind, found.unwrap_or_default())),
                 Err(error) => {
-                    tracing::warn!(%error, kind = kind.label(), "watermark unreadable; listing the whole window")
+                    tracing::warn!(%error, kind = kind.label(), "sweep progress unreadable; listing the whole window")
                 }
             }
         }
-        marks
+        all
     }
+}
 
-    /// Moves the watermark of every kind whose jobs all got a verdict to the sweep's start.
-    async fn advance_watermarks(
-        &self,
-        table: &crate::state::StateTable,
-        rule: &str,
-        stats: &SweepStats,
-        started_at: i64,
-    ) {
-        let complete = self
-            .config
-            .job_kinds()
-            .into_iter()
-            .filter(|kind| !stats.incomplete.contains(kind));
-        for kind in complete {
-            if let Err(error) = table
-                .advance_watermark(rule, kind.native_type(), started_at)
-                .await
-            {
-                tracing::warn!(%error, kind = kind.label(), "watermark not advanced; the next sweep lists more");
-            }
+/// Stores each resumable kind's progress; a failure is logged (the next run redoes some work).
+async fn save_progress(table: &crate::state::StateTable, rule: &str, stats: &SweepStats) {
+    for (kind, progress) in &stats.advanced {
+        let (Some(at), Some(last_start)) = (progress.at, progress.last_start) else {
+            continue;
+        };
+        if let Err(error) = table
+            .save_progress(rule, kind.native_type(), at, last_start)
+            .await
+        {
+            tracing::warn!(%error, kind = kind.label(), "sweep progress not saved; the next run lists more");
         }
     }
+}
 
+impl Context<'_> {
     /// Sets NOT_APPLICABLE on jobs this rule judged earlier that no longer exist. Failures
     /// here are logged, not fatal: the sweep's verdicts are already sent.
     async fn clear_stale(
@@ -552,15 +586,26 @@ mod tests {
             .unwrap_or_default();
         let in_a_minute = u64::try_from(now_ms + 60_000).unwrap_or(u64::MAX);
         assert!(!Deadline::from_epoch_ms(in_a_minute).passed());
-        assert!(
-            Deadline::from_epoch_ms(in_a_minute - 58_000).passed(),
-            "inside the margin"
-        );
+        let gone = u64::try_from(now_ms - 1_000).unwrap_or_default();
+        assert!(Deadline::from_epoch_ms(gone).passed(), "already over");
         assert!(
             !Deadline::from_epoch_ms(600_000).passed(),
             "emulator: a timeout, not a time"
         );
-        assert!(Deadline::from_epoch_ms(1_000).passed());
+        assert!(Deadline::after(Duration::ZERO).passed());
         assert!(!Deadline::none().passed());
+        let short = Deadline::after(Duration::from_secs(4));
+        assert!(!short.passed(), "a 4 s deadline keeps 0.8 s, not 5 s");
+        assert!(short
+            .remaining()
+            .is_some_and(|r| r <= Duration::from_secs(4)));
+    }
+
+    #[tokio::test]
+    async fn a_call_still_waiting_at_the_hard_end_is_out_of_time() {
+        let deadline = Deadline::after(Duration::from_millis(50));
+        let slow = tokio::time::sleep(Duration::from_secs(5));
+        assert_eq!(deadline.bound(slow).await, Err(OutOfTime));
+        assert_eq!(Deadline::none().bound(async { 7 }).await, Ok(7));
     }
 }

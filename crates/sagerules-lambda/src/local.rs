@@ -1,4 +1,4 @@
-//! `sagerules-config-rule --event FILE [--dry-run]`: one event outside Lambda, so a user can
+//! `sagerules-config-rule --event FILE [--dry-run] [--deadline-seconds N]`: one event outside Lambda, so a user can
 //! see what a Config rule would report before deploying it. The evaluations go to stdout as a
 //! JSON array; logs go to stderr.
 
@@ -8,8 +8,9 @@ use crate::engine::Engine;
 use crate::handler::{Deadline, Invocation};
 use std::path::Path;
 
-/// Runs the event in `path`; the error is the text to print.
-pub async fn run(path: &Path, dry_run: bool) -> Result<(), String> {
+/// Runs the event in `path`, within `deadline_seconds` when given (as the Lambda deadline
+/// would bound it); the error is the text to print.
+pub async fn run(path: &Path, dry_run: bool, deadline_seconds: Option<u64>) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let event =
         serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
@@ -17,7 +18,9 @@ pub async fn run(path: &Path, dry_run: bool) -> Result<(), String> {
     let base = clients::base_config().await;
     let run = Invocation {
         dry_run,
-        deadline: Deadline::none(),
+        deadline: deadline_seconds.map_or_else(Deadline::none, |s| {
+            Deadline::after(std::time::Duration::from_secs(s))
+        }),
     };
     let outcome = dispatch(&engine, &base, event, run)
         .await

@@ -18,6 +18,9 @@ struct Args {
     /// event, the decision without stopping, publishing or writing state.
     #[arg(long, requires = "event")]
     dry_run: bool,
+    /// With --event: stand in for the Lambda deadline, N seconds from the start.
+    #[arg(long, requires = "event", value_name = "N")]
+    deadline_seconds: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -33,7 +36,9 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match &args.event {
-            Some(path) => sagerules_lambda::local::run(path, args.dry_run).await,
+            Some(path) => {
+                sagerules_lambda::local::run(path, args.dry_run, args.deadline_seconds).await
+            }
             None => sagerules_lambda::runtime::serve(started)
                 .await
                 .map_err(|e| e.to_string()),

@@ -16,15 +16,23 @@ pub struct JobRef {
     pub kind: JobKind,
     pub name: String,
     pub arn: Option<String>,
+    /// Its creation time, epoch milliseconds (the resumable sweep's order).
+    pub created: Option<i64>,
 }
 
 impl JobRef {
-    fn new(kind: JobKind, name: Option<&str>, arn: Option<&str>) -> Option<JobRef> {
+    fn new(
+        kind: JobKind,
+        name: Option<&str>,
+        arn: Option<&str>,
+        created: Option<&DateTime>,
+    ) -> Option<JobRef> {
         let name = name.filter(|n| !n.is_empty())?.to_string();
         Some(JobRef {
             kind,
             name,
             arn: arn.map(str::to_string),
+            created: created.and_then(|c| c.to_millis().ok()),
         })
     }
 }
@@ -32,8 +40,16 @@ impl JobRef {
 /// Which jobs a List* call asks for.
 #[derive(Clone, Copy, Debug)]
 pub enum Listing {
+    /// Created after this time, oldest first.
     CreatedAfter(DateTime),
     InProgress,
+}
+
+/// One page of a List* call and the token of the next, if any.
+#[derive(Clone, Debug, Default)]
+pub struct Page {
+    pub jobs: Vec<JobRef>,
+    pub next: Option<String>,
 }
 
 /// A failed SageMaker call: the service's error code (when there is one) and the full text.
@@ -69,43 +85,52 @@ where
     }
 }
 
-/// Pages through one List* call, 100 jobs per page.
-macro_rules! list_pages {
-    ($request:expr, $kind:expr, $summaries:ident, $name:ident, $arn:ident) => {{
-        let mut pages = $request.max_results(100).into_paginator().send();
-        let mut jobs = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(failure)?;
-            let found = page
-                .$summaries()
-                .iter()
-                .filter_map(|s| JobRef::new($kind, s.$name(), s.$arn()));
-            jobs.extend(found);
-        }
-        Ok(jobs)
+/// One page (up to 100 jobs) of a List* call, oldest first when listing by creation time.
+macro_rules! list_page {
+    ($request:expr, $kind:expr, $token:expr, $summaries:ident, $name:ident, $arn:ident) => {{
+        let page = $request
+            .max_results(100)
+            .set_next_token($token)
+            .send()
+            .await
+            .map_err(failure)?;
+        let jobs = page
+            .$summaries()
+            .iter()
+            .filter_map(|s| JobRef::new($kind, s.$name(), s.$arn(), s.creation_time()))
+            .collect();
+        Ok(Page {
+            jobs,
+            next: page.next_token().map(str::to_string),
+        })
     }};
 }
 
-/// Lists the jobs of `kind` that match `listing`.
-pub async fn list_jobs(
+/// One page of the jobs of `kind` that match `listing`; `token` continues a listing.
+pub async fn list_page(
     client: &Client,
     kind: JobKind,
     listing: Listing,
-) -> Result<Vec<JobRef>, ApiFailure> {
+    token: Option<String>,
+) -> Result<Page, ApiFailure> {
     let (after, in_progress) = match listing {
         Listing::CreatedAfter(time) => (Some(time), false),
         Listing::InProgress => (None, true),
     };
+    let ascending = after.map(|_| sm::SortOrder::Ascending);
     match kind {
         JobKind::Training => {
             let status = in_progress.then_some(sm::TrainingJobStatus::InProgress);
             let request = client
                 .list_training_jobs()
                 .set_creation_time_after(after)
-                .set_status_equals(status);
-            list_pages!(
+                .set_status_equals(status)
+                .set_sort_by(after.map(|_| sm::SortBy::CreationTime))
+                .set_sort_order(ascending);
+            list_page!(
                 request,
                 kind,
+                token,
                 training_job_summaries,
                 training_job_name,
                 training_job_arn
@@ -116,10 +141,13 @@ pub async fn list_jobs(
             let request = client
                 .list_hyper_parameter_tuning_jobs()
                 .set_creation_time_after(after)
-                .set_status_equals(status);
-            list_pages!(
+                .set_status_equals(status)
+                .set_sort_by(after.map(|_| sm::HyperParameterTuningJobSortByOptions::CreationTime))
+                .set_sort_order(ascending);
+            list_page!(
                 request,
                 kind,
+                token,
                 hyper_parameter_tuning_job_summaries,
                 hyper_parameter_tuning_job_name,
                 hyper_parameter_tuning_job_arn
@@ -130,10 +158,13 @@ pub async fn list_jobs(
             let request = client
                 .list_processing_jobs()
                 .set_creation_time_after(after)
-                .set_status_equals(status);
-            list_pages!(
+                .set_status_equals(status)
+                .set_sort_by(after.map(|_| sm::SortBy::CreationTime))
+                .set_sort_order(ascending);
+            list_page!(
                 request,
                 kind,
+                token,
                 processing_job_summaries,
                 processing_job_name,
                 processing_job_arn
@@ -144,15 +175,52 @@ pub async fn list_jobs(
             let request = client
                 .list_transform_jobs()
                 .set_creation_time_after(after)
-                .set_status_equals(status);
-            list_pages!(
+                .set_status_equals(status)
+                .set_sort_by(after.map(|_| sm::SortBy::CreationTime))
+                .set_sort_order(ascending);
+            list_page!(
                 request,
                 kind,
+                token,
                 transform_job_summaries,
                 transform_job_name,
                 transform_job_arn
             )
         }
+    }
+}
+
+/// Every job of `kind` that matches `listing`, page after page until the last or until the
+/// deadline: the `bool` says whether the listing is complete.
+pub async fn list_jobs(
+    client: &Client,
+    kind: JobKind,
+    listing: Listing,
+    deadline: &crate::handler::Deadline,
+) -> Result<(Vec<JobRef>, bool), ApiFailure> {
+    let mut jobs = Vec::new();
+    let mut token = None;
+    loop {
+        if deadline.passed() {
+            return Ok((jobs, false));
+        }
+        let page = deadline
+            .bound(list_page(client, kind, listing, token))
+            .await
+            .map_err(out_of_time)??;
+        jobs.extend(page.jobs);
+        match page.next {
+            Some(next) => token = Some(next),
+            None => return Ok((jobs, true)),
+        }
+    }
+}
+
+/// A call cut by the invocation's deadline, as a failure.
+pub fn out_of_time(error: crate::handler::OutOfTime) -> ApiFailure {
+    ApiFailure {
+        code: Some("DeadlineReached".into()),
+        message: error.to_string(),
     }
 }
 

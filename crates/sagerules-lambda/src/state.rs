@@ -5,7 +5,8 @@
 //! ```text
 //! pk = "respond#<arn>#<rules digest>#stop"   a response already carried out (expires_at: TTL)
 //! pk = "nudge#<config rule>"                 when the periodic rule was last started (at)
-//! pk = "sweep#<config rule>#<job kind>"      jobs created before `at` were all judged
+//! pk = "sweep#<config rule>#<job kind>"      jobs created before `at` were all judged; the
+//!                                            previous run started at `last_start` (both ms)
 //! ```
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
@@ -41,6 +42,14 @@ pub struct StateTable {
 pub struct StateError {
     pub table: String,
     pub message: String,
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
 }
 
 /// Seconds since the epoch.
@@ -128,8 +137,12 @@ impl StateTable {
         }
     }
 
-    /// The sweep watermark of `rule` and `kind` (epoch seconds), if a sweep completed.
-    pub async fn watermark(&self, rule: &str, kind: &str) -> Result<Option<i64>, StateError> {
+    /// The sweep progress of `rule` and `kind`, if a run stored one.
+    pub async fn progress(
+        &self,
+        rule: &str,
+        kind: &str,
+    ) -> Result<Option<crate::sweep::Progress>, StateError> {
         let item = self
             .client
             .get_item()
@@ -139,20 +152,26 @@ impl StateTable {
             .send()
             .await
             .map_err(|e| self.error(&e))?;
-        Ok(item
-            .item()
-            .and_then(|i| i.get("at"))
-            .and_then(|v| v.as_n().ok())
-            .and_then(|n| n.parse().ok()))
+        let number = |key: &str| {
+            item.item()
+                .and_then(|i| i.get(key))
+                .and_then(|v| v.as_n().ok())
+                .and_then(|n| n.parse().ok())
+        };
+        Ok(item.item().map(|_| crate::sweep::Progress {
+            at: number("at"),
+            last_start: number("last_start"),
+        }))
     }
 
-    /// Moves the watermark forward to `at` (never back: an older, slower sweep finishing late
+    /// Stores a kind's progress; never moves `at` back (an older, slower run finishing late
     /// loses the condition, which is fine).
-    pub async fn advance_watermark(
+    pub async fn save_progress(
         &self,
         rule: &str,
         kind: &str,
         at: i64,
+        last_start: i64,
     ) -> Result<(), StateError> {
         let result = self
             .client
@@ -160,7 +179,8 @@ impl StateTable {
             .table_name(&self.name)
             .item("pk", AttributeValue::S(format!("sweep#{rule}#{kind}")))
             .item("at", number(at))
-            .condition_expression("attribute_not_exists(pk) OR #at < :at")
+            .item("last_start", number(last_start))
+            .condition_expression("attribute_not_exists(pk) OR #at <= :at")
             .expression_attribute_names("#at", "at")
             .expression_attribute_values(":at", number(at))
             .send()

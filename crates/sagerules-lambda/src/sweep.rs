@@ -1,13 +1,20 @@
-//! The scheduled sweep over the jobs AWS Config does not record: list every job created in
-//! the window plus every job in progress, Describe them a few at a time, evaluate each as
-//! soon as it arrives and hand its verdict to the [`Reporter`] (which sends full batches as it
-//! goes), and stop starting new work before the Lambda deadline.
+//! The scheduled sweep over the jobs AWS Config does not record, evaluated as each Describe
+//! arrives and handed to the [`Reporter`] (which sends full batches as it goes); no new work
+//! starts within the deadline's margin, and every call is bounded by its hard end.
 //!
-//! Incremental with a state table: a job's configuration cannot change after it is created,
-//! and Config keeps each job's last evaluation, so once a sweep has judged every job of a kind
-//! created before time T (its watermark), later sweeps list only the jobs created since
-//! T minus [`WATERMARK_OVERLAP_SECS`]. A re-run triggered by events then costs the new jobs,
-//! not the window.
+//! **Stateless** (no state table, or account mode): list every job created in the window plus
+//! every job in progress, Describe them a few at a time.
+//!
+//! **Resumable** (state table, per job kind): a job's configuration cannot change after it is
+//! created, and Config keeps each job's last evaluation, so a kind's progress is one time,
+//! `at`: every job created before it has a verdict. A run first judges the jobs created since
+//! the previous run started (`last_start`: new jobs first) when a backlog remains, then walks
+//! the backlog from `at` oldest first, page by page, and stores how far it got: the creation
+//! time of the first job it could not judge, or, when it reached the end, its own start less
+//! [`OVERLAP_MS`], so the jobs of the last 15 minutes are listed once more (List* is
+//! eventually consistent). A job that got a verdict is not described again once `at` passed
+//! it; a new job is judged by the next run; the backlog shrinks by what a run can describe,
+//! every run.
 
 use crate::engine::{Engine, Outcome};
 use crate::evaluation::{verdict, Compliance, Evaluation};
@@ -33,11 +40,25 @@ pub struct SweepPlan<'a> {
     pub account_id: &'a str,
     /// Jobs created after this are listed (plus every job in progress).
     pub window_start: DateTime,
-    /// Per kind, the watermark of an earlier complete sweep (epoch seconds): only jobs
-    /// created after it (less the overlap) are listed, and none "in progress" besides.
-    pub watermarks: Vec<(JobKind, i64)>,
+    /// Per kind swept resumably, what earlier runs left; kinds not here are swept statelessly.
+    pub progress: Vec<(JobKind, Progress)>,
+    /// This run's start, epoch milliseconds.
+    pub run_start: i64,
     pub deadline: Deadline,
 }
+
+/// A kind's progress in the state table (epoch milliseconds).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Every job created before this has a verdict (`None`: nothing judged yet).
+    pub at: Option<i64>,
+    /// When the previous run started.
+    pub last_start: Option<i64>,
+}
+
+/// When a walk reaches the end, the jobs created in this last stretch before the run started
+/// are listed again next time, so a job whose listing lagged its creation is not missed.
+pub const OVERLAP_MS: i64 = 900_000;
 
 /// Counts and timings of one sweep, for the invocation log line and the benchmark.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -45,86 +66,37 @@ pub struct SweepStats {
     pub listed: usize,
     pub described: usize,
     pub describe_failed: usize,
-    /// Jobs not started because the deadline was near.
+    /// Jobs listed but not started because the deadline was near.
     pub skipped_for_deadline: usize,
+    /// A listing was cut short by the deadline.
+    pub listing_cut: bool,
     pub list_ms: u128,
     pub describe_ms: u128,
     /// Time spent in the rule engine, summed over jobs.
     pub evaluate_us: u128,
-    /// Kinds listed from a watermark rather than the whole window.
+    /// Kinds swept resumably.
     pub incremental_kinds: usize,
     /// Jobs seen, for stale-result cleanup: (kind, name).
     #[serde(skip)]
     pub seen: HashSet<(JobKind, String)>,
-    /// Kinds with a job that got no verdict (describe failed, or the deadline came first):
-    /// their watermark must not move.
+    /// Per kind swept resumably, the progress to store.
     #[serde(skip)]
-    pub incomplete: HashSet<JobKind>,
-}
-
-/// Jobs created this long before a watermark are listed again, so a job whose listing lagged
-/// its creation (List* is eventually consistent) is not missed.
-pub const WATERMARK_OVERLAP_SECS: i64 = 900;
-
-/// What to list for one kind: jobs created after `after`, and in-progress jobs unless the
-/// kind is swept incrementally (those were judged when they were created).
-#[derive(Clone, Copy, Debug)]
-pub struct KindListing {
-    pub kind: JobKind,
-    pub after: DateTime,
-    pub in_progress: bool,
+    pub advanced: Vec<(JobKind, Progress)>,
 }
 
 impl SweepPlan<'_> {
-    /// The listing of each selected kind: from its watermark when there is one, else the window.
-    pub fn listings(&self) -> Vec<KindListing> {
-        self.config
-            .job_kinds()
-            .into_iter()
-            .map(|kind| {
-                let mark = self.watermarks.iter().find(|(k, _)| *k == kind);
-                match mark {
-                    Some((_, at)) => {
-                        let from = at.saturating_sub(WATERMARK_OVERLAP_SECS);
-                        let after = DateTime::from_secs(from.max(self.window_start.secs()));
-                        KindListing {
-                            kind,
-                            after,
-                            in_progress: false,
-                        }
-                    }
-                    None => KindListing {
-                        kind,
-                        after: self.window_start,
-                        in_progress: true,
-                    },
-                }
-            })
-            .collect()
+    fn progress_of(&self, kind: JobKind) -> Option<Progress> {
+        self.progress
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, p)| *p)
     }
-}
 
-/// The jobs of each listing, each once.
-pub async fn list_window(
-    client: &aws_sdk_sagemaker::Client,
-    listings: &[KindListing],
-) -> Result<Vec<JobRef>, ApiFailure> {
-    let mut seen = HashSet::new();
-    let mut jobs = Vec::new();
-    for listing in listings {
-        let kind = &listing.kind;
-        let created = Some(Listing::CreatedAfter(listing.after));
-        let running = listing.in_progress.then_some(Listing::InProgress);
-        for listing in created.into_iter().chain(running) {
-            let listed = sagemaker::list_jobs(client, *kind, listing).await?;
-            jobs.extend(
-                listed
-                    .into_iter()
-                    .filter(|j| seen.insert((j.kind, j.name.clone()))),
-            );
-        }
+    /// The listing of jobs created at `time` (epoch ms) or later, never before the window.
+    fn from(&self, time: i64) -> Listing {
+        let window = self.window_start.to_millis().unwrap_or_default();
+        Listing::CreatedAfter(DateTime::from_millis(time.saturating_sub(1).max(window)))
     }
-    Ok(jobs)
 }
 
 /// A described job, or why it could not be.
@@ -133,86 +105,256 @@ struct Described {
     response: Result<(Node, Option<Node>), ApiFailure>,
 }
 
-async fn describe(client: aws_sdk_sagemaker::Client, job: JobRef, with_tags: bool) -> Described {
-    let response = async {
-        let node = sagemaker::describe_job(&client, job.kind, &job.name).await?;
-        let tags = match (with_tags, job.arn.as_deref()) {
-            (true, Some(arn)) => Some(sagemaker::list_tags(&client, arn).await?),
-            _ => None,
-        };
-        Ok((node, tags))
-    }
-    .await;
+async fn describe(
+    client: aws_sdk_sagemaker::Client,
+    job: JobRef,
+    with_tags: bool,
+    deadline: Deadline,
+) -> Described {
+    let response = deadline
+        .bound(async {
+            let node = sagemaker::describe_job(&client, job.kind, &job.name).await?;
+            let tags = match (with_tags, job.arn.as_deref()) {
+                (true, Some(arn)) => Some(sagemaker::list_tags(&client, arn).await?),
+                _ => None,
+            };
+            Ok((node, tags))
+        })
+        .await
+        .unwrap_or_else(|late| Err(sagemaker::out_of_time(late)));
     Described { job, response }
 }
 
-/// Sweeps, evaluates and reports every job of the selected kinds.
+/// One sweep in progress: the verdicts so far and where they go.
+struct Sweeper<'p, 'a> {
+    plan: &'p SweepPlan<'a>,
+    client: &'p aws_sdk_sagemaker::Client,
+    stats: SweepStats,
+    tally: AccountTally,
+}
+
+impl Sweeper<'_, '_> {
+    /// Describes `jobs` (`ordered`: results in the jobs' order) until the deadline; returns
+    /// each job with whether it got a verdict, in the order results came.
+    async fn judge(
+        &mut self,
+        jobs: Vec<JobRef>,
+        ordered: bool,
+        reporter: &mut Reporter,
+    ) -> Result<Vec<(JobRef, bool)>, SweepError> {
+        let deadline = self.plan.deadline;
+        let total = jobs.len();
+        let (plan, client) = (self.plan, self.client.clone());
+        let work = stream::iter(jobs.into_iter().take_while(move |_| !deadline.passed())).map(
+            move |job| {
+                let with_tags = plan.config.needs_tags(job.kind);
+                describe(client.clone(), job, with_tags, deadline)
+            },
+        );
+        let concurrency = plan.config.describe_concurrency;
+        let mut results = if ordered {
+            work.buffered(concurrency).boxed()
+        } else {
+            work.buffer_unordered(concurrency).boxed()
+        };
+        let started = Instant::now();
+        let mut done = Vec::new();
+        while let Some(item) = results.next().await {
+            let judged = self.record(&item, reporter).await?;
+            done.push((item.job, judged));
+        }
+        self.stats.describe_ms += started.elapsed().as_millis();
+        self.stats.skipped_for_deadline += total - done.len();
+        Ok(done)
+    }
+
+    /// Evaluates and reports one described job; `false` when it got no verdict.
+    async fn record(
+        &mut self,
+        item: &Described,
+        reporter: &mut Reporter,
+    ) -> Result<bool, SweepError> {
+        self.stats
+            .seen
+            .insert((item.job.kind, item.job.name.clone()));
+        let (node, tags) = match &item.response {
+            Ok(found) => found.clone(),
+            Err(failure) => {
+                self.stats.describe_failed += 1;
+                tracing::warn!(job = %item.job.name, kind = item.job.kind.label(), error = %failure, "describe failed; no verdict for this job");
+                return Ok(false);
+            }
+        };
+        self.stats.described += 1;
+        let (outcome, took) = evaluate_job(self.plan, &item.job, node, tags);
+        self.stats.evaluate_us += took.as_micros();
+        match self.plan.config.job_resource_type {
+            JobResourceType::Native => {
+                reporter
+                    .push(native_evaluation(self.plan, &item.job, &outcome))
+                    .await?
+            }
+            JobResourceType::Account => self.tally.add(&item.job, &outcome),
+        }
+        Ok(true)
+    }
+
+    /// Lists `listing` of `kind` to the end or the deadline.
+    async fn list(&mut self, kind: JobKind, listing: Listing) -> Result<Vec<JobRef>, SweepError> {
+        let started = Instant::now();
+        let (jobs, complete) =
+            sagemaker::list_jobs(self.client, kind, listing, &self.plan.deadline)
+                .await
+                .map_err(SweepError::List)?;
+        self.stats.list_ms += started.elapsed().as_millis();
+        self.stats.listed += jobs.len();
+        self.stats.listing_cut |= !complete;
+        Ok(jobs)
+    }
+
+    /// The resumable walk of `kind`'s backlog from `progress.at`, oldest first, page by page;
+    /// returns the time before which every job now has a verdict.
+    async fn backlog(
+        &mut self,
+        kind: JobKind,
+        progress: Progress,
+        judged_before: &HashSet<String>,
+        reporter: &mut Reporter,
+    ) -> Result<i64, SweepError> {
+        let window = self.plan.window_start.to_millis().unwrap_or_default();
+        let mut reached = progress.at.unwrap_or(window).max(window);
+        let listing = self.plan.from(reached);
+        let mut token = None;
+        loop {
+            if self.plan.deadline.passed() {
+                self.stats.listing_cut = true;
+                return Ok(reached);
+            }
+            let started = Instant::now();
+            let page = self
+                .plan
+                .deadline
+                .bound(sagemaker::list_page(self.client, kind, listing, token))
+                .await
+                .map_err(|late| SweepError::List(sagemaker::out_of_time(late)))?
+                .map_err(SweepError::List)?;
+            self.stats.list_ms += started.elapsed().as_millis();
+            self.stats.listed += page.jobs.len();
+            let fresh: Vec<JobRef> = page
+                .jobs
+                .iter()
+                .filter(|j| !judged_before.contains(&j.name))
+                .cloned()
+                .collect();
+            let done = self.judge(fresh, true, reporter).await?;
+            let judged: HashSet<&str> = done
+                .iter()
+                .filter(|(_, ok)| *ok)
+                .map(|(j, _)| j.name.as_str())
+                .collect();
+            // Oldest first: the first job of the page without a verdict bounds the progress.
+            let first_missing = page
+                .jobs
+                .iter()
+                .find(|j| !judged_before.contains(&j.name) && !judged.contains(j.name.as_str()));
+            if let Some(missing) = first_missing {
+                return Ok(missing.created.unwrap_or(reached).max(reached));
+            }
+            if let Some(created) = page.jobs.iter().filter_map(|j| j.created).max() {
+                reached = reached.max(created);
+            }
+            match page.next {
+                Some(next) => token = Some(next),
+                None => return Ok(self.plan.run_start.saturating_sub(OVERLAP_MS).max(reached)),
+            }
+        }
+    }
+}
+
+/// Sweeps, evaluates and reports the jobs of the selected kinds.
 pub async fn sweep(
     plan: &SweepPlan<'_>,
     client: &aws_sdk_sagemaker::Client,
     reporter: &mut Reporter,
 ) -> Result<SweepStats, SweepError> {
-    let mut stats = SweepStats::default();
-    let started = Instant::now();
-    let listings = plan.listings();
-    stats.incremental_kinds = listings.iter().filter(|l| !l.in_progress).count();
-    let jobs = list_window(client, &listings)
-        .await
-        .map_err(SweepError::List)?;
-    let listed_jobs: Vec<(JobKind, String)> =
-        jobs.iter().map(|j| (j.kind, j.name.clone())).collect();
-    stats.list_ms = started.elapsed().as_millis();
-    stats.listed = jobs.len();
-    let mut tally = AccountTally::default();
-    let deadline = plan.deadline;
-    let total = jobs.len();
-    let described = stream::iter(jobs.into_iter().take_while(move |_| !deadline.passed()))
-        .map(|job| {
-            let with_tags = plan.config.needs_tags(job.kind);
-            describe(client.clone(), job, with_tags)
-        })
-        .buffer_unordered(plan.config.describe_concurrency);
-    futures_util::pin_mut!(described);
-    let started = Instant::now();
-    let mut handled = 0;
-    while let Some(item) = described.next().await {
-        handled += 1;
-        stats.seen.insert((item.job.kind, item.job.name.clone()));
-        let (node, tags) = match item.response {
-            Ok(found) => found,
-            Err(failure) => {
-                stats.describe_failed += 1;
-                stats.incomplete.insert(item.job.kind);
-                tracing::warn!(job = %item.job.name, kind = item.job.kind.label(), error = %failure, "describe failed; no verdict for this job");
-                continue;
-            }
+    let mut sweeper = Sweeper {
+        plan,
+        client,
+        stats: SweepStats::default(),
+        tally: AccountTally::default(),
+    };
+    let kinds = plan.config.job_kinds();
+    // First: every stateless kind's window and in-progress jobs, and every resumable kind's
+    // jobs created since the previous run (new jobs are judged before the backlog).
+    let mut first = Vec::new();
+    let mut seen = HashSet::new();
+    for kind in &kinds {
+        let listings = match plan.progress_of(*kind) {
+            None => vec![
+                Listing::CreatedAfter(plan.window_start),
+                Listing::InProgress,
+            ],
+            Some(Progress {
+                at: Some(at),
+                last_start: Some(last),
+            }) if last.saturating_sub(OVERLAP_MS) > at => vec![plan.from(last - OVERLAP_MS)],
+            Some(_) => Vec::new(),
         };
-        stats.described += 1;
-        let (outcome, took) = evaluate_job(plan, &item.job, node, tags);
-        stats.evaluate_us += took.as_micros();
-        match plan.config.job_resource_type {
-            JobResourceType::Native => {
-                reporter
-                    .push(native_evaluation(plan, &item.job, &outcome))
-                    .await?
-            }
-            JobResourceType::Account => tally.add(&item.job, &outcome),
+        for listing in listings {
+            let jobs = sweeper.list(*kind, listing).await?;
+            first.extend(
+                jobs.into_iter()
+                    .filter(|j| seen.insert((j.kind, j.name.clone()))),
+            );
         }
     }
-    stats.describe_ms = started.elapsed().as_millis();
-    stats.skipped_for_deadline = total - handled;
-    let skipped = listed_jobs
+    let first_jobs = first.clone();
+    let head = sweeper.judge(first, false, reporter).await?;
+    let judged_first: HashSet<(JobKind, String)> = head
         .iter()
-        .filter(|(kind, name)| !stats.seen.contains(&(*kind, name.clone())))
-        .map(|(kind, _)| *kind);
-    stats.incomplete.extend(skipped);
+        .filter(|(_, ok)| *ok)
+        .map(|(j, _)| (j.kind, j.name.clone()))
+        .collect();
+    // Then each resumable kind's backlog, oldest first.
+    for kind in &kinds {
+        let Some(progress) = plan.progress_of(*kind) else {
+            continue;
+        };
+        sweeper.stats.incremental_kinds += 1;
+        let new_judged: HashSet<String> = judged_first
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, name)| name.clone())
+            .collect();
+        let reached = sweeper
+            .backlog(*kind, progress, &new_judged, reporter)
+            .await?;
+        // A new job of this kind left without a verdict holds the progress back to its
+        // creation, so the backlog walk reaches it later.
+        let held = first_jobs
+            .iter()
+            .filter(|j| j.kind == *kind && !new_judged.contains(&j.name))
+            .map(|j| j.created.unwrap_or(plan.run_start))
+            .min();
+        let at = held.map_or(reached, |t| t.min(reached));
+        sweeper.stats.advanced.push((
+            *kind,
+            Progress {
+                at: Some(at),
+                last_start: Some(plan.run_start),
+            },
+        ));
+    }
+    let mut stats = sweeper.stats;
     if plan.config.job_resource_type == JobResourceType::Account {
-        if let Some(evaluation) =
-            tally.evaluation(plan, stats.describe_failed + stats.skipped_for_deadline)
+        if let Some(evaluation) = sweeper
+            .tally
+            .evaluation(plan, stats.describe_failed + stats.skipped_for_deadline)
         {
             reporter.push(evaluation).await?;
         }
     }
+    stats.seen.shrink_to_fit();
     Ok(stats)
 }
 

@@ -1,7 +1,7 @@
-//! The incremental sweep against mocked clients: with a state table whose watermark says every
-//! training job created before T was judged, the sweep lists only jobs created after T minus
-//! the overlap (no in-progress listing, no stale cleanup), judges them, and moves the
-//! watermark; a kind with a job left unjudged keeps its watermark.
+//! The resumable sweep against mocked clients: with a state table whose progress says every
+//! training job created before T was judged, the sweep lists only jobs created from T on,
+//! oldest first (no in-progress listing, no stale cleanup), judges them, and, having reached
+//! the end, stores its own start less the overlap.
 //!
 //! One test per file: it sets SAGERULES_STATE_TABLE for the process.
 
@@ -25,15 +25,15 @@ use aws_smithy_mocks::mock;
 use sagerules_lambda::engine::Engine;
 use sagerules_lambda::event::ConfigEvent;
 use sagerules_lambda::handler::{handle_with, Deadline, Invocation};
-use sagerules_lambda::state::now_epoch;
-use sagerules_lambda::sweep::WATERMARK_OVERLAP_SECS;
+use sagerules_lambda::state::now_ms;
+use sagerules_lambda::sweep::OVERLAP_MS;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 
 #[tokio::test]
 async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
     std::env::set_var("SAGERULES_STATE_TABLE", "sagerules-state");
-    let mark = now_epoch() - 3600;
+    let mark = now_ms() - 3_600_000;
     let watermark = mock!(aws_sdk_dynamodb::Client::get_item)
         .match_requests(|r| {
             r.key().and_then(|k| k.get("pk"))
@@ -53,13 +53,14 @@ async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
         .match_requests(move |r| {
             let at = r.item().and_then(|i| i.get("at")).cloned();
             seen.lock().unwrap().push(at);
-            r.condition_expression() == Some("attribute_not_exists(pk) OR #at < :at")
+            r.condition_expression() == Some("attribute_not_exists(pk) OR #at <= :at")
         })
         .then_output(|| PutItemOutput::builder().build());
     let since = mock!(aws_sdk_sagemaker::Client::list_training_jobs)
         .match_requests(move |r| {
             r.status_equals().is_none()
-                && r.creation_time_after().map(|t| t.secs()) == Some(mark - WATERMARK_OVERLAP_SECS)
+                && r.creation_time_after().and_then(|t| t.to_millis().ok()) == Some(mark - 1)
+                && r.sort_order() == Some(&aws_sdk_sagemaker::types::SortOrder::Ascending)
         })
         .then_output(|| {
             ListTrainingJobsOutput::builder()
@@ -97,7 +98,7 @@ async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
         "resultToken": "TESTMODE", "accountId": "123456789012", "configRuleName": "sagerules-jobs"
     }))
     .unwrap();
-    let before = now_epoch();
+    let before = now_ms();
     let (summary, evaluations) = handle_with(
         &Engine::bundled().unwrap(),
         &clients,
@@ -132,7 +133,7 @@ async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
         .parse()
         .unwrap();
     assert!(
-        at >= before - 1 && at <= now_epoch(),
-        "moved to the sweep's start: {at}"
+        at >= before - OVERLAP_MS && at <= now_ms() - OVERLAP_MS,
+        "moved to the sweep's start less the overlap: {at}"
     );
 }

@@ -214,8 +214,9 @@ async fn nothing_new_is_started_after_the_deadline() {
     )
     .await;
     assert!(evaluations.is_empty());
-    assert_eq!(summary.sweep.unwrap().skipped_for_deadline, 2);
-    assert_eq!(a.num_calls(), 0);
+    let sweep = summary.sweep.unwrap();
+    assert!(sweep.listing_cut, "listing respects the deadline too");
+    assert_eq!((sweep.listed, list.num_calls(), a.num_calls()), (0, 0, 0));
 }
 
 #[tokio::test]
