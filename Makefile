@@ -86,10 +86,12 @@ package: venv
 	VENV=$(CURDIR)/$(VENV) bash tests/package/build.sh
 
 ## bench: release builds, figures and ratios against cfn-guard when it is installed; then the
-## Lambda's responses: 100 events against 1,000 jobs in moto, calls per event and two sweeps.
+## Lambda's responses: 100 events against 1,000 jobs in moto, calls per event and two sweeps;
+## then 20,000 jobs swept by successive 4-second invocations until every one has a verdict.
 bench:
 	bash tests/bench/run.sh
 	bash tests/lambda/respond-bench.sh
+	JOBS=20000 DEADLINE=4 MAX_RUNS=400 PROFILE=release bash tests/lambda/sweep-runs.sh
 
 ## fuzz: time-boxed cargo-fuzz runs of every parser of untrusted input.
 fuzz:

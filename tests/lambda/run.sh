@@ -2,7 +2,8 @@
 # What `make test` runs for the Lambda, after the workspace's Rust tests (which include
 # sagerules-lambda's unit, fixture and aws-smithy-mocks tests): cfn-lint on the templates and
 # the end-to-end runs against moto under `cargo lambda watch` (Config rule and hook events in
-# e2e.sh, responses to SageMaker events in respond.sh). LAMBDA_RUST_TESTS=1 also runs
+# e2e.sh, responses to SageMaker events in respond.sh, successive short-deadline sweeps with
+# the state table in sweep-runs.sh). LAMBDA_RUST_TESTS=1 also runs
 # `cargo test -p sagerules-lambda` first (for running this script on its own).
 # Assumes VENV (default .venv) has moto[server] (which brings cfn-lint) and cargo-lambda.
 set -euo pipefail
@@ -15,3 +16,4 @@ fi
 bash "$HERE/cfn.sh"
 bash "$HERE/e2e.sh"
 bash "$HERE/respond.sh"
+bash "$HERE/sweep-runs.sh"

@@ -4,6 +4,7 @@ against, in the moto_server named by AWS_ENDPOINT_URL.
     seed.py e2e          three training jobs (compliant, bare, no VPC) and one S3 bucket
     seed.py bulk N       N training jobs, alternating compliant and bare
     seed.py respond-bench N   N running bare training jobs, the topic and the table
+    seed.py table        the state table
     seed.py respond      jobs of every kind (running or not, compliant or bare, one exempt),
                          notebook instances, the SNS topic and the state table (run against
                          moto_running.py, which keeps `running-*` resources running)
@@ -148,6 +149,10 @@ def bulk(count):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["e2e"]:
         e2e()
+    elif sys.argv[1:2] == ["table"]:
+        client("dynamodb").create_table(TableName="sagerules-state", BillingMode="PAY_PER_REQUEST",
+                                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
     elif sys.argv[1:2] == ["respond-bench"]:
         sm = client("sagemaker")
         for i in range(int(sys.argv[2])):

@@ -118,6 +118,8 @@ pub struct Summary {
     pub not_applicable: usize,
     pub put_calls: usize,
     pub stale_cleared: usize,
+    /// Resource types AWS Config rejected; their resources went into an account evaluation.
+    pub rejected_types: Vec<String>,
     pub evaluate_us: u128,
     pub total_ms: u128,
     pub sweep: Option<SweepStats>,
@@ -196,7 +198,8 @@ async fn execute(
     let mut reporter = Reporter::new(
         (!run.dry_run).then(|| clients.config.clone()),
         event.result_token.as_deref(),
-    );
+    )
+    .with_account(event.account_id.as_deref());
     let context = Context {
         engine,
         config,
@@ -207,8 +210,9 @@ async fn execute(
     context
         .dispatch(trigger, &mut reporter, &mut summary)
         .await?;
-    reporter.flush().await?;
+    reporter.finish().await?;
     summary.put_calls = reporter.calls;
+    summary.rejected_types = reporter.rejected_types.iter().cloned().collect();
     count(&mut summary, &reporter.sent);
     summary.total_ms = started.elapsed().as_millis();
     Ok((summary, reporter.sent))

@@ -29,6 +29,7 @@ pub fn summary(summary: &Summary) {
         not_applicable = summary.not_applicable,
         put_calls = summary.put_calls,
         stale_cleared = summary.stale_cleared,
+        rejected_types = %summary.rejected_types.join(","),
         evaluate_us = summary.evaluate_us as u64,
         jobs_listed = sweep.map(|s| s.listed),
         incremental_kinds = sweep.map(|s| s.incremental_kinds),

@@ -284,3 +284,105 @@ async fn oversized_item_is_fetched_at_capture_time_and_reshaped() {
     );
     assert!(!item.is_gone());
 }
+
+fn job_evaluation(name: &str, compliance: Compliance) -> Evaluation {
+    Evaluation::new(
+        "AWS::SageMaker::TrainingJob",
+        name,
+        compliance,
+        &format!("{name}: judged"),
+        DateTime::from_secs(1_700_000_000),
+    )
+}
+
+#[tokio::test]
+async fn a_resource_type_config_rejects_is_folded_into_one_account_verdict_not_a_failed_batch() {
+    let batches = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&batches);
+    let rejects_jobs = mock!(Client::put_evaluations)
+        .match_requests(move |r| {
+            let types: Vec<String> = r
+                .evaluations()
+                .iter()
+                .map(|e| e.compliance_resource_type().to_string())
+                .collect();
+            let has_jobs = types.iter().any(|t| t == "AWS::SageMaker::TrainingJob");
+            seen.lock().unwrap().push(types);
+            has_jobs
+        })
+        .sequence()
+        .error(|| {
+            PutEvaluationsError::InvalidParameterValueException(
+                aws_sdk_config::types::error::InvalidParameterValueException::builder()
+                    .message("Unsupported resource type AWS::SageMaker::TrainingJob")
+                    .build(),
+            )
+        })
+        .repeatedly()
+        .build();
+    let accepts_others =
+        mock!(Client::put_evaluations).then_output(|| PutEvaluationsOutput::builder().build());
+    let client = client_in(RuleMode::MatchAny, &[&rejects_jobs, &accepts_others]);
+    let mut reporter =
+        Reporter::new(Some(client), Some("TESTMODE")).with_account(Some("123456789012"));
+    reporter
+        .push(job_evaluation("job-a", Compliance::Compliant))
+        .await
+        .unwrap();
+    reporter
+        .push(job_evaluation("job-b", Compliance::NonCompliant))
+        .await
+        .unwrap();
+    let notebook = Evaluation::new(
+        "AWS::SageMaker::NotebookInstance",
+        "nb-1",
+        Compliance::Compliant,
+        "ok",
+        DateTime::from_secs(1_700_000_000),
+    );
+    reporter.push(notebook).await.unwrap();
+    reporter.flush().await.unwrap();
+    // Once known, a rejected type is not sent again.
+    reporter
+        .push(job_evaluation("job-c", Compliance::Compliant))
+        .await
+        .unwrap();
+    reporter.finish().await.unwrap();
+    assert_eq!(
+        reporter.rejected_types.iter().collect::<Vec<_>>(),
+        ["AWS::SageMaker::TrainingJob"]
+    );
+    let sent: Vec<(&str, &str, Compliance)> = reporter
+        .sent
+        .iter()
+        .map(|e| {
+            (
+                e.compliance_resource_type.as_str(),
+                e.compliance_resource_id.as_str(),
+                e.compliance_type,
+            )
+        })
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(
+        sent[1],
+        ("AWS::::Account", "123456789012", Compliance::NonCompliant)
+    );
+    let annotation = &reporter.sent[1].annotation;
+    assert!(
+        annotation.starts_with("AWS Config rejects AWS::SageMaker::TrainingJob; 1 of 3 resources non-compliant: job-b; job-b: job-b: judged"),
+        "{annotation}"
+    );
+    // The mixed batch, then each type alone, then the account verdict: job-c never sent.
+    let batches = batches.lock().unwrap();
+    assert_eq!(batches.len(), 4, "{batches:?}");
+    let job_entries = batches
+        .iter()
+        .flatten()
+        .filter(|t| *t == "AWS::SageMaker::TrainingJob")
+        .count();
+    assert_eq!(
+        job_entries, 4,
+        "job-a and job-b twice each, job-c never: {batches:?}"
+    );
+}
