@@ -156,7 +156,7 @@ pub async fn handle(
     run: Invocation,
 ) -> Result<(Summary, Vec<Evaluation>), HandlerError> {
     let (trigger, config) = prepare(engine, event)?;
-    let clients = Clients::for_event(base, &config, event)
+    let clients = Clients::for_event(base, event)
         .await
         .map_err(HandlerError::AssumeRole)?;
     execute(engine, &clients, event, trigger, &config, run).await

@@ -67,8 +67,6 @@ pub struct RuleConfig {
     /// Jobs created in the last `window_days` days are swept (plus every job in progress).
     pub window_days: u32,
     pub describe_concurrency: usize,
-    /// Cross-account mode: the role to assume in the event's account.
-    pub execution_role_name: Option<String>,
     /// The pack's parameters, resolved and checked.
     pub pack_params: Node,
 }
@@ -94,12 +92,17 @@ impl RuleConfig {
         params: &serde_json::Map<String, Json>,
         known_rules: &[String],
     ) -> Result<RuleConfig, ParamsError> {
+        if non_empty_text(params.get("executionRoleName")).is_some() {
+            return Err(invalid(
+                "executionRoleName",
+                "is not accepted: the role to assume is fixed by the deployment (SAGERULES_ASSUME_ROLE), so a rule parameter cannot redirect it",
+            ));
+        }
         Ok(RuleConfig {
             rules: select_rules(params, known_rules)?,
             job_resource_type: job_resource_type(params.get("jobResourceType"))?,
             window_days: bounded_int(params, "windowDays", 7, 1..=3650)?,
             describe_concurrency: bounded_int(params, "describeConcurrency", 8, 1..=64)? as usize,
-            execution_role_name: non_empty_text(params.get("executionRoleName")),
             pack_params: pack_params(params)?,
         })
     }

@@ -105,6 +105,11 @@ fn invalid_parameters_are_errors() {
         ),
         (json!({"families": 3}), "families"),
         (json!({"families": "domain"}), "select no rule"),
+        // Regression: a rule parameter chose the role assumed in the event's account.
+        (
+            json!({"executionRoleName": "OtherAccountAdmin"}),
+            "fixed by the deployment (SAGERULES_ASSUME_ROLE)",
+        ),
     ] {
         let error = config(params.clone()).unwrap_err();
         assert!(error.contains(expected), "{params}: {error}");
