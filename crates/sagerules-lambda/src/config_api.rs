@@ -113,22 +113,27 @@ pub struct ReportedResource {
     pub resource_id: String,
 }
 
-/// Every resource with a current COMPLIANT or NON_COMPLIANT result from `rule`, all pages.
+/// The resources with a current COMPLIANT or NON_COMPLIANT result from `rule`: at most
+/// `max_pages` pages of 100, from `token` on; also the token of the page after them.
 pub async fn reported_resources(
     client: &aws_sdk_config::Client,
     rule: &str,
-) -> Result<Vec<ReportedResource>, ConfigApiError> {
-    let mut pages = client
-        .get_compliance_details_by_config_rule()
-        .config_rule_name(rule)
-        .compliance_types(ComplianceType::Compliant)
-        .compliance_types(ComplianceType::NonCompliant)
-        .limit(100)
-        .into_paginator()
-        .send();
+    token: Option<String>,
+    max_pages: usize,
+) -> Result<(Vec<ReportedResource>, Option<String>), ConfigApiError> {
     let mut found = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| api_error("GetComplianceDetailsByConfigRule", e))?;
+    let mut token = token;
+    for _ in 0..max_pages {
+        let page = client
+            .get_compliance_details_by_config_rule()
+            .config_rule_name(rule)
+            .compliance_types(ComplianceType::Compliant)
+            .compliance_types(ComplianceType::NonCompliant)
+            .limit(100)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| api_error("GetComplianceDetailsByConfigRule", e))?;
         let qualifiers = page.evaluation_results().iter().filter_map(|r| {
             r.evaluation_result_identifier()?
                 .evaluation_result_qualifier()
@@ -139,6 +144,10 @@ pub async fn reported_resources(
                 resource_id: q.resource_id()?.to_string(),
             })
         }));
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
     }
-    Ok(found)
+    Ok((found, token))
 }

@@ -426,25 +426,52 @@ impl Context<'_> {
         if self.config.job_resource_type != JobResourceType::Native || self.run.deadline.passed() {
             return Ok(0);
         }
-        // An incremental sweep sees only new jobs: every older result would look stale.
-        if stats.incremental_kinds > 0 {
-            return Ok(0);
-        }
-        let reported = match config_api::reported_resources(&self.clients.config, rule).await {
-            Ok(reported) => reported,
+        let table = crate::state::table_from_env(&self.clients.dynamodb);
+        let (token, offset) = match &table {
+            Some(table) => table.cleanup_cursor(rule).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, "cleanup cursor unreadable; starting over");
+                (None, 0)
+            }),
+            // Stateless: a window that moves with the hour, over the first pages.
+            None => (None, rotating_offset(ordering)),
+        };
+        let (reported, next) = match config_api::reported_resources(
+            &self.clients.config,
+            rule,
+            token.clone(),
+            CLEANUP_PAGES,
+        )
+        .await
+        {
+            Ok(found) => found,
             Err(error) => {
                 tracing::warn!(%error, "stale-result cleanup skipped");
+                if let (Some(table), Some(_)) = (&table, &token) {
+                    // A token Config no longer takes: start over next time.
+                    let _ = table.save_cleanup_cursor(rule, None, 0).await;
+                }
                 return Ok(0);
             }
         };
         let kinds = self.config.job_kinds();
-        let candidates: Vec<(JobKind, String)> = reported
+        let mut all: Vec<(JobKind, String)> = reported
             .into_iter()
             .filter_map(|r| Some((JobKind::from_native_type(&r.resource_type)?, r.resource_id)))
             .filter(|(kind, name)| {
                 kinds.contains(kind) && !stats.seen.contains(&(*kind, name.clone()))
             })
             .collect();
+        all.sort();
+        let (candidates, next_cursor) = cleanup_slice(all, offset, token, next);
+        if let (Some(table), false) = (&table, self.run.dry_run) {
+            let (token, offset) = &next_cursor;
+            if let Err(error) = table
+                .save_cleanup_cursor(rule, token.as_deref(), *offset)
+                .await
+            {
+                tracing::warn!(%error, "cleanup cursor not saved");
+            }
+        }
         let gone = self.missing_jobs(candidates).await;
         for (kind, name) in &gone {
             let note = format!("{} {name} no longer exists", kind.label());
@@ -479,6 +506,41 @@ impl Context<'_> {
         .collect()
         .await
     }
+}
+
+/// Results pages (of 100) the stale-result cleanup reads per run.
+pub const CLEANUP_PAGES: usize = 5;
+/// Jobs the stale-result cleanup describes per run.
+pub const CLEANUP_DESCRIBES: usize = 50;
+
+/// The cleanup's candidates this run (at most [`CLEANUP_DESCRIBES`], from `offset`) and the
+/// cursor of the next run: further into these results, or on to the next results page (back
+/// to the first after the last), so every result is checked within a bounded number of runs.
+pub fn cleanup_slice<T>(
+    all: Vec<T>,
+    offset: usize,
+    this_token: Option<String>,
+    next_token: Option<String>,
+) -> (Vec<T>, (Option<String>, usize)) {
+    let start = if all.is_empty() {
+        0
+    } else {
+        offset % all.len()
+    };
+    let end = (start + CLEANUP_DESCRIBES).min(all.len());
+    let cursor = if end >= all.len() {
+        (next_token, 0)
+    } else {
+        (this_token, end)
+    };
+    let slice: Vec<T> = all.into_iter().skip(start).take(end - start).collect();
+    (slice, cursor)
+}
+
+/// Without a state table: an offset that moves by [`CLEANUP_DESCRIBES`] each hour.
+fn rotating_offset(ordering: DateTime) -> usize {
+    let hours = usize::try_from(ordering.secs() / 3600).unwrap_or_default();
+    hours.wrapping_mul(CLEANUP_DESCRIBES)
 }
 
 fn now() -> DateTime {
@@ -603,6 +665,22 @@ mod tests {
         assert!(short
             .remaining()
             .is_some_and(|r| r <= Duration::from_secs(4)));
+    }
+
+    #[test]
+    fn cleanup_walks_every_result_in_bounded_steps() {
+        let all: Vec<usize> = (0..120).collect();
+        let (first, cursor) = cleanup_slice(all.clone(), 0, None, Some("p2".into()));
+        assert_eq!(
+            (first.len(), first.first(), cursor.clone()),
+            (50, Some(&0), (None, 50))
+        );
+        let (second, cursor) = cleanup_slice(all.clone(), cursor.1, cursor.0, Some("p2".into()));
+        assert_eq!((second.first(), cursor.clone()), (Some(&50), (None, 100)));
+        let (third, cursor) = cleanup_slice(all, cursor.1, cursor.0, Some("p2".into()));
+        assert_eq!((third.len(), cursor), (20, (Some("p2".to_string()), 0)));
+        let (none, cursor) = cleanup_slice(Vec::<usize>::new(), 7, Some("t".into()), None);
+        assert!(none.is_empty() && cursor == (None, 0));
     }
 
     #[tokio::test]

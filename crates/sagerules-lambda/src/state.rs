@@ -5,6 +5,7 @@
 //! ```text
 //! pk = "respond#<arn>#<rules digest>#stop"   a response already carried out (expires_at: TTL)
 //! pk = "nudge#<config rule>"                 when the periodic rule was last started (at)
+//! pk = "cleanup#<config rule>"              where the bounded stale-result cleanup goes on
 //! pk = "sweep#<config rule>#<job kind>"      jobs created before `at` were all judged; the
 //!                                            previous run started at `last_start` (both ms)
 //! ```
@@ -135,6 +136,51 @@ impl StateTable {
             Err(error) if lost_condition(&error) => Ok(false),
             Err(error) => Err(self.error(&error)),
         }
+    }
+
+    /// Where the stale-result cleanup of `rule` stopped: the results page token and the
+    /// offset of the next candidate in it.
+    pub async fn cleanup_cursor(&self, rule: &str) -> Result<(Option<String>, usize), StateError> {
+        let item = self
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", AttributeValue::S(format!("cleanup#{rule}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error(&e))?;
+        let item = item.item();
+        let token = item
+            .and_then(|i| i.get("token"))
+            .and_then(|v| v.as_s().ok())
+            .cloned();
+        let offset = item
+            .and_then(|i| i.get("offset"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        Ok((token, offset))
+    }
+
+    /// Stores the cleanup cursor (the last writer wins: two runs at once check some
+    /// candidates twice, none never).
+    pub async fn save_cleanup_cursor(
+        &self,
+        rule: &str,
+        token: Option<&str>,
+        offset: usize,
+    ) -> Result<(), StateError> {
+        let mut request = self
+            .client
+            .put_item()
+            .table_name(&self.name)
+            .item("pk", AttributeValue::S(format!("cleanup#{rule}")))
+            .item("offset", AttributeValue::N(offset.to_string()));
+        if let Some(token) = token {
+            request = request.item("token", AttributeValue::S(token.to_string()));
+        }
+        request.send().await.map(|_| ()).map_err(|e| self.error(&e))
     }
 
     /// The sweep progress of `rule` and `kind`, if a run stored one.

@@ -216,9 +216,11 @@ async fn compliance_details_are_read_across_pages() {
                 .evaluation_results(result("old-2"))
                 .build()
         });
-    let found = reported_resources(&client(&[&first, &second]), "sagerules-training")
-        .await
-        .unwrap();
+    let (found, next) =
+        reported_resources(&client(&[&first, &second]), "sagerules-training", None, 10)
+            .await
+            .unwrap();
+    assert_eq!(next, None);
     let ids: Vec<&str> = found.iter().map(|r| r.resource_id.as_str()).collect();
     assert_eq!(ids, ["old-1", "old-2"]);
     assert_eq!(

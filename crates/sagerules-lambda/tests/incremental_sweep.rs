@@ -31,7 +31,8 @@ use serde_json::json;
 use std::sync::{Arc, Mutex};
 
 #[tokio::test]
-async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
+async fn a_resumable_sweep_lists_only_jobs_created_since_its_progress_and_cleans_up_a_bounded_slice(
+) {
     std::env::set_var("SAGERULES_STATE_TABLE", "sagerules-state");
     let mark = now_ms() - 3_600_000;
     let watermark = mock!(aws_sdk_dynamodb::Client::get_item)
@@ -51,9 +52,13 @@ async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
     let seen = Arc::clone(&advanced);
     let advance = mock!(aws_sdk_dynamodb::Client::put_item)
         .match_requests(move |r| {
-            let at = r.item().and_then(|i| i.get("at")).cloned();
-            seen.lock().unwrap().push(at);
-            r.condition_expression() == Some("attribute_not_exists(pk) OR #at <= :at")
+            let progress =
+                r.condition_expression() == Some("attribute_not_exists(pk) OR #at <= :at");
+            if progress {
+                let at = r.item().and_then(|i| i.get("at")).cloned();
+                seen.lock().unwrap().push(at);
+            }
+            progress
         })
         .then_output(|| PutItemOutput::builder().build());
     let since = mock!(aws_sdk_sagemaker::Client::list_training_jobs)
@@ -89,9 +94,32 @@ async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
         });
     let put = mock!(aws_sdk_config::Client::put_evaluations)
         .then_output(|| PutEvaluationsOutput::builder().build());
-    // No rule answers GetComplianceDetailsByConfigRule: stale cleanup must not run.
-    let clients =
-        common::mocked_clients(&[&since, &describe], &[&put], &[], &[&watermark, &advance]);
+    // Cleanup: no cursor yet; one earlier result, of a job that no longer exists.
+    let no_cursor = mock!(aws_sdk_dynamodb::Client::get_item)
+        .match_requests(|r| {
+            r.key().and_then(|k| k.get("pk"))
+                == Some(&AttributeValue::S("cleanup#sagerules-jobs".into()))
+        })
+        .then_output(|| GetItemOutput::builder().build());
+    let cursor = mock!(aws_sdk_dynamodb::Client::put_item)
+        .match_requests(|r| r.condition_expression().is_none())
+        .then_output(|| PutItemOutput::builder().build());
+    let earlier = mock!(aws_sdk_config::Client::get_compliance_details_by_config_rule).then_output(|| {
+        aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput::builder()
+            .evaluation_results(common::prior_result("sagerules-jobs", "AWS::SageMaker::TrainingJob", "gone-job"))
+            .build()
+    });
+    let gone = mock!(aws_sdk_sagemaker::Client::describe_training_job)
+        .match_requests(|r| r.training_job_name() == Some("gone-job"))
+        .sequence()
+        .http_status(400, Some(r#"{"__type":"ValidationException","message":"Could not find training job 'gone-job'"}"#.into()))
+        .build();
+    let clients = common::mocked_clients(
+        &[&since, &describe, &gone],
+        &[&put, &earlier],
+        &[],
+        &[&watermark, &advance, &no_cursor, &cursor],
+    );
     let invoking = json!({"messageType": "ScheduledNotification", "notificationCreationTime": "2026-11-20T10:00:00.373Z"});
     let event = ConfigEvent::from_value(json!({
         "invokingEvent": invoking.to_string(), "ruleParameters": json!({"families": "training"}).to_string(),
@@ -120,9 +148,17 @@ async fn a_sweep_with_a_watermark_lists_only_jobs_created_since_and_moves_it() {
         1,
         "one listing, created since the watermark"
     );
-    assert_eq!(evaluations.len(), 1);
+    assert_eq!(evaluations.len(), 2);
     assert_eq!(evaluations[0].compliance_resource_id, "new-job");
-    assert_eq!(summary.stale_cleared, 0);
+    assert_eq!(
+        (
+            evaluations[1].compliance_resource_id.as_str(),
+            summary.stale_cleared
+        ),
+        ("gone-job", 1),
+        "the bounded cleanup runs in resumable sweeps too"
+    );
+    assert_eq!(cursor.num_calls(), 1, "the cleanup cursor is saved");
     let advanced = advanced.lock().unwrap();
     assert_eq!(advanced.len(), 1);
     let at: i64 = advanced[0]
