@@ -87,11 +87,13 @@ package: venv
 
 ## bench: release builds, figures and ratios against cfn-guard when it is installed; then the
 ## Lambda's responses: 100 events against 1,000 jobs in moto, calls per event and two sweeps;
-## then 20,000 jobs swept by successive 4-second invocations until every one has a verdict.
+## then 20,000 jobs swept by successive 4-second invocations until every one has a verdict, and
+## 1,000 jobs under each injected fault.
 bench:
 	bash tests/bench/run.sh
 	bash tests/lambda/respond-bench.sh
 	JOBS=20000 DEADLINE=4 MAX_RUNS=400 PROFILE=release bash tests/lambda/sweep-runs.sh
+	JOBS=1000 DEADLINE=4 MAX_RUNS=100 RATE=0.2 SLOW=2 PROFILE=release bash tests/lambda/sweep-faults.sh
 
 ## fuzz: time-boxed cargo-fuzz runs of every parser of untrusted input.
 fuzz:

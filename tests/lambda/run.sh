@@ -3,7 +3,7 @@
 # sagerules-lambda's unit, fixture and aws-smithy-mocks tests): cfn-lint on the templates and
 # the end-to-end runs against moto under `cargo lambda watch` (Config rule and hook events in
 # e2e.sh, responses to SageMaker events in respond.sh, successive short-deadline sweeps with
-# the state table in sweep-runs.sh). LAMBDA_RUST_TESTS=1 also runs
+# the state table in sweep-runs.sh, the same under injected faults in sweep-faults.sh). LAMBDA_RUST_TESTS=1 also runs
 # `cargo test -p sagerules-lambda` first (for running this script on its own).
 # Assumes VENV (default .venv) has moto[server] (which brings cfn-lint) and cargo-lambda.
 set -euo pipefail
@@ -17,3 +17,4 @@ bash "$HERE/cfn.sh"
 bash "$HERE/e2e.sh"
 bash "$HERE/respond.sh"
 bash "$HERE/sweep-runs.sh"
+bash "$HERE/sweep-faults.sh"

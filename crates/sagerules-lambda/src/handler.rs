@@ -215,6 +215,11 @@ async fn execute(
     summary.rejected_types = reporter.rejected_types.iter().cloned().collect();
     count(&mut summary, &reporter.sent);
     summary.total_ms = started.elapsed().as_millis();
+    if let Some(first) = summary.sweep.as_ref().and_then(|s| s.list_errors.first()) {
+        // What was judged is sent; the run still says it could not see every job.
+        crate::logging::summary(&summary);
+        return Err(HandlerError::Sweep(SweepError::Incomplete(first.clone())));
+    }
     Ok((summary, reporter.sent))
 }
 

@@ -52,6 +52,7 @@ fn main() -> ExitCode {
 
 fn fail(message: &str) -> ExitCode {
     tracing::error!(error = message, "sagerules-config-rule failed");
+    sagerules_lambda::logging::error_metric(message);
     eprintln!("sagerules-config-rule: {message}");
     ExitCode::FAILURE
 }

@@ -190,28 +190,48 @@ pub async fn list_page(
     }
 }
 
-/// Every job of `kind` that matches `listing`, page after page until the last or until the
-/// deadline: the `bool` says whether the listing is complete.
+/// What a listing found before it ended.
+#[derive(Clone, Debug, Default)]
+pub struct Listed {
+    pub jobs: Vec<JobRef>,
+    /// The last page was read.
+    pub complete: bool,
+    /// Why it stopped early, if a call failed (the deadline is not a failure).
+    pub error: Option<ApiFailure>,
+}
+
+/// Every job of `kind` that matches `listing`, page after page until the last, the deadline,
+/// or a failed call; the jobs of the pages read are kept either way.
 pub async fn list_jobs(
     client: &Client,
     kind: JobKind,
     listing: Listing,
     deadline: &crate::handler::Deadline,
-) -> Result<(Vec<JobRef>, bool), ApiFailure> {
-    let mut jobs = Vec::new();
+) -> Listed {
+    let mut listed = Listed::default();
     let mut token = None;
     loop {
         if deadline.passed() {
-            return Ok((jobs, false));
+            return listed;
         }
-        let page = deadline
+        let page = match deadline
             .bound(list_page(client, kind, listing, token))
             .await
-            .map_err(out_of_time)??;
-        jobs.extend(page.jobs);
+        {
+            Ok(Ok(page)) => page,
+            Ok(Err(failure)) => {
+                listed.error = Some(failure);
+                return listed;
+            }
+            Err(_late) => return listed,
+        };
+        listed.jobs.extend(page.jobs);
         match page.next {
             Some(next) => token = Some(next),
-            None => return Ok((jobs, true)),
+            None => {
+                listed.complete = true;
+                return listed;
+            }
         }
     }
 }

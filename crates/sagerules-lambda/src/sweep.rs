@@ -76,6 +76,9 @@ pub struct SweepStats {
     pub evaluate_us: u128,
     /// Kinds swept resumably.
     pub incremental_kinds: usize,
+    /// Listings that failed (after the SDK's retries): the run reports what it judged, then
+    /// ends as an error.
+    pub list_errors: Vec<String>,
     /// Jobs seen, for stale-result cleanup: (kind, name).
     #[serde(skip)]
     pub seen: HashSet<(JobKind, String)>,
@@ -200,16 +203,25 @@ impl Sweeper<'_, '_> {
     }
 
     /// Lists `listing` of `kind` to the end or the deadline.
-    async fn list(&mut self, kind: JobKind, listing: Listing) -> Result<Vec<JobRef>, SweepError> {
+    /// Lists `listing` of `kind` to the end, the deadline or a failed call (logged and
+    /// kept in the stats); the jobs found, and whether the listing was complete.
+    async fn list(&mut self, kind: JobKind, listing: Listing) -> (Vec<JobRef>, bool) {
         let started = Instant::now();
-        let (jobs, complete) =
-            sagemaker::list_jobs(self.client, kind, listing, &self.plan.deadline)
-                .await
-                .map_err(SweepError::List)?;
+        let listed = sagemaker::list_jobs(self.client, kind, listing, &self.plan.deadline).await;
         self.stats.list_ms += started.elapsed().as_millis();
-        self.stats.listed += jobs.len();
-        self.stats.listing_cut |= !complete;
-        Ok(jobs)
+        self.stats.listed += listed.jobs.len();
+        self.stats.listing_cut |= !listed.complete;
+        if let Some(failure) = listed.error {
+            self.list_failed(kind, failure);
+        }
+        (listed.jobs, listed.complete)
+    }
+
+    fn list_failed(&mut self, kind: JobKind, failure: ApiFailure) {
+        tracing::warn!(kind = kind.label(), error = %failure, "listing jobs failed; the jobs found so far are judged, the rest wait for the next run");
+        self.stats
+            .list_errors
+            .push(format!("{}: {failure}", kind.label()));
     }
 
     /// The resumable walk of `kind`'s backlog from `progress.at`, oldest first, page by page;
@@ -231,13 +243,22 @@ impl Sweeper<'_, '_> {
                 return Ok(reached);
             }
             let started = Instant::now();
-            let page = self
+            let page = match self
                 .plan
                 .deadline
                 .bound(sagemaker::list_page(self.client, kind, listing, token))
                 .await
-                .map_err(|late| SweepError::List(sagemaker::out_of_time(late)))?
-                .map_err(SweepError::List)?;
+            {
+                Ok(Ok(page)) => page,
+                Ok(Err(failure)) => {
+                    self.list_failed(kind, failure);
+                    return Ok(reached);
+                }
+                Err(_late) => {
+                    self.stats.listing_cut = true;
+                    return Ok(reached);
+                }
+            };
             self.stats.list_ms += started.elapsed().as_millis();
             self.stats.listed += page.jobs.len();
             let fresh: Vec<JobRef> = page
@@ -288,6 +309,9 @@ pub async fn sweep(
     // jobs created since the previous run (new jobs are judged before the backlog).
     let mut first = Vec::new();
     let mut seen = HashSet::new();
+    // Per resumable kind whose new jobs could not all be listed: where that listing began,
+    // which its progress must not pass.
+    let mut head_cut: Vec<(JobKind, i64)> = Vec::new();
     for kind in &kinds {
         let listings = match plan.progress_of(*kind) {
             None => vec![
@@ -301,7 +325,12 @@ pub async fn sweep(
             Some(_) => Vec::new(),
         };
         for listing in listings {
-            let jobs = sweeper.list(*kind, listing).await?;
+            let (jobs, complete) = sweeper.list(*kind, listing).await;
+            if let (false, Listing::CreatedAfter(after), Some(_)) =
+                (complete, listing, plan.progress_of(*kind))
+            {
+                head_cut.push((*kind, after.to_millis().unwrap_or_default()));
+            }
             first.extend(
                 jobs.into_iter()
                     .filter(|j| seen.insert((j.kind, j.name.clone()))),
@@ -336,7 +365,12 @@ pub async fn sweep(
             .filter(|j| j.kind == *kind && !new_judged.contains(&j.name))
             .map(|j| j.created.unwrap_or(plan.run_start))
             .min();
-        let at = held.map_or(reached, |t| t.min(reached));
+        let cut = head_cut.iter().find(|(k, _)| k == kind).map(|(_, t)| *t);
+        let at = [Some(reached), held, cut]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(reached);
         sweeper.stats.advanced.push((
             *kind,
             Progress {
@@ -362,6 +396,9 @@ pub async fn sweep(
 pub enum SweepError {
     #[error("listing jobs failed: {0}")]
     List(ApiFailure),
+    /// A listing failed; the verdicts of the jobs found were sent.
+    #[error("listing jobs failed ({0}); the jobs found were judged and reported, the rest wait for the next run")]
+    Incomplete(String),
     #[error(transparent)]
     Report(#[from] ReportError),
 }
