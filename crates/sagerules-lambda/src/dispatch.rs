@@ -95,6 +95,19 @@ pub async fn respond_to(
     envelope: &Envelope,
     run: crate::handler::Invocation,
 ) -> Result<Decision, Error> {
+    let own_region = clients
+        .sagemaker
+        .config()
+        .region()
+        .map(|r| r.as_ref().to_string());
+    if let (Some(theirs), Some(ours)) = (envelope.region.as_deref(), own_region.as_deref()) {
+        if theirs != ours {
+            return Err(JobEventError::Unusable(format!(
+                "the event is from {theirs} but this function runs in {ours}: deploy one stack per region"
+            ))
+            .into());
+        }
+    }
     let settings = Settings::from_env(engine)?;
     let run = Run {
         dry_run: run.dry_run,

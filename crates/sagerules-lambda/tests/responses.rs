@@ -1006,3 +1006,22 @@ fn a_pending_notebook_is_reported_until_its_in_service_state_change() {
         }
     );
 }
+
+#[tokio::test]
+async fn an_event_from_another_region_is_refused_not_answered_here() {
+    let engine = engine();
+    let clients = mocked_clients(&[], &[], &[], &[]);
+    let mut event = training_event("InProgress");
+    event["region"] = json!("eu-west-1");
+    let run = sagerules_lambda::handler::Invocation {
+        dry_run: false,
+        deadline: sagerules_lambda::handler::Deadline::none(),
+    };
+    let error = sagerules_lambda::dispatch::respond_to(&engine, &clients, &envelope(&event), run)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "SageMaker event not handled: the event is from eu-west-1 but this function runs in us-east-1: deploy one stack per region"
+    );
+}
