@@ -36,7 +36,7 @@ run:
 test: venv
 	$(MAKE) lint
 	$(CARGO) build --workspace --all-targets
-	$(MAKE) test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif
+	$(MAKE) test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif test-ci
 
 ## lint: the house rules, enforced: rustfmt's layout, and clippy with the workspace lints
 ## (no unwrap/expect/panic/indexing outside tests) as errors.
@@ -84,6 +84,11 @@ test-sarif: $(SARIF_MULTITOOL)
 ## cross-built with cargo-lambda and zig, checked for AL2023's glibc and the 10 MiB limit.
 package: venv
 	VENV=$(CURDIR)/$(VENV) bash tests/package/build.sh
+
+## test-ci: the GitHub Action's steps, the pre-commit hooks and the CodeBuild buildspec, run as a
+## pipeline runs them (with `cargo install --path crates/sagerules-cli` as the install).
+test-ci: venv
+	VENV=$(VENV) bash tests/ci/run.sh
 
 ## bench: release builds, figures and ratios against cfn-guard when it is installed; then the
 ## Lambda's responses: 100 events against 1,000 jobs in moto, calls per event and two sweeps;
