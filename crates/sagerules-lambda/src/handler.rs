@@ -79,15 +79,16 @@ impl Deadline {
             .map(|end| end.saturating_duration_since(Instant::now()))
     }
 
-    /// Runs `work` until it ends or the hard end comes, whichever is first: a call still
-    /// waiting then gives [`OutOfTime`].
+    /// Runs `work` until it ends or until half a margin before the hard end, whichever is
+    /// first (the other half is kept for sending what is queued): a call still waiting then
+    /// gives [`OutOfTime`].
     pub async fn bound<T>(
         &self,
         work: impl std::future::Future<Output = T>,
     ) -> Result<T, OutOfTime> {
         match self.remaining() {
             None => Ok(work.await),
-            Some(left) => tokio::time::timeout(left, work)
+            Some(left) => tokio::time::timeout(left.saturating_sub(self.margin / 2), work)
                 .await
                 .map_err(|_| OutOfTime),
         }
@@ -408,7 +409,7 @@ async fn save_progress(table: &crate::state::StateTable, rule: &str, stats: &Swe
             continue;
         };
         if let Err(error) = table
-            .save_progress(rule, kind.native_type(), at, last_start)
+            .save_progress(rule, kind.native_type(), at, last_start, &progress.done)
             .await
         {
             tracing::warn!(%error, kind = kind.label(), "sweep progress not saved; the next run lists more");
@@ -440,16 +441,19 @@ impl Context<'_> {
             // Stateless: a window that moves with the hour, over the first pages.
             None => (None, rotating_offset(ordering)),
         };
-        let (reported, next) = match config_api::reported_resources(
+        let listing = config_api::reported_resources(
             &self.clients.config,
             rule,
             token.clone(),
             CLEANUP_PAGES,
-        )
-        .await
-        {
-            Ok(found) => found,
-            Err(error) => {
+        );
+        let (reported, next) = match self.run.deadline.bound(listing).await {
+            Ok(Ok(found)) => found,
+            Err(late) => {
+                tracing::warn!(error = %late, "stale-result cleanup skipped");
+                return Ok(0);
+            }
+            Ok(Err(error)) => {
                 tracing::warn!(%error, "stale-result cleanup skipped");
                 if let (Some(table), Some(_)) = (&table, &token) {
                     // A token Config no longer takes: start over next time.
@@ -503,8 +507,10 @@ impl Context<'_> {
                 .take_while(move |_| !deadline.passed()),
         )
         .map(|(kind, name)| async move {
-            let found = crate::sagemaker::describe_job(client, kind, &name).await;
-            matches!(found, Err(ref e) if e.is_not_found()).then_some((kind, name))
+            let found = deadline
+                .bound(crate::sagemaker::describe_job(client, kind, &name))
+                .await;
+            matches!(found, Ok(Err(ref e)) if e.is_not_found()).then_some((kind, name))
         })
         .buffer_unordered(self.config.describe_concurrency)
         .filter_map(|gone| async move { gone })

@@ -7,7 +7,8 @@
 //! pk = "nudge#<config rule>"                 when the periodic rule was last started (at)
 //! pk = "cleanup#<config rule>"              where the bounded stale-result cleanup goes on
 //! pk = "sweep#<config rule>#<job kind>"      jobs created before `at` were all judged; the
-//!                                            previous run started at `last_start` (both ms)
+//!                                            previous run started at `last_start` (both ms);
+//!                                            `done`: jobs after `at` already judged
 //! ```
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
@@ -204,9 +205,20 @@ impl StateTable {
                 .and_then(|v| v.as_n().ok())
                 .and_then(|n| n.parse().ok())
         };
+        let done = item
+            .item()
+            .and_then(|i| i.get("done"))
+            .and_then(|v| v.as_m().ok())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(name, v)| Some((name.clone(), v.as_n().ok()?.parse().ok()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(item.item().map(|_| crate::sweep::Progress {
             at: number("at"),
             last_start: number("last_start"),
+            done,
         }))
     }
 
@@ -218,7 +230,12 @@ impl StateTable {
         kind: &str,
         at: i64,
         last_start: i64,
+        done: &[(String, i64)],
     ) -> Result<(), StateError> {
+        let done: std::collections::HashMap<String, AttributeValue> = done
+            .iter()
+            .map(|(name, created)| (name.clone(), number(*created)))
+            .collect();
         let result = self
             .client
             .put_item()
@@ -226,6 +243,7 @@ impl StateTable {
             .item("pk", AttributeValue::S(format!("sweep#{rule}#{kind}")))
             .item("at", number(at))
             .item("last_start", number(last_start))
+            .item("done", AttributeValue::M(done))
             .condition_expression("attribute_not_exists(pk) OR #at <= :at")
             .expression_attribute_names("#at", "at")
             .expression_attribute_values(":at", number(at))

@@ -48,13 +48,19 @@ pub struct SweepPlan<'a> {
 }
 
 /// A kind's progress in the state table (epoch milliseconds).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     /// Every job created before this has a verdict (`None`: nothing judged yet).
     pub at: Option<i64>,
     /// When the previous run started.
     pub last_start: Option<i64>,
+    /// Jobs created at or after `at` that already have a verdict (name, creation time), so a
+    /// job that failed does not make the next run describe the ones after it again.
+    pub done: Vec<(String, i64)>,
 }
+
+/// The most judged-beyond-`at` jobs kept per kind (a DynamoDB item holds 400 KB).
+pub const MAX_DONE: usize = 2000;
 
 /// When a walk reaches the end, the jobs created in this last stretch before the run started
 /// are listed again next time, so a job whose listing lagged its creation is not missed.
@@ -88,11 +94,11 @@ pub struct SweepStats {
 }
 
 impl SweepPlan<'_> {
-    fn progress_of(&self, kind: JobKind) -> Option<Progress> {
+    fn progress_of(&self, kind: JobKind) -> Option<&Progress> {
         self.progress
             .iter()
             .find(|(k, _)| *k == kind)
-            .map(|(_, p)| *p)
+            .map(|(_, p)| p)
     }
 
     /// The listing of jobs created at `time` (epoch ms) or later, never before the window.
@@ -224,23 +230,27 @@ impl Sweeper<'_, '_> {
             .push(format!("{}: {failure}", kind.label()));
     }
 
-    /// The resumable walk of `kind`'s backlog from `progress.at`, oldest first, page by page;
-    /// returns the time before which every job now has a verdict.
+    /// The resumable walk of `kind`'s backlog from `progress.at`, oldest first, page by page,
+    /// skipping `judged_before`, until the end or the deadline: where the progress may move
+    /// (the first job without a verdict, else as far as the walk got) and the jobs judged.
     async fn backlog(
         &mut self,
         kind: JobKind,
-        progress: Progress,
+        progress: &Progress,
         judged_before: &HashSet<String>,
         reporter: &mut Reporter,
-    ) -> Result<i64, SweepError> {
+    ) -> Result<Walked, SweepError> {
         let window = self.plan.window_start.to_millis().unwrap_or_default();
-        let mut reached = progress.at.unwrap_or(window).max(window);
-        let listing = self.plan.from(reached);
+        let mut walked = Walked {
+            reached: progress.at.unwrap_or(window).max(window),
+            ..Walked::default()
+        };
+        let listing = self.plan.from(walked.reached);
         let mut token = None;
         loop {
             if self.plan.deadline.passed() {
                 self.stats.listing_cut = true;
-                return Ok(reached);
+                return Ok(walked);
             }
             let started = Instant::now();
             let page = match self
@@ -252,11 +262,11 @@ impl Sweeper<'_, '_> {
                 Ok(Ok(page)) => page,
                 Ok(Err(failure)) => {
                     self.list_failed(kind, failure);
-                    return Ok(reached);
+                    return Ok(walked);
                 }
                 Err(_late) => {
                     self.stats.listing_cut = true;
-                    return Ok(reached);
+                    return Ok(walked);
                 }
             };
             self.stats.list_ms += started.elapsed().as_millis();
@@ -273,22 +283,53 @@ impl Sweeper<'_, '_> {
                 .filter(|(_, ok)| *ok)
                 .map(|(j, _)| j.name.as_str())
                 .collect();
-            // Oldest first: the first job of the page without a verdict bounds the progress.
-            let first_missing = page
+            walked.judged.extend(
+                done.iter()
+                    .filter(|(_, ok)| *ok)
+                    .filter_map(|(j, _)| Some((j.name.clone(), j.created?))),
+            );
+            // Oldest first: the first job of the page without a verdict bounds the progress;
+            // the walk goes on, and what it judges beyond is remembered.
+            let missing = page
                 .jobs
                 .iter()
                 .find(|j| !judged_before.contains(&j.name) && !judged.contains(j.name.as_str()));
-            if let Some(missing) = first_missing {
-                return Ok(missing.created.unwrap_or(reached).max(reached));
+            if let (Some(missing), None) = (missing, walked.missing) {
+                walked.missing = Some(missing.created.unwrap_or(walked.reached));
             }
             if let Some(created) = page.jobs.iter().filter_map(|j| j.created).max() {
-                reached = reached.max(created);
+                walked.reached = walked.reached.max(created);
+            }
+            if self.plan.deadline.passed() && missing.is_some() {
+                return Ok(walked);
             }
             match page.next {
                 Some(next) => token = Some(next),
-                None => return Ok(self.plan.run_start.saturating_sub(OVERLAP_MS).max(reached)),
+                None => {
+                    let end = self.plan.run_start.saturating_sub(OVERLAP_MS);
+                    walked.reached = walked.reached.max(end);
+                    return Ok(walked);
+                }
             }
         }
+    }
+}
+
+/// Where a backlog walk got.
+#[derive(Debug, Default)]
+struct Walked {
+    /// Every job listed before this was judged or skipped as judged.
+    reached: i64,
+    /// The creation time of the first job without a verdict, if any.
+    missing: Option<i64>,
+    /// The jobs judged (name, creation time).
+    judged: Vec<(String, i64)>,
+}
+
+impl Walked {
+    /// The progress the walk allows: up to its first job without a verdict.
+    fn at(&self) -> i64 {
+        self.missing.map_or(self.reached, |m| m.min(self.reached))
     }
 }
 
@@ -321,7 +362,8 @@ pub async fn sweep(
             Some(Progress {
                 at: Some(at),
                 last_start: Some(last),
-            }) if last.saturating_sub(OVERLAP_MS) > at => vec![plan.from(last - OVERLAP_MS)],
+                ..
+            }) if last.saturating_sub(OVERLAP_MS) > *at => vec![plan.from(last - OVERLAP_MS)],
             Some(_) => Vec::new(),
         };
         for listing in listings {
@@ -355,9 +397,9 @@ pub async fn sweep(
             .filter(|(k, _)| k == kind)
             .map(|(_, name)| name.clone())
             .collect();
-        let reached = sweeper
-            .backlog(*kind, progress, &new_judged, reporter)
-            .await?;
+        let mut skip = new_judged.clone();
+        skip.extend(progress.done.iter().map(|(name, _)| name.clone()));
+        let walked = sweeper.backlog(*kind, progress, &skip, reporter).await?;
         // A new job of this kind left without a verdict holds the progress back to its
         // creation, so the backlog walk reaches it later.
         let held = first_jobs
@@ -366,16 +408,30 @@ pub async fn sweep(
             .map(|j| j.created.unwrap_or(plan.run_start))
             .min();
         let cut = head_cut.iter().find(|(k, _)| k == kind).map(|(_, t)| *t);
-        let at = [Some(reached), held, cut]
+        let at = [Some(walked.at()), held, cut]
             .into_iter()
             .flatten()
             .min()
-            .unwrap_or(reached);
+            .unwrap_or_else(|| walked.at());
+        let new_done = first_jobs
+            .iter()
+            .filter(|j| j.kind == *kind && new_judged.contains(&j.name))
+            .filter_map(|j| Some((j.name.clone(), j.created?)));
+        let done = remembered(
+            progress
+                .done
+                .iter()
+                .cloned()
+                .chain(walked.judged)
+                .chain(new_done),
+            at,
+        );
         sweeper.stats.advanced.push((
             *kind,
             Progress {
                 at: Some(at),
                 last_start: Some(plan.run_start),
+                done,
             },
         ));
     }
@@ -390,6 +446,19 @@ pub async fn sweep(
     }
     stats.seen.shrink_to_fit();
     Ok(stats)
+}
+
+/// The judged jobs still ahead of `at`, each once, oldest first, at most [`MAX_DONE`] (the
+/// newest dropped: they are described again, never skipped unjudged).
+fn remembered(jobs: impl Iterator<Item = (String, i64)>, at: i64) -> Vec<(String, i64)> {
+    let mut seen = HashSet::new();
+    let mut kept: Vec<(String, i64)> = jobs
+        .filter(|(_, created)| *created >= at)
+        .filter(|(name, _)| seen.insert(name.clone()))
+        .collect();
+    kept.sort_by_key(|(_, created)| *created);
+    kept.truncate(MAX_DONE);
+    kept
 }
 
 #[derive(Debug, thiserror::Error)]
