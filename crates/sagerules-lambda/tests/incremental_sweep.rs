@@ -1,7 +1,8 @@
 //! The resumable sweep against mocked clients: with a state table whose progress says every
 //! training job created before T was judged, the sweep lists only jobs created from T on,
 //! oldest first (no in-progress listing, no stale cleanup), judges them, and, having reached
-//! the end, stores its own start less the overlap.
+//! the end, stores its own start less the overlap; a job the last run judged beyond its
+//! progress point is not described again.
 //!
 //! One test per file: it sets SAGERULES_STATE_TABLE for the process.
 
@@ -46,6 +47,16 @@ async fn a_resumable_sweep_lists_only_jobs_created_since_its_progress_and_cleans
             GetItemOutput::builder()
                 .item("pk", AttributeValue::S("x".into()))
                 .item("at", AttributeValue::N(mark.to_string()))
+                .item(
+                    "done",
+                    AttributeValue::M(
+                        [(
+                            "judged-last-run".to_string(),
+                            AttributeValue::N((mark + 1000).to_string()),
+                        )]
+                        .into(),
+                    ),
+                )
                 .build()
         });
     let advanced = Arc::new(Mutex::new(Vec::new()));
@@ -69,6 +80,12 @@ async fn a_resumable_sweep_lists_only_jobs_created_since_its_progress_and_cleans
         })
         .then_output(|| {
             ListTrainingJobsOutput::builder()
+                .training_job_summaries(
+                    // Judged by the last run beyond its progress point: not described again.
+                    TrainingJobSummary::builder()
+                        .training_job_name("judged-last-run")
+                        .build(),
+                )
                 .training_job_summaries(
                     TrainingJobSummary::builder()
                         .training_job_name("new-job")
