@@ -158,7 +158,8 @@ async fn a_resumable_sweep_lists_only_jobs_created_since_its_progress_and_cleans
     let sweep = summary.sweep.unwrap();
     assert_eq!(
         (sweep.listed, sweep.described, sweep.incremental_kinds),
-        (1, 1, 1)
+        (2, 1, 1),
+        "two listed, only the one not judged before described"
     );
     assert_eq!(
         since.num_calls(),
