@@ -1,12 +1,15 @@
-"""moto_server with two changes: SageMaker resources whose name starts with `running-` stay
-running (jobs InProgress, notebook instances InService), and training jobs whose name starts
-with `bulk-` were created a day ago. moto completes every job the moment it is created and
-dates it now, so without this no test against it could see a job that can be stopped, nor an
-account whose jobs predate a sweep. Everything else is moto as it is; the arguments are
-moto_server's.
+"""moto_server with three changes: SageMaker resources whose name starts with `running-` stay
+running (jobs InProgress, notebook instances InService); training jobs whose name starts with
+`bulk-` were created a day ago; and ListTrainingJobs applies CreationTimeAfter before it pages,
+as SageMaker does. moto completes every job the moment it is created, dates it now, and filters
+after paging (so it answers empty pages up to the first match), so without this no test
+against it could see a job that can be stopped, an account whose jobs predate a sweep, or the
+number of List calls a sweep makes against AWS. Everything else is moto as it is; the arguments
+are moto_server's.
 
     moto_running.py -H 127.0.0.1 -p PORT
 """
+import copy
 import datetime
 import sys
 
@@ -44,9 +47,26 @@ def backdate_bulk_jobs():
     models.FakeTrainingJob.__init__ = init
 
 
+def filter_before_paging():
+    listed = models.SageMakerModelBackend.list_training_jobs
+
+    def list_training_jobs(self, next_token, max_results, creation_time_after, *args, **kwargs):
+        if creation_time_after is None:
+            return listed(self, next_token, max_results, creation_time_after, *args, **kwargs)
+        # A shallow copy holding only the matching jobs: the real backend is left alone, so
+        # concurrent calls never see a filtered store.
+        view = copy.copy(self)
+        view.training_jobs = {name: job for name, job in self.training_jobs.items()
+                              if job.creation_time > creation_time_after}
+        return listed(view, next_token, max_results, None, *args, **kwargs)
+
+    models.SageMakerModelBackend.list_training_jobs = list_training_jobs
+
+
 for row in RUNNING:
     keep_running(*row)
 backdate_bulk_jobs()
+filter_before_paging()
 
 if __name__ == "__main__":
     main(sys.argv[1:])
