@@ -143,12 +143,12 @@ struct Sweeper<'p, 'a> {
 }
 
 impl Sweeper<'_, '_> {
-    /// Describes `jobs` (`ordered`: results in the jobs' order) until the deadline; returns
-    /// each job with whether it got a verdict, in the order results came.
+    /// Describes `jobs`, a few at a time, until the deadline; returns each job with whether it
+    /// got a verdict, in the order results came (the backlog walk reads its progress from the
+    /// page's order, so a slow call never holds the others back).
     async fn judge(
         &mut self,
         jobs: Vec<JobRef>,
-        ordered: bool,
         reporter: &mut Reporter,
     ) -> Result<Vec<(JobRef, bool)>, SweepError> {
         let deadline = self.plan.deadline;
@@ -160,12 +160,9 @@ impl Sweeper<'_, '_> {
                 describe(client.clone(), job, with_tags, deadline)
             },
         );
-        let concurrency = plan.config.describe_concurrency;
-        let mut results = if ordered {
-            work.buffered(concurrency).boxed()
-        } else {
-            work.buffer_unordered(concurrency).boxed()
-        };
+        let mut results = work
+            .buffer_unordered(plan.config.describe_concurrency)
+            .boxed();
         let started = Instant::now();
         let mut done = Vec::new();
         while let Some(item) = results.next().await {
@@ -277,7 +274,7 @@ impl Sweeper<'_, '_> {
                 .filter(|j| !judged_before.contains(&j.name))
                 .cloned()
                 .collect();
-            let done = self.judge(fresh, true, reporter).await?;
+            let done = self.judge(fresh, reporter).await?;
             let judged: HashSet<&str> = done
                 .iter()
                 .filter(|(_, ok)| *ok)
@@ -380,7 +377,7 @@ pub async fn sweep(
         }
     }
     let first_jobs = first.clone();
-    let head = sweeper.judge(first, false, reporter).await?;
+    let head = sweeper.judge(first, reporter).await?;
     let judged_first: HashSet<(JobKind, String)> = head
         .iter()
         .filter(|(_, ok)| *ok)
