@@ -1,7 +1,7 @@
 # sagerules: every job a newcomer or CI needs. `make test` is what .ci/run calls.
 #
 # Tools installed here (not assumed on the machine): a Python venv in .venv with
-# moto[server] (brings cfn-lint), cargo-lambda (brings zig) and parliament, pinned in tests/requirements.txt.
+# moto[server] (brings cfn-lint), cargo-lambda (brings zig), parliament and checkov, pinned in tests/requirements.txt.
 
 SHELL := /bin/bash
 VENV ?= .venv
