@@ -45,6 +45,9 @@ pub struct StateChange {
     pub status: Option<String>,
     pub account: Option<String>,
     pub region: Option<String>,
+    /// The event's `detail` (it mirrors the Describe response): what a dry run judges, since it
+    /// makes no call.
+    pub detail: Json,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,5 +94,6 @@ pub fn parse(envelope: &Envelope) -> Result<Option<StateChange>, JobEventError> 
         status,
         account: envelope.account.clone(),
         region: envelope.region.clone(),
+        detail: envelope.detail.clone(),
     }))
 }

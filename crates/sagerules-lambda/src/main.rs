@@ -15,7 +15,7 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     event: Option<PathBuf>,
     /// With --event: print the evaluations without calling PutEvaluations; for a SageMaker
-    /// event, the decision without stopping, publishing or writing state.
+    /// event, the decision, judged on the event alone, with no call at all.
     #[arg(long, requires = "event")]
     dry_run: bool,
     /// With --event: stand in for the Lambda deadline, N seconds from the start.

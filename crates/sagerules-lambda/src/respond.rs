@@ -340,7 +340,12 @@ pub async fn on_state_change(
         decision.decision_ms = elapsed_ms(started);
         return Ok(decision);
     }
-    let (response, calls) = describe_now(clients, &subject).await?;
+    let (response, calls) = if run.dry_run {
+        // No call at all: the event's detail stands in for the Describe response.
+        (crate::node::from_json(&change.detail), Vec::new())
+    } else {
+        describe_now(clients, &subject).await?
+    };
     decision.calls.extend(calls);
     let mut subject = subject;
     subject.arn = field(&response, facts.arn_field).or(subject.arn);
@@ -352,7 +357,10 @@ pub async fn on_state_change(
         decision.decision_ms = elapsed_ms(started);
         return Ok(decision);
     }
-    let tags = tags_if_read(clients, settings, &subject, &mut decision).await?;
+    let tags = match run.dry_run {
+        true => None,
+        false => tags_if_read(clients, settings, &subject, &mut decision).await?,
+    };
     let judged = Judged::from_describe(engine, settings, &subject, response, tags.clone());
     let resource = Resource {
         subject,
@@ -400,6 +408,12 @@ pub async fn on_api_call(
     decision.redacted.clone_from(&call.redacted);
     if let Some(code) = &call.error_code {
         decision.note = format!("ignored: the call failed ({code}), so nothing was created");
+        return Ok(decision);
+    }
+    if call.is_update() && run.dry_run {
+        decision.note =
+            "dry run: an update is judged on a Describe of the notebook, which a dry run does not make"
+                .into();
         return Ok(decision);
     }
     let (judged, tags) = if call.is_update() {
@@ -634,13 +648,18 @@ async fn finish(
     decision.verdict = Verdict::NonCompliant;
     subject.arn = subject.arn_or_built();
     decision.arn.clone_from(&subject.arn);
-    let tags = match tags {
-        Some(tags) => tags,
-        None => list_tags(clients, &subject, &mut decision).await?,
+    let tags = match (tags, run.dry_run) {
+        (Some(tags), _) => Some(tags),
+        (None, false) => Some(list_tags(clients, &subject, &mut decision).await?),
+        // A dry run makes no call, so the resource's tags (and an exemption) are not read.
+        (None, true) => None,
     };
-    let exempt = tag_value(&tags, &settings.exempt_tag);
+    let exempt = tags
+        .as_ref()
+        .and_then(|tags| tag_value(tags, &settings.exempt_tag));
     decision.exempt.clone_from(&exempt);
-    let wants_status = settings.mode == Mode::Enforce
+    let wants_status = !run.dry_run
+        && settings.mode == Mode::Enforce
         && subject.facts.stop_call.is_some()
         && exempt.is_none()
         && status.is_none()
@@ -666,7 +685,7 @@ async fn finish(
             Plan::Stop { call } => Action::WouldStop { call },
             Plan::Report { why } => Action::Reported { why },
         };
-        decision.note = "dry run: no stop, no notification, no state written".into();
+        decision.note = "dry run: no call made (judged from the event; tags and exemption not read), no stop, no notification, no state written".into();
         decision.decision_ms = elapsed_ms(started);
         return Ok(decision);
     }

@@ -854,13 +854,10 @@ async fn a_cloudtrail_job_with_hidden_values_is_reported_and_its_stop_left_to_th
 }
 
 #[tokio::test]
-async fn dry_run_reads_but_neither_stops_nor_notifies_nor_claims() {
+async fn dry_run_makes_no_call_and_judges_the_events_detail() {
     let engine = engine();
-    let (describe, tags) = (
-        describe(|| bare_job(TrainingJobStatus::InProgress)),
-        tags(&[]),
-    );
-    let clients = mocked_clients(&[&describe, &tags], &[], &[], &[]);
+    // No mock answers anything: any call would fail the test.
+    let clients = mocked_clients(&[], &[], &[], &[]);
     let change = job_event::parse(&envelope(&training_event("InProgress")))
         .unwrap()
         .unwrap();
@@ -873,13 +870,20 @@ async fn dry_run_reads_but_neither_stops_nor_notifies_nor_claims() {
     )
     .await
     .unwrap();
+    assert_eq!(decision.verdict, Verdict::NonCompliant);
+    let rules: Vec<&str> = decision.failing.iter().map(|f| f.rule.as_str()).collect();
+    assert!(
+        rules.contains(&"SAGEMAKER_TRAINING_JOB_VOLUME_KMS"),
+        "{rules:?}"
+    );
     assert_eq!(
         decision.action,
         Action::WouldStop {
             call: "StopTrainingJob"
         }
     );
-    assert_eq!(decision.calls, ["DescribeTrainingJob", "ListTags"]);
+    assert!(decision.calls.is_empty(), "{:?}", decision.calls);
+    assert!(decision.note.starts_with("dry run: no call made"));
 }
 
 /// A CloudTrail event whose request is `request` (API names; CloudTrail's lower camel case
