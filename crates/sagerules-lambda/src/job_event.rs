@@ -10,8 +10,6 @@
 //! ```
 
 use crate::kinds::{self, KindFacts};
-use crate::params::ParamsError;
-use crate::sagemaker::ApiFailure;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
@@ -52,10 +50,6 @@ pub struct StateChange {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobEventError {
-    #[error(transparent)]
-    Params(#[from] ParamsError),
-    #[error("describing the resource failed: {0}")]
-    Describe(#[from] ApiFailure),
     /// A SageMaker event that names no resource, or of a kind this crate does not handle.
     #[error("SageMaker event not handled: {0}")]
     Unusable(String),

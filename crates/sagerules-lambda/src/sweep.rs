@@ -460,8 +460,6 @@ fn remembered(jobs: impl Iterator<Item = (String, i64)>, at: i64) -> Vec<(String
 
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
-    #[error("listing jobs failed: {0}")]
-    List(ApiFailure),
     /// A listing failed; the verdicts of the jobs found were sent.
     #[error("listing jobs failed ({0}); the jobs found were judged and reported, the rest wait for the next run")]
     Incomplete(String),
