@@ -12,6 +12,7 @@
 //! ```
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
@@ -66,6 +67,14 @@ fn number(value: i64) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// An item as DynamoDB returns it.
+type Item = std::collections::HashMap<String, AttributeValue>;
+
+/// The number stored under `key`, when there is one that parses.
+fn read_number<T: std::str::FromStr>(item: &Item, key: &str) -> Option<T> {
+    item.get(key)?.as_n().ok()?.parse().ok()
+}
+
 impl StateTable {
     pub fn new(client: Client, name: &str) -> Self {
         StateTable {
@@ -84,25 +93,41 @@ impl StateTable {
         }
     }
 
-    /// Claims `key` once: `true` for the first caller, `false` when it was claimed already.
-    pub async fn claim(&self, key: &str) -> Result<bool, StateError> {
-        let now = now_epoch();
-        let expires = now.saturating_add(i64::try_from(CLAIM_DAYS * 86_400).unwrap_or(0));
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.name)
-            .item("pk", AttributeValue::S(key.to_string()))
-            .item("at", number(now))
-            .item("expires_at", number(expires))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
+    /// A put whose condition may not hold: `true` when it was written, `false` when the
+    /// condition did not hold (an answer, not a failure).
+    async fn put_if(&self, request: PutItemFluentBuilder) -> Result<bool, StateError> {
+        match request.table_name(&self.name).send().await {
             Ok(_) => Ok(true),
             Err(error) if lost_condition(&error) => Ok(false),
             Err(error) => Err(self.error(&error)),
         }
+    }
+
+    /// The item whose key is `pk`, read consistently, if there is one.
+    async fn get(&self, pk: String) -> Result<Option<Item>, StateError> {
+        self.client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", AttributeValue::S(pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map(|out| out.item)
+            .map_err(|e| self.error(&e))
+    }
+
+    /// Claims `key` once: `true` for the first caller, `false` when it was claimed already.
+    pub async fn claim(&self, key: &str) -> Result<bool, StateError> {
+        let now = now_epoch();
+        let expires = now.saturating_add(i64::try_from(CLAIM_DAYS * 86_400).unwrap_or(0));
+        let request = self
+            .client
+            .put_item()
+            .item("pk", AttributeValue::S(key.to_string()))
+            .item("at", number(now))
+            .item("expires_at", number(expires))
+            .condition_expression("attribute_not_exists(pk)");
+        self.put_if(request).await
     }
 
     /// Gives a claim back (after the action it stood for failed, so a retry can act).
@@ -121,45 +146,29 @@ impl StateTable {
     /// one), `false` when one did: many events, one re-run.
     pub async fn nudge_due(&self, rule: &str, interval_secs: i64) -> Result<bool, StateError> {
         let now = now_epoch();
-        let result = self
+        let request = self
             .client
             .put_item()
-            .table_name(&self.name)
             .item("pk", AttributeValue::S(format!("nudge#{rule}")))
             .item("at", number(now))
             .condition_expression("attribute_not_exists(pk) OR #at < :cutoff")
             .expression_attribute_names("#at", "at")
-            .expression_attribute_values(":cutoff", number(now.saturating_sub(interval_secs)))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) if lost_condition(&error) => Ok(false),
-            Err(error) => Err(self.error(&error)),
-        }
+            .expression_attribute_values(":cutoff", number(now.saturating_sub(interval_secs)));
+        self.put_if(request).await
     }
 
     /// Where the stale-result cleanup of `rule` stopped: the results page token and the
     /// offset of the next candidate in it.
     pub async fn cleanup_cursor(&self, rule: &str) -> Result<(Option<String>, usize), StateError> {
-        let item = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("pk", AttributeValue::S(format!("cleanup#{rule}")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.error(&e))?;
-        let item = item.item();
+        let item = self.get(format!("cleanup#{rule}")).await?;
         let token = item
+            .as_ref()
             .and_then(|i| i.get("token"))
             .and_then(|v| v.as_s().ok())
             .cloned();
         let offset = item
-            .and_then(|i| i.get("offset"))
-            .and_then(|v| v.as_n().ok())
-            .and_then(|n| n.parse().ok())
+            .as_ref()
+            .and_then(|i| read_number(i, "offset"))
             .unwrap_or(0);
         Ok((token, offset))
     }
@@ -190,24 +199,11 @@ impl StateTable {
         rule: &str,
         kind: &str,
     ) -> Result<Option<crate::sweep::Progress>, StateError> {
-        let item = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("pk", AttributeValue::S(format!("sweep#{rule}#{kind}")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.error(&e))?;
-        let number = |key: &str| {
-            item.item()
-                .and_then(|i| i.get(key))
-                .and_then(|v| v.as_n().ok())
-                .and_then(|n| n.parse().ok())
+        let Some(item) = self.get(format!("sweep#{rule}#{kind}")).await? else {
+            return Ok(None);
         };
         let done = item
-            .item()
-            .and_then(|i| i.get("done"))
+            .get("done")
             .and_then(|v| v.as_m().ok())
             .map(|m| {
                 m.iter()
@@ -215,9 +211,9 @@ impl StateTable {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(item.item().map(|_| crate::sweep::Progress {
-            at: number("at"),
-            last_start: number("last_start"),
+        Ok(Some(crate::sweep::Progress {
+            at: read_number(&item, "at"),
+            last_start: read_number(&item, "last_start"),
             done,
         }))
     }
@@ -236,24 +232,17 @@ impl StateTable {
             .iter()
             .map(|(name, created)| (name.clone(), number(*created)))
             .collect();
-        let result = self
+        let request = self
             .client
             .put_item()
-            .table_name(&self.name)
             .item("pk", AttributeValue::S(format!("sweep#{rule}#{kind}")))
             .item("at", number(at))
             .item("last_start", number(last_start))
             .item("done", AttributeValue::M(done))
             .condition_expression("attribute_not_exists(pk) OR #at <= :at")
             .expression_attribute_names("#at", "at")
-            .expression_attribute_values(":at", number(at))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if lost_condition(&error) => Ok(()),
-            Err(error) => Err(self.error(&error)),
-        }
+            .expression_attribute_values(":at", number(at));
+        self.put_if(request).await.map(|_written| ())
     }
 }
 
