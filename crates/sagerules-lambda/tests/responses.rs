@@ -17,13 +17,10 @@ use aws_sdk_dynamodb::types::error::ConditionalCheckFailedException;
 use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
 use aws_sdk_sagemaker::operation::list_tags::ListTagsOutput;
 use aws_sdk_sagemaker::operation::stop_training_job::StopTrainingJobOutput;
-use aws_sdk_sagemaker::types::{
-    OutputDataConfig, ResourceConfig, StoppingCondition, Tag, TrainingInstanceType,
-    TrainingJobStatus, VpcConfig,
-};
+use aws_sdk_sagemaker::types::{Tag, TrainingJobStatus};
 use aws_sdk_sns::operation::publish::PublishOutput;
 use aws_smithy_mocks::{mock, Rule};
-use common::mocked_clients;
+use common::{mocked_clients, KMS};
 use sagerules_lambda::clients::Clients;
 use sagerules_lambda::cloudtrail;
 use sagerules_lambda::engine::Engine;
@@ -36,7 +33,6 @@ use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-const KMS: &str = "arn:aws:kms:us-east-1:123456789012:key/1111";
 const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:sagerules";
 const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:training-job/train-bare";
 
@@ -76,55 +72,16 @@ fn envelope(event: &Json) -> Envelope {
 }
 
 fn bare_job(status: TrainingJobStatus) -> DescribeTrainingJobOutput {
-    DescribeTrainingJobOutput::builder()
-        .training_job_name("train-bare")
+    common::bare_training_job("train-bare")
         .training_job_arn(ARN)
         .training_job_status(status)
-        .resource_config(
-            ResourceConfig::builder()
-                .instance_type(TrainingInstanceType::MlM5Xlarge)
-                .instance_count(1)
-                .build(),
-        )
-        .stopping_condition(
-            StoppingCondition::builder()
-                .max_runtime_in_seconds(432_000)
-                .build(),
-        )
         .build()
 }
 
 fn secure_job() -> DescribeTrainingJobOutput {
-    DescribeTrainingJobOutput::builder()
-        .training_job_name("train-bare")
+    common::secure_training_job("train-bare")
         .training_job_arn(ARN)
         .training_job_status(TrainingJobStatus::InProgress)
-        .resource_config(
-            ResourceConfig::builder()
-                .instance_type(TrainingInstanceType::MlM5Xlarge)
-                .instance_count(1)
-                .volume_kms_key_id(KMS)
-                .build(),
-        )
-        .output_data_config(
-            OutputDataConfig::builder()
-                .kms_key_id(KMS)
-                .s3_output_path("s3://b/o")
-                .build(),
-        )
-        .vpc_config(
-            VpcConfig::builder()
-                .subnets("subnet-1")
-                .security_group_ids("sg-1")
-                .build(),
-        )
-        .stopping_condition(
-            StoppingCondition::builder()
-                .max_runtime_in_seconds(3600)
-                .build(),
-        )
-        .enable_network_isolation(true)
-        .enable_inter_container_traffic_encryption(true)
         .build()
 }
 

@@ -16,10 +16,7 @@ use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplia
 use aws_sdk_config::types::EvaluationResult;
 use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
 use aws_sdk_sagemaker::operation::list_training_jobs::ListTrainingJobsOutput;
-use aws_sdk_sagemaker::types::{
-    OutputDataConfig, ResourceConfig, StoppingCondition, TrainingInstanceType, TrainingJobSummary,
-    VpcConfig,
-};
+use aws_sdk_sagemaker::types::TrainingJobSummary;
 use aws_smithy_mocks::{mock, Rule};
 use common::prior_result;
 use sagerules_lambda::clients::Clients;
@@ -28,8 +25,6 @@ use sagerules_lambda::evaluation::{Compliance, Evaluation};
 use sagerules_lambda::event::ConfigEvent;
 use sagerules_lambda::handler::{handle_with, Deadline, Invocation, Summary};
 use serde_json::json;
-
-const KMS: &str = "arn:aws:kms:us-east-1:123456789012:key/1111";
 
 fn clients(sagemaker: &[&Rule], config: &[&Rule]) -> Clients {
     common::mocked_clients(sagemaker, config, &[], &[])
@@ -59,54 +54,11 @@ fn listing(names: &'static [&'static str]) -> Rule {
 }
 
 fn secure_job(name: &str) -> DescribeTrainingJobOutput {
-    DescribeTrainingJobOutput::builder()
-        .training_job_name(name)
-        .resource_config(
-            ResourceConfig::builder()
-                .instance_type(TrainingInstanceType::MlM5Xlarge)
-                .instance_count(1)
-                .volume_size_in_gb(10)
-                .volume_kms_key_id(KMS)
-                .build(),
-        )
-        .output_data_config(
-            OutputDataConfig::builder()
-                .kms_key_id(KMS)
-                .s3_output_path("s3://b/o")
-                .build(),
-        )
-        .vpc_config(
-            VpcConfig::builder()
-                .subnets("subnet-1")
-                .security_group_ids("sg-1")
-                .build(),
-        )
-        .stopping_condition(
-            StoppingCondition::builder()
-                .max_runtime_in_seconds(3600)
-                .build(),
-        )
-        .enable_network_isolation(true)
-        .enable_inter_container_traffic_encryption(true)
-        .build()
+    common::secure_training_job(name).build()
 }
 
 fn bare_job(name: &str) -> DescribeTrainingJobOutput {
-    DescribeTrainingJobOutput::builder()
-        .training_job_name(name)
-        .resource_config(
-            ResourceConfig::builder()
-                .instance_type(TrainingInstanceType::MlM5Xlarge)
-                .instance_count(1)
-                .build(),
-        )
-        .stopping_condition(
-            StoppingCondition::builder()
-                .max_runtime_in_seconds(432_000)
-                .build(),
-        )
-        .enable_network_isolation(false)
-        .build()
+    common::bare_training_job(name).build()
 }
 
 fn describe(name: &'static str, output: fn(&str) -> DescribeTrainingJobOutput) -> Rule {

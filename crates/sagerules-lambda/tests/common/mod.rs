@@ -67,3 +67,70 @@ pub fn mocked_clients(
         dynamodb: mocked!(aws_sdk_dynamodb, dynamodb),
     }
 }
+
+/// A customer KMS key ARN for the secure shapes.
+pub const KMS: &str = "arn:aws:kms:us-east-1:123456789012:key/1111";
+
+/// DescribeTrainingJob of a job that passes every training rule (add ARN, status, ...).
+pub fn secure_training_job(
+    name: &str,
+) -> aws_sdk_sagemaker::operation::describe_training_job::builders::DescribeTrainingJobOutputBuilder
+{
+    use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
+    use aws_sdk_sagemaker::types::{
+        OutputDataConfig, ResourceConfig, StoppingCondition, TrainingInstanceType, VpcConfig,
+    };
+    DescribeTrainingJobOutput::builder()
+        .training_job_name(name)
+        .resource_config(
+            ResourceConfig::builder()
+                .instance_type(TrainingInstanceType::MlM5Xlarge)
+                .instance_count(1)
+                .volume_size_in_gb(10)
+                .volume_kms_key_id(KMS)
+                .build(),
+        )
+        .output_data_config(
+            OutputDataConfig::builder()
+                .kms_key_id(KMS)
+                .s3_output_path("s3://b/o")
+                .build(),
+        )
+        .vpc_config(
+            VpcConfig::builder()
+                .subnets("subnet-1")
+                .security_group_ids("sg-1")
+                .build(),
+        )
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
+        .enable_network_isolation(true)
+        .enable_inter_container_traffic_encryption(true)
+}
+
+/// DescribeTrainingJob of a job with none of the controls: no keys, no VPC, no isolation,
+/// five days of run time.
+pub fn bare_training_job(
+    name: &str,
+) -> aws_sdk_sagemaker::operation::describe_training_job::builders::DescribeTrainingJobOutputBuilder
+{
+    use aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput;
+    use aws_sdk_sagemaker::types::{ResourceConfig, StoppingCondition, TrainingInstanceType};
+    DescribeTrainingJobOutput::builder()
+        .training_job_name(name)
+        .resource_config(
+            ResourceConfig::builder()
+                .instance_type(TrainingInstanceType::MlM5Xlarge)
+                .instance_count(1)
+                .build(),
+        )
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(432_000)
+                .build(),
+        )
+        .enable_network_isolation(false)
+}
