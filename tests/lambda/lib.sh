@@ -16,6 +16,19 @@ wait_http() { # url, seconds
     return 1
 }
 
+# lambda_binary PROFILE: builds sagerules-config-rule (debug, or release under nice) and prints
+# its path.
+lambda_binary() {
+    if [[ $1 == release ]]; then
+        nice -n 5 cargo build --quiet --release --package sagerules-lambda --bin sagerules-config-rule
+    else
+        cargo build --quiet --package sagerules-lambda --bin sagerules-config-rule
+    fi
+    local target
+    target=$(cargo metadata --format-version 1 --no-deps | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+    printf '%s' "$target/$1/sagerules-config-rule"
+}
+
 PIDS=()
 stop_all() {
     local pid

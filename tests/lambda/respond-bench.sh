@@ -13,9 +13,8 @@ WORK=$(mktemp -d)
 source "$HERE/lib.sh"
 trap 'stop_all; rm -rf "$WORK"' EXIT
 
-nice -n 5 cargo build --quiet --release --package sagerules-lambda --bin sagerules-config-rule
-TARGET=$(cargo metadata --format-version 1 --no-deps | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+BINARY=$(lambda_binary release)
 MOTO_CMD="$VENV/bin/python $HERE/moto_running.py" start_moto
 "$VENV/bin/python" "$HERE/seed.py" bulk 1000
 "$VENV/bin/python" "$HERE/seed.py" respond-bench 20
-"$VENV/bin/python" "$HERE/respond_bench.py" "$TARGET/release/sagerules-config-rule" "$WORK"
+"$VENV/bin/python" "$HERE/respond_bench.py" "$BINARY" "$WORK"

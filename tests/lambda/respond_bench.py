@@ -6,38 +6,16 @@ the decision's own list), the time from event to decision, and what each sweep d
 
     respond_bench.py BOOTSTRAP WORK
 """
-import base64
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
+
+from recorded import last_log_line, moto_api as moto, operations
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
-
-
-def moto(path, method="POST"):
-    request = urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/moto-api/" + path, method=method)
-    with urllib.request.urlopen(request) as answer:
-        return answer.read().decode("utf-8")
-
-
-def recorded_operations(text):
-    ops = []
-    for line in filter(str.strip, text.splitlines()):
-        entry = json.loads(line)
-        headers = {k.lower(): v for k, v in entry.get("headers", {}).items()}
-        if headers.get("x-amz-target"):
-            ops.append(headers["x-amz-target"].rsplit(".", 1)[-1])
-            continue
-        body = entry.get("body") or ""
-        if entry.get("body_encoded"):
-            body = base64.b64decode(body).decode("utf-8", "replace")
-        ops.extend(urllib.parse.parse_qs(body).get("Action", []))
-    return ops
 
 
 def state_change(name, status):
@@ -74,18 +52,6 @@ def events():
     return out
 
 
-def last_line(log, message):
-    found = None
-    for line in log.splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if entry.get("message") == message:
-            found = entry
-    return found or {}
-
-
 def run(boot, path, env):
     started = time.monotonic()
     done = subprocess.run([boot, "--event", path], capture_output=True, text=True, env=env)
@@ -103,7 +69,7 @@ def main(boot, work):
         with open(path, "w", encoding="utf-8") as f:
             json.dump(event, f)
         done, seconds = run(boot, path, env)
-        decided = last_line(done.stderr, "response decided")
+        decided = last_log_line(done.stderr, "response decided")
         if done.returncode != 0 or not decided:
             print(f"event {number} ({kind}) failed: {done.stderr[-400:]}", file=sys.stderr)
             return 1
@@ -112,7 +78,7 @@ def main(boot, work):
         decision_ms.append(decided.get("decision_ms", 0))
         wall.append(seconds * 1000)
     moto("recorder/stop-recording")
-    ops = recorded_operations(moto("recorder/download-recording", "GET"))
+    ops = operations(moto("recorder/download-recording", "GET"))
     counts = {op: ops.count(op) for op in sorted(set(ops))}
     print(f"events:                        {len(wall)} against 1,000 existing training jobs (report mode)")
     for kind, calls in by_kind.items():
@@ -128,7 +94,7 @@ def main(boot, work):
         json.dump(sweep, f)
     for label in ("first sweep (no watermark)", "second sweep (after the first)"):
         done, seconds = run(boot, path, env)
-        summary = last_line(done.stderr, "invocation done")
+        summary = last_log_line(done.stderr, "invocation done")
         if done.returncode != 0:
             print(f"{label} failed: {done.stderr[-400:]}", file=sys.stderr)
             return 1

@@ -8,13 +8,13 @@ A call moto does not implement (StopTrainingJob, StopTransformJob,
 StopHyperParameterTuningJob) is still recorded as a request: the step asserts that request
 and treats moto's error as the answer, so the invocation fails and says the stop failed.
 """
-import base64
 import json
 import os
 import subprocess
 import sys
 import urllib.parse
-import urllib.request
+
+from recorded import moto_api as moto, requests
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 DETAIL = {
@@ -117,31 +117,10 @@ STEPS = {
 }
 
 
-def moto(path, method="POST"):
-    request = urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/moto-api/" + path, method=method)
-    with urllib.request.urlopen(request) as answer:
-        return answer.read().decode("utf-8")
-
-
 def recorded_calls(text):
-    """(operation, subject or None) of every request, in order."""
-    calls = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        entry = json.loads(line)
-        headers = {k.lower(): v for k, v in entry.get("headers", {}).items()}
-        body = entry.get("body") or ""
-        if entry.get("body_encoded"):
-            body = base64.b64decode(body).decode("utf-8", "replace")
-        target = headers.get("x-amz-target", "")
-        if target:
-            calls.append((target.rsplit(".", 1)[-1], None))
-            continue
-        form = urllib.parse.parse_qs(body)
-        if "Action" in form:
-            calls.append((form["Action"][0], form.get("Subject", [None])[0]))
-    return calls
+    """(operation, Publish subject or None) of every recorded request, in order."""
+    return [(operation, urllib.parse.parse_qs(body).get("Subject", [None])[0] if operation == "Publish" else None)
+            for operation, body in requests(text)]
 
 
 def merged(names):

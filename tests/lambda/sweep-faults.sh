@@ -17,13 +17,8 @@ export SLOW=${SLOW:-1}
 source "$HERE/lib.sh"
 trap 'stop_all; if [[ -n ${E2E_KEEP:-} ]]; then mkdir -p "$E2E_KEEP" && cp -r "$WORK"/. "$E2E_KEEP"; fi; rm -rf "$WORK"' EXIT
 
-if [[ $PROFILE == release ]]; then
-    nice -n 5 cargo build --quiet --release --package sagerules-lambda --bin sagerules-config-rule
-else
-    cargo build --quiet --package sagerules-lambda --bin sagerules-config-rule
-fi
-TARGET=$(cargo metadata --format-version 1 --no-deps | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+BINARY=$(lambda_binary "$PROFILE")
 MOTO_CMD="$VENV/bin/python $HERE/moto_running.py" start_moto
 "$VENV/bin/python" "$HERE/seed.py" bulk "$JOBS"
 "$VENV/bin/python" "$HERE/seed.py" table
-"$VENV/bin/python" "$HERE/sweep_faults.py" "$TARGET/$PROFILE/sagerules-config-rule" "$JOBS" "$DEADLINE" "$MAX_RUNS" "$RATE" "$WORK" ${MODES:-}
+"$VENV/bin/python" "$HERE/sweep_faults.py" "$BINARY" "$JOBS" "$DEADLINE" "$MAX_RUNS" "$RATE" "$WORK" ${MODES:-}

@@ -15,15 +15,10 @@ JOBS=${JOBS:-300} DEADLINE=${DEADLINE:-2} MAX_RUNS=${MAX_RUNS:-40} PROFILE=${PRO
 source "$HERE/lib.sh"
 trap 'stop_all; rm -rf "$WORK"' EXIT
 
-if [[ $PROFILE == release ]]; then
-    nice -n 5 cargo build --quiet --release --package sagerules-lambda --bin sagerules-config-rule
-else
-    cargo build --quiet --package sagerules-lambda --bin sagerules-config-rule
-fi
-TARGET=$(cargo metadata --format-version 1 --no-deps | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+BINARY=$(lambda_binary "$PROFILE")
 MOTO_CMD="$VENV/bin/python $HERE/moto_running.py" start_moto
 started=$(date +%s)
 "$VENV/bin/python" "$HERE/seed.py" bulk "$JOBS"
 "$VENV/bin/python" "$HERE/seed.py" table
 echo "seeded $JOBS jobs in $(( $(date +%s) - started )) s"
-"$VENV/bin/python" "$HERE/sweep_runs.py" "$TARGET/$PROFILE/sagerules-config-rule" "$JOBS" "$DEADLINE" "$MAX_RUNS" "$WORK"
+"$VENV/bin/python" "$HERE/sweep_runs.py" "$BINARY" "$JOBS" "$DEADLINE" "$MAX_RUNS" "$WORK"

@@ -8,42 +8,22 @@ Checks, per mode: no panic; every job judged within MAX_RUNS; no job reported CO
 the seed made non-compliant (odd-numbered `bulk-` jobs); when a fault cost a verdict or a run,
 it is visible: a WARN/ERROR log line, and for a failed run the InvocationErrors metric line.
 """
-import base64
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
+
+from recorded import moto_api as moto, put_evaluation_calls
 
 MODES = ["throttle", "server", "slow", "drop", "truncate"]
-
-
-def moto(path, method="POST"):
-    request = urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/moto-api/" + path, method=method)
-    with urllib.request.urlopen(request) as answer:
-        return answer.read().decode("utf-8")
 
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def put_evaluations(text):
-    found = []
-    for line in filter(str.strip, text.splitlines()):
-        entry = json.loads(line)
-        headers = {k.lower(): v for k, v in entry.get("headers", {}).items()}
-        if not headers.get("x-amz-target", "").endswith(".PutEvaluations"):
-            continue
-        body = entry.get("body") or ""
-        if entry.get("body_encoded"):
-            body = base64.b64decode(body).decode("utf-8")
-        found.extend(json.loads(body).get("Evaluations", []))
-    return found
 
 
 def wait_port(port):
@@ -79,7 +59,8 @@ def run_mode(binary, mode, jobs, deadline, max_runs, rate, work):
             moto("recorder/start-recording")
             done = subprocess.run([binary, "--event", path, "--deadline-seconds", str(deadline)], capture_output=True, text=True, env=env)
             moto("recorder/stop-recording")
-            for e in put_evaluations(moto("recorder/download-recording", "GET")):
+            calls = put_evaluation_calls(moto("recorder/download-recording", "GET"))
+            for e in (e for call in calls for e in call.get("Evaluations", [])):
                 verdicts[e["ComplianceResourceId"]] = e["ComplianceType"]
             log = done.stderr
             if "panicked" in log or done.returncode not in (0, 1):

@@ -8,45 +8,12 @@ it had already judged.
 
     sweep_runs.py BINARY JOBS DEADLINE_SECONDS MAX_RUNS WORK
 """
-import base64
 import json
 import os
 import subprocess
 import sys
-import urllib.parse
-import urllib.request
 
-
-def moto(path, method="POST"):
-    request = urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/moto-api/" + path, method=method)
-    with urllib.request.urlopen(request) as answer:
-        return answer.read().decode("utf-8")
-
-
-def operations(text):
-    ops = {}
-    for line in filter(str.strip, text.splitlines()):
-        entry = json.loads(line)
-        headers = {k.lower(): v for k, v in entry.get("headers", {}).items()}
-        op = headers.get("x-amz-target", "").rsplit(".", 1)[-1]
-        if not op:
-            body = entry.get("body") or ""
-            if entry.get("body_encoded"):
-                body = base64.b64decode(body).decode("utf-8", "replace")
-            op = (urllib.parse.parse_qs(body).get("Action") or ["?"])[0]
-        ops[op] = ops.get(op, 0) + 1
-    return ops
-
-
-def summary_line(log):
-    for line in reversed(log.splitlines()):
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if entry.get("message") == "invocation done":
-            return entry
-    return {}
+from recorded import last_log_line, moto_api as moto, operations
 
 
 def sweep(binary, path, deadline, env):
@@ -54,10 +21,11 @@ def sweep(binary, path, deadline, env):
     moto("recorder/start-recording")
     done = subprocess.run([binary, "--event", path, "--deadline-seconds", str(deadline)], capture_output=True, text=True, env=env)
     moto("recorder/stop-recording")
-    calls = operations(moto("recorder/download-recording", "GET"))
+    recorded = operations(moto("recorder/download-recording", "GET"))
+    calls = {op: recorded.count(op) for op in dict.fromkeys(recorded)}
     if done.returncode != 0:
         raise SystemExit(f"sweep failed: {done.stderr[-800:]}")
-    return json.loads(done.stdout), summary_line(done.stderr), calls
+    return json.loads(done.stdout), last_log_line(done.stderr, "invocation done"), calls
 
 
 def main(binary, jobs, deadline, max_runs, work):
