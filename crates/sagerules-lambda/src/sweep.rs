@@ -242,7 +242,8 @@ impl Sweeper<'_, '_> {
             reached: progress.at.unwrap_or(window).max(window),
             ..Walked::default()
         };
-        let listing = self.plan.from(walked.reached);
+        let start = walked.reached;
+        let listing = self.plan.from(start);
         let mut token = None;
         loop {
             if self.plan.deadline.passed() {
@@ -303,8 +304,11 @@ impl Sweeper<'_, '_> {
             match page.next {
                 Some(next) => token = Some(next),
                 None => {
+                    // The end of the listing: every job older than the run's start less the
+                    // overlap has a verdict. Not the newest job listed: a job created just
+                    // before it may not be listed yet, so the last 15 minutes are listed again.
                     let end = self.plan.run_start.saturating_sub(OVERLAP_MS);
-                    walked.reached = walked.reached.max(end);
+                    walked.reached = end.max(start);
                     return Ok(walked);
                 }
             }

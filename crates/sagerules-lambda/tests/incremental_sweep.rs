@@ -87,7 +87,11 @@ async fn a_resumable_sweep_lists_only_jobs_created_since_its_progress_and_cleans
                         .build(),
                 )
                 .training_job_summaries(
+                    // Created just now: the progress must still stop 15 minutes back.
                     TrainingJobSummary::builder()
+                        .creation_time(aws_sdk_sagemaker::primitives::DateTime::from_millis(
+                            now_ms(),
+                        ))
                         .training_job_name("new-job")
                         .training_job_arn(
                             "arn:aws:sagemaker:us-east-1:123456789012:training-job/new-job",
