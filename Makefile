@@ -9,7 +9,7 @@ PY ?= python3
 CARGO ?= cargo
 SAGERULES := target/debug/sagerules
 
-.PHONY: all build run package lint test test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif bench fuzz venv clean-venv
+.PHONY: all build run package lint test test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif bench fuzz venv clean-venv deploy-templates
 
 all: build
 
@@ -64,7 +64,13 @@ test-iam: venv
 	PYTHON=$(CURDIR)/$(VENV)/bin/python bash tests/iam/run.sh
 
 test-cfn: venv
-	$(VENV)/bin/cfn-lint cfn/*.yaml
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash tests/deploy/templates.sh
+
+## deploy-templates: regenerate cfn/ and docs/config-rules.md from the rule pack (test-cfn fails
+## when they are stale).
+deploy-templates:
+	$(CARGO) run --quiet --package sagerules-cli --bin sagerules -- deploy-template --out-dir cfn
+	$(CARGO) run --quiet --package sagerules-cli --bin sagerules -- deploy-template --kind docs > docs/config-rules.md
 
 test-lambda: venv
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash tests/lambda/run.sh

@@ -4,12 +4,13 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
-"$VENV/bin/cfn-lint" "$ROOT"/cfn/*.yaml
-echo "cfn-lint: $(ls "$ROOT"/cfn/*.yaml | wc -l) template(s) clean"
+mapfile -t TEMPLATES < <(find "$ROOT/cfn" -name '*.yaml' | sort)
+"$VENV/bin/cfn-lint" "${TEMPLATES[@]}"
+echo "cfn-lint: ${#TEMPLATES[@]} template(s) clean"
 # checkov offline: no failure allowed; each deliberate exception is a `Metadata: checkov: skip`
 # with its reason in the template.
 "$VENV/bin/checkov" --skip-download --quiet --compact --framework cloudformation -d "$ROOT/cfn" >"$ROOT/target/checkov-cfn.txt" 2>&1 \
     || { cat "$ROOT/target/checkov-cfn.txt" >&2; exit 1; }
 grep -E "Passed checks" "$ROOT/target/checkov-cfn.txt" | sed 's/^/checkov: /'
 # The templates that deploy sagerules pass sagerules.
-cargo run --quiet --package sagerules-cli --bin sagerules -- check "$ROOT"/cfn/*.yaml
+cargo run --quiet --package sagerules-cli --bin sagerules -- check "${TEMPLATES[@]}"

@@ -1,7 +1,10 @@
 """Deploys cfn/sagerules-config-rule.yaml into moto_server's CloudFormation (AWS_ENDPOINT_URL):
 create, update with changed parameters, delete; checks the resources moto can create by type and
 by their configuration, and lists those it cannot (checked by cfn-lint, checkov and sagerules in
-tests/lambda/cfn.sh). Exits 1 on any difference.
+tests/lambda/cfn.sh). Then the organization pieces: the member role stack (created, its trust
+and permissions read back), the conformance pack's rules put through PutConfigRule with its
+parameters resolved (moto has no PutConformancePack), and the organization template's embedded
+bodies compared with the files they come from. Exits 1 on any difference.
 
     deploy.py
 """
@@ -16,7 +19,11 @@ import zipfile
 import boto3
 
 REGION = "us-east-1"
-TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "cfn", "sagerules-config-rule.yaml")
+CFN = os.path.join(os.path.dirname(__file__), "..", "..", "cfn")
+TEMPLATE = os.path.join(CFN, "sagerules-config-rule.yaml")
+PACK = os.path.join(CFN, "sagerules-conformance-pack.yaml")
+MEMBER_ROLE = os.path.join(CFN, "organization", "sagerules-member-role.yaml")
+ORGANIZATION = os.path.join(CFN, "organization", "sagerules-organization.yaml")
 # Types moto 5.2.5 creates from a template; the rest are accepted but not created.
 CREATED = {"AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Lambda::Permission", "AWS::Events::Rule",
            "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::DynamoDB::Table"}
@@ -63,6 +70,139 @@ def role_actions(stack_resources):
             found = statement["Action"]
             actions.update([found] if isinstance(found, str) else found)
     return actions
+
+
+def load_template(path):
+    """A template with its short-form intrinsics kept as {"!Ref": value} and so on."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def tagged(loader, suffix, node):
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        return {"!" + suffix: value}
+
+    Loader.add_multi_constructor("!", tagged)
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=Loader)
+
+
+def check_member_role(cfn, problems):
+    """The member role: created by CloudFormation, trusting only the central function's role,
+    with the Config and read permissions and no stop."""
+    central = "arn:aws:iam::123456789012:role/sagerules-FunctionRole-central"
+    body = open(MEMBER_ROLE, encoding="utf-8").read()
+    cfn.create_stack(StackName="sagerules-member", TemplateBody=body, Capabilities=["CAPABILITY_NAMED_IAM"],
+                     Parameters=[{"ParameterKey": "EvaluatorRoleArn", "ParameterValue": central}])
+    iam = client("iam")
+    role = iam.get_role(RoleName="sagerules-evaluator")["Role"]
+    trust = role["AssumeRolePolicyDocument"]
+    if isinstance(trust, str):
+        trust = json.loads(urllib.parse.unquote(trust))
+    principals = [st["Principal"].get("AWS") for st in trust["Statement"]]
+    if principals != [central]:
+        problems.append(f"member role trusts {principals}, expected only {central}")
+    actions = set()
+    for name in iam.list_role_policies(RoleName="sagerules-evaluator")["PolicyNames"]:
+        document = iam.get_role_policy(RoleName="sagerules-evaluator", PolicyName=name)["PolicyDocument"]
+        if isinstance(document, str):
+            document = ast.literal_eval(urllib.parse.unquote(document))
+        for statement in filter(None, document["Statement"]):
+            found = statement["Action"]
+            actions.update([found] if isinstance(found, str) else found)
+    for wanted in ["config:PutEvaluations", "sagemaker:DescribeTrainingJob", "sagemaker:ListTags"]:
+        if wanted not in actions:
+            problems.append(f"member role lacks {wanted}")
+    if any(a.startswith("sagemaker:Stop") for a in actions):
+        problems.append("member role may stop resources")
+    cfn.delete_stack(StackName="sagerules-member")
+    return len(actions)
+
+
+def resolve(value, parameters):
+    """A conformance pack value with {Ref: P} replaced by the parameter's value."""
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        return parameters[value["Ref"]]
+    if isinstance(value, dict):
+        return {k: resolve(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, parameters) for v in value]
+    return value
+
+
+def check_conformance_pack(function_arn, problems):
+    """Each rule of the pack, its parameters at their defaults, through PutConfigRule (moto checks
+    the function exists); InputParameters within AWS Config's 1,024 characters."""
+    pack = load_template(PACK)
+    if set(pack) != {"Parameters", "Resources"}:
+        problems.append(f"conformance pack sections: {sorted(pack)}")
+    parameters = {name: spec.get("Default", "") for name, spec in pack["Parameters"].items()}
+    parameters["EvaluatorLambdaArn"] = function_arn
+    config = client("config")
+    names = []
+    for logical, resource in pack["Resources"].items():
+        if resource["Type"] != "AWS::Config::ConfigRule":
+            problems.append(f"conformance pack resource {logical} is {resource['Type']}")
+            continue
+        rule = resolve(resource["Properties"], parameters)
+        rule["InputParameters"] = json.dumps(rule["InputParameters"], separators=(",", ":"))
+        if len(rule["InputParameters"]) > 1024:
+            problems.append(f"{rule['ConfigRuleName']}: InputParameters of {len(rule['InputParameters'])} characters")
+        config.put_config_rule(ConfigRule=rule)
+        names.append(rule["ConfigRuleName"])
+    stored = config.describe_config_rules(ConfigRuleNames=names)["ConfigRules"]
+    for rule in stored:
+        if rule["Source"]["SourceIdentifier"] != function_arn:
+            problems.append(f"{rule['ConfigRuleName']} invokes {rule['Source']['SourceIdentifier']}")
+    periodic = [r["ConfigRuleName"] for r in stored
+                if any(d.get("MessageType") == "ScheduledNotification" for d in r["Source"]["SourceDetails"])]
+    if periodic != ["sagerules-jobs"]:
+        problems.append(f"periodic rules of the pack: {periodic}")
+    notebook = next(r for r in stored if r["ConfigRuleName"] == "sagerules-notebook")
+    if notebook["Scope"]["ComplianceResourceTypes"] != ["AWS::SageMaker::NotebookInstance"] or \
+            json.loads(notebook["InputParameters"])["families"] != "notebook,tags":
+        problems.append(f"sagerules-notebook as stored: {notebook}")
+    for name in names:
+        config.delete_config_rule(ConfigRuleName=name)
+    return len(names)
+
+
+def literal_body(text, key):
+    """The literal block after `key: |` in the organization template, dedented."""
+    import textwrap
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"{key}: |")
+    indent = len(lines[start]) - len(lines[start].lstrip()) + 2
+    block = []
+    for line in lines[start + 1:]:
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            break
+        block.append(line)
+    return textwrap.dedent("\n".join(block)).strip("\n") + "\n"
+
+
+def check_organization(problems):
+    """The organization template embeds the member role and the pack as generated, and passes
+    the pack every parameter that has no default."""
+    org = load_template(ORGANIZATION)
+    stackset = org["Resources"]["MemberRoleStackSet"]["Properties"]
+    pack = org["Resources"]["ConformancePack"]["Properties"]
+    if stackset["TemplateBody"] != open(MEMBER_ROLE, encoding="utf-8").read():
+        problems.append("organization: the StackSet's TemplateBody is not sagerules-member-role.yaml")
+    if pack["TemplateBody"] != open(PACK, encoding="utf-8").read():
+        problems.append("organization: the conformance pack's TemplateBody is not sagerules-conformance-pack.yaml")
+    if stackset["PermissionModel"] != "SERVICE_MANAGED" or not stackset["AutoDeployment"]["Enabled"]:
+        problems.append(f"organization: the StackSet is not service-managed with auto-deployment: {stackset}")
+    required = {n for n, spec in load_template(PACK)["Parameters"].items() if "Default" not in spec}
+    given = {p["ParameterName"] for p in pack["ConformancePackInputParameters"]}
+    if not required <= given:
+        problems.append(f"organization: pack parameters without a value: {sorted(required - given)}")
 
 
 def main():
@@ -120,8 +260,20 @@ def main():
     env = function_config(updated).get("Environment", {}).get("Variables", {})
     if (env.get("SAGERULES_RESPONSE"), env.get("SAGERULES_MIN_SEVERITY")) != ("enforce", "high"):
         problems.append(f"update: function environment {env}")
+    if env.get("SAGERULES_PERIODIC_RULE") != "sagerules-jobs":
+        problems.append(f"update: periodic rule {env.get('SAGERULES_PERIODIC_RULE')!r}, expected sagerules-jobs")
     function_name = updated["Function"]["PhysicalResourceId"]
+    function_arn = function_config(updated)["FunctionArn"]
+    rules_checked = check_conformance_pack(function_arn, problems)
     cfn.delete_stack(StackName="sagerules")
+    # Rules left to a conformance pack: the function looks its periodic rule up by prefix. (A
+    # new stack: moto does not re-evaluate conditions on update.)
+    cfn.create_stack(StackName="sagerules-pack-backed", TemplateBody=body, Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+                     Parameters=parameters(ConfigRules="none"))
+    env = function_config(resources(cfn, "sagerules-pack-backed")).get("Environment", {}).get("Variables", {})
+    if env.get("SAGERULES_PERIODIC_RULE") != "sagerules-jobs*":
+        problems.append(f"ConfigRules=none: periodic rule {env.get('SAGERULES_PERIODIC_RULE')!r}, expected sagerules-jobs*")
+    cfn.delete_stack(StackName="sagerules-pack-backed")
     # moto does not apply a role's changed inline policy on update: a stack created in enforce
     # mode shows the Stop permissions, scoped to the account and region.
     cfn.create_stack(StackName="sagerules-enforce", TemplateBody=body, Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
@@ -135,10 +287,15 @@ def main():
         problems.append("delete: the function is still there")
     except client("lambda").exceptions.ResourceNotFoundException:
         pass
+    member_actions = check_member_role(cfn, problems)
+    check_organization(problems)
     for problem in problems:
         print(f"FAIL deploy: {problem}", file=sys.stderr)
     print(f"deploy into moto: create, update (report -> enforce), delete: {'ok' if not problems else 'FAILED'}; "
           f"{len(expected)} resources created and checked, an enforce-mode stack's Stop permissions too; not created by moto (checked by cfn-lint, checkov, sagerules): {', '.join(not_created)}")
+    print(f"conformance pack: {rules_checked} rules accepted by PutConfigRule with the function's ARN; "
+          f"member role stack: created, trust and {member_actions} actions read back, deleted; "
+          f"organization template: StackSet and pack bodies match the generated files")
     return 1 if problems else 0
 
 

@@ -1,5 +1,5 @@
 //! The `sagerules` command line, as a library so its modules can be unit-tested: one module per
-//! subcommand ([`check`], [`test`], [`fmt`], [`rules`]) and the pieces they share (finding input
+//! subcommand ([`check`], [`test`], [`fmt`], [`rules`], [`iam`], [`deploy`]) and the pieces they share (finding input
 //! files, loading rules with their includes, rendering diagnostics). `main.rs` only parses
 //! arguments and dispatches.
 //!
@@ -11,6 +11,7 @@ pub mod cfn;
 pub mod check;
 pub mod config;
 pub mod confine;
+pub mod deploy;
 pub mod diag;
 pub mod document;
 pub mod fmt;
@@ -44,6 +45,9 @@ pub enum Command {
     /// Generate IAM policies (identity, SCP or boundary) that deny creating what the rules
     /// forbid, from the same rule pack and parameters.
     IamPolicy(iam::Args),
+    /// Generate the CloudFormation that deploys the rules (one account's stack, a conformance
+    /// pack, the organization templates) from the rule pack.
+    DeployTemplate(deploy::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -54,5 +58,6 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Fmt(args) => fmt::run(args),
         Command::Rules(args) => rules::run(args),
         Command::IamPolicy(args) => iam::run(args),
+        Command::DeployTemplate(args) => deploy::run(args),
     }
 }

@@ -16,6 +16,7 @@
 use crate::jobs::JobKind;
 use crate::node;
 use sagerules_data::Node;
+use sagerules_pack::families;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 
@@ -27,22 +28,6 @@ const OWN_KEYS: [&str; 6] = [
     "windowDays",
     "describeConcurrency",
     "executionRoleName",
-];
-
-/// Family name → rule-name prefix. `jobs` and `all` are unions handled in [`family_prefixes`].
-const FAMILIES: [(&str, &str); 12] = [
-    ("training", "SAGEMAKER_TRAINING_JOB_"),
-    ("hpo", "SAGEMAKER_HPO_JOB_"),
-    ("processing", "SAGEMAKER_PROCESSING_JOB_"),
-    ("transform", "SAGEMAKER_TRANSFORM_JOB_"),
-    ("notebook", "SAGEMAKER_NOTEBOOK_"),
-    ("endpoint-config", "SAGEMAKER_ENDPOINT_CONFIG_"),
-    ("model", "SAGEMAKER_MODEL_"),
-    ("domain", "SAGEMAKER_DOMAIN_"),
-    ("monitoring", "SAGEMAKER_MONITORING_"),
-    ("feature-group", "SAGEMAKER_FEATURE_GROUP_"),
-    ("inference-experiment", "SAGEMAKER_INFERENCE_EXPERIMENT_"),
-    ("tags", "SAGEMAKER_REQUIRED_TAGS"),
 ];
 
 /// The generic tag rule, which applies to every taggable resource (jobs included).
@@ -219,27 +204,19 @@ fn select_rules(
 }
 
 fn unknown_family(family: &str) -> ParamsError {
-    let names: Vec<&str> = FAMILIES.iter().map(|(n, _)| *n).collect();
     invalid(
         "families",
         format!(
-            "unknown family {family} (known: {}, jobs, all)",
-            names.join(", ")
+            "unknown family {family} (known: {})",
+            families::known_names()
         ),
     )
 }
 
-/// `training` → `["SAGEMAKER_TRAINING_JOB_"]`; `jobs` → the four job prefixes; `all` → `[""]`.
+/// `training` → `["SAGEMAKER_TRAINING_JOB_"]`; `jobs` → the four job prefixes; `all` → every
+/// family's.
 fn family_prefixes(family: &str) -> Option<Vec<&'static str>> {
-    let wanted = family.trim().to_ascii_lowercase().replace('_', "-");
-    match wanted.as_str() {
-        "all" => Some(vec![""]),
-        "jobs" => Some(JobKind::ALL.iter().map(|k| k.rule_prefix()).collect()),
-        _ => FAMILIES
-            .iter()
-            .find(|(n, _)| *n == wanted)
-            .map(|(_, p)| vec![*p]),
-    }
+    families::expand(family).map(|found| found.iter().map(|f| f.rule_prefix).collect())
 }
 
 fn job_resource_type(value: Option<&Json>) -> Result<JobResourceType, ParamsError> {

@@ -803,7 +803,9 @@ pub fn to_json(decision: &Decision) -> Json {
 /// Asks AWS Config to re-run the periodic job rule (`SAGERULES_PERIODIC_RULE`) so its record
 /// catches up with a judged job, at most once per [`NUDGE_INTERVAL_SECS`] (a conditional write
 /// in the state table decides; without the table there is no nudge, since each would cost a
-/// sweep). Failures are logged: the next scheduled run catches up.
+/// sweep). A name ending in `*` is a prefix: a conformance pack's rule is named
+/// `sagerules-jobs-conformance-pack-<id>`, known only once deployed, so `sagerules-jobs*` is
+/// looked up with DescribeConfigRules. Failures are logged: the next scheduled run catches up.
 pub async fn nudge_periodic_rule(clients: &Clients, settings: &Settings, decision: &Decision) {
     let job = decision.resource_type.ends_with("Job");
     let judged = matches!(decision.verdict, Verdict::Compliant | Verdict::NonCompliant);
@@ -822,16 +824,51 @@ pub async fn nudge_periodic_rule(clients: &Clients, settings: &Settings, decisio
             return;
         }
     }
+    let name = match periodic_rule_name(&clients.config, rule).await {
+        Ok(Some(name)) => name,
+        Ok(None) => {
+            tracing::warn!(pattern = %rule, "no AWS Config rule matches SAGERULES_PERIODIC_RULE; the periodic rule is not started");
+            return;
+        }
+        Err(error) => {
+            tracing::warn!(pattern = %rule, %error, "could not list the AWS Config rules; the periodic rule is not started");
+            return;
+        }
+    };
     let started = clients
         .config
         .start_config_rules_evaluation()
-        .config_rule_names(rule)
+        .config_rule_names(&name)
         .send()
         .await;
     match started {
-        Ok(_) => tracing::info!(rule = %rule, "periodic rule started"),
+        Ok(_) => tracing::info!(rule = %name, "periodic rule started"),
         Err(error) => {
-            tracing::warn!(rule = %rule, error = %crate::error_text::error_text(&error), "could not start the periodic rule")
+            tracing::warn!(rule = %name, error = %crate::error_text::error_text(&error), "could not start the periodic rule")
         }
     }
+}
+
+/// The rule `pattern` names: itself, or for `prefix*` the first rule (in DescribeConfigRules
+/// order) whose name starts with `prefix`.
+pub async fn periodic_rule_name(
+    config: &aws_sdk_config::Client,
+    pattern: &str,
+) -> Result<Option<String>, String> {
+    let Some(prefix) = pattern.strip_suffix('*') else {
+        return Ok(Some(pattern.to_string()));
+    };
+    let mut pages = config.describe_config_rules().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| crate::error_text::error_text(&e))?;
+        let found = page
+            .config_rules()
+            .iter()
+            .filter_map(|r| r.config_rule_name())
+            .find(|name| name.starts_with(prefix));
+        if let Some(found) = found {
+            return Ok(Some(found.to_string()));
+        }
+    }
+    Ok(None)
 }

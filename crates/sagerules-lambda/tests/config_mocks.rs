@@ -388,3 +388,63 @@ async fn a_resource_type_config_rejects_is_folded_into_one_account_verdict_not_a
         "job-a and job-b twice each, job-c never: {batches:?}"
     );
 }
+
+/// A conformance pack's periodic rule is named `sagerules-jobs-conformance-pack-<id>`:
+/// `SAGERULES_PERIODIC_RULE=sagerules-jobs*` finds it on the second page of
+/// DescribeConfigRules; an exact name costs no call; no match is `None`, not a guess.
+#[tokio::test]
+async fn periodic_rule_pattern_finds_the_conformance_pack_rule_across_pages() {
+    use aws_sdk_config::operation::describe_config_rules::DescribeConfigRulesOutput;
+    use aws_sdk_config::types::{ConfigRule, Owner, Source};
+    use sagerules_lambda::respond::periodic_rule_name;
+    let rule = |name: &str| {
+        ConfigRule::builder()
+            .config_rule_name(name)
+            .source(
+                Source::builder()
+                    .owner(Owner::CustomLambda)
+                    .source_identifier("arn:aws:lambda:us-east-1:123456789012:function:f")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let first = mock!(Client::describe_config_rules)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(move || {
+            DescribeConfigRulesOutput::builder()
+                .config_rules(rule("sagerules-notebook-conformance-pack-abc"))
+                .next_token("page-2")
+                .build()
+        });
+    let second = mock!(Client::describe_config_rules)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_output(move || {
+            DescribeConfigRulesOutput::builder()
+                .config_rules(rule("sagerules-jobs-conformance-pack-abc"))
+                .build()
+        });
+    let config = client(&[&first, &second]);
+    let found = periodic_rule_name(&config, "sagerules-jobs*")
+        .await
+        .unwrap();
+    assert_eq!(
+        found.as_deref(),
+        Some("sagerules-jobs-conformance-pack-abc")
+    );
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+
+    let none = client(&[]);
+    let exact = periodic_rule_name(&none, "prod-jobs").await.unwrap();
+    assert_eq!(exact.as_deref(), Some("prod-jobs"));
+
+    let empty = mock!(Client::describe_config_rules)
+        .then_output(|| DescribeConfigRulesOutput::builder().build());
+    let config = client(&[&empty]);
+    assert_eq!(
+        periodic_rule_name(&config, "sagerules-jobs*")
+            .await
+            .unwrap(),
+        None
+    );
+}

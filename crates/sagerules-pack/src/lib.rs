@@ -8,8 +8,9 @@
 //! - [`adapt`]: AWS Config items, `Describe*` responses and pipeline steps → template shape.
 
 pub mod adapt;
+pub mod families;
 pub mod iam;
-mod params;
+pub mod params;
 
 pub use params::PARAMS_KEY;
 

@@ -17,7 +17,7 @@ pub const PARAMS_KEY: &str = "SageRules";
 
 /// How a parameter's value is written and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     /// A list of strings, or one comma-separated string (`"subnet-1, subnet-2"`).
     TextList,
     /// A whole number of seconds, at least 1 (`3600` or `"3600"`).
@@ -40,6 +40,44 @@ const PARAMETERS: [(&str, Kind); 10] = [
     ("instanceTypes", Kind::TextList),
 ];
 
+/// Every parameter a user may set, with its kind, e.g. `("maxRuntimeSeconds", Kind::Seconds)`.
+pub fn settable() -> &'static [(&'static str, Kind)] {
+    &PARAMETERS
+}
+
+/// The parameters a rules file reads (`SageRules.kmsKeyArns`, or a derived list such as
+/// `SageRules.allowedInstanceTypesExpanded`, which counts as `allowedInstanceTypes`), in
+/// catalogue order.
+///
+/// ```
+/// let read = sagerules_pack::params::read_by("let k = SageRules.kmsKeyArns\nlet t = SageRules.allowedInstanceTypesExpanded");
+/// assert_eq!(read, ["kmsKeyArns", "allowedInstanceTypes"]);
+/// ```
+pub fn read_by(rules_text: &str) -> Vec<&'static str> {
+    let prefix = format!("{PARAMS_KEY}.");
+    let named: Vec<&str> = rules_text
+        .match_indices(prefix.as_str())
+        .filter_map(|(at, _)| rules_text.get(at + prefix.len()..))
+        .map(|rest| {
+            let end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            rest.get(..end).unwrap_or_default()
+        })
+        .map(|name| {
+            DERIVED
+                .iter()
+                .find(|(derived, _)| *derived == name)
+                .map_or(name, |(_, source)| *source)
+        })
+        .collect();
+    PARAMETERS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| named.contains(name))
+        .collect()
+}
+
 /// Derived parameter → the parameter whose globs it expands.
 const DERIVED: [(&str, &str); 2] = [
     ("allowedInstanceTypesExpanded", "allowedInstanceTypes"),
@@ -48,7 +86,7 @@ const DERIVED: [(&str, &str); 2] = [
 
 /// Defaults, overlaid with `user`, checked and expanded, wrapped as `{"SageRules": {...}}`.
 /// Every parameter is checked: the errors of all of them are returned, in document order.
-pub fn resolve(user: Option<&Node>) -> Result<Node, Vec<ParamError>> {
+pub(crate) fn resolve(user: Option<&Node>) -> Result<Node, Vec<ParamError>> {
     let mut params = defaults().map_err(|e| vec![e])?;
     if let Some(user) = user {
         let mut errors = Vec::new();

@@ -1,0 +1,256 @@
+//! The pack's rule families: one per rules file, each with the prefix its rule names share,
+//! the resource types it judges, and how AWS Config reaches those resources. The Lambda reads
+//! it to select rules (`{"families": "notebook,tags"}` in a Config rule's InputParameters);
+//! `sagerules deploy-template` reads it to lay out one Config rule per family.
+//!
+//! ```
+//! # use sagerules_pack::families::{self, Reach};
+//! let notebook = families::find("notebook").unwrap();
+//! assert_eq!(notebook.resource_types, ["AWS::SageMaker::NotebookInstance"]);
+//! assert_eq!(families::expand("jobs").unwrap().len(), 4);
+//! assert_eq!(families::of_rule("SAGEMAKER_HPO_JOB_KMS").map(|f| f.reach), Some(Reach::Swept));
+//! ```
+
+/// How AWS Config gets to a family's resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Config records the types: a change-triggered rule sees each configuration item.
+    Recorded,
+    /// Config does not record the types (jobs): a periodic rule lists them through the API.
+    Swept,
+    /// The rules apply to every SageMaker resource (the tag rule): they join every Config rule.
+    Everywhere,
+}
+
+/// One family of rules.
+#[derive(Clone, Copy, Debug)]
+pub struct Family {
+    /// The name used in `families` parameters, e.g. `endpoint-config`.
+    pub name: &'static str,
+    /// Its rules file under `rules/`.
+    pub file: &'static str,
+    /// The prefix of its rule names, e.g. `SAGEMAKER_ENDPOINT_CONFIG_`.
+    pub rule_prefix: &'static str,
+    /// The resource types its rules judge (none for [`Reach::Everywhere`]).
+    pub resource_types: &'static [&'static str],
+    pub reach: Reach,
+    /// What it checks, in a few words, for generated descriptions.
+    pub summary: &'static str,
+}
+
+/// Every family, in the order of `rules/` listings and generated templates. A test checks
+/// that each file names exactly these resource types.
+pub const FAMILIES: [Family; 12] = [
+    Family {
+        name: "training",
+        file: "training.rules",
+        rule_prefix: "SAGEMAKER_TRAINING_JOB_",
+        resource_types: &["AWS::SageMaker::TrainingJob"],
+        reach: Reach::Swept,
+        summary: "training jobs",
+    },
+    Family {
+        name: "hpo",
+        file: "hpo.rules",
+        rule_prefix: "SAGEMAKER_HPO_JOB_",
+        resource_types: &["AWS::SageMaker::HyperParameterTuningJob"],
+        reach: Reach::Swept,
+        summary: "hyperparameter tuning jobs",
+    },
+    Family {
+        name: "processing",
+        file: "processing.rules",
+        rule_prefix: "SAGEMAKER_PROCESSING_JOB_",
+        resource_types: &["AWS::SageMaker::ProcessingJob"],
+        reach: Reach::Swept,
+        summary: "processing jobs",
+    },
+    Family {
+        name: "transform",
+        file: "transform.rules",
+        rule_prefix: "SAGEMAKER_TRANSFORM_JOB_",
+        resource_types: &["AWS::SageMaker::TransformJob"],
+        reach: Reach::Swept,
+        summary: "batch transform jobs",
+    },
+    Family {
+        name: "notebook",
+        file: "notebook.rules",
+        rule_prefix: "SAGEMAKER_NOTEBOOK_",
+        resource_types: &["AWS::SageMaker::NotebookInstance"],
+        reach: Reach::Recorded,
+        summary: "notebook instances",
+    },
+    Family {
+        name: "endpoint-config",
+        file: "endpoint-config.rules",
+        rule_prefix: "SAGEMAKER_ENDPOINT_CONFIG_",
+        resource_types: &["AWS::SageMaker::EndpointConfig"],
+        reach: Reach::Recorded,
+        summary: "endpoint configurations",
+    },
+    Family {
+        name: "model",
+        file: "model.rules",
+        rule_prefix: "SAGEMAKER_MODEL_",
+        resource_types: &["AWS::SageMaker::Model"],
+        reach: Reach::Recorded,
+        summary: "models",
+    },
+    Family {
+        name: "domain",
+        file: "domain.rules",
+        rule_prefix: "SAGEMAKER_DOMAIN_",
+        resource_types: &["AWS::SageMaker::Domain"],
+        reach: Reach::Recorded,
+        summary: "Studio domains",
+    },
+    Family {
+        name: "monitoring",
+        file: "monitoring.rules",
+        rule_prefix: "SAGEMAKER_MONITORING_",
+        resource_types: &[
+            "AWS::SageMaker::DataQualityJobDefinition",
+            "AWS::SageMaker::ModelBiasJobDefinition",
+            "AWS::SageMaker::ModelExplainabilityJobDefinition",
+            "AWS::SageMaker::ModelQualityJobDefinition",
+            "AWS::SageMaker::MonitoringSchedule",
+        ],
+        reach: Reach::Recorded,
+        summary: "model monitoring schedules and job definitions",
+    },
+    Family {
+        name: "feature-group",
+        file: "feature-group.rules",
+        rule_prefix: "SAGEMAKER_FEATURE_GROUP_",
+        resource_types: &["AWS::SageMaker::FeatureGroup"],
+        reach: Reach::Recorded,
+        summary: "Feature Store feature groups",
+    },
+    Family {
+        name: "inference-experiment",
+        file: "inference-experiment.rules",
+        rule_prefix: "SAGEMAKER_INFERENCE_EXPERIMENT_",
+        resource_types: &["AWS::SageMaker::InferenceExperiment"],
+        reach: Reach::Recorded,
+        summary: "inference experiments",
+    },
+    Family {
+        name: "tags",
+        file: "tags.rules",
+        rule_prefix: "SAGEMAKER_REQUIRED_TAGS",
+        resource_types: &[],
+        reach: Reach::Everywhere,
+        summary: "required tags on every SageMaker resource",
+    },
+];
+
+/// The family called `name` (`endpoint_config` and `Endpoint-Config` are `endpoint-config`).
+pub fn find(name: &str) -> Option<&'static Family> {
+    let wanted = normalize(name);
+    FAMILIES.iter().find(|f| f.name == wanted)
+}
+
+/// A name of a `families` parameter as families: one family, `jobs` (the four swept job
+/// families) or `all`; `None` when it names none of them.
+pub fn expand(name: &str) -> Option<Vec<&'static Family>> {
+    match normalize(name).as_str() {
+        "all" => Some(FAMILIES.iter().collect()),
+        "jobs" => Some(
+            FAMILIES
+                .iter()
+                .filter(|f| f.reach == Reach::Swept)
+                .collect(),
+        ),
+        _ => find(name).map(|f| vec![f]),
+    }
+}
+
+/// The family a rule belongs to, by its name's prefix.
+pub fn of_rule(rule: &str) -> Option<&'static Family> {
+    FAMILIES.iter().find(|f| rule.starts_with(f.rule_prefix))
+}
+
+/// Every name [`expand`] accepts, for error messages: `training, hpo, ..., jobs, all`.
+pub fn known_names() -> String {
+    let mut names: Vec<&str> = FAMILIES.iter().map(|f| f.name).collect();
+    names.extend(["jobs", "all"]);
+    names.join(", ")
+}
+
+fn normalize(name: &str) -> String {
+    name.trim().to_ascii_lowercase().replace('_', "-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// `AWS::SageMaker::X` names quoted in a rules file (the tag rule's regex is not one).
+    fn types_named_in(text: &str) -> BTreeSet<String> {
+        text.split('"')
+            .filter(|piece| {
+                piece.starts_with("AWS::SageMaker::")
+                    && piece.len() > "AWS::SageMaker::".len()
+                    && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == ':')
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_family_names_the_types_its_rules_file_selects() {
+        for family in FAMILIES.iter().filter(|f| f.reach != Reach::Everywhere) {
+            let file = crate::files()
+                .iter()
+                .find(|f| f.name == family.file)
+                .unwrap();
+            let declared: BTreeSet<String> = family
+                .resource_types
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+            assert_eq!(types_named_in(file.text), declared, "{}", family.name);
+        }
+    }
+
+    #[test]
+    fn every_bundled_file_is_one_family_and_every_rule_has_its_prefix() {
+        let names: BTreeSet<&str> = crate::files().iter().map(|f| f.name).collect();
+        let families: BTreeSet<&str> = FAMILIES.iter().map(|f| f.file).collect();
+        assert_eq!(names, families);
+        for family in &FAMILIES {
+            let file = crate::files()
+                .iter()
+                .find(|f| f.name == family.file)
+                .unwrap();
+            for line in file
+                .text
+                .lines()
+                .filter(|l| l.starts_with("rule SAGEMAKER_"))
+            {
+                let name = line.split_whitespace().nth(1).unwrap();
+                assert!(
+                    name.starts_with(family.rule_prefix),
+                    "{name} in {}",
+                    family.file
+                );
+                assert_eq!(of_rule(name).map(|f| f.name), Some(family.name));
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_normalized_and_unions_expand() {
+        assert_eq!(
+            find("Endpoint_Config").map(|f| f.name),
+            Some("endpoint-config")
+        );
+        assert_eq!(expand("all").map(|f| f.len()), Some(FAMILIES.len()));
+        let jobs: Vec<&str> = expand("jobs").unwrap().iter().map(|f| f.name).collect();
+        assert_eq!(jobs, ["training", "hpo", "processing", "transform"]);
+        assert!(expand("notebooks").is_none());
+        assert!(known_names().ends_with("tags, jobs, all"));
+    }
+}
