@@ -65,6 +65,7 @@ test-iam: venv
 
 test-cfn: venv
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash tests/deploy/templates.sh
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash tests/service-catalog/run.sh
 
 ## deploy-templates: regenerate cfn/ and docs/config-rules.md from the rule pack (test-cfn fails
 ## when they are stale).
