@@ -1,7 +1,8 @@
 # sagerules: every job a newcomer or CI needs. `make test` is what .ci/run calls.
 #
 # Tools installed here (not assumed on the machine): a Python venv in .venv with
-# moto[server] (brings cfn-lint), cargo-lambda (brings zig), parliament and checkov, pinned in tests/requirements.txt.
+# moto[server] (brings cfn-lint), cargo-lambda (brings zig), parliament, checkov and the AWS CLI
+# (awscli), pinned in tests/requirements.txt.
 
 SHELL := /bin/bash
 VENV ?= .venv
@@ -9,7 +10,7 @@ PY ?= python3
 CARGO ?= cargo
 SAGERULES := target/debug/sagerules
 
-.PHONY: all build run package lint test test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif bench fuzz venv clean-venv deploy-templates
+.PHONY: all build run package lint test test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif test-ci test-deploy bench fuzz venv clean-venv deploy-templates
 
 all: build
 
@@ -36,7 +37,7 @@ run:
 test: venv
 	$(MAKE) lint
 	$(CARGO) build --workspace --all-targets
-	$(MAKE) test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif test-ci
+	$(MAKE) test-rust test-adversarial test-rules test-iam test-cfn test-lambda test-sarif test-ci test-deploy
 
 ## lint: the house rules, enforced: rustfmt's layout, and clippy with the workspace lints
 ## (no unwrap/expect/panic/indexing outside tests) as errors.
@@ -91,6 +92,11 @@ test-sarif: $(SARIF_MULTITOOL)
 ## cross-built with cargo-lambda and zig, checked for AL2023's glibc and the 10 MiB limit.
 package: venv
 	VENV=$(CURDIR)/$(VENV) bash tests/package/build.sh
+
+## test-deploy: the README's "Deploying to AWS" commands, run unchanged with the AWS CLI against
+## moto (after make package, whose zip they upload).
+test-deploy: package
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" VENV=$(CURDIR)/$(VENV) bash tests/deploy/walkthrough.sh
 
 ## test-ci: the GitHub Action's steps, the pre-commit hooks and the CodeBuild buildspec, run as a
 ## pipeline runs them (with `cargo install --path crates/sagerules-cli` as the install).

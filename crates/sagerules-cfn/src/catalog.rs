@@ -19,8 +19,9 @@
 //! ```
 //!
 //! `LoadTemplateFromURL` is the only field the resource specification offers for a product's
-//! template (`Info` is free-form JSON, an object or a string holding one; `aws cloudformation
-//! package` uploads a local path found there). A URL, an absolute path or an intrinsic is
+//! template (`Info` is free-form JSON, an object or a string holding one). A repository keeps a
+//! relative path there to check it; the deployed copy names the uploaded template's URL
+//! (`aws cloudformation package` does not rewrite product templates). A URL, an absolute path or an intrinsic is
 //! reported as not checkable. `AWS::SageMaker::Project` provisions a product through
 //! `ServiceCatalogProvisioningDetails.{ProductId, ProvisioningArtifactId, ProvisioningParameters}`.
 //! A provisioning is matched to a product of the same template by `ProductId: !Ref Product` or
