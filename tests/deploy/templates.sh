@@ -67,3 +67,9 @@ PY
 mapfile -t TEMPLATES < <(find cfn -name '*.yaml' | sort)
 cfn-lint "${TEMPLATES[@]}"
 echo "cfn-lint: ${#TEMPLATES[@]} template(s) clean"
+
+# 6. Every role policy of the templates passes parliament (nothing above LOW), intrinsics
+# resolved to sample values.
+mkdir -p "$WORK/policies"
+python3 tests/deploy/template_policies.py "$WORK/policies" "${TEMPLATES[@]}"
+python3 tests/iam/lint.py "$WORK/policies"/*.json
