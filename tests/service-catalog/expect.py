@@ -18,12 +18,12 @@ SECURE_PASSES = {
         "SAGEMAKER_ENDPOINT_CONFIG_KMS", "SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT",
         "SAGEMAKER_ENDPOINT_CONFIG_DATA_CAPTURE_KMS", "SAGEMAKER_ENDPOINT_CONFIG_INSTANCE_TYPE_ALLOWED",
         "SAGEMAKER_REQUIRED_TAGS"},
-    # SAGEMAKER_TRAINING_JOB_INTER_CONTAINER_ENCRYPTION is SKIPped: its `when InstanceCount > 1`
-    # guard over the InstanceCount parameter holds only if every allowed value holds (issue 11,
-    # "worlds"); the product sets the encryption on regardless.
+    # SAGEMAKER_TRAINING_JOB_INTER_CONTAINER_ENCRYPTION passes in the combinations where the
+    # InstanceCount parameter is 2 or 4 (its `when InstanceCount > 1` guard holds there).
     "training-pipeline.yaml": {
         "SAGEMAKER_TRAINING_JOB_VOLUME_KMS", "SAGEMAKER_TRAINING_JOB_OUTPUT_KMS", "SAGEMAKER_TRAINING_JOB_IN_VPC",
         "SAGEMAKER_TRAINING_JOB_NETWORK_ISOLATION", "SAGEMAKER_TRAINING_JOB_MAX_RUNTIME",
+        "SAGEMAKER_TRAINING_JOB_INTER_CONTAINER_ENCRYPTION",
         "SAGEMAKER_TRAINING_JOB_INSTANCE_TYPE_ALLOWED", "SAGEMAKER_REQUIRED_TAGS"},
 }
 INSECURE = "tests/service-catalog/insecure/"
@@ -42,6 +42,8 @@ INSECURE_FAILS = {
     ("training-pipeline.yaml", "Pipeline/Train", "SAGEMAKER_TRAINING_JOB_IN_VPC"),
     ("training-pipeline.yaml", "Pipeline/Train", "SAGEMAKER_TRAINING_JOB_NETWORK_ISOLATION"),
     ("training-pipeline.yaml", "Pipeline/Train", "SAGEMAKER_TRAINING_JOB_MAX_RUNTIME"),
+    # Only in the combinations with InstanceCount 2 or 4 (its `when` guard).
+    ("training-pipeline.yaml", "Pipeline/Train", "SAGEMAKER_TRAINING_JOB_INTER_CONTAINER_ENCRYPTION"),
 }
 
 
@@ -67,6 +69,9 @@ def main():
     for r in insecure:
         if r["status"] == "FAIL" and not (r["line"] and r["message"]):
             problems.append(f"a failure without a line or message: {r}")
+        if r["rule"] == "SAGEMAKER_TRAINING_JOB_INTER_CONTAINER_ENCRYPTION" and r["status"] == "FAIL" \
+                and "(with InstanceCount=2" not in r["message"]:
+            problems.append(f"the inter-container failure does not name its combination: {r['message']}")
     for problem in problems:
         print(f"FAIL service-catalog: {problem}", file=sys.stderr)
     if problems:

@@ -15,6 +15,7 @@ use crate::pipeline::{self, Steps};
 use crate::references;
 
 use crate::suppress::{Suppressed, Suppressions};
+use crate::worlds;
 use sagerules_core::{evaluate, Expander, Input, Report, RuleSet};
 use sagerules_data::{Node, Value};
 use std::collections::HashMap;
@@ -137,6 +138,42 @@ struct Context<'p> {
     provisioning: Option<Provisioning<'p>>,
 }
 
+/// One expander per combination of parameter values to judge, with its label, or a note
+/// when there are too many; none for a provisioned template (its values are fixed).
+fn world_expanders<'p>(
+    prepared: &'p Prepared<'_>,
+    expander: &CfnExpander<'_>,
+) -> (Vec<(String, CfnExpander<'p>)>, Option<Note>) {
+    if expander.is_provisioned() {
+        return (Vec::new(), None);
+    }
+    let data = prepared.data();
+    match worlds::of(data) {
+        worlds::Worlds::None => (Vec::new(), None),
+        worlds::Worlds::Each(list) => {
+            let expanders = list
+                .into_iter()
+                .map(|world| (world.label, prepared.expander().with_world(world.values)))
+                .collect();
+            (expanders, None)
+        }
+        worlds::Worlds::TooMany { count, parameters } => {
+            let pos = data.get("Parameters").map_or(data.pos, |p| p.pos);
+            let note = Note {
+                resource: "Parameters".to_string(),
+                pos,
+                kind: NoteKind::CombinationsNotJudged,
+                message: format!(
+                    "{count} combinations of {} are too many to judge one by one (at most {}): each value was judged on its own, so a rule guarded by one of them may be skipped where a combination would fail",
+                    parameters.join(", "),
+                    worlds::MAX_WORLDS
+                ),
+            };
+            (Vec::new(), Some(note))
+        }
+    }
+}
+
 /// A template made ready for evaluation: its pipeline steps added as resources.
 pub struct Prepared<'t> {
     root: &'t Node,
@@ -191,9 +228,11 @@ impl Job<'_> {
             expander = expander.with_provisioning(provisioning);
         }
         let (suppressions, mut errors) = Suppressions::read(template.root);
-        let (reports, suppressed) = self.evaluate_all(data, &expander, &suppressions);
+        let (worlds, worlds_note) = world_expanders(&prepared, &expander);
+        let (reports, suppressed) = self.evaluate_all(data, &expander, &worlds, &suppressions);
         let catalog = Catalog::read(data);
         let mut notes = prepared.steps.notes.clone();
+        notes.extend(worlds_note);
         notes.extend(self.unknown_rules(&suppressions, &reports));
         notes.extend(catalog.notes.iter().cloned());
         errors.extend(prepared.steps.errors.iter().cloned());
@@ -222,11 +261,13 @@ impl Job<'_> {
         );
     }
 
-    /// Every rule set's report on `data`, findings explained and suppressions applied.
+    /// Every rule set's report on `data`, findings explained, the failures of each
+    /// combination of parameter values added ([`worlds`]) and suppressions applied.
     fn evaluate_all(
         &self,
         data: &Node,
         expander: &CfnExpander<'_>,
+        worlds: &[(String, CfnExpander<'_>)],
         suppressions: &Suppressions,
     ) -> (Vec<Report>, Vec<Suppressed>) {
         let input = Input {
@@ -240,6 +281,15 @@ impl Job<'_> {
         for set in self.sets {
             let mut report = evaluate(set, &input);
             explain(&mut report, data, expander);
+            for (label, world) in worlds {
+                let input = Input {
+                    expander: Some(world),
+                    ..input
+                };
+                let mut found = evaluate(set, &input);
+                explain(&mut found, data, world);
+                worlds::add_failures(&mut report, found, label);
+            }
             suppressed.extend(suppressions.apply(&mut report));
             reports.push(report);
         }

@@ -105,4 +105,6 @@ pub enum NoteKind {
     UnknownRule,
     /// A Service Catalog provisioning whose product is not in the template.
     ProductNotFound,
+    /// Too many combinations of parameter values to judge each ([`crate::worlds`]).
+    CombinationsNotJudged,
 }

@@ -38,6 +38,9 @@ pub struct CfnExpander<'t> {
     /// The provisioned values of list-typed parameters, split at commas (`"sg-1,sg-2"`).
     fixed_lists: HashMap<String, Node>,
     extra: HashMap<usize, Registered>,
+    /// One combination of parameter values being judged ([`crate::worlds`]): each of these
+    /// parameters takes exactly this value.
+    world: HashMap<String, Node>,
 }
 
 /// An expansion registered for one node that carries no intrinsic of its own (a pipeline's
@@ -103,7 +106,20 @@ impl<'t> CfnExpander<'t> {
             fixed: None,
             fixed_lists: HashMap::new(),
             extra: HashMap::new(),
+            world: HashMap::new(),
         }
+    }
+
+    /// Judges one combination of parameter values: each parameter named takes exactly the
+    /// value given (one of its `AllowedValues`, as [`crate::params::admits`] gives them).
+    pub(crate) fn with_world(mut self, world: HashMap<String, Node>) -> Self {
+        self.world = world;
+        self
+    }
+
+    /// Whether a provisioning fixes the parameters (then there is nothing to combine).
+    pub(crate) fn is_provisioned(&self) -> bool {
+        self.fixed.is_some()
     }
 
     /// Fixes parameter values: a parameter given a value takes only that value; one not given
@@ -153,6 +169,12 @@ impl<'t> CfnExpander<'t> {
         }
         if name.starts_with("AWS::") {
             return Some(unknown(format!("pseudo parameter {name}")));
+        }
+        if let Some(value) = self.world.get(name) {
+            return Some(one(
+                value,
+                Some(format!("parameter {name} (AllowedValues)")),
+            ));
         }
         if let Some(expansion) = self.provisioned(name) {
             return Some(expansion);

@@ -36,6 +36,7 @@ pub mod params;
 pub mod pipeline;
 pub mod references;
 pub mod suppress;
+pub mod worlds;
 
 pub use check::{check, check_each, no_files, Checked, FileReader, Options, Prepared, Template};
 pub use error::{CfnError, Note, NoteKind};

@@ -10,9 +10,9 @@
 
 mod common;
 
-use sagerules_cfn::{check, no_files, Checked, Options, Template};
-use sagerules_core::{parse, Finding, RuleSet, Source, Status};
-use sagerules_data::{load, Format};
+use common::run;
+use sagerules_cfn::Checked;
+use sagerules_core::{Finding, Status};
 
 const NOTEBOOK_RULES: &str = r#"
 let notebooks = Resources.*[ Type == 'AWS::SageMaker::NotebookInstance' ]
@@ -37,31 +37,6 @@ rule ROOT_DISABLED when %notebooks !empty {
     %notebooks.Properties.RootAccess == "Disabled"
 }
 "#;
-
-fn rules(text: &str) -> RuleSet {
-    let (file, errors) = parse(text);
-    assert!(errors.is_empty(), "{errors:?}");
-    RuleSet::build(vec![(
-        Source {
-            name: "test.rules".into(),
-            text: text.into(),
-        },
-        file,
-    )])
-    .unwrap()
-}
-
-/// Checks a YAML template with `rules_text` and returns the main document's results.
-fn run(rules_text: &str, yaml: &str) -> Checked {
-    let set = rules(rules_text);
-    let root = load(yaml.as_bytes(), Format::Yaml).unwrap();
-    let template = Template {
-        name: "t.yaml",
-        text: Some(yaml),
-        root: &root,
-    };
-    check(&[&set], template, Options::default(), &no_files).remove(0)
-}
 
 /// The status of `rule` for `resource`.
 fn status(checked: &Checked, rule: &str, resource: &str) -> Status {

@@ -7,9 +7,35 @@
     reason = "test helpers fail loudly"
 )]
 
-use sagerules_cfn::CfnExpander;
-use sagerules_core::{Expander, Expansion};
-use sagerules_data::{Node, Pos, Value};
+use sagerules_cfn::{check, no_files, CfnExpander, Checked, Options, Template};
+use sagerules_core::{parse, Expander, Expansion, RuleSet, Source};
+use sagerules_data::{load, Format, Node, Pos, Value};
+
+/// A rule set of one `test.rules` file, which must parse and build.
+pub fn rules(text: &str) -> RuleSet {
+    let (file, errors) = parse(text);
+    assert!(errors.is_empty(), "{errors:?}");
+    RuleSet::build(vec![(
+        Source {
+            name: "test.rules".into(),
+            text: text.into(),
+        },
+        file,
+    )])
+    .unwrap()
+}
+
+/// Checks a YAML template (`t.yaml`) with `rules_text`; the main document's results.
+pub fn run(rules_text: &str, yaml: &str) -> Checked {
+    let set = rules(rules_text);
+    let root = load(yaml.as_bytes(), Format::Yaml).unwrap();
+    let template = Template {
+        name: "t.yaml",
+        text: Some(yaml),
+        root: &root,
+    };
+    check(&[&set], template, Options::default(), &no_files).remove(0)
+}
 
 /// A `serde_json` value as a node tree (positions made up).
 pub fn node(json: serde_json::Value) -> Node {

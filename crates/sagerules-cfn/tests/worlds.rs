@@ -1,0 +1,126 @@
+//! Combinations of parameter values: a `when` guard or a filter over a parameter with
+//! `AllowedValues` is judged in each combination, so a stack that some choice of values
+//! deploys insecure fails, naming the choice (issue 11, shapes 1 and 2).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
+
+mod common;
+
+use sagerules_cfn::error::NoteKind;
+use sagerules_cfn::Checked;
+use sagerules_core::Status;
+
+/// The pack's shape: a rule guarded by the instance count, and a rule over a filter.
+const RULES: &str = r#"
+let jobs = Resources.*[ Type == 'AWS::SageMaker::DataQualityJobDefinition' ]
+let capturing = Resources.*[ Type == 'AWS::SageMaker::EndpointConfig'
+    Properties.DataCaptureConfig.EnableCapture == true ]
+
+rule CLUSTER_ENCRYPTED when %jobs !empty {
+    %jobs[ Properties.JobResources.ClusterConfig.InstanceCount >= 2 ] {
+        Properties.NetworkConfig.EnableInterContainerTrafficEncryption == true
+            << traffic between the instances is not encrypted >>
+    }
+}
+
+rule CAPTURE_KMS when %capturing !empty {
+    %capturing.Properties.DataCaptureConfig.KmsKeyId exists << captured data has no KMS key >>
+}
+"#;
+
+fn run(yaml: &str) -> Checked {
+    common::run(RULES, yaml)
+}
+
+/// (status, messages of the failures) of `rule` for `resource`; `None` when not reached.
+fn verdict(checked: &Checked, rule: &str, resource: &str) -> Option<(Status, Vec<String>)> {
+    let found = checked.reports[0].rules.iter().find(|r| r.rule == rule)?;
+    let r = found
+        .resources
+        .iter()
+        .find(|r| r.resource.as_deref() == Some(resource))?;
+    let messages = r
+        .failures
+        .iter()
+        .map(|f| f.message.clone().unwrap_or_default())
+        .collect();
+    Some((r.status, messages))
+}
+
+fn monitoring(count: &str, encrypted: bool) -> String {
+    format!(
+        "Parameters:\n  Count: {count}\nResources:\n  Quality:\n    Type: AWS::SageMaker::DataQualityJobDefinition\n    Properties:\n      JobResources:\n        ClusterConfig: {{InstanceCount: !Ref Count, InstanceType: ml.m5.large, VolumeSizeInGB: 20}}\n      NetworkConfig: {{EnableInterContainerTrafficEncryption: {encrypted}}}\n"
+    )
+}
+
+#[test]
+fn a_when_guard_over_a_restricted_parameter_fails_in_the_combination_that_meets_it() {
+    let checked = run(&monitoring("{Type: Number, AllowedValues: [1, 2]}", false));
+    let (status, messages) = verdict(&checked, "CLUSTER_ENCRYPTED", "Quality").unwrap();
+    assert_eq!(status, Status::Fail);
+    assert_eq!(
+        messages,
+        ["traffic between the instances is not encrypted (with Count=2)"]
+    );
+    assert_eq!(checked.reports[0].rules[0].status, Status::Fail);
+}
+
+#[test]
+fn the_same_guard_passes_when_every_combination_that_meets_it_is_encrypted() {
+    let checked = run(&monitoring("{Type: Number, AllowedValues: [1, 2]}", true));
+    assert_eq!(
+        verdict(&checked, "CLUSTER_ENCRYPTED", "Quality"),
+        Some((Status::Pass, vec![]))
+    );
+}
+
+#[test]
+fn a_single_allowed_value_below_the_guard_is_skipped_as_before() {
+    let checked = run(&monitoring("{Type: Number, AllowedValues: [1]}", false));
+    assert_eq!(verdict(&checked, "CLUSTER_ENCRYPTED", "Quality"), None);
+}
+
+#[test]
+fn a_filter_over_a_restricted_parameter_fails_in_the_combination_that_selects_it() {
+    let yaml = "Parameters:\n  Capture: {Type: String, AllowedValues: [\"true\", \"false\"]}\nResources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      ProductionVariants: []\n      DataCaptureConfig:\n        EnableCapture: !Ref Capture\n        DestinationS3Uri: s3://bucket/capture\n";
+    let checked = run(yaml);
+    let (status, messages) = verdict(&checked, "CAPTURE_KMS", "Config").unwrap();
+    assert_eq!(status, Status::Fail);
+    assert_eq!(
+        messages,
+        ["captured data has no KMS key (with Capture=true)"]
+    );
+    assert_eq!(checked.reports[0].rules[1].resources.len(), 1);
+}
+
+#[test]
+fn too_many_combinations_leave_a_note_and_the_value_by_value_verdicts() {
+    let mut yaml = String::from("Parameters:\n");
+    for i in 0..7 {
+        yaml.push_str(&format!(
+            "  P{i}: {{Type: String, AllowedValues: [a, b]}}\n"
+        ));
+    }
+    yaml.push_str("  Count: {Type: Number, AllowedValues: [1, 2]}\nResources:\n  Quality:\n    Type: AWS::SageMaker::DataQualityJobDefinition\n    Properties:\n      JobResources:\n        ClusterConfig: {InstanceCount: !Ref Count}\n      NetworkConfig: {EnableInterContainerTrafficEncryption: false}\n      Tags:\n");
+    for i in 0..7 {
+        yaml.push_str(&format!("        - {{Key: k{i}, Value: !Ref P{i}}}\n"));
+    }
+    let checked = run(&yaml);
+    let note = checked
+        .notes
+        .iter()
+        .find(|n| n.kind == NoteKind::CombinationsNotJudged)
+        .unwrap_or_else(|| panic!("no note: {:?}", checked.notes));
+    assert!(
+        note.message
+            .starts_with("256 combinations of Count, P0, P1"),
+        "{}",
+        note.message
+    );
+    assert_eq!(verdict(&checked, "CLUSTER_ENCRYPTED", "Quality"), None);
+}
