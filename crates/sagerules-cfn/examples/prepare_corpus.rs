@@ -63,7 +63,7 @@ fn expand_all(root: &Node, node: &Node, expander: &CfnExpander<'_>, tally: &mut 
                 3
             }
             Expansion::Alternatives(_) => 0,
-            Expansion::Unknown { .. } => 1,
+            Expansion::Unknown { .. } | Expansion::DeployTimeString { .. } => 1,
             Expansion::Any { .. } => 2,
         };
         if let Some(count) = tally.get_mut(slot) {

@@ -20,6 +20,7 @@
 //! (`!If [c, !Ref FreeParam, Disabled]` gives `{"Ref": "FreeParam"}` and `"Disabled"`); the
 //! evaluator expands each alternative again.
 
+use crate::deploy_time;
 use crate::fold::{address, intrinsic, static_text, sub_parts, Folded, SubPart};
 use crate::params::{admits as admits_of, is_list_parameter, Admits};
 use sagerules_core::{Alternative, Expander, Expansion};
@@ -155,8 +156,11 @@ impl<'t> CfnExpander<'t> {
             "Fn::Sub" => self.sub(arg),
             "Fn::FindInMap" => Some(self.find_in_map(arg)),
             "Fn::Select" => Some(self.select(arg)),
-            "Fn::GetAtt" => Some(unknown(format!("Fn::GetAtt {}", get_att_name(arg)))),
-            "Fn::ImportValue" => Some(unknown(import_why(arg))),
+            "Fn::GetAtt" => Some(self.get_att(&get_att_name(arg))),
+            "Fn::ImportValue" => Some(Expansion::DeployTimeString {
+                why: import_why(arg),
+                shape: None,
+            }),
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => None,
             other => Some(unknown(other.to_string())),
         }
@@ -185,6 +189,12 @@ impl<'t> CfnExpander<'t> {
                 admits.get_or_init(|| admits_of(name, decl)),
             ));
         }
+        if let Some(resource_type) = self.resource_type(name) {
+            return Some(Expansion::DeployTimeString {
+                why: format!("Ref to resource {name}, made by the stack"),
+                shape: deploy_time::shape(resource_type, "Ref").map(str::to_string),
+            });
+        }
         if self
             .root
             .get("Resources")
@@ -196,6 +206,56 @@ impl<'t> CfnExpander<'t> {
         Some(unknown(format!(
             "Ref to {name}, which the template does not declare"
         )))
+    }
+
+    /// The `Type` of resource `name` of the template, when it has a string one.
+    fn resource_type(&self, name: &str) -> Option<&'t str> {
+        self.root.get("Resources")?.get(name)?.get("Type")?.as_str()
+    }
+
+    /// `Fn::GetAtt Resource.Attribute`: a non-empty string of a known shape for the kinds
+    /// [`deploy_time`] knows, else unknown (an attribute may be a list or a number).
+    fn get_att<'a>(&self, name: &str) -> Expansion<'a> {
+        let why = format!("Fn::GetAtt {name}");
+        let shape = name.split_once('.').and_then(|(resource, attribute)| {
+            deploy_time::shape(self.resource_type(resource)?, attribute)
+        });
+        match shape {
+            Some(shape) => Expansion::DeployTimeString {
+                why: format!("{why}, made by the stack"),
+                shape: Some(shape.to_string()),
+            },
+            None => unknown(why),
+        }
+    }
+
+    /// A `Fn::Sub` string with literal text and variables: a non-empty string; its shape when
+    /// every variable has one (a pseudo parameter, a resource's id or attribute of a known
+    /// kind).
+    fn sub_text<'a>(&self, parts: &[SubPart<'_>]) -> Expansion<'a> {
+        let mut shape = Some(String::new());
+        for part in parts {
+            let piece = match part {
+                SubPart::Text(text) => Some(text.clone()),
+                SubPart::Var(var) => self.variable_shape(var),
+            };
+            shape = shape.zip(piece).map(|(mut s, p)| {
+                s.push_str(&p);
+                s
+            });
+        }
+        Expansion::DeployTimeString {
+            why: "Fn::Sub, known at deployment".to_string(),
+            shape,
+        }
+    }
+
+    fn variable_shape(&self, var: &str) -> Option<String> {
+        if let Some(value) = deploy_time::pseudo(var) {
+            return Some(value.to_string());
+        }
+        let (resource, attribute) = var.split_once('.').unwrap_or((var, "Ref"));
+        deploy_time::shape(self.resource_type(resource)?, attribute).map(str::to_string)
     }
 
     /// The value a provisioning gives parameter `name` (or its `Default` when it gives none).
@@ -263,6 +323,7 @@ impl<'t> CfnExpander<'t> {
         match parts.as_slice() {
             [] | [SubPart::Text(_)] => Some(one(text_node, None)),
             [SubPart::Var(var)] => Some(self.sub_variable(var, vars)),
+            _ if vars.is_none() && has_text(&parts) => Some(self.sub_text(&parts)),
             _ => Some(unknown("Fn::Sub".into())),
         }
     }
@@ -276,7 +337,7 @@ impl<'t> CfnExpander<'t> {
             };
         }
         if var.contains('.') {
-            return unknown(format!("Fn::GetAtt {var}"));
+            return self.get_att(var);
         }
         self.reference(var)
             .unwrap_or_else(|| unknown("Fn::Sub".into()))
@@ -506,7 +567,18 @@ fn renote<'a>(expansion: Expansion<'a>, note: &str) -> Expansion<'a> {
             why: format!("{note}, {why}"),
             may_be_empty,
         },
+        Expansion::DeployTimeString { why, shape } => Expansion::DeployTimeString {
+            why: format!("{note}, {why}"),
+            shape,
+        },
     }
+}
+
+/// Whether a `Fn::Sub` string has literal text, so it cannot be empty.
+fn has_text(parts: &[SubPart<'_>]) -> bool {
+    parts
+        .iter()
+        .any(|p| matches!(p, SubPart::Text(t) if !t.is_empty()))
 }
 
 /// `["Role", "Arn"]` or `"Role.Arn"` → `Role.Arn`.

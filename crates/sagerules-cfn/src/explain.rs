@@ -38,7 +38,9 @@ fn origin(finding: &Finding, data: &Node, expander: &CfnExpander<'_>) -> Option<
     finding.message.as_ref()?;
     let node = data.pointer_get(&finding.pointer)?;
     let why = match expander.expand(data, node)? {
-        Expansion::Any { why, .. } | Expansion::Unknown { why } => why,
+        Expansion::Any { why, .. }
+        | Expansion::Unknown { why }
+        | Expansion::DeployTimeString { why, .. } => why,
         Expansion::Alternatives(alternatives) => notes(&alternatives)?,
     };
     let key = finding

@@ -110,14 +110,14 @@ fn ref_to_no_value_is_absent() {
 }
 
 #[test]
-fn ref_to_pseudo_parameter_or_resource_is_unknown() {
+fn ref_to_pseudo_parameter_is_unknown_and_to_a_resource_a_deploy_time_string() {
     assert_eq!(
         expand(json!({"Ref": "AWS::Region"})),
         "unknown: pseudo parameter AWS::Region"
     );
     assert_eq!(
         expand(json!({"Ref": "Key"})),
-        "unknown: Ref to resource Key"
+        "deploy-time string like 11111111-2222-3333-4444-555555555555: Ref to resource Key, made by the stack"
     );
     assert_eq!(
         expand(json!({"Ref": "Nowhere"})),
@@ -195,40 +195,49 @@ fn sub_of_exactly_one_parameter_is_that_parameter() {
 }
 
 #[test]
-fn sub_with_text_and_variables_is_unknown() {
+fn sub_with_text_and_variables_is_a_deploy_time_string_shaped_when_every_variable_is() {
     assert_eq!(
         expand(json!({"Fn::Sub": "arn:aws:kms:${AWS::Region}:key/${KmsKey}"})),
-        "unknown: Fn::Sub"
+        "deploy-time string: Fn::Sub, known at deployment"
+    );
+    assert_eq!(
+        expand(json!({"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/ml"})),
+        "deploy-time string like arn:aws:kms:us-east-1:000000000000:alias/ml: Fn::Sub, known at deployment"
     );
     assert_eq!(
         expand(json!({"Fn::Sub": "${Key.Arn}"})),
-        "unknown: Fn::GetAtt Key.Arn"
+        "deploy-time string like arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555: Fn::GetAtt Key.Arn, made by the stack"
+    );
+    // Variables only: both could be empty.
+    assert_eq!(
+        expand(json!({"Fn::Sub": "${KmsKey}${MinKey}"})),
+        "unknown: Fn::Sub"
     );
 }
 
 // --- Fn::GetAtt, Fn::ImportValue, Fn::Base64 and friends ----------------------------------
 
 #[test]
-fn get_att_in_both_forms_is_unknown() {
+fn get_att_in_both_forms_of_a_known_kind_is_a_shaped_deploy_time_string() {
+    let want = "deploy-time string like arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555: Fn::GetAtt Key.Arn, made by the stack";
+    assert_eq!(expand(json!({"Fn::GetAtt": ["Key", "Arn"]})), want);
+    assert_eq!(expand(json!({"Fn::GetAtt": "Key.Arn"})), want);
+    // An attribute of no known kind may be a list or a number.
     assert_eq!(
-        expand(json!({"Fn::GetAtt": ["Key", "Arn"]})),
-        "unknown: Fn::GetAtt Key.Arn"
-    );
-    assert_eq!(
-        expand(json!({"Fn::GetAtt": "Key.Arn"})),
-        "unknown: Fn::GetAtt Key.Arn"
+        expand(json!({"Fn::GetAtt": "Key.Origin"})),
+        "unknown: Fn::GetAtt Key.Origin"
     );
 }
 
 #[test]
-fn import_value_is_unknown() {
+fn import_value_is_a_deploy_time_string_of_unknown_shape() {
     assert_eq!(
         expand(json!({"Fn::ImportValue": "SharedKey"})),
-        "unknown: Fn::ImportValue SharedKey"
+        "deploy-time string: Fn::ImportValue SharedKey"
     );
     assert_eq!(
         expand(json!({"Fn::ImportValue": {"Fn::Sub": "${AWS::StackName}-Key"}})),
-        "unknown: Fn::ImportValue"
+        "deploy-time string: Fn::ImportValue"
     );
 }
 

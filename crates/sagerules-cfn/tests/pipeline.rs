@@ -151,7 +151,7 @@ fn join_body_binds_non_literal_pieces() {
     assert_eq!(text(key), "{Fn::GetAtt: [Key, Arn]}");
     assert_eq!(
         show(p.expander().expand(data, key)),
-        "unknown: Fn::GetAtt Key.Arn"
+        "deploy-time string like arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555: Fn::GetAtt Key.Arn, made by the stack"
     );
 }
 

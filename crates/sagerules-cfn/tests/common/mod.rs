@@ -84,6 +84,10 @@ pub fn show(expansion: Option<Expansion<'_>>) -> String {
     match expansion {
         None => "as is".into(),
         Some(Expansion::Unknown { why }) => format!("unknown: {why}"),
+        Some(Expansion::DeployTimeString { why, shape }) => match shape {
+            Some(shape) => format!("deploy-time string like {shape}: {why}"),
+            None => format!("deploy-time string: {why}"),
+        },
         Some(Expansion::Any { why, may_be_empty }) => {
             let empty = if may_be_empty {
                 "may be empty"

@@ -627,8 +627,19 @@ fn verdict(
         Got::Val(val) => val,
     };
     match val {
-        Val::Unknown { why, .. } => match op {
-            OpKind::Unary(UnaryOp::Exists) => pass_if(!negated),
+        Val::Unknown { why, string, .. } => match (op, string) {
+            (OpKind::Unary(UnaryOp::Exists), _) => pass_if(!negated),
+            (OpKind::Unary(unary), Some(_)) => {
+                // Some non-empty string: `!empty` and `is_string` hold whatever it is.
+                let some_string = crate::eval::value::Plain::Str(DEPLOY_TIME_TEXT);
+                pass_if(compare::unary(*unary, some_string).passes(negated))
+            }
+            (OpKind::Binary(cmp, _), Some(Some(shape)))
+                if rhs.is_some_and(|r| !r.is_empty() && r.iter().all(is_regex)) =>
+            {
+                let plain = crate::eval::value::Plain::Str(shape);
+                binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default(), lenient)
+            }
             _ => Verdict::Unknown(why.clone()),
         },
         Val::Any {
@@ -645,6 +656,13 @@ fn verdict(
             _ => Verdict::Fail,
         },
     }
+}
+
+/// Stands for a deploy-time string under `empty` and `is_string` (any non-empty text).
+const DEPLOY_TIME_TEXT: &str = "deploy-time value";
+
+fn is_regex(got: &Got<'_>) -> bool {
+    matches!(got, Got::Val(Val::Regex(_)))
 }
 
 /// Under `some`, a list compared with a non-list counts element by element: it passes when

@@ -64,6 +64,12 @@ pub enum Expansion<'a> {
     /// parameters); `why` names the intrinsic. Existence checks pass; comparisons are reported
     /// as unknown, not as failures.
     Unknown { why: String },
+    /// A non-empty string known only at deploy time: the id or ARN of a resource the same
+    /// template creates (`!Ref Key`, `!GetAtt Key.Arn`), an export (`!ImportValue`). `exists`,
+    /// `!empty` and `is_string` pass; a regex is matched against `shape`, a value of the same
+    /// kind (`arn:aws:kms:us-east-1:000000000000:key/…` for a key ARN), when there is one;
+    /// any other comparison is unknown, as for [`Expansion::Unknown`].
+    DeployTimeString { why: String, shape: Option<String> },
     /// Anyone deploying can choose any value (a parameter without `AllowedValues`); `why` names
     /// the parameter. Comparisons against a specific value fail with `why` in the message;
     /// `exists`/`!empty` pass only when `may_be_empty` is false.

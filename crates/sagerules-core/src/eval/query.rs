@@ -433,6 +433,13 @@ impl<'c> Ctx<'c> {
                 node,
                 path,
                 why: why.into(),
+                string: None,
+            })),
+            Expansion::DeployTimeString { why, shape } => out.push(Got::Val(Val::Unknown {
+                node,
+                path,
+                why: why.into(),
+                string: Some(shape.map(Rc::from)),
             })),
             Expansion::Any { why, may_be_empty } => out.push(Got::Val(Val::Any {
                 node,

@@ -136,6 +136,9 @@ pub(crate) enum Val<'a> {
         node: &'a Node,
         path: PathId,
         why: Rc<str>,
+        /// `Some` when it is known to be a non-empty string, with a value of its kind for
+        /// regexes (`Some(None)`: no such value).
+        string: Option<Option<Rc<str>>>,
     },
     /// Any value the deployer chooses.
     Any {

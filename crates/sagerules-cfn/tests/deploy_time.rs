@@ -1,0 +1,181 @@
+//! Values made at deploy time (issue 11, shape 3): a key the stack creates (`!Ref Key`,
+//! `!GetAtt Key.Arn`), an export (`!ImportValue`) or an ARN built with `!Sub` is a non-empty
+//! string, so "a key is set" passes however a rule says it, and the same in every KMS rule of
+//! the pack; an allow-list of key ARNs cannot decide it and stays unknown.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of tests"
+)]
+
+mod common;
+
+use sagerules_cfn::{check, no_files, Checked, Options, Template};
+use sagerules_core::{parse, RuleSet, Status};
+use sagerules_data::{load, Format, Node};
+
+/// "A key is set", four ways.
+const KEY_SET: &str = r#"
+let notebooks = Resources.*[ Type == 'AWS::SageMaker::NotebookInstance' ]
+rule BY_EXISTS when %notebooks !empty { %notebooks.Properties.KmsKeyId exists }
+rule BY_NOT_EMPTY when %notebooks !empty { %notebooks.Properties.KmsKeyId !empty }
+rule BY_IS_STRING when %notebooks !empty { %notebooks.Properties.KmsKeyId is_string }
+rule BY_ARN_SHAPE when %notebooks !empty {
+    %notebooks.Properties.KmsKeyId == /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\//
+}
+rule NOT_AN_AWS_MANAGED_ALIAS when %notebooks !empty {
+    %notebooks.Properties.KmsKeyId != /alias\/aws\//
+}
+rule ON_THE_ALLOW_LIST when %notebooks !empty {
+    %notebooks.Properties.KmsKeyId in ["arn:aws:kms:us-east-1:123456789012:key/abc"]
+}
+"#;
+
+fn notebook_with_key(key: &str) -> String {
+    format!(
+        "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties: {{EnableKeyRotation: true}}\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      KmsKeyId: {key}\n"
+    )
+}
+
+/// (rule, status, whether it has an unknown) for each rule of KEY_SET.
+fn verdicts(checked: &Checked) -> Vec<(String, Status, bool)> {
+    checked.reports[0]
+        .rules
+        .iter()
+        .map(|r| {
+            let unknown = r.resources.iter().any(|res| !res.unknowns.is_empty());
+            (r.rule.clone(), r.status, unknown)
+        })
+        .collect()
+}
+
+fn expect(key: &str, arn_shape: Status, arn_unknown: bool) {
+    let checked = common::run(KEY_SET, &notebook_with_key(key));
+    let want: Vec<(String, Status, bool)> = [
+        ("BY_EXISTS", Status::Pass, false),
+        ("BY_NOT_EMPTY", Status::Pass, false),
+        ("BY_IS_STRING", Status::Pass, false),
+        ("BY_ARN_SHAPE", arn_shape, arn_unknown),
+        ("NOT_AN_AWS_MANAGED_ALIAS", Status::Pass, arn_unknown),
+        ("ON_THE_ALLOW_LIST", Status::Pass, true),
+    ]
+    .into_iter()
+    .map(|(r, s, u)| (r.to_string(), s, u))
+    .collect();
+    assert_eq!(verdicts(&checked), want, "KmsKeyId: {key}");
+}
+
+#[test]
+fn a_key_arn_made_by_the_stack_is_set_and_has_the_key_arn_shape() {
+    expect("!GetAtt Key.Arn", Status::Pass, false);
+}
+
+#[test]
+fn a_key_id_made_by_the_stack_is_set_but_has_no_arn_shape() {
+    // `!Ref` of an AWS::KMS::Key is its key id, which a rule demanding an ARN rightly fails.
+    expect("!Ref Key", Status::Fail, false);
+}
+
+#[test]
+fn an_arn_built_with_sub_from_pseudo_parameters_is_set_and_shaped() {
+    expect(
+        "!Sub 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${Key}'",
+        Status::Pass,
+        false,
+    );
+}
+
+#[test]
+fn an_imported_key_is_set_and_its_shape_unknown() {
+    expect("!ImportValue shared-key", Status::Pass, true);
+}
+
+/// The bundled pack, built once.
+fn pack() -> RuleSet {
+    let files = sagerules_pack::sources()
+        .into_iter()
+        .map(|source| {
+            let (ast, errors) = parse(&source.text);
+            assert!(errors.is_empty(), "{}: {errors:?}", source.name);
+            (source, ast)
+        })
+        .collect();
+    RuleSet::build(files).unwrap()
+}
+
+fn pack_statuses(yaml: &str, params: &Node, rules: &[&str]) -> Vec<(String, Status, usize)> {
+    let set = pack();
+    let root = load(yaml.as_bytes(), Format::Yaml).unwrap();
+    let template = Template {
+        name: "t.yaml",
+        text: Some(yaml),
+        root: &root,
+    };
+    let options = Options {
+        params: Some(params),
+        only: None,
+    };
+    let checked = check(&[&set], template, options, &no_files).remove(0);
+    rules
+        .iter()
+        .map(|rule| {
+            let found = checked.reports[0]
+                .rules
+                .iter()
+                .find(|r| r.rule == *rule)
+                .unwrap();
+            let unknowns = found.resources.iter().map(|r| r.unknowns.len()).sum();
+            (rule.to_string(), found.status, unknowns)
+        })
+        .collect()
+}
+
+const STACK_KEY: &str = "Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties: {EnableKeyRotation: true}
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties: {InstanceType: ml.t3.medium, RoleArn: r, KmsKeyId: !Ref Key}
+  Dom:
+    Type: AWS::SageMaker::Domain
+    Properties: {AuthMode: IAM, DomainName: d, SubnetIds: [s], VpcId: v, KmsKeyId: !GetAtt Key.Arn,
+                 DefaultUserSettings: {ExecutionRole: r}}
+  Ec:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      KmsKeyId: !GetAtt Key.Arn
+      ProductionVariants: [{VariantName: a, ModelName: m, InstanceType: ml.m5.large, InitialInstanceCount: 2}]
+";
+
+const KMS_RULES: [&str; 3] = [
+    "SAGEMAKER_NOTEBOOK_KMS",
+    "SAGEMAKER_DOMAIN_KMS",
+    "SAGEMAKER_ENDPOINT_CONFIG_KMS",
+];
+
+#[test]
+fn a_key_made_in_the_same_stack_passes_the_notebook_domain_and_endpoint_config_kms_rules_alike() {
+    let defaults = sagerules_pack::resolve_params(None).unwrap();
+    let got = pack_statuses(STACK_KEY, &defaults, &KMS_RULES);
+    let want: Vec<_> = KMS_RULES
+        .iter()
+        .map(|r| (r.to_string(), Status::Pass, 0))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn an_allow_list_of_key_arns_cannot_decide_a_key_made_in_the_same_stack() {
+    let user =
+        Node::from_json_str(r#"{"kmsKeyArns": "arn:aws:kms:us-east-1:123456789012:key/abc"}"#)
+            .unwrap();
+    let params = sagerules_pack::resolve_params(Some(&user)).unwrap();
+    let got = pack_statuses(STACK_KEY, &params, &KMS_RULES);
+    for (rule, status, unknowns) in got {
+        assert_ne!(status, Status::Fail, "{rule}");
+        assert_eq!(unknowns, 1, "{rule}: one unknown (the allow-list)");
+    }
+}
