@@ -64,6 +64,9 @@ pub struct Options<'a> {
     pub params: Option<&'a Node>,
     /// Evaluate only these rules.
     pub only: Option<&'a [String]>,
+    /// Ignore other tools' suppressions (`Metadata.checkov.skip`, `Metadata.cfn_nag`,
+    /// `Metadata.guard`); by default each suppresses the rules whose `#@ see:` names its check.
+    pub no_foreign_suppressions: bool,
 }
 
 /// The results for one document: the template given, or a product template it leads to.
@@ -119,6 +122,7 @@ pub fn check_each(
         sets,
         options,
         files,
+        equivalents: equivalents(sets),
     };
     job.document(template, Context::default(), visit);
 }
@@ -127,6 +131,24 @@ struct Job<'a> {
     sets: &'a [&'a RuleSet],
     options: Options<'a>,
     files: &'a dyn FileReader,
+    /// `see:` entry (`checkov:CKV_AWS_187`) → the rules that name it.
+    equivalents: HashMap<String, Vec<String>>,
+}
+
+/// Every rule's `#@ see:` entries, inverted: `checkov:CKV_AWS_187` → its rules.
+fn equivalents(sets: &[&RuleSet]) -> HashMap<String, Vec<String>> {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    for set in sets {
+        for rule in set.rules() {
+            for see in &rule.see {
+                let names = map.entry(see.trim().to_string()).or_default();
+                if !names.contains(&rule.name) {
+                    names.push(rule.name.clone());
+                }
+            }
+        }
+    }
+    map
 }
 
 /// Where a document sits: who led to it, and which files are being checked above it.
@@ -227,7 +249,15 @@ impl Job<'_> {
         if let Some(provisioning) = context.provisioning.clone() {
             expander = expander.with_provisioning(provisioning);
         }
-        let (suppressions, mut errors) = Suppressions::read(template.root);
+        let (mut suppressions, mut errors) = Suppressions::read(template.root);
+        if !self.options.no_foreign_suppressions {
+            suppressions.add_foreign(template.root, &|tool, id| {
+                self.equivalents
+                    .get(&format!("{tool}:{id}"))
+                    .cloned()
+                    .unwrap_or_default()
+            });
+        }
         let (worlds, worlds_note) = world_expanders(&prepared, &expander);
         let (reports, suppressed) = self.evaluate_all(data, &expander, &worlds, &suppressions);
         let catalog = Catalog::read(data);

@@ -18,6 +18,20 @@
 //! ```
 //!
 //! A suppression on an `AWS::SageMaker::Pipeline` also covers its steps (`Pipeline/Train`).
+//!
+//! Other tools' suppressions count too, for the rules whose `#@ see:` names that tool's check
+//! as the same control (`checkov:CKV_AWS_187`, `cfn_nag:W1201`,
+//! `guard:SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED`), unless the caller turns them off:
+//!
+//! ```yaml
+//! Metadata:
+//!   checkov: {skip: [{id: CKV_AWS_187, comment: Demo data only}]}
+//!   cfn_nag: {rules_to_suppress: [{id: W1201, reason: Demo data only}]}
+//!   guard: {SuppressedRules: [SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED]}
+//! ```
+//!
+//! Each is reported as suppressed with its origin (`checkov skip CKV_AWS_187`) and the
+//! reason written there (Guard's form has none, which the report says).
 
 use crate::error::CfnError;
 use sagerules_core::{Report, ResourceResult, RuleResult, Severity, Status};
@@ -31,7 +45,86 @@ pub struct Suppression {
     pub reason: String,
     /// Where the rule name is written.
     pub pos: Pos,
+    /// Whose suppression it is.
+    pub origin: Origin,
 }
+
+/// Where a suppression is written: ours, or another tool's check found equivalent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// `Metadata.sagerules.suppress`.
+    Sagerules,
+    /// Another tool's entry: its `see:` prefix (`checkov`, `cfn_nag`, `guard`) and check id.
+    Foreign { tool: &'static str, id: String },
+}
+
+impl Origin {
+    /// The metadata path of the entry under the resource, e.g. `Metadata/checkov/skip`.
+    pub fn metadata_path(&self) -> &'static str {
+        match self {
+            Origin::Sagerules => "Metadata/sagerules/suppress",
+            Origin::Foreign { tool, .. } => FOREIGN
+                .iter()
+                .find(|f| f.tool == *tool)
+                .map_or("Metadata", |f| f.path),
+        }
+    }
+
+    /// `checkov skip CKV_AWS_187`; `None` for ours.
+    pub fn label(&self) -> Option<String> {
+        match self {
+            Origin::Sagerules => None,
+            Origin::Foreign { tool, id } => {
+                let form = FOREIGN
+                    .iter()
+                    .find(|f| f.tool == *tool)
+                    .map_or("", |f| f.form);
+                Some(format!("{tool} {form} {id}"))
+            }
+        }
+    }
+}
+
+/// A tool's suppression format.
+struct ForeignFormat {
+    /// The `see:` prefix of its check ids.
+    tool: &'static str,
+    /// `Metadata.<key>.<list>`.
+    key: &'static str,
+    list: &'static str,
+    path: &'static str,
+    /// How the tool calls it, for labels.
+    form: &'static str,
+    /// The fields of an entry naming the check and the reason; `None`: entries are bare ids.
+    fields: Option<(&'static str, &'static str)>,
+}
+
+const FOREIGN: [ForeignFormat; 3] = [
+    ForeignFormat {
+        tool: "checkov",
+        key: "checkov",
+        list: "skip",
+        path: "Metadata/checkov/skip",
+        form: "skip",
+        fields: Some(("id", "comment")),
+    },
+    ForeignFormat {
+        tool: "cfn_nag",
+        key: "cfn_nag",
+        list: "rules_to_suppress",
+        path: "Metadata/cfn_nag/rules_to_suppress",
+        form: "rules_to_suppress",
+        fields: Some(("id", "reason")),
+    },
+    ForeignFormat {
+        tool: "guard",
+        key: "guard",
+        list: "SuppressedRules",
+        path: "Metadata/guard/SuppressedRules",
+        form: "SuppressedRules",
+        fields: None,
+    },
+];
 
 /// A rule's verdict for a resource, set aside because the resource suppresses the rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +135,7 @@ pub struct Suppressed {
     /// The logical id (`Notebook`, or `Pipeline/Train` for a pipeline step).
     pub resource: String,
     pub reason: String,
+    pub origin: Origin,
     /// Where the suppression is written.
     pub pos: Pos,
     /// The verdict the rule gave before it was set aside, with its findings.
@@ -71,6 +165,44 @@ impl Suppressions {
             }
         }
         (out, errors)
+    }
+
+    /// Adds the other tools' suppressions of every resource, each for the rules `equivalent`
+    /// names for its check (`equivalent("checkov", "CKV_AWS_187")` →
+    /// `["SAGEMAKER_NOTEBOOK_KMS", "SAGEMAKER_DOMAIN_KMS"]`). An id no rule lists is ignored:
+    /// it suppresses that tool's check, not one of ours.
+    pub fn add_foreign(&mut self, root: &Node, equivalent: &dyn Fn(&str, &str) -> Vec<String>) {
+        let resources = root.get("Resources").and_then(Node::as_map);
+        for (id, resource) in resources.into_iter().flatten() {
+            let Some(meta) = resource.get("Metadata") else {
+                continue;
+            };
+            for format in &FOREIGN {
+                let entries = meta.get(format.key).and_then(|m| m.get(format.list));
+                for entry in entries.and_then(Node::as_list).into_iter().flatten() {
+                    let Some((check, reason, pos)) = foreign_entry(format, entry) else {
+                        continue;
+                    };
+                    for rule in equivalent(format.tool, &check) {
+                        let already = self.find(id, &rule).is_some();
+                        if !already {
+                            self.by_resource
+                                .entry(id.to_string())
+                                .or_default()
+                                .push(Suppression {
+                                    rule,
+                                    reason: reason.clone(),
+                                    pos,
+                                    origin: Origin::Foreign {
+                                        tool: format.tool,
+                                        id: check.clone(),
+                                    },
+                                });
+                        }
+                    }
+                }
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -126,12 +258,34 @@ impl Suppressions {
     }
 }
 
+/// An entry's check id, reason and the id's position: `{id: W1201, reason: ...}` or a bare
+/// id (Guard, which has no reason field).
+fn foreign_entry(format: &ForeignFormat, entry: &Node) -> Option<(String, String, Pos)> {
+    match format.fields {
+        Some((id_key, reason_key)) => {
+            let id_node = entry.get(id_key)?;
+            let id = non_empty(id_node)?;
+            let reason = entry
+                .get(reason_key)
+                .and_then(non_empty)
+                .unwrap_or("no reason given");
+            Some((id.to_string(), reason.to_string(), id_node.pos))
+        }
+        None => {
+            let id = non_empty(entry)?;
+            let reason = format!("no reason given (Metadata.{}.{})", format.key, format.list);
+            Some((id.to_string(), reason, entry.pos))
+        }
+    }
+}
+
 fn entry(rule: &RuleResult, s: &Suppression, result: ResourceResult) -> Suppressed {
     Suppressed {
         rule: rule.rule.clone(),
         severity: rule.severity,
         resource: result.resource.clone().unwrap_or_default(),
         reason: s.reason.clone(),
+        origin: s.origin.clone(),
         pos: s.pos,
         result,
     }
@@ -203,6 +357,7 @@ fn read_entry(
         rule: rule.to_string(),
         reason: reason.to_string(),
         pos: item.pos,
+        origin: Origin::Sagerules,
     })
 }
 

@@ -116,6 +116,7 @@ fn pack_statuses(yaml: &str, params: &Node, rules: &[&str]) -> Vec<(String, Stat
     let options = Options {
         params: Some(params),
         only: None,
+        no_foreign_suppressions: false,
     };
     let checked = check(&[&set], template, options, &no_files).remove(0);
     rules

@@ -138,3 +138,113 @@ fn suppression_on_a_pipeline_covers_its_steps() {
     );
     assert!(suppressions.find("Other/Train", "R").is_none());
 }
+
+/// Other tools' suppressions: each suppresses the rules whose `#@ see:` names its check,
+/// reported with its origin and reason; ids no rule lists change nothing; the caller can
+/// turn them off.
+mod foreign {
+    use super::common;
+    use sagerules_cfn::suppress::Origin;
+    use sagerules_cfn::{check, no_files, Options, Template};
+    use sagerules_core::Status;
+    use sagerules_data::{load, Format};
+
+    const RULES: &str = r#"
+let notebooks = Resources.*[ Type == 'AWS::SageMaker::NotebookInstance' ]
+#@ see: checkov:CKV_AWS_187, cfn_nag:W1201
+rule KMS when %notebooks !empty { %notebooks.Properties.KmsKeyId exists }
+#@ see: guard:SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS
+rule INTERNET when %notebooks !empty { %notebooks.Properties.DirectInternetAccess == "Disabled" }
+rule ROOT when %notebooks !empty { %notebooks.Properties.RootAccess == "Disabled" }
+"#;
+
+    const TEMPLATE: &str = "Resources:
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Metadata:
+      checkov:
+        skip:
+          - {id: CKV_AWS_187, comment: Workshop data only}
+          - {id: CKV_AWS_999, comment: not one of ours}
+      cfn_nag:
+        rules_to_suppress:
+          - {id: W1201, reason: also for cfn_nag}
+      guard:
+        SuppressedRules: [SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS]
+    Properties: {DirectInternetAccess: Enabled, RootAccess: Enabled}
+";
+
+    fn run(no_foreign_suppressions: bool) -> sagerules_cfn::Checked {
+        let set = common::rules(RULES);
+        let root = load(TEMPLATE.as_bytes(), Format::Yaml).unwrap();
+        let template = Template {
+            name: "t.yaml",
+            text: Some(TEMPLATE),
+            root: &root,
+        };
+        let options = Options {
+            no_foreign_suppressions,
+            ..Options::default()
+        };
+        check(&[&set], template, options, &no_files).remove(0)
+    }
+
+    #[test]
+    fn a_checkov_skip_and_a_guard_suppression_suppress_the_rules_that_name_their_checks() {
+        let checked = run(false);
+        let got: Vec<(String, Option<String>, String)> = checked
+            .suppressed
+            .iter()
+            .map(|s| (s.rule.clone(), s.origin.label(), s.reason.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "KMS".to_string(),
+                    Some("checkov skip CKV_AWS_187".to_string()),
+                    "Workshop data only".to_string()
+                ),
+                (
+                    "INTERNET".to_string(),
+                    Some(
+                        "guard SuppressedRules SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS"
+                            .to_string()
+                    ),
+                    "no reason given (Metadata.guard.SuppressedRules)".to_string()
+                ),
+            ]
+        );
+        assert_eq!(
+            checked.suppressed[0].origin.metadata_path(),
+            "Metadata/checkov/skip"
+        );
+        assert!(matches!(
+            checked.suppressed[1].origin,
+            Origin::Foreign { tool: "guard", .. }
+        ));
+        let root = checked.reports[0]
+            .rules
+            .iter()
+            .find(|r| r.rule == "ROOT")
+            .unwrap();
+        assert_eq!(
+            root.status,
+            Status::Fail,
+            "ROOT has no equivalent and still fails"
+        );
+    }
+
+    #[test]
+    fn no_foreign_suppressions_turns_them_off() {
+        let checked = run(true);
+        assert!(checked.suppressed.is_empty(), "{:?}", checked.suppressed);
+        let failing: Vec<&str> = checked.reports[0]
+            .rules
+            .iter()
+            .filter(|r| r.status == Status::Fail)
+            .map(|r| r.rule.as_str())
+            .collect();
+        assert_eq!(failing, ["KMS", "INTERNET", "ROOT"]);
+    }
+}

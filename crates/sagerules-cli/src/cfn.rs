@@ -32,6 +32,7 @@ pub fn check_template(
     let options = Options {
         params: context.params,
         only: None,
+        no_foreign_suppressions: context.no_foreign_suppressions,
     };
     let mut outcomes = Vec::new();
     let read = |from: &str, path: &str| read_relative(from, path, context);
@@ -106,14 +107,19 @@ fn error_diag(file: &str, text: &str, error: &CfnError) -> Diag {
 
 fn suppressed(s: sagerules_cfn::Suppressed) -> Suppressed {
     let pointer = format!(
-        "/Resources/{}/Metadata/sagerules/suppress",
-        escape(&s.resource)
+        "/Resources/{}/{}",
+        escape(&s.resource),
+        s.origin.metadata_path()
     );
+    let reason = match s.origin.label() {
+        Some(label) => format!("{label}: {}", s.reason),
+        None => s.reason,
+    };
     Suppressed {
         rule: s.rule,
         severity: s.severity,
         resource: s.resource,
-        reason: s.reason,
+        reason,
         at: Place {
             pointer,
             pos: s.pos,

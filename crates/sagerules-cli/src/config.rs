@@ -7,6 +7,7 @@
 //!   fail-on: high            # like --fail-on
 //!   fail-on-unknown: true    # like --fail-on-unknown: UNKNOWN fails the run
 //!   allow-non-templates: false
+//!   no-foreign-suppressions: true   # like --no-foreign-suppressions
 //!   max-size: 2M
 //!   root: .
 //!   allow-outside: false
@@ -26,10 +27,11 @@ use std::path::{Path, PathBuf};
 /// The file read when `--config` is not given (and it exists).
 pub const DEFAULT_FILE: &str = ".sagerules.yaml";
 
-const CHECK_KEYS: [&str; 8] = [
+const CHECK_KEYS: [&str; 9] = [
     "fail-on",
     "fail-on-unknown",
     "allow-non-templates",
+    "no-foreign-suppressions",
     "max-size",
     "root",
     "allow-outside",
@@ -118,6 +120,7 @@ impl Reader<'_> {
             }
             "fail-on-unknown" => out.fail_on_unknown |= self.flag(key, value),
             "allow-non-templates" => out.allow_non_templates |= self.flag(key, value),
+            "no-foreign-suppressions" => out.no_foreign_suppressions |= self.flag(key, value),
             "allow-outside" => out.allow_outside |= self.flag(key, value),
             "max-size" => {
                 if out.max_size.is_none() {

@@ -262,7 +262,11 @@ fn run_case(args: &Args, rules: &LoadedRules, case: &Case<'_>, params: Option<&N
             text: None,
             root: case.input,
         };
-        let options = sagerules_cfn::Options { params, only: None };
+        let options = sagerules_cfn::Options {
+            params,
+            only: None,
+            no_foreign_suppressions: false,
+        };
         let checked =
             sagerules_cfn::check(&[&rules.set], template, options, &sagerules_cfn::no_files);
         return checked

@@ -287,3 +287,51 @@ fn nested_stack_templates_are_checked_with_the_parameters_their_parent_passes() 
         run.stdout
     );
 }
+
+// ---- other tools' suppressions ----
+
+#[test]
+fn a_checkov_skip_suppresses_the_bundled_rule_that_names_its_check_and_says_so() {
+    let fixture = "foreign-suppressions.yaml";
+    let run = check(&[&path(fixture)]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        lines_of(&run, "SAGEMAKER_NOTEBOOK_KMS"),
+        [format!(
+            "{}: SUPPRESSED SAGEMAKER_NOTEBOOK_KMS (high) Nb: checkov skip CKV_AWS_187: Workshop account, public sample data only",
+            at(fixture, "CKV_AWS_187")
+        )]
+    );
+    assert_eq!(
+        lines_of(&run, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET"),
+        [format!(
+            "{}: SUPPRESSED SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET (high) Nb: guard SuppressedRules SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS: no reason given (Metadata.guard.SuppressedRules)",
+            at(fixture, "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS")
+        )]
+    );
+}
+
+#[test]
+fn no_foreign_suppressions_on_the_command_line_or_in_the_config_file_fails_them() {
+    let fixture = path("foreign-suppressions.yaml");
+    let flag = check(&["--no-foreign-suppressions", &fixture]);
+    assert_eq!(flag.code, 1);
+    assert!(
+        flag.stdout.contains("FAIL SAGEMAKER_NOTEBOOK_KMS"),
+        "{}",
+        flag.stdout
+    );
+    assert!(!flag.stdout.contains("SUPPRESSED"), "{}", flag.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("gate.yaml");
+    std::fs::write(&config, "check:\n  no-foreign-suppressions: true\n").unwrap();
+    let from_file = check(&["--config", config.to_str().unwrap(), &fixture]);
+    assert_eq!(from_file.code, 1);
+    assert!(
+        from_file
+            .stdout
+            .contains("FAIL SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET"),
+        "{}",
+        from_file.stdout
+    );
+}

@@ -291,6 +291,7 @@ pub fn respond_to_payload(
     let options = sagerules_cfn::Options {
         params: Some(&config.pack_params),
         only: Some(&config.rules),
+        no_foreign_suppressions: false,
     };
     let checked = sagerules_cfn::check(
         &[engine.rule_set()],

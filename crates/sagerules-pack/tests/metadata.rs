@@ -63,14 +63,44 @@ const SPEC_RULES: [&str; 47] = [
 
 const KEYS: [&str; 5] = ["severity", "title", "description", "remediation", "see"];
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
-const SEE_SOURCES: [&str; 6] = [
+const SEE_SOURCES: [&str; 7] = [
     "config",
     "securityhub",
     "checkov",
     "prowler",
     "guard",
+    "cfn_nag",
     "iam",
 ];
+
+/// The tools whose suppressions count for a rule: their `see:` ids must exist for
+/// CloudFormation (rules/foreign-checks.txt).
+const SUPPRESSING_TOOLS: [&str; 3] = ["checkov", "guard", "cfn_nag"];
+
+#[test]
+fn see_entries_of_suppressing_tools_name_cloudformation_checks_that_exist() {
+    let listed = include_str!("../../../rules/foreign-checks.txt");
+    let known: BTreeSet<&str> = listed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut named = 0;
+    for (rule, meta) in pack_metadata() {
+        for entry in meta.get("see").into_iter().flat_map(|s| s.split(',')) {
+            let entry = entry.trim();
+            let tool = entry.split(':').next().unwrap_or_default();
+            if SUPPRESSING_TOOLS.contains(&tool) {
+                named += 1;
+                assert!(
+                    known.contains(entry),
+                    "{rule}: see {entry} is not a CloudFormation check of {tool} (rules/foreign-checks.txt)"
+                );
+            }
+        }
+    }
+    assert!(named >= 10, "{named}");
+}
 
 /// Rule name → its `#@` metadata, for every exported rule (upper-case name) of the pack.
 fn pack_metadata() -> BTreeMap<String, BTreeMap<String, String>> {

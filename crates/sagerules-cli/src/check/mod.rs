@@ -57,6 +57,11 @@ pub struct Args {
     /// of reporting them as errors.
     #[arg(long = "allow-non-templates")]
     pub allow_non_templates: bool,
+    /// Ignore other tools' suppressions in templates (`Metadata.checkov.skip`,
+    /// `Metadata.cfn_nag.rules_to_suppress`, `Metadata.guard.SuppressedRules`), which by
+    /// default suppress the rules whose `see:` metadata names the same check.
+    #[arg(long = "no-foreign-suppressions")]
+    pub no_foreign_suppressions: bool,
     /// The largest input read, in bytes or with K, M or G (binary units); default 1M, as
     /// CloudFormation takes template bodies of at most 1 MB.
     #[arg(long = "max-size", value_name = "SIZE", value_parser = inputs::parse_size)]
@@ -141,6 +146,8 @@ pub struct Context<'a> {
     pub max_size: u64,
     /// Whether a document without `Resources` is checked (else it is an error).
     pub allow_non_templates: bool,
+    /// Whether other tools' suppressions are ignored.
+    pub no_foreign_suppressions: bool,
     /// Where files that a template names may be read from.
     pub confine: &'a Confine,
 }
@@ -180,6 +187,7 @@ fn run_with(args: &Args) -> Outcome {
         params: params.as_ref(),
         max_size: args.max_size.unwrap_or(inputs::DEFAULT_MAX_SIZE),
         allow_non_templates: args.allow_non_templates,
+        no_foreign_suppressions: args.no_foreign_suppressions,
         confine: &confine,
     };
     let rules = catalog::rules_of(&loaded.sets);
