@@ -160,12 +160,15 @@ struct Context<'p> {
     provisioning: Option<Provisioning<'p>>,
 }
 
+/// A combination of parameter values: its label, its values and its expander.
+type WorldExpander<'p> = (String, HashMap<String, Node>, CfnExpander<'p>);
+
 /// One expander per combination of parameter values to judge, with its label, or a note
 /// when there are too many; none for a provisioned template (its values are fixed).
 fn world_expanders<'p>(
     prepared: &'p Prepared<'_>,
     expander: &CfnExpander<'_>,
-) -> (Vec<(String, CfnExpander<'p>)>, Option<Note>) {
+) -> (Vec<WorldExpander<'p>>, Option<Note>) {
     if expander.is_provisioned() {
         return (Vec::new(), None);
     }
@@ -175,7 +178,10 @@ fn world_expanders<'p>(
         worlds::Worlds::Each(list) => {
             let expanders = list
                 .into_iter()
-                .map(|world| (world.label, prepared.expander().with_world(world.values)))
+                .map(|world| {
+                    let expander = prepared.expander().with_world(world.values.clone());
+                    (world.label, world.values, expander)
+                })
                 .collect();
             (expanders, None)
         }
@@ -291,13 +297,13 @@ impl Job<'_> {
         );
     }
 
-    /// Every rule set's report on `data`, findings explained, the failures of each
-    /// combination of parameter values added ([`worlds`]) and suppressions applied.
+    /// Every rule set's report on `data` (merged over the combinations of parameter values
+    /// when there are any, [`worlds`]), findings explained and suppressions applied.
     fn evaluate_all(
         &self,
         data: &Node,
         expander: &CfnExpander<'_>,
-        worlds: &[(String, CfnExpander<'_>)],
+        worlds: &[(String, HashMap<String, Node>, CfnExpander<'_>)],
         suppressions: &Suppressions,
     ) -> (Vec<Report>, Vec<Suppressed>) {
         let input = Input {
@@ -309,17 +315,32 @@ impl Job<'_> {
         let mut reports = Vec::with_capacity(self.sets.len());
         let mut suppressed = Vec::new();
         for set in self.sets {
-            let mut report = evaluate(set, &input);
-            explain(&mut report, data, expander);
-            for (label, world) in worlds {
-                let input = Input {
-                    expander: Some(world),
-                    ..input
-                };
-                let mut found = evaluate(set, &input);
-                explain(&mut found, data, world);
-                worlds::add_failures(&mut report, found, label);
-            }
+            let mut report = if worlds.is_empty() {
+                let mut report = evaluate(set, &input);
+                explain(&mut report, data, expander);
+                report
+            } else {
+                let judged = worlds
+                    .iter()
+                    .map(|(label, values, world)| {
+                        let input = Input {
+                            expander: Some(world),
+                            ..input
+                        };
+                        let mut found = evaluate(set, &input);
+                        explain(&mut found, data, world);
+                        for rule in &mut found.rules {
+                            rule.resources.retain(|r| {
+                                r.resource
+                                    .as_deref()
+                                    .is_none_or(|id| worlds::present(data, id, values))
+                            });
+                        }
+                        (label.clone(), found)
+                    })
+                    .collect();
+                worlds::merge(judged)
+            };
             suppressed.extend(suppressions.apply(&mut report));
             reports.push(report);
         }

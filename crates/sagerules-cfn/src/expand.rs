@@ -20,6 +20,7 @@
 //! (`!If [c, !Ref FreeParam, Disabled]` gives `{"Ref": "FreeParam"}` and `"Disabled"`); the
 //! evaluator expands each alternative again.
 
+use crate::conditions::{self, Truth};
 use crate::deploy_time;
 use crate::fold::{address, intrinsic, static_text, sub_parts, Folded, SubPart};
 use crate::params::{admits as admits_of, is_list_parameter, Admits};
@@ -284,14 +285,25 @@ impl<'t> CfnExpander<'t> {
         Some(one(value, Some(note)))
     }
 
-    /// `Fn::If [cond, a, b]`: both branches.
+    /// `Fn::If [cond, a, b]`: both branches, or the one the condition selects when a
+    /// combination of parameter values decides it.
     fn branches<'a>(&'a self, arg: &'a Node) -> Option<Expansion<'a>> {
         let [cond, yes, no] = arg.as_list()? else {
             return None;
         };
         let cond = cond.as_str().unwrap_or("?");
-        let mut alternatives = self.branch(yes, format!("Fn::If {cond} (true)"));
-        alternatives.extend(self.branch(no, format!("Fn::If {cond} (false)")));
+        let truth = if self.world.is_empty() {
+            Truth::Unknown
+        } else {
+            conditions::truth(self.root, cond, &self.world)
+        };
+        let mut alternatives = Vec::new();
+        if truth != Truth::False {
+            alternatives.extend(self.branch(yes, format!("Fn::If {cond} (true)")));
+        }
+        if truth != Truth::True {
+            alternatives.extend(self.branch(no, format!("Fn::If {cond} (false)")));
+        }
         Some(Expansion::Alternatives(alternatives))
     }
 

@@ -28,6 +28,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod conditions;
 pub mod deploy_time;
 pub mod error;
 pub mod expand;

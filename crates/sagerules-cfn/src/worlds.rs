@@ -1,9 +1,9 @@
-//! Combinations of parameter values ("worlds"): the failures that judging each parameter value
-//! by value misses.
+//! Combinations of parameter values ("worlds"): a template judged once per choice of its
+//! restricted parameters, so a guard, a filter and a check see one consistent deployment.
 //!
-//! Why: the evaluator judges a parameter with `AllowedValues` as alternatives that must all
-//! pass, which is right for a check but wrong for a `when` guard or a filter, where "every
-//! value holds" is read as the condition:
+//! Why: judged value by value, a parameter with `AllowedValues` is a set of alternatives that
+//! must all pass, which is right for a check and wrong for a `when` guard or a filter, where
+//! "every value holds" is read as the condition:
 //!
 //! ```yaml
 //! Parameters:
@@ -15,21 +15,25 @@
 //!       EnableInterContainerTrafficEncryption: false
 //! ```
 //!
-//! `InstanceCount > 1` does not hold for every value, so the rule is skipped; deployed with
-//! `Count=2` the job is an unencrypted two-instance cluster. So the document is also judged
-//! once per combination of the values of the parameters with `AllowedValues` that SageMaker
-//! resources name, each parameter fixed to one value, and a resource that fails in some
-//! combination fails, its findings naming the combination (`with Count=2`). Failures the
-//! value-by-value pass already reports are kept as they are. Over [`MAX_WORLDS`]
-//! combinations, only the value-by-value pass runs and a note says so.
+//! `InstanceCount > 1` does not hold for every value, so value by value the rule is skipped;
+//! deployed with `Count=2` the job is an unencrypted two-instance cluster. And correlated
+//! values give findings no deployment has: `!If [IsProd, Disabled, Enabled]` on a resource with
+//! `Condition: IsDev` never deploys `Disabled`. So the parameters with `AllowedValues` that the
+//! SageMaker resources name (directly, or through the `Conditions` of their `Fn::If`s and their
+//! `Condition:`) are combined; in each combination every such parameter takes one value,
+//! `Fn::If` takes the branch its condition selects (both when the condition depends on
+//! something else), and a resource whose `Condition:` is false is not there. A resource fails
+//! when it fails in some combination, passes when it passes in some and fails in none; a
+//! finding that not every combination gives names the first one that does (`with Count=2`). Over [`MAX_WORLDS`] combinations the template is judged value by value
+//! and a note says so.
 //!
-//! Not yet combined: parameters without `AllowedValues` (any value), `Conditions` and a
-//! resource's `Condition:`.
+//! Not combined: parameters without `AllowedValues` (any value), and conditions over them.
 
+use crate::conditions::{self, Truth};
 use crate::params::{admits, Admits};
-use sagerules_core::{Report, Status};
+use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Status};
 use sagerules_data::{Node, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// The most combinations judged per document.
 pub const MAX_WORLDS: usize = 64;
@@ -53,9 +57,12 @@ pub enum Worlds {
 }
 
 /// The combinations of the parameters with `AllowedValues` that the SageMaker resources of
-/// `data` name (`Ref`, or `${Name}` in a `Fn::Sub`).
+/// `data` name (`Ref`, `${Name}` in a `Fn::Sub`, or through a condition).
 pub fn of(data: &Node) -> Worlds {
-    let named = names_in_sagemaker_resources(data);
+    let (mut named, used_conditions) = names_in_sagemaker_resources(data);
+    for condition in &used_conditions {
+        named.extend(conditions::parameters(data, condition));
+    }
     let Some(declared) = data.get("Parameters").and_then(Node::as_map) else {
         return Worlds::None;
     };
@@ -124,11 +131,13 @@ fn shown(value: &Node) -> String {
     }
 }
 
-/// Parameter names referred to inside `Resources.<id>` of SageMaker types, sorted.
-fn names_in_sagemaker_resources(data: &Node) -> BTreeSet<String> {
+/// Parameter names referred to inside `Resources.<id>` of SageMaker types, and the
+/// conditions they use (`Fn::If` and `Condition:`), sorted.
+fn names_in_sagemaker_resources(data: &Node) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut names = BTreeSet::new();
+    let mut used = BTreeSet::new();
     let Some(resources) = data.get("Resources").and_then(Node::as_map) else {
-        return names;
+        return (names, used);
     };
     for resource in resources.values() {
         let sagemaker = resource
@@ -136,14 +145,18 @@ fn names_in_sagemaker_resources(data: &Node) -> BTreeSet<String> {
             .and_then(Node::as_str)
             .is_some_and(|t| t.starts_with("AWS::SageMaker::"));
         if sagemaker {
-            collect_references(resource, &mut names);
+            if let Some(condition) = resource.get("Condition").and_then(Node::as_str) {
+                used.insert(condition.to_string());
+            }
+            collect_references(resource, &mut names, &mut used);
         }
     }
-    names
+    (names, used)
 }
 
-/// `{"Ref": name}` and the `${name}` of `{"Fn::Sub": ...}` anywhere under `node` (iterative).
-fn collect_references(node: &Node, names: &mut BTreeSet<String>) {
+/// `{"Ref": name}`, the `${name}` of `{"Fn::Sub": ...}` and the condition of `{"Fn::If": ...}`
+/// anywhere under `node` (iterative).
+fn collect_references(node: &Node, names: &mut BTreeSet<String>, used: &mut BTreeSet<String>) {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         match &node.value {
@@ -157,6 +170,13 @@ fn collect_references(node: &Node, names: &mut BTreeSet<String>) {
                             .as_str()
                             .or_else(|| sub.as_list().and_then(|l| l.first()?.as_str()));
                         names.extend(text.map(sub_names).unwrap_or_default());
+                    }
+                    let condition = map
+                        .get("Fn::If")
+                        .and_then(Node::as_list)
+                        .and_then(|l| l.first()?.as_str());
+                    if let Some(condition) = condition {
+                        used.insert(condition.to_string());
                     }
                 }
                 stack.extend(map.values());
@@ -177,60 +197,133 @@ fn sub_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Adds to `base` (the value-by-value report) each resource that fails in `world` but not in
-/// `base`, its findings labelled with the combination (a rule that gains a failing resource
-/// fails), and each resource `base` did not reach that passes in `world` (a guard that holds
-/// only in some combination).
-pub fn add_failures(base: &mut Report, world: Report, label: &str) {
-    for found in world.rules {
-        let Some(rule) = base.rules.iter_mut().find(|r| r.rule == found.rule) else {
-            continue;
-        };
-        for mut resource in found.resources {
-            let existing = rule
-                .resources
-                .iter_mut()
-                .find(|r| r.resource == resource.resource);
-            match (resource.status, existing) {
-                (Status::Fail, Some(existing)) if existing.status == Status::Fail => {}
-                (Status::Fail, existing) => {
-                    for finding in resource.failures.iter_mut() {
-                        label_finding(finding, label);
-                    }
-                    match existing {
-                        Some(existing) => {
-                            existing.status = Status::Fail;
-                            existing.failures = resource.failures;
-                        }
-                        None => {
-                            resource.unknowns.clear();
-                            rule.resources.push(resource);
-                        }
-                    }
-                }
-                (Status::Pass, None) => rule.resources.push(resource),
-                _ => {}
-            }
-            rule.status = rule
-                .resources
-                .iter()
-                .map(|r| r.status)
-                .max()
-                .unwrap_or(rule.status)
-                .max(rule.status);
-        }
-    }
-    let mut seen: BTreeMap<String, ()> = BTreeMap::new();
-    for error in world.errors {
-        let key = format!("{}\u{0}{}", error.rule, error.message);
-        let known = base
-            .errors
+/// Whether resource `id` exists in `world` (its `Condition:` is not false there).
+pub fn present(data: &Node, id: &str, world: &HashMap<String, Node>) -> bool {
+    let condition = data
+        .get("Resources")
+        .and_then(|r| r.get(id))
+        .and_then(|r| r.get("Condition"))
+        .and_then(Node::as_str);
+    condition.is_none_or(|name| conditions::truth(data, name, world) != Truth::False)
+}
+
+/// One report from the reports of every combination (`(label, report)`, each with the
+/// resources absent from it removed): per rule and resource, the worst status; the findings
+/// of every combination that fails, each once, labelled with the first combination giving it
+/// unless every combination that reached the resource gives it.
+pub fn merge(worlds: Vec<(String, Report)>) -> Report {
+    let mut merged = Report::default();
+    let Some((_, first)) = worlds.first() else {
+        return merged;
+    };
+    for (index, rule) in first.rules.iter().enumerate() {
+        let per_world: Vec<(&str, &RuleResult)> = worlds
             .iter()
-            .any(|e| e.rule == error.rule && e.message == error.message);
-        if !known && seen.insert(key, ()).is_none() {
-            base.errors.push(error);
+            .filter_map(|(label, report)| {
+                let found = report.rules.get(index).filter(|r| r.rule == rule.rule);
+                let found = found.or_else(|| report.rules.iter().find(|r| r.rule == rule.rule));
+                found.map(|r| (label.as_str(), r))
+            })
+            .collect();
+        merged
+            .rules
+            .push(merge_rule(rule, &per_world, worlds.len()));
+    }
+    for (_, report) in &worlds {
+        for error in &report.errors {
+            let known = merged
+                .errors
+                .iter()
+                .any(|e| e.rule == error.rule && e.message == error.message);
+            if !known {
+                merged.errors.push(error.clone());
+            }
         }
     }
+    merged
+}
+
+fn merge_rule(first: &RuleResult, per_world: &[(&str, &RuleResult)], all: usize) -> RuleResult {
+    let mut ids: Vec<Option<String>> = Vec::new();
+    for (_, rule) in per_world {
+        for resource in &rule.resources {
+            if !ids.contains(&resource.resource) {
+                ids.push(resource.resource.clone());
+            }
+        }
+    }
+    let resources = ids
+        .into_iter()
+        .map(|id| {
+            let reached: Vec<(&str, &ResourceResult)> = per_world
+                .iter()
+                .filter_map(|(label, rule)| {
+                    let found = rule.resources.iter().find(|r| r.resource == id)?;
+                    Some((*label, found))
+                })
+                .collect();
+            merge_resource(&reached, all)
+        })
+        .collect::<Vec<_>>();
+    let status = per_world
+        .iter()
+        .map(|(_, r)| r.status)
+        .chain(resources.iter().map(|r| r.status))
+        .max()
+        .unwrap_or(first.status);
+    RuleResult {
+        status,
+        resources,
+        ..first.clone()
+    }
+}
+
+/// A resource's verdicts in the combinations that reached it (of `all`), as one.
+fn merge_resource(reached: &[(&str, &ResourceResult)], all: usize) -> ResourceResult {
+    let status = reached
+        .iter()
+        .map(|(_, r)| r.status)
+        .max()
+        .unwrap_or(Status::Skip);
+    let base = reached.first().map(|(_, r)| (*r).clone());
+    let mut merged = base.unwrap_or(ResourceResult {
+        resource: None,
+        resource_type: None,
+        status,
+        failures: Vec::new(),
+        unknowns: Vec::new(),
+    });
+    merged.status = status;
+    merged.failures = merged_findings(reached, all, |r| &r.failures);
+    merged.unknowns = merged_findings(reached, all, |r| &r.unknowns);
+    merged
+}
+
+/// Each distinct finding once, in the order first met; labelled with the first combination
+/// giving it unless all `all` combinations give it.
+fn merged_findings(
+    reached: &[(&str, &ResourceResult)],
+    all: usize,
+    of: impl Fn(&ResourceResult) -> &Vec<Finding>,
+) -> Vec<Finding> {
+    let mut distinct: Vec<(Finding, &str, usize)> = Vec::new();
+    for (label, result) in reached {
+        for finding in of(result) {
+            match distinct.iter_mut().find(|(f, _, _)| f == finding) {
+                Some((_, _, count)) => *count += 1,
+                None => distinct.push((finding.clone(), label, 1)),
+            }
+        }
+    }
+    distinct
+        .into_iter()
+        .map(|(mut finding, label, count)| {
+            if count < all {
+                label_finding(&mut finding, label);
+            }
+            finding
+        })
+        .collect()
 }
 
 fn label_finding(finding: &mut sagerules_core::Finding, label: &str) {

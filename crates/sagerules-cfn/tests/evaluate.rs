@@ -341,7 +341,7 @@ fn rule_messages_say_where_the_value_comes_from() {
         .collect();
     assert_eq!(
         messages,
-        ["internet access must be disabled (DirectInternetAccess comes from parameter Internet (AllowedValues))"]
+        ["internet access must be disabled (DirectInternetAccess comes from parameter Internet (AllowedValues)) (with Internet=Enabled)"]
     );
 }
 

@@ -124,3 +124,67 @@ fn too_many_combinations_leave_a_note_and_the_value_by_value_verdicts() {
     );
     assert_eq!(verdict(&checked, "CLUSTER_ENCRYPTED", "Quality"), None);
 }
+
+const NOTEBOOK_RULES: &str = r#"
+let notebooks = Resources.*[ Type == 'AWS::SageMaker::NotebookInstance' ]
+rule NO_INTERNET when %notebooks !empty {
+    %notebooks.Properties.DirectInternetAccess == "Disabled" << internet access is on >>
+}
+"#;
+
+fn notebook_statuses(yaml: &str) -> Checked {
+    common::run(NOTEBOOK_RULES, yaml)
+}
+
+#[test]
+fn an_if_on_the_resources_own_condition_never_gives_the_branch_no_deployment_has() {
+    // Deployed only in prod, where the !If gives Disabled: judged value by value, the
+    // Enabled branch failed a notebook that no stack ever creates with Enabled.
+    let yaml = "Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Condition: IsProd\n    Properties:\n      DirectInternetAccess: !If [IsProd, Disabled, Enabled]\n";
+    let checked = notebook_statuses(yaml);
+    assert_eq!(
+        verdict(&checked, "NO_INTERNET", "Nb"),
+        Some((Status::Pass, vec![]))
+    );
+}
+
+#[test]
+fn an_if_fails_in_the_combination_whose_branch_is_insecure_and_names_it() {
+    let yaml = "Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      DirectInternetAccess: !If [IsProd, Disabled, Enabled]\n";
+    let checked = notebook_statuses(yaml);
+    let (status, messages) = verdict(&checked, "NO_INTERNET", "Nb").unwrap();
+    assert_eq!(status, Status::Fail);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].ends_with("(with Env=dev)"), "{}", messages[0]);
+}
+
+#[test]
+fn a_resource_whose_condition_is_false_in_every_combination_is_not_judged() {
+    let yaml = "Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\nConditions:\n  Never: !And [!Equals [!Ref Env, prod], !Equals [!Ref Env, dev]]\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Condition: Never\n    Properties:\n      DirectInternetAccess: !Ref Env\n";
+    let checked = notebook_statuses(yaml);
+    assert_eq!(verdict(&checked, "NO_INTERNET", "Nb"), None);
+}
+
+#[test]
+fn an_if_on_a_condition_over_a_free_parameter_keeps_both_branches() {
+    let yaml = "Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\n  Free: {Type: String}\nConditions:\n  FreeProd: !Equals [!Ref Free, prod]\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      DirectInternetAccess: !If [FreeProd, Disabled, Enabled]\n      Tags: [{Key: env, Value: !Ref Env}]\n";
+    let checked = notebook_statuses(yaml);
+    let (status, messages) = verdict(&checked, "NO_INTERNET", "Nb").unwrap();
+    assert_eq!(status, Status::Fail);
+    // The Enabled branch fails in every combination, so no combination is named.
+    assert_eq!(
+        messages,
+        ["internet access is on (DirectInternetAccess comes from Fn::If FreeProd (true); Fn::If FreeProd (false))"]
+    );
+}
+
+#[test]
+fn a_guard_and_a_check_on_correlated_values_pass_when_every_deployment_is_encrypted() {
+    // Two instances come with encryption on, one instance without: secure in each deployment.
+    let yaml = "Parameters:\n  Count: {Type: Number, AllowedValues: [1, 2]}\nConditions:\n  Multi: !Equals [!Ref Count, 2]\nResources:\n  Quality:\n    Type: AWS::SageMaker::DataQualityJobDefinition\n    Properties:\n      JobResources:\n        ClusterConfig: {InstanceCount: !Ref Count}\n      NetworkConfig: {EnableInterContainerTrafficEncryption: !If [Multi, true, false]}\n";
+    let checked = run(yaml);
+    assert_eq!(
+        verdict(&checked, "CLUSTER_ENCRYPTED", "Quality"),
+        Some((Status::Pass, vec![]))
+    );
+}
