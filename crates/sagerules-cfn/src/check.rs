@@ -179,7 +179,10 @@ fn world_expanders<'p>(
             let expanders = list
                 .into_iter()
                 .map(|world| {
-                    let expander = prepared.expander().with_world(world.values.clone());
+                    let expander = prepared
+                        .expander()
+                        .with_world(world.values.clone())
+                        .with_free_values_meeting_conditions(world.free);
                     (world.label, world.values, expander)
                 })
                 .collect();

@@ -43,6 +43,9 @@ pub struct CfnExpander<'t> {
     /// One combination of parameter values being judged ([`crate::worlds`]): each of these
     /// parameters takes exactly this value.
     world: HashMap<String, Node>,
+    /// Whether a freely chosen value meets `when` conditions and filters (the deployer can
+    /// make it).
+    free_values_meet_conditions: bool,
 }
 
 /// An expansion registered for one node that carries no intrinsic of its own (a pipeline's
@@ -109,6 +112,7 @@ impl<'t> CfnExpander<'t> {
             fixed_lists: HashMap::new(),
             extra: HashMap::new(),
             world: HashMap::new(),
+            free_values_meet_conditions: false,
         }
     }
 
@@ -116,6 +120,12 @@ impl<'t> CfnExpander<'t> {
     /// value given (one of its `AllowedValues`, as [`crate::params::admits`] gives them).
     pub(crate) fn with_world(mut self, world: HashMap<String, Node>) -> Self {
         self.world = world;
+        self
+    }
+
+    /// Judges `when` conditions and filters as if each freely chosen value met them.
+    pub(crate) fn with_free_values_meeting_conditions(mut self, meet: bool) -> Self {
+        self.free_values_meet_conditions = meet;
         self
     }
 
@@ -487,6 +497,10 @@ impl Expander for CfnExpander<'_> {
 
     fn lenient_scalars(&self) -> bool {
         true
+    }
+
+    fn free_values_meet_conditions(&self) -> bool {
+        self.free_values_meet_conditions
     }
 }
 

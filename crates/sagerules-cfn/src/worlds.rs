@@ -27,7 +27,11 @@
 //! finding that not every combination gives names the first one that does (`with Count=2`). Over [`MAX_WORLDS`] combinations the template is judged value by value
 //! and a note says so.
 //!
-//! Not combined: parameters without `AllowedValues` (any value), and conditions over them.
+//! A parameter without `AllowedValues` (any value) named in a `when` condition or a filter
+//! could be chosen to meet it: each combination is also judged with every such comparison
+//! holding (`with Count set to meet the rule's conditions`), since a rule whose guard a
+//! deployer can open must hold when opened. Conditions over such a parameter keep both
+//! branches.
 
 use crate::conditions::{self, Truth};
 use crate::params::{admits, Admits};
@@ -41,6 +45,8 @@ pub const MAX_WORLDS: usize = 64;
 /// One combination: parameter → value, and its label (`Count=2, Mode=Enabled`).
 pub struct World {
     pub values: HashMap<String, Node>,
+    /// Whether the freely chosen parameters are taken to meet `when` conditions and filters.
+    pub free: bool,
     pub label: String,
 }
 
@@ -67,30 +73,48 @@ pub fn of(data: &Node) -> Worlds {
         return Worlds::None;
     };
     let mut choices: Vec<(String, Vec<Node>)> = Vec::new();
+    let mut free: Vec<String> = Vec::new();
     for name in named {
         let Some(decl) = declared.get(name.as_str()) else {
             continue;
         };
-        if let Admits::Values(values) = admits(&name, decl) {
-            if values.len() >= 2 {
-                choices.push((name, values));
-            }
+        match admits(&name, decl) {
+            Admits::Values(values) if values.len() >= 2 => choices.push((name, values)),
+            Admits::Values(_) => {}
+            Admits::Anything { .. } => free.push(name),
         }
     }
-    if choices.is_empty() {
+    if choices.is_empty() && free.is_empty() {
         return Worlds::None;
     }
-    let count = choices
+    let restricted = choices
         .iter()
         .try_fold(1usize, |n, (_, values)| n.checked_mul(values.len()))
         .unwrap_or(usize::MAX);
+    let count = restricted.saturating_mul(if free.is_empty() { 1 } else { 2 });
     if count > MAX_WORLDS {
-        return Worlds::TooMany {
-            count,
-            parameters: choices.into_iter().map(|(name, _)| name).collect(),
-        };
+        let mut parameters: Vec<String> = choices.into_iter().map(|(name, _)| name).collect();
+        parameters.extend(free);
+        return Worlds::TooMany { count, parameters };
     }
-    Worlds::Each(combine(&choices))
+    let mut worlds = combine(&choices);
+    if !free.is_empty() {
+        let meeting = format!("{} set to meet the rule's conditions", free.join(", "));
+        let with_free: Vec<World> = worlds
+            .iter()
+            .map(|w| World {
+                values: w.values.clone(),
+                free: true,
+                label: if w.label.is_empty() {
+                    meeting.clone()
+                } else {
+                    format!("{}, {meeting}", w.label)
+                },
+            })
+            .collect();
+        worlds.extend(with_free);
+    }
+    Worlds::Each(worlds)
 }
 
 /// Every combination, the first parameter varying slowest.
@@ -111,6 +135,7 @@ fn combine(choices: &[(String, Vec<Node>)]) -> Vec<World> {
     worlds
         .into_iter()
         .map(|pairs| World {
+            free: false,
             label: pairs
                 .iter()
                 .map(|(name, value)| format!("{name}={}", shown(value)))
@@ -318,7 +343,7 @@ fn merged_findings(
     distinct
         .into_iter()
         .map(|(mut finding, label, count)| {
-            if count < all {
+            if count < all && !label.is_empty() {
                 label_finding(&mut finding, label);
             }
             finding
@@ -361,8 +386,14 @@ mod tests {
             panic!("expected combinations")
         };
         let labels: Vec<&str> = worlds.iter().map(|w| w.label.as_str()).collect();
+        assert_eq!(labels.len(), 12, "{labels:?}");
+        assert!(worlds[6..].iter().all(|w| w.free));
         assert_eq!(
-            labels,
+            labels[6],
+            "Count=1, Mode=a, Free set to meet the rule's conditions"
+        );
+        assert_eq!(
+            labels[..6],
             [
                 "Count=1, Mode=a",
                 "Count=1, Mode=b",

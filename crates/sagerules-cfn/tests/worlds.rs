@@ -188,3 +188,47 @@ fn a_guard_and_a_check_on_correlated_values_pass_when_every_deployment_is_encryp
         Some((Status::Pass, vec![]))
     );
 }
+
+#[test]
+fn a_when_guard_over_a_free_parameter_is_judged_as_a_deployer_could_open_it() {
+    let checked = run(&monitoring("{Type: Number}", false));
+    let (status, messages) = verdict(&checked, "CLUSTER_ENCRYPTED", "Quality").unwrap();
+    assert_eq!(status, Status::Fail);
+    assert_eq!(
+        messages,
+        ["traffic between the instances is not encrypted (with Count set to meet the rule's conditions)"]
+    );
+}
+
+#[test]
+fn a_filter_over_a_free_parameter_is_judged_as_a_deployer_could_select() {
+    let yaml = "Parameters:\n  Capture: {Type: String}\nResources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      ProductionVariants: []\n      DataCaptureConfig:\n        EnableCapture: !Ref Capture\n        DestinationS3Uri: s3://bucket/capture\n";
+    let (status, messages) = verdict(&run(yaml), "CAPTURE_KMS", "Config").unwrap();
+    assert_eq!(status, Status::Fail);
+    assert_eq!(
+        messages,
+        ["captured data has no KMS key (with Capture set to meet the rule's conditions)"]
+    );
+}
+
+#[test]
+fn an_exemption_over_a_free_parameter_does_not_exempt_what_the_deployer_may_not_exempt() {
+    // The exemption holds only if the free instance type is a local-NVMe one; a deployer can
+    // as well choose one that is not, and then the key is required.
+    let rules = r#"
+let configs = Resources.*[ Type == 'AWS::SageMaker::EndpointConfig' ]
+rule KMS when %configs !empty {
+    %configs {
+        let nvme = Properties.ProductionVariants[ InstanceType in ["ml.g5.xlarge"] ]
+        when %nvme empty {
+            Properties.KmsKeyId exists << no key >>
+        }
+    }
+}
+"#;
+    let yaml = "Parameters:\n  Type: {Type: String}\nResources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      ProductionVariants: [{InstanceType: !Ref Type}]\n";
+    let checked = common::run(rules, yaml);
+    let (status, messages) = verdict(&checked, "KMS", "Config").unwrap();
+    assert_eq!(status, Status::Fail);
+    assert_eq!(messages, ["no key"]);
+}

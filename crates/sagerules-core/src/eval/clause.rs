@@ -188,6 +188,7 @@ impl<'c> Ctx<'c> {
         };
         self.stop_runaway_patterns(check, &values, rhs)?;
         let lenient = self.expander.is_some_and(|e| e.lenient_scalars());
+        let free_holds = self.free_value_holds();
         let (mut any_pass, mut any_fail, mut any_unknown) = (false, false, false);
         let point = self.rescue_point();
         for got in &values {
@@ -220,6 +221,7 @@ impl<'c> Ctx<'c> {
             match verdict {
                 Verdict::Pass => any_pass = true,
                 Verdict::Unknown(_) => (any_pass, any_unknown) = (true, true),
+                Verdict::FailWhy(_) if free_holds => any_pass = true,
                 Verdict::Fail | Verdict::FailWhy(_) => any_fail = true,
             }
             self.touch_path(got.path());

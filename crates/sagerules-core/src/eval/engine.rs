@@ -77,6 +77,9 @@ pub(crate) struct Ctx<'c> {
     /// Evaluating a `when` condition, where a SKIPped rule counts as failed, so
     /// `when not skipped_rule` holds (Guard).
     pub in_when: Cell<bool>,
+    /// Evaluating a `when` condition or a filter, where a freely chosen value may be made to
+    /// meet the condition ([`crate::Expander::free_values_meet_conditions`]).
+    pub conditioning: Cell<bool>,
     /// The rule being evaluated applied `empty` / `!empty` to a number, boolean or null,
     /// anywhere (a check, a filter, a `when`, a rule it refers to): Guard 3.2.1 then reports
     /// the rule as FAIL whatever else it says.
@@ -135,6 +138,7 @@ impl<'c> Ctx<'c> {
             touch: Cell::new(true),
             source: Cell::new(SourceId(0)),
             in_when: Cell::new(false),
+            conditioning: Cell::new(false),
             poisoned: Cell::new(false),
         }
     }
@@ -157,6 +161,22 @@ impl<'c> Ctx<'c> {
     }
 
     /// Runs `f` with the two recording switches set (each only ever turned off).
+    /// Runs `f` as a condition (a `when` or a filter), see [`Ctx::conditioning`].
+    pub fn conditioning<T>(&self, f: impl FnOnce() -> T) -> T {
+        let saved = self.conditioning.replace(true);
+        let out = f();
+        self.conditioning.set(saved);
+        out
+    }
+
+    /// Whether a freely chosen value meets the condition being evaluated.
+    pub fn free_value_holds(&self) -> bool {
+        self.conditioning.get()
+            && self
+                .expander
+                .is_some_and(|e| e.free_values_meet_conditions())
+    }
+
     pub fn quietly<T>(&self, collect: bool, touch: bool, f: impl FnOnce() -> T) -> T {
         let (old_collect, old_touch) = (self.collect.get(), self.touch.get());
         self.collect.set(old_collect && collect);
@@ -278,7 +298,8 @@ impl<'c> Ctx<'c> {
         scope: &Scope<'_, 'c>,
     ) -> EvalResult<Status> {
         let saved = self.in_when.replace(true);
-        let status = self.quietly(false, false, || self.conjunction(when, scope));
+        let status =
+            self.conditioning(|| self.quietly(false, false, || self.conjunction(when, scope)));
         self.in_when.set(saved);
         status
     }

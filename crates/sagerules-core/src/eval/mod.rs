@@ -44,6 +44,12 @@ pub trait Expander {
     fn lenient_scalars(&self) -> bool {
         false
     }
+    /// Whether, in `when` conditions and filters, a comparison with a value the deployer
+    /// chooses freely ([`Expansion::Any`]) holds: the deployer can make it hold, so the
+    /// CloudFormation caller judges a template once more this way (default: it does not).
+    fn free_values_meet_conditions(&self) -> bool {
+        false
+    }
     /// For tests: resolve every query through the general path, without the shortcuts for
     /// `Resources.*[ Type == 'X' ]` and file-scope variables. Verdicts are identical; only
     /// slower.

@@ -532,7 +532,9 @@ impl<'c> Ctx<'c> {
                 inner.bound.push((capture.name.as_str(), bound));
             }
         }
-        let status = self.quietly(false, false, || self.conjunction(&filter.conds, &inner))?;
+        let status = self.conditioning(|| {
+            self.quietly(false, false, || self.conjunction(&filter.conds, &inner))
+        })?;
         Ok(status == Status::Pass)
     }
 }
