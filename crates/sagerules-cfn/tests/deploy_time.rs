@@ -180,3 +180,70 @@ fn an_allow_list_of_key_arns_cannot_decide_a_key_made_in_the_same_stack() {
         assert_eq!(unknowns, 1, "{rule}: one unknown (the allow-list)");
     }
 }
+
+/// Every way to name a key, for the table below.
+const KEY_FORMS: [(&str, &str); 5] = [
+    (
+        "literal key ARN",
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ),
+    ("!Ref Key", "!Ref Key"),
+    ("!GetAtt Key.Arn", "!GetAtt Key.Arn"),
+    ("!ImportValue", "!ImportValue shared-sagemaker-key"),
+    ("{{resolve:ssm:...}}", "'{{resolve:ssm:/keys/sagemaker}}'"),
+];
+
+/// Each key rule of the pack and a resource that passes it, `KEY` standing for its keys.
+const KEY_RULES: [(&str, &str); 8] = [
+    (
+        "SAGEMAKER_NOTEBOOK_KMS",
+        "Type: AWS::SageMaker::NotebookInstance\n    Properties: {InstanceType: ml.t3.medium, RoleArn: r, KmsKeyId: KEY}",
+    ),
+    (
+        "SAGEMAKER_DOMAIN_KMS",
+        "Type: AWS::SageMaker::Domain\n    Properties: {AuthMode: IAM, DomainName: d, SubnetIds: [s], VpcId: v, KmsKeyId: KEY, DefaultUserSettings: {ExecutionRole: r}}",
+    ),
+    (
+        "SAGEMAKER_ENDPOINT_CONFIG_KMS",
+        "Type: AWS::SageMaker::EndpointConfig\n    Properties: {KmsKeyId: KEY, ProductionVariants: [{VariantName: a, ModelName: m, InstanceType: ml.m5.large, InitialInstanceCount: 2}]}",
+    ),
+    (
+        "SAGEMAKER_ENDPOINT_CONFIG_DATA_CAPTURE_KMS",
+        "Type: AWS::SageMaker::EndpointConfig\n    Properties: {ProductionVariants: [], DataCaptureConfig: {EnableCapture: true, DestinationS3Uri: s3://b/c, KmsKeyId: KEY}}",
+    ),
+    (
+        "SAGEMAKER_ENDPOINT_CONFIG_ASYNC_OUTPUT_KMS",
+        "Type: AWS::SageMaker::EndpointConfig\n    Properties: {ProductionVariants: [], AsyncInferenceConfig: {OutputConfig: {S3OutputPath: s3://b/o, KmsKeyId: KEY}}}",
+    ),
+    (
+        "SAGEMAKER_MONITORING_KMS",
+        "Type: AWS::SageMaker::DataQualityJobDefinition\n    Properties: {DataQualityJobOutputConfig: {KmsKeyId: KEY}, JobResources: {ClusterConfig: {InstanceType: ml.m5.large, VolumeKmsKeyId: KEY}}}",
+    ),
+    (
+        "SAGEMAKER_FEATURE_GROUP_KMS",
+        "Type: AWS::SageMaker::FeatureGroup\n    Properties: {OfflineStoreConfig: {S3StorageConfig: {S3Uri: s3://b/f, KmsKeyId: KEY}}, OnlineStoreConfig: {SecurityConfig: {KmsKeyId: KEY}}}",
+    ),
+    (
+        "SAGEMAKER_INFERENCE_EXPERIMENT_KMS",
+        "Type: AWS::SageMaker::InferenceExperiment\n    Properties: {KmsKey: KEY, DataStorageConfig: {Destination: s3://b/d, KmsKey: KEY}}",
+    ),
+];
+
+#[test]
+fn every_key_rule_of_the_pack_judges_a_key_alike_however_it_is_named() {
+    let defaults = sagerules_pack::resolve_params(None).unwrap();
+    for (rule, resource) in KEY_RULES {
+        for (form, key) in KEY_FORMS {
+            let yaml = format!(
+                "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties: {{EnableKeyRotation: true}}\n  Res:\n    {}\n",
+                resource.replace("KEY", key)
+            );
+            let got = pack_statuses(&yaml, &defaults, &[rule]);
+            assert_eq!(
+                got,
+                [(rule.to_string(), Status::Pass, 0)],
+                "{rule} with the key as {form}"
+            );
+        }
+    }
+}
