@@ -173,7 +173,7 @@ fn world_expanders<'p>(
         return (Vec::new(), None);
     }
     let data = prepared.data();
-    match worlds::of(data) {
+    match worlds::of(data, &expander.reached_parameters()) {
         worlds::Worlds::None => (Vec::new(), None),
         worlds::Worlds::Each(list) => {
             let expanders = list
@@ -267,8 +267,9 @@ impl Job<'_> {
                     .unwrap_or_default()
             });
         }
+        let base = self.value_by_value(data, &expander);
         let (worlds, worlds_note) = world_expanders(&prepared, &expander);
-        let (reports, suppressed) = self.evaluate_all(data, &expander, &worlds, &suppressions);
+        let (reports, suppressed) = self.evaluate_all(data, base, &worlds, &suppressions);
         let catalog = Catalog::read(data);
         let mut notes = prepared.steps.notes.clone();
         notes.extend(worlds_note);
@@ -300,32 +301,59 @@ impl Job<'_> {
         );
     }
 
-    /// Every rule set's report on `data` (merged over the combinations of parameter values
-    /// when there are any, [`worlds`]), findings explained and suppressions applied.
-    fn evaluate_all(
-        &self,
-        data: &Node,
-        expander: &CfnExpander<'_>,
-        worlds: &[(String, HashMap<String, Node>, CfnExpander<'_>)],
-        suppressions: &Suppressions,
-    ) -> (Vec<Report>, Vec<Suppressed>) {
+    /// Every rule set's report on `data`, each parameter value judged on its own, findings
+    /// explained; the expander records the parameters the rules reached.
+    fn value_by_value(&self, data: &Node, expander: &CfnExpander<'_>) -> Vec<Report> {
         let input = Input {
             data,
             params: self.options.params,
             expander: Some(expander),
             only: self.options.only,
         };
-        let mut reports = Vec::with_capacity(self.sets.len());
-        let mut suppressed = Vec::new();
-        for set in self.sets {
-            let mut report = if worlds.is_empty() {
+        self.sets
+            .iter()
+            .map(|set| {
                 let mut report = evaluate(set, &input);
                 explain(&mut report, data, expander);
                 report
+            })
+            .collect()
+    }
+
+    /// Every rule set's report on `data`: `base` (value by value), or merged over the
+    /// combinations of parameter values when there are any ([`worlds`]); suppressions applied.
+    fn evaluate_all(
+        &self,
+        data: &Node,
+        base: Vec<Report>,
+        worlds: &[(String, HashMap<String, Node>, CfnExpander<'_>)],
+        suppressions: &Suppressions,
+    ) -> (Vec<Report>, Vec<Suppressed>) {
+        let input = Input {
+            data,
+            params: self.options.params,
+            expander: None,
+            only: self.options.only,
+        };
+        let mut reports = Vec::with_capacity(self.sets.len());
+        let mut suppressed = Vec::new();
+        for (set, base) in self.sets.iter().zip(base) {
+            let mut report = if worlds.is_empty() {
+                base
             } else {
+                // A world judged with free values meeting conditions only matters when its
+                // twin (same values, the first half) compared a free value in a condition.
+                let half = worlds.len() / 2;
                 let judged = worlds
                     .iter()
-                    .map(|(label, values, world)| {
+                    .enumerate()
+                    .filter(|(i, (_, _, world))| {
+                        !world.free_values_meet_conditions()
+                            || worlds
+                                .get(i.wrapping_sub(half))
+                                .is_some_and(|(_, _, twin)| twin.met_free_value())
+                    })
+                    .map(|(_, (label, values, world))| {
                         let input = Input {
                             expander: Some(world),
                             ..input

@@ -46,6 +46,11 @@ pub struct CfnExpander<'t> {
     /// Whether a freely chosen value meets `when` conditions and filters (the deployer can
     /// make it).
     free_values_meet_conditions: bool,
+    /// Set when a condition or filter compared a freely chosen value.
+    met_free_value: std::cell::Cell<bool>,
+    /// The parameters the evaluation reached (a `Ref`, a `Fn::Sub` variable, the condition of
+    /// an `Fn::If`), so only those are combined ([`crate::worlds`]).
+    reached: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 /// An expansion registered for one node that carries no intrinsic of its own (a pipeline's
@@ -113,6 +118,8 @@ impl<'t> CfnExpander<'t> {
             extra: HashMap::new(),
             world: HashMap::new(),
             free_values_meet_conditions: false,
+            met_free_value: std::cell::Cell::new(false),
+            reached: std::cell::RefCell::default(),
         }
     }
 
@@ -127,6 +134,17 @@ impl<'t> CfnExpander<'t> {
     pub(crate) fn with_free_values_meeting_conditions(mut self, meet: bool) -> Self {
         self.free_values_meet_conditions = meet;
         self
+    }
+
+    /// The parameters expanded so far (see `reached`).
+    pub(crate) fn reached_parameters(&self) -> std::collections::BTreeSet<String> {
+        self.reached.borrow().clone()
+    }
+
+    /// Whether a `when` condition or a filter compared a freely chosen value since this
+    /// expander was made.
+    pub(crate) fn met_free_value(&self) -> bool {
+        self.met_free_value.get()
     }
 
     /// Whether a provisioning fixes the parameters (then there is nothing to combine).
@@ -184,6 +202,9 @@ impl<'t> CfnExpander<'t> {
         }
         if name.starts_with("AWS::") {
             return Some(unknown(format!("pseudo parameter {name}")));
+        }
+        if self.params.contains_key(name) {
+            self.reached.borrow_mut().insert(name.to_string());
         }
         if let Some(value) = self.world.get(name) {
             return Some(one(
@@ -302,6 +323,9 @@ impl<'t> CfnExpander<'t> {
             return None;
         };
         let cond = cond.as_str().unwrap_or("?");
+        self.reached
+            .borrow_mut()
+            .extend(conditions::parameters(self.root, cond));
         let truth = if self.world.is_empty() {
             Truth::Unknown
         } else {
@@ -501,6 +525,10 @@ impl Expander for CfnExpander<'_> {
 
     fn free_values_meet_conditions(&self) -> bool {
         self.free_values_meet_conditions
+    }
+
+    fn free_value_in_condition(&self) {
+        self.met_free_value.set(true);
     }
 }
 

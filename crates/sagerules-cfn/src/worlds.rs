@@ -63,12 +63,20 @@ pub enum Worlds {
 }
 
 /// The combinations of the parameters with `AllowedValues` that the SageMaker resources of
-/// `data` name (`Ref`, `${Name}` in a `Fn::Sub`, or through a condition).
-pub fn of(data: &Node) -> Worlds {
-    let (mut named, used_conditions) = names_in_sagemaker_resources(data);
+/// `data` name (`Ref`, `${Name}` in a `Fn::Sub`, or through a condition) and that the rules
+/// reached (`reached`: a parameter no rule looked at changes no verdict), plus those of the
+/// resources' own `Condition:`.
+pub fn of(data: &Node, reached: &BTreeSet<String>) -> Worlds {
+    let (named, used_conditions) = names_in_sagemaker_resources(data);
+    let mut named: BTreeSet<String> = named.intersection(reached).cloned().collect();
     for condition in &used_conditions {
-        named.extend(conditions::parameters(data, condition));
+        named.extend(
+            conditions::parameters(data, condition)
+                .into_iter()
+                .filter(|p| reached.contains(p)),
+        );
     }
+    named.extend(resource_condition_parameters(data));
     let Some(declared) = data.get("Parameters").and_then(Node::as_map) else {
         return Worlds::None;
     };
@@ -154,6 +162,22 @@ fn shown(value: &Node) -> String {
         Value::String(s) => s.to_string(),
         _ => sagerules_data::to_json(value),
     }
+}
+
+/// The parameters of the `Condition:` of SageMaker resources (they decide which exist).
+fn resource_condition_parameters(data: &Node) -> BTreeSet<String> {
+    let resources = data.get("Resources").and_then(Node::as_map);
+    resources
+        .into_iter()
+        .flatten()
+        .filter(|(_, r)| {
+            r.get("Type")
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.starts_with("AWS::SageMaker::"))
+        })
+        .filter_map(|(_, r)| r.get("Condition").and_then(Node::as_str))
+        .flat_map(|name| conditions::parameters(data, name))
+        .collect()
 }
 
 /// Parameter names referred to inside `Resources.<id>` of SageMaker types, and the
@@ -382,7 +406,8 @@ mod tests {
                           "Properties": {"N": {"Ref": "Count"}, "M": {"Fn::Sub": "${Mode}-${Free}"}}},
                   "B": {"Type": "AWS::S3::Bucket", "Properties": {"Name": {"Ref": "Bucket"}}}}}"#,
         );
-        let Worlds::Each(worlds) = of(&data) else {
+        let all: BTreeSet<String> = ["Count", "Mode", "Free", "Bucket"].map(String::from).into();
+        let Worlds::Each(worlds) = of(&data, &all) else {
             panic!("expected combinations")
         };
         let labels: Vec<&str> = worlds.iter().map(|w| w.label.as_str()).collect();
@@ -418,7 +443,8 @@ mod tests {
             params.join(","),
             props.join(",")
         ));
-        let Worlds::TooMany { count, parameters } = of(&data) else {
+        let all: BTreeSet<String> = (0..7).map(|i| format!("P{i}")).collect();
+        let Worlds::TooMany { count, parameters } = of(&data, &all) else {
             panic!("expected too many")
         };
         assert_eq!((count, parameters.len()), (128, 7));

@@ -106,10 +106,11 @@ fn too_many_combinations_leave_a_note_and_the_value_by_value_verdicts() {
             "  P{i}: {{Type: String, AllowedValues: [a, b]}}\n"
         ));
     }
-    yaml.push_str("  Count: {Type: Number, AllowedValues: [1, 2]}\nResources:\n  Quality:\n    Type: AWS::SageMaker::DataQualityJobDefinition\n    Properties:\n      JobResources:\n        ClusterConfig: {InstanceCount: !Ref Count}\n      NetworkConfig: {EnableInterContainerTrafficEncryption: false}\n      Tags:\n");
+    yaml.push_str("  Count: {Type: Number, AllowedValues: [1, 2]}\nConditions:\n  All: !And\n");
     for i in 0..7 {
-        yaml.push_str(&format!("        - {{Key: k{i}, Value: !Ref P{i}}}\n"));
+        yaml.push_str(&format!("    - !Equals [!Ref P{i}, a]\n"));
     }
+    yaml.push_str("Resources:\n  Quality:\n    Type: AWS::SageMaker::DataQualityJobDefinition\n    Condition: All\n    Properties:\n      JobResources:\n        ClusterConfig: {InstanceCount: !Ref Count}\n      NetworkConfig: {EnableInterContainerTrafficEncryption: false}\n");
     let checked = run(&yaml);
     let note = checked
         .notes

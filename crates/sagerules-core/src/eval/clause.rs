@@ -222,7 +222,15 @@ impl<'c> Ctx<'c> {
                 Verdict::Pass => any_pass = true,
                 Verdict::Unknown(_) => (any_pass, any_unknown) = (true, true),
                 Verdict::FailWhy(_) if free_holds => any_pass = true,
-                Verdict::Fail | Verdict::FailWhy(_) => any_fail = true,
+                Verdict::FailWhy(_) => {
+                    if self.conditioning.get() {
+                        if let Some(expander) = self.expander {
+                            expander.free_value_in_condition();
+                        }
+                    }
+                    any_fail = true
+                }
+                Verdict::Fail => any_fail = true,
             }
             self.touch_path(got.path());
         }

@@ -50,6 +50,10 @@ pub trait Expander {
     fn free_values_meet_conditions(&self) -> bool {
         false
     }
+    /// Called when a `when` condition or a filter compared a freely chosen value (whatever
+    /// [`Expander::free_values_meet_conditions`] says), so the caller knows whether judging
+    /// with them met would change anything.
+    fn free_value_in_condition(&self) {}
     /// For tests: resolve every query through the general path, without the shortcuts for
     /// `Resources.*[ Type == 'X' ]` and file-scope variables. Verdicts are identical; only
     /// slower.
