@@ -43,13 +43,9 @@ fn origin(finding: &Finding, data: &Node, expander: &CfnExpander<'_>) -> Option<
         | Expansion::DeployTimeString { why, .. } => why,
         Expansion::Alternatives(alternatives) => notes(&alternatives)?,
     };
-    let key = finding
-        .pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .replace("~1", "/")
-        .replace("~0", "~");
+    let key = sagerules_data::unescape_pointer_token(
+        finding.pointer.rsplit('/').next().unwrap_or_default(),
+    );
     Some(format!("{key} comes from {why}"))
 }
 

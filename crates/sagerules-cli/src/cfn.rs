@@ -12,7 +12,7 @@ use crate::diag::Diag;
 use crate::inputs::{self, DATA_EXTENSIONS};
 use sagerules_cfn::{check_each, CfnError, Checked, Options, Template};
 use sagerules_core::RuleSet;
-use sagerules_data::{Node, Pos};
+use sagerules_data::{escape_pointer_token as escape, Node, Pos};
 use std::path::Path;
 
 /// Checks one loaded template (`text` is its source, `doc` the loaded document) with every
@@ -137,9 +137,4 @@ fn note(n: sagerules_cfn::Note) -> Note {
         },
         message: n.message,
     }
-}
-
-/// JSON pointer escaping: `~` → `~0`, `/` → `~1`.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }

@@ -106,12 +106,23 @@ impl Node {
     }
 }
 
-/// `~1` → `/`, then `~0` → `~` (in that order, per RFC 6901 §4).
-fn unescape_pointer_token(token: &str) -> String {
+/// One JSON pointer token as the key it names: `~1` → `/`, then `~0` → `~` (in that order,
+/// per RFC 6901 §4). `"a~1b~0c"` → `"a/b~c"`.
+pub fn unescape_pointer_token(token: &str) -> String {
     if token.contains('~') {
         token.replace("~1", "/").replace("~0", "~")
     } else {
         token.to_owned()
+    }
+}
+
+/// A key as one JSON pointer token: `~` → `~0`, `/` → `~1` (RFC 6901 §3).
+/// `"a/b~c"` → `"a~1b~0c"`.
+pub fn escape_pointer_token(key: &str) -> String {
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1")
+    } else {
+        key.to_owned()
     }
 }
 

@@ -111,3 +111,15 @@ proptest! {
         prop_assert_eq!(to_json(&back), text);
     }
 }
+
+#[test]
+fn pointer_tokens_escape_and_unescape_in_rfc_6901_order() {
+    use sagerules_data::{escape_pointer_token, unescape_pointer_token};
+    assert_eq!(escape_pointer_token("a/b~c"), "a~1b~0c");
+    assert_eq!(unescape_pointer_token("a~1b~0c"), "a/b~c");
+    // `~01` is `~1` escaped, not `/`: `~1` is unescaped first.
+    assert_eq!(unescape_pointer_token("~01"), "~1");
+    for key in ["plain", "a/b", "~", "~1", "/~0/"] {
+        assert_eq!(unescape_pointer_token(&escape_pointer_token(key)), key);
+    }
+}

@@ -180,7 +180,7 @@ pub fn property_path(pointer: &str) -> String {
         return pointer.to_string();
     }
     rest.iter()
-        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+        .map(|p| sagerules_data::unescape_pointer_token(p))
         .collect::<Vec<_>>()
         .join(".")
 }

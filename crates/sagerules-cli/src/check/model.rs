@@ -6,7 +6,7 @@ use super::words;
 use crate::diag::Diag;
 use sagerules_core::ast::Span;
 use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Severity, SourceId, Status};
-use sagerules_data::{Node, Pos};
+use sagerules_data::{escape_pointer_token as escape_pointer, Node, Pos};
 
 /// One (rule, resource) verdict in one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -190,11 +190,6 @@ pub fn resource_place(doc: &Node, resource: Option<&str>) -> Place {
     }
 }
 
-/// JSON pointer escaping: `~` → `~0`, `/` → `~1`.
-fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 /// Where a finding is: its pointer, and its position (its resource's when the evaluator made
 /// the value up).
 fn place_of(resource: &Place, finding: &Finding) -> Place {
@@ -229,7 +224,7 @@ fn relative_path(resource: &str, pointer: &str) -> String {
     let keys: Vec<String> = inner
         .split('/')
         .skip(1)
-        .map(|k| k.replace("~1", "/").replace("~0", "~"))
+        .map(sagerules_data::unescape_pointer_token)
         .collect();
     if keys.is_empty() {
         "the resource".to_string()

@@ -332,7 +332,7 @@ fn result(
 fn suppressed_result(rules: &[RuleInfo], file: &str, s: &Suppressed) -> SarifResult {
     let pointer = format!(
         "/Resources/{}",
-        s.resource.replace('~', "~0").replace('/', "~1")
+        sagerules_data::escape_pointer_token(&s.resource)
     );
     let logical = LogicalLocation {
         name: s.resource.clone(),

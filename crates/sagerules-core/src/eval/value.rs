@@ -110,13 +110,7 @@ impl<'a> Paths<'a> {
 
 pub(crate) fn push_pointer_token(out: &mut String, key: &str) {
     out.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            other => out.push(other),
-        }
-    }
+    out.push_str(&sagerules_data::escape_pointer_token(key));
 }
 
 /// A value in evaluation.
