@@ -13,7 +13,7 @@
 mod common;
 
 use sagerules_cfn::{check, no_files, Checked, Options, Template};
-use sagerules_core::{parse, RuleSet, Status};
+use sagerules_core::Status;
 use sagerules_data::{load, Format, Node};
 
 /// "A key is set", four ways.
@@ -92,21 +92,8 @@ fn an_imported_key_is_set_and_its_shape_unknown() {
     expect("!ImportValue shared-key", Status::Pass, true);
 }
 
-/// The bundled pack, built once.
-fn pack() -> RuleSet {
-    let files = sagerules_pack::sources()
-        .into_iter()
-        .map(|source| {
-            let (ast, errors) = parse(&source.text);
-            assert!(errors.is_empty(), "{}: {errors:?}", source.name);
-            (source, ast)
-        })
-        .collect();
-    RuleSet::build(files).unwrap()
-}
-
 fn pack_statuses(yaml: &str, params: &Node, rules: &[&str]) -> Vec<(String, Status, usize)> {
-    let set = pack();
+    let set = sagerules_pack::rule_set().unwrap();
     let root = load(yaml.as_bytes(), Format::Yaml).unwrap();
     let template = Template {
         name: "t.yaml",

@@ -15,17 +15,7 @@ pub struct Engine {
 }
 
 /// The pack could not be loaded (a bug in the build, since the pack is compiled in).
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("{file}: {count} syntax error(s), first: {first}")]
-    Parse {
-        file: String,
-        count: usize,
-        first: String,
-    },
-    #[error("the rule pack does not compile: {0}")]
-    Compile(String),
-}
+pub type EngineError = sagerules_pack::BuildError;
 
 /// What the selected rules said about one resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,27 +37,7 @@ pub struct RuleNote {
 impl Engine {
     /// Parses and builds the pack's sources.
     pub fn bundled() -> Result<Engine, EngineError> {
-        let mut files = Vec::new();
-        for source in sagerules_pack::sources() {
-            let (file, errors) = sagerules_core::parse(&source.text);
-            if let Some(first) = errors.first() {
-                let (file, count) = (source.name.clone(), errors.len());
-                return Err(EngineError::Parse {
-                    file,
-                    count,
-                    first: first.message.clone(),
-                });
-            }
-            files.push((source, file));
-        }
-        let rules = RuleSet::build(files).map_err(|errors| {
-            EngineError::Compile(
-                errors
-                    .first()
-                    .map(|e| e.message.clone())
-                    .unwrap_or_default(),
-            )
-        })?;
+        let rules = sagerules_pack::rule_set()?;
         let mut names: Vec<String> = rules
             .rules()
             .iter()

@@ -2,7 +2,8 @@
 //! (so `sagerules check template.yaml` works on a fresh install), their parameter defaults, and
 //! the shape adapters that let every rule be written once against the template shape.
 //!
-//! - [`files`] / [`sources`]: the rules files, e.g. `training.rules`.
+//! - [`files`] / [`sources`]: the rules files, e.g. `training.rules`; [`rule_set`]: them
+//!   parsed and built.
 //! - [`resolve_params`]: `rules/parameters.yaml` overlaid with the user's parameters, checked,
 //!   with instance-type globs expanded: the document the rules read under `SageRules`.
 //! - [`adapt`]: AWS Config items, `Describe*` responses and pipeline steps → template shape.
@@ -64,6 +65,43 @@ pub fn sources() -> Vec<Source> {
             text: f.text.to_string(),
         })
         .collect()
+}
+
+/// The bundled pack could not be built (a bug in the build, since the pack is compiled in).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{file}: {count} syntax error(s), first: {first}")]
+    Parse {
+        file: String,
+        count: usize,
+        first: String,
+    },
+    #[error("the rule pack does not compile: {0}")]
+    Compile(String),
+}
+
+/// The bundled files parsed and built into one rule set, as every context runs them.
+pub fn rule_set() -> Result<sagerules_core::RuleSet, BuildError> {
+    let mut files = Vec::new();
+    for source in sources() {
+        let (file, errors) = sagerules_core::parse(&source.text);
+        if let Some(first) = errors.first() {
+            return Err(BuildError::Parse {
+                file: source.name.clone(),
+                count: errors.len(),
+                first: first.message.clone(),
+            });
+        }
+        files.push((source, file));
+    }
+    sagerules_core::RuleSet::build(files).map_err(|errors| {
+        BuildError::Compile(
+            errors
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default(),
+        )
+    })
 }
 
 /// The bundled default parameters, `rules/parameters.yaml`, as written.

@@ -9,7 +9,6 @@
     clippy::indexing_slicing
 )]
 
-use sagerules_core::{parse, RuleSet};
 use sagerules_data::{Format, Node};
 use sagerules_pack::iam::{
     generate_with, IamError, PolicyKind, Request, IAM_CONDITION_KEYS, IAM_MAPPING,
@@ -17,15 +16,7 @@ use sagerules_pack::iam::{
 use std::collections::BTreeSet;
 
 fn pack_rules() -> Vec<sagerules_core::ruleset::RuleInfo> {
-    let files: Vec<_> = sagerules_pack::sources()
-        .into_iter()
-        .map(|source| {
-            let (ast, errors) = parse(&source.text);
-            assert!(errors.is_empty(), "{}: {errors:?}", source.name);
-            (source, ast)
-        })
-        .collect();
-    RuleSet::build(files).unwrap().rules().to_vec()
+    sagerules_pack::rule_set().unwrap().rules().to_vec()
 }
 
 fn mapping() -> Node {

@@ -11,7 +11,7 @@
     reason = "helpers of tests"
 )]
 
-use sagerules_core::{evaluate, parse, Input, RuleSet, Status};
+use sagerules_core::{evaluate, Input, RuleSet, Status};
 use sagerules_data::Node;
 use sagerules_pack::adapt::{from_config_item, from_describe, from_pipeline_definition, ApiKind};
 use std::sync::OnceLock;
@@ -23,15 +23,7 @@ fn pack() -> &'static RuleSet {
 }
 
 fn build_pack() -> RuleSet {
-    let files = sagerules_pack::sources()
-        .into_iter()
-        .map(|source| {
-            let (ast, errors) = parse(&source.text);
-            assert!(errors.is_empty(), "{}: {errors:?}", source.name);
-            (source, ast)
-        })
-        .collect();
-    RuleSet::build(files).unwrap()
+    sagerules_pack::rule_set().unwrap()
 }
 
 fn json(text: &str) -> Node {
