@@ -24,7 +24,6 @@ mod render;
 use crate::diag::{self, Diag};
 use crate::outcome::Outcome;
 use layout::Layout;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -90,7 +89,7 @@ pub fn run(args: &Args) -> Outcome {
     match &args.out_dir {
         Some(dir) => write_all(&layout, dir, args.check),
         None => match render::render(&layout, args.kind) {
-            Ok(text) => print(&text),
+            Ok(text) => crate::outcome::print(&text, "template"),
             Err(errors) => {
                 diag::eprint_all(&errors);
                 Outcome::Error
@@ -117,18 +116,6 @@ fn layout(args: &Args) -> Result<Layout, Vec<Diag>> {
             .map(|e| Diag::file("deploy-template", e))
             .collect()
     })
-}
-
-fn print(text: &str) -> Outcome {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Outcome::Ok,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Ok,
-        Err(e) => {
-            eprintln!("error: cannot write the template: {e}");
-            Outcome::Error
-        }
-    }
 }
 
 /// Writes (or with `check`, compares) every file of [`FILES`] under `dir`.

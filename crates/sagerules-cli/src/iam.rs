@@ -13,7 +13,6 @@ use crate::diag::{self, Diag};
 use crate::outcome::Outcome;
 use crate::rulefiles;
 use sagerules_pack::iam::{self, Explained, PolicyKind, Request};
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -58,17 +57,7 @@ impl KindArg {
 
 pub fn run(args: &Args) -> Outcome {
     match generate(args) {
-        Ok(text) => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Ok(()) => Outcome::Ok,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Ok,
-                Err(e) => {
-                    eprintln!("error: cannot write the policy: {e}");
-                    Outcome::Error
-                }
-            }
-        }
+        Ok(text) => crate::outcome::print(&text, "policy"),
         Err(errors) => {
             diag::eprint_all(&errors);
             Outcome::Error

@@ -34,6 +34,21 @@ impl Outcome {
     }
 }
 
+/// Writes `text` (`what` it is, for the error) to standard output: `Ok`, also when the reader
+/// closed the pipe (`sagerules iam-policy | head`), else `Error` with the reason on stderr.
+pub fn print(text: &str, what: &str) -> Outcome {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Outcome::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Ok,
+        Err(e) => {
+            eprintln!("error: cannot write the {what}: {e}");
+            Outcome::Error
+        }
+    }
+}
+
 impl From<Outcome> for ExitCode {
     fn from(outcome: Outcome) -> ExitCode {
         ExitCode::from(outcome.code())
