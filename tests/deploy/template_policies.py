@@ -11,27 +11,13 @@ import os
 import re
 import sys
 
-import yaml
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lambda"))
+import cfn_yaml  # noqa: E402
 
 PSEUDO = {"AWS::Partition": "aws", "AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
           "AWS::StackName": "sagerules"}
 
 
-class Loader(yaml.SafeLoader):
-    pass
-
-
-def tagged(loader, suffix, node):
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {"Fn::" + suffix if suffix != "Ref" else "Ref": value}
-
-
-Loader.add_multi_constructor("!", tagged)
 NO_VALUE = object()
 
 
@@ -97,7 +83,7 @@ def main():
     out_dir, templates = sys.argv[1], sys.argv[2:]
     written = 0
     for path in templates:
-        template = yaml.load(open(path, encoding="utf-8"), Loader=Loader)
+        template = cfn_yaml.load(path)
         TEMPLATE.clear()
         TEMPLATE.update(template)
         for logical, resource in (template.get("Resources") or {}).items():

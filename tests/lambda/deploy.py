@@ -18,6 +18,8 @@ import zipfile
 
 import boto3
 
+import cfn_yaml
+
 REGION = "us-east-1"
 CFN = os.path.join(os.path.dirname(__file__), "..", "..", "cfn")
 TEMPLATE = os.path.join(CFN, "sagerules-config-rule.yaml")
@@ -72,27 +74,6 @@ def role_actions(stack_resources):
     return actions
 
 
-def load_template(path):
-    """A template with its short-form intrinsics kept as {"!Ref": value} and so on."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def tagged(loader, suffix, node):
-        if isinstance(node, yaml.ScalarNode):
-            value = loader.construct_scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
-            value = loader.construct_sequence(node, deep=True)
-        else:
-            value = loader.construct_mapping(node, deep=True)
-        return {"!" + suffix: value}
-
-    Loader.add_multi_constructor("!", tagged)
-    with open(path, encoding="utf-8") as f:
-        return yaml.load(f, Loader=Loader)
-
-
 def check_member_role(cfn, problems):
     """The member role: created by CloudFormation, trusting only the central function's role,
     with the Config and read permissions and no stop."""
@@ -139,7 +120,7 @@ def resolve(value, parameters):
 def check_conformance_pack(function_arn, problems):
     """Each rule of the pack, its parameters at their defaults, through PutConfigRule (moto checks
     the function exists); InputParameters within AWS Config's 1,024 characters."""
-    pack = load_template(PACK)
+    pack = cfn_yaml.load(PACK)
     if set(pack) != {"Parameters", "Resources"}:
         problems.append(f"conformance pack sections: {sorted(pack)}")
     parameters = {name: spec.get("Default", "") for name, spec in pack["Parameters"].items()}
@@ -190,7 +171,7 @@ def literal_body(text, key):
 def check_organization(problems):
     """The organization template embeds the member role and the pack as generated, and passes
     the pack every parameter that has no default."""
-    org = load_template(ORGANIZATION)
+    org = cfn_yaml.load(ORGANIZATION)
     stackset = org["Resources"]["MemberRoleStackSet"]["Properties"]
     pack = org["Resources"]["ConformancePack"]["Properties"]
     if stackset["TemplateBody"] != open(MEMBER_ROLE, encoding="utf-8").read():
@@ -199,7 +180,7 @@ def check_organization(problems):
         problems.append("organization: the conformance pack's TemplateBody is not sagerules-conformance-pack.yaml")
     if stackset["PermissionModel"] != "SERVICE_MANAGED" or not stackset["AutoDeployment"]["Enabled"]:
         problems.append(f"organization: the StackSet is not service-managed with auto-deployment: {stackset}")
-    required = {n for n, spec in load_template(PACK)["Parameters"].items() if "Default" not in spec}
+    required = {n for n, spec in cfn_yaml.load(PACK)["Parameters"].items() if "Default" not in spec}
     given = {p["ParameterName"] for p in pack["ConformancePackInputParameters"]}
     if not required <= given:
         problems.append(f"organization: pack parameters without a value: {sorted(required - given)}")
@@ -219,13 +200,8 @@ def main():
         problems.append(f"create: {status}")
     created = resources(cfn, "sagerules")
     template_types = {}
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    declared = yaml.load(body, Loader=Loader)["Resources"]
+    template = cfn_yaml.loads(body)
+    declared = template["Resources"]
     for logical, resource in declared.items():
         template_types[logical] = resource["Type"]
     expected = {l for l, t in template_types.items() if t in CREATED and not declared[l].get("Condition")}
@@ -235,8 +211,8 @@ def main():
     not_created = sorted({t for t in template_types.values() if t not in CREATED})
     config = function_config(created)
     # moto's CloudFormation ignores a function's Architectures: the template's default is read.
-    if declared["Function"]["Properties"]["Architectures"] != [None] or \
-            yaml.load(body, Loader=Loader)["Parameters"]["Architecture"]["Default"] != "arm64":
+    if declared["Function"]["Properties"]["Architectures"] != [{"Ref": "Architecture"}] or \
+            template["Parameters"]["Architecture"]["Default"] != "arm64":
         problems.append("the function is not arm64 by default")
     want = {"Runtime": "provided.al2023", "Handler": "bootstrap"}
     for key, value in want.items():
