@@ -12,27 +12,20 @@
 //! `!empty`, `is_string`, a regex on the key-ARN shape), while an allow-list of key ARNs, which
 //! cannot name a key that does not exist yet, stays unknown.
 
-/// A key id, as `Ref` of an `AWS::KMS::Key` gives it.
+/// A key id, as `Ref` of an `AWS::KMS::Key` gives it, and that key's ARN.
 const KEY_ID: &str = "11111111-2222-3333-4444-555555555555";
+const KEY_ARN: &str = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555";
 
 /// (resource type, attribute or `Ref`) → a value of that kind, account 000000000000 in
 /// us-east-1.
 const SHAPES: [(&str, &str, &str); 18] = [
     ("AWS::KMS::Key", "Ref", KEY_ID),
     ("AWS::KMS::Key", "KeyId", KEY_ID),
-    (
-        "AWS::KMS::Key",
-        "Arn",
-        "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555",
-    ),
+    ("AWS::KMS::Key", "Arn", KEY_ARN),
     ("AWS::KMS::Alias", "Ref", "alias/deploy-time"),
     ("AWS::KMS::ReplicaKey", "Ref", KEY_ID),
     ("AWS::KMS::ReplicaKey", "KeyId", KEY_ID),
-    (
-        "AWS::KMS::ReplicaKey",
-        "Arn",
-        "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555",
-    ),
+    ("AWS::KMS::ReplicaKey", "Arn", KEY_ARN),
     ("AWS::IAM::Role", "Ref", "deploy-time-role"),
     (
         "AWS::IAM::Role",
