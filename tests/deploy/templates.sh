@@ -42,9 +42,12 @@ refuses 'unknown family "notebooks"' --families notebooks
 refuses 'unknown rule SAGEMAKER_NOPE' --rules SAGEMAKER_NOPE
 printf 'SageRules:\n  kmsKeyArns: [%s]\n' "$(printf 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555,%.0s' $(seq 6) | sed 's/,$//')" > "$WORK/long.yaml"
 refuses 'kmsKeyArns is 455 characters' --params "$WORK/long.yaml"
-ALL_RULES=$("$SAGERULES" rules --format json | python3 -c 'import json,sys; print(",".join(r["name"] for r in json.load(sys.stdin)))')
+refuses 'stack judges templates only' --families stack
+refuses 'SAGEMAKER_STACK_KMS_KEY_ROTATION judges templates only' --rules SAGEMAKER_STACK_KMS_KEY_ROTATION
+# Every rule AWS Config can run (the stack family's rules judge templates only).
+ALL_RULES=$("$SAGERULES" rules --format json | python3 -c 'import json,sys; print(",".join(r["name"] for r in json.load(sys.stdin) if not r["name"].startswith("SAGEMAKER_STACK_")))')
 refuses "the jobs rule would take" --rules "$ALL_RULES"
-echo "deploy-template: refuses unknown families and rules, a parameter over its budget, InputParameters over 1,024"
+echo "deploy-template: refuses unknown families and rules, template-only rules, a parameter over its budget, InputParameters over 1,024"
 
 # 4. A chosen deployment: notebook and training only, with a key; the pack carries the key as
 # its default and nothing else.

@@ -1,6 +1,6 @@
 //! What a value made at deploy time is known to be: the `Ref` or `Fn::GetAtt` of a resource
 //! of the same template is a non-empty string, and for the common kinds (KMS keys and aliases,
-//! roles, subnets, security groups, VPCs, buckets) its shape is known too:
+//! roles, managed policies, subnets, security groups, VPCs, buckets) its shape is known too:
 //!
 //! ```yaml
 //! KmsKeyId: !Ref Key            # "11111111-2222-3333-4444-555555555555" (a key id)
@@ -18,7 +18,7 @@ const KEY_ARN: &str = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333
 
 /// (resource type, attribute or `Ref`) → a value of that kind, account 000000000000 in
 /// us-east-1.
-const SHAPES: [(&str, &str, &str); 18] = [
+const SHAPES: [(&str, &str, &str); 20] = [
     ("AWS::KMS::Key", "Ref", KEY_ID),
     ("AWS::KMS::Key", "KeyId", KEY_ID),
     ("AWS::KMS::Key", "Arn", KEY_ARN),
@@ -31,6 +31,16 @@ const SHAPES: [(&str, &str, &str); 18] = [
         "AWS::IAM::Role",
         "Arn",
         "arn:aws:iam::000000000000:role/deploy-time-role",
+    ),
+    (
+        "AWS::IAM::ManagedPolicy",
+        "Ref",
+        "arn:aws:iam::000000000000:policy/deploy-time-policy",
+    ),
+    (
+        "AWS::IAM::ManagedPolicy",
+        "PolicyArn",
+        "arn:aws:iam::000000000000:policy/deploy-time-policy",
     ),
     ("AWS::EC2::Subnet", "Ref", "subnet-0000000000000000a"),
     ("AWS::EC2::Subnet", "SubnetId", "subnet-0000000000000000a"),

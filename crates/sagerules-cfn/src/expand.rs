@@ -530,6 +530,10 @@ impl Expander for CfnExpander<'_> {
     fn free_value_in_condition(&self) {
         self.met_free_value.set(true);
     }
+
+    fn referenced_ids(&self, _root: &Node, node: &Node) -> Vec<String> {
+        crate::references::referenced_resources(self.root, node)
+    }
 }
 
 /// The provisioned (or default) values of list-typed parameters that are written as one

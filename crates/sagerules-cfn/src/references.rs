@@ -75,104 +75,153 @@ impl<'t> Declared<'t> {
     }
 
     fn walk(&self, place: &str, node: &Node, errors: &mut Vec<CfnError>) {
-        if let Some((name, arg)) = intrinsic(node) {
-            self.intrinsic(place, name, arg, node.pos, errors);
-        }
-        match &node.value {
-            Value::Map(map) => {
-                for child in map.values() {
-                    self.walk(place, child, errors);
+        each_reference(node, &mut |reference| {
+            let known = match reference.target {
+                Target::Resource(name) => self.resources.contains(name),
+                Target::Name(name) => {
+                    self.parameters.contains(name)
+                        || self.resources.contains(name)
+                        || PSEUDO_PARAMETERS.contains(&name)
                 }
+            };
+            if !known {
+                errors.push(self.undeclared(place, &reference));
             }
-            Value::List(items) => {
-                for child in items {
-                    self.walk(place, child, errors);
-                }
-            }
-            _ => {}
-        }
+        });
     }
 
-    fn intrinsic(&self, place: &str, name: &str, arg: &Node, pos: Pos, errors: &mut Vec<CfnError>) {
+    fn undeclared(&self, place: &str, reference: &Reference<'_>) -> CfnError {
+        let (name, hint) = match reference.target {
+            Target::Resource(name) => (name, closest(name, self.resources.iter().copied())),
+            Target::Name(name) => {
+                let candidates = self.parameters.iter().chain(&self.resources).copied();
+                (name, closest(name, candidates.chain(PSEUDO_PARAMETERS)))
+            }
+        };
+        CfnError::UndeclaredReference {
+            resource: place.to_string(),
+            what: reference.what.to_string(),
+            name: name.to_string(),
+            pos: reference.pos,
+            hint,
+        }
+    }
+}
+
+/// The ids of the resources of `root` that `node` names at any depth, once each, in the order
+/// first named: `!Ref Key`, `!GetAtt Role.Arn`, `!Sub 'arn:${AWS::Partition}:...:${Role}'`.
+/// Parameters, pseudo parameters and `Fn::Sub` locals are not resources.
+///
+/// ```text
+/// RoleArn: !If [UseOwn, !GetAtt Role.Arn, !Ref ExistingRoleArn]   → ["Role"]
+/// ```
+pub fn referenced_resources(root: &Node, node: &Node) -> Vec<String> {
+    let resources = root.get("Resources").and_then(Node::as_map);
+    let mut ids: Vec<String> = Vec::new();
+    each_reference(node, &mut |reference| {
+        let (Target::Resource(name) | Target::Name(name)) = reference.target;
+        let declared = resources.is_some_and(|r| r.get(name).is_some());
+        if declared && !ids.iter().any(|id| id == name) {
+            ids.push(name.to_string());
+        }
+    });
+    ids
+}
+
+/// What an intrinsic refers to.
+#[derive(Clone, Copy)]
+enum Target<'n> {
+    /// `Ref: X`, `${X}`: a parameter, a pseudo parameter or a resource.
+    Name(&'n str),
+    /// `Fn::GetAtt: [X, Attr]`, `${X.Attr}`: only a resource.
+    Resource(&'n str),
+}
+
+struct Reference<'n> {
+    /// `Ref`, `Fn::GetAtt` or `Fn::Sub variable`, for messages.
+    what: &'static str,
+    target: Target<'n>,
+    pos: Pos,
+}
+
+/// Calls `visit` for every reference in `node` and below it, the one place that knows how
+/// `Ref`, `Fn::GetAtt` and `Fn::Sub` name things.
+fn each_reference<'n>(node: &'n Node, visit: &mut impl FnMut(Reference<'n>)) {
+    if let Some((name, arg)) = intrinsic(node) {
         match name {
             "Ref" => {
                 if let Some(target) = arg.as_str() {
-                    self.check_ref(place, "Ref", target, arg.pos, &HashSet::new(), errors);
+                    visit(Reference {
+                        what: "Ref",
+                        target: Target::Name(target),
+                        pos: arg.pos,
+                    });
                 }
             }
             "Fn::GetAtt" => {
                 if let Some(target) = get_att_resource(arg) {
-                    self.check_resource(place, target, arg.pos, errors);
+                    visit(Reference {
+                        what: "Fn::GetAtt",
+                        target: Target::Resource(target),
+                        pos: arg.pos,
+                    });
                 }
             }
-            "Fn::Sub" => self.sub(place, arg, pos, errors),
+            "Fn::Sub" => sub_references(arg, node.pos, visit),
             _ => {}
         }
     }
-
-    /// `!Sub "text ${Name} ${Res.Attr}"` or `!Sub ["text ${Local}", {Local: ...}]`.
-    fn sub(&self, place: &str, arg: &Node, pos: Pos, errors: &mut Vec<CfnError>) {
-        let (text, locals) = match &arg.value {
-            Value::String(text) => (text.as_ref(), HashSet::new()),
-            Value::List(items) => {
-                let Some(text) = items.first().and_then(Node::as_str) else {
-                    return;
-                };
-                let locals = items
-                    .get(1)
-                    .and_then(Node::as_map)
-                    .map(|m| m.keys().map(|k| k.as_ref()).collect())
-                    .unwrap_or_default();
-                (text, locals)
+    match &node.value {
+        Value::Map(map) => {
+            for child in map.values() {
+                each_reference(child, visit);
             }
-            _ => return,
+        }
+        Value::List(items) => {
+            for child in items {
+                each_reference(child, visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `!Sub "text ${Name} ${Res.Attr}"` or `!Sub ["text ${Local}", {Local: ...}]`: the variables
+/// that are not locals (`${!Literal}` is no variable).
+fn sub_references<'n>(arg: &'n Node, pos: Pos, visit: &mut impl FnMut(Reference<'n>)) {
+    let (text, locals) = match &arg.value {
+        Value::String(text) => (text.as_ref(), HashSet::new()),
+        Value::List(items) => {
+            let Some(text) = items.first().and_then(Node::as_str) else {
+                return;
+            };
+            let locals: HashSet<&str> = items
+                .get(1)
+                .and_then(Node::as_map)
+                .map(|m| m.keys().map(|k| k.as_ref()).collect())
+                .unwrap_or_default();
+            (text, locals)
+        }
+        _ => return,
+    };
+    for part in sub_parts(text) {
+        let SubPart::Var(var) = part else { continue };
+        if locals.contains(var) {
+            continue;
+        }
+        let target = match var.split_once('.') {
+            Some((resource, _)) => Target::Resource(resource),
+            None => Target::Name(var),
         };
-        for part in sub_parts(text) {
-            let SubPart::Var(var) = part else { continue };
-            match var.split_once('.') {
-                Some((resource, _)) if !locals.contains(var) => {
-                    self.check_resource(place, resource, pos, errors);
-                }
-                _ => self.check_ref(place, "Fn::Sub variable", var, pos, &locals, errors),
-            }
-        }
-    }
-
-    fn check_ref(
-        &self,
-        place: &str,
-        what: &str,
-        target: &str,
-        pos: Pos,
-        locals: &HashSet<&str>,
-        errors: &mut Vec<CfnError>,
-    ) {
-        let known = locals.contains(target)
-            || self.parameters.contains(target)
-            || self.resources.contains(target)
-            || PSEUDO_PARAMETERS.contains(&target);
-        if !known {
-            let candidates = self.parameters.iter().chain(&self.resources).copied();
-            errors.push(CfnError::UndeclaredReference {
-                resource: place.to_string(),
-                what: what.to_string(),
-                name: target.to_string(),
-                pos,
-                hint: closest(target, candidates.chain(PSEUDO_PARAMETERS)),
-            });
-        }
-    }
-
-    fn check_resource(&self, place: &str, target: &str, pos: Pos, errors: &mut Vec<CfnError>) {
-        if !self.resources.contains(target) {
-            errors.push(CfnError::UndeclaredReference {
-                resource: place.to_string(),
-                what: "Fn::GetAtt".to_string(),
-                name: target.to_string(),
-                pos,
-                hint: closest(target, self.resources.iter().copied()),
-            });
-        }
+        visit(Reference {
+            what: if matches!(target, Target::Resource(_)) {
+                "Fn::GetAtt"
+            } else {
+                "Fn::Sub variable"
+            },
+            target,
+            pos,
+        });
     }
 }
 

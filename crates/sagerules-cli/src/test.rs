@@ -4,6 +4,7 @@
 //! - name: notebook without a key fails
 //!   input: { Resources: { Nb: { Type: AWS::SageMaker::NotebookInstance, Properties: {} } } }
 //!   params: { requiredTagKeys: [owner] }     # optional (sagerules extension): Input.params
+//!   cfn: true    # optional (sagerules extension): evaluated as `check` does templates, as --cfn
 //!   expectations:
 //!     rules:
 //!       SAGEMAKER_NOTEBOOK_KMS: FAIL
@@ -256,7 +257,7 @@ fn run_test_file(
 /// Evaluates the rules on one case's input, with its parameters (the CloudFormation way with
 /// `--cfn`).
 fn run_case(args: &Args, rules: &LoadedRules, case: &Case<'_>, params: Option<&Node>) -> Report {
-    if args.cfn {
+    if args.cfn || case.cfn {
         let template = sagerules_cfn::Template {
             name: &case.name,
             text: None,
@@ -301,6 +302,9 @@ struct Case<'a> {
     pos: Pos,
     input: &'a Node,
     params: Option<&'a Node>,
+    /// `cfn: true`: this case is a template, evaluated as `--cfn` evaluates every case (rules
+    /// that follow references, `referenced_ids`, need the template's semantics).
+    cfn: bool,
     expectations: Vec<(String, Status)>,
 }
 
@@ -347,8 +351,18 @@ fn case_of(number: usize, item: &Node) -> Result<Case<'_>, (Pos, String)> {
         pos: item.pos,
         input,
         params: map.get("params"),
+        cfn: cfn_of(map.get("cfn"))?,
         expectations,
     })
+}
+
+/// `cfn: true` / `cfn: false` (absent: false).
+fn cfn_of(node: Option<&Node>) -> Result<bool, (Pos, String)> {
+    match node.map(|n| (n, &n.value)) {
+        None => Ok(false),
+        Some((_, sagerules_data::Value::Bool(on))) => Ok(*on),
+        Some((n, _)) => Err((n.pos, "`cfn:` is true or false".to_string())),
+    }
 }
 
 fn status_of(node: &Node) -> Result<Status, (Pos, String)> {

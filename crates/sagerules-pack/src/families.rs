@@ -20,6 +20,10 @@ pub enum Reach {
     Swept,
     /// The rules apply to every SageMaker resource (the tag rule): they join every Config rule.
     Everywhere,
+    /// The rules follow references to other resources of the same template (an execution
+    /// role's policies, a key's rotation): they judge templates only, since a configuration
+    /// item names those resources by ARN without their settings. No Config rule runs them.
+    Template,
 }
 
 /// One family of rules.
@@ -40,7 +44,7 @@ pub struct Family {
 
 /// Every family, in the order of `rules/` listings and generated templates. A test checks
 /// that each file names exactly these resource types.
-pub const FAMILIES: [Family; 12] = [
+pub const FAMILIES: [Family; 13] = [
     Family {
         name: "training",
         file: "training.rules",
@@ -143,6 +147,14 @@ pub const FAMILIES: [Family; 12] = [
         reach: Reach::Everywhere,
         summary: "required tags on every SageMaker resource",
     },
+    Family {
+        name: "stack",
+        file: "stack.rules",
+        rule_prefix: "SAGEMAKER_STACK_",
+        resource_types: &[],
+        reach: Reach::Template,
+        summary: "execution roles and KMS keys a template creates for its SageMaker resources",
+    },
 ];
 
 /// The family called `name` (`endpoint_config` and `Endpoint-Config` are `endpoint-config`).
@@ -201,7 +213,7 @@ mod tests {
 
     #[test]
     fn every_family_names_the_types_its_rules_file_selects() {
-        for family in FAMILIES.iter().filter(|f| f.reach != Reach::Everywhere) {
+        for family in FAMILIES.iter().filter(|f| !f.resource_types.is_empty()) {
             let file = crate::files()
                 .iter()
                 .find(|f| f.name == family.file)
@@ -251,6 +263,6 @@ mod tests {
         let jobs: Vec<&str> = expand("jobs").unwrap().iter().map(|f| f.name).collect();
         assert_eq!(jobs, ["training", "hpo", "processing", "transform"]);
         assert!(expand("notebooks").is_none());
-        assert!(known_names().ends_with("tags, jobs, all"));
+        assert!(known_names().ends_with("tags, stack, jobs, all"));
     }
 }

@@ -36,7 +36,7 @@ macro_rules! pack_file {
 }
 
 /// One file per resource family; `tests/files.rs` fails when `rules/` holds a file not listed.
-const FILES: [PackFile; 12] = [
+const FILES: [PackFile; 13] = [
     pack_file!("training.rules"),
     pack_file!("hpo.rules"),
     pack_file!("processing.rules"),
@@ -49,6 +49,7 @@ const FILES: [PackFile; 12] = [
     pack_file!("feature-group.rules"),
     pack_file!("inference-experiment.rules"),
     pack_file!("tags.rules"),
+    pack_file!("stack.rules"),
 ];
 
 /// Every bundled rules file.

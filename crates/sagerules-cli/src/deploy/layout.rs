@@ -125,6 +125,9 @@ fn choose_families(names: &[String]) -> Result<Vec<&'static Family>, Vec<String>
     let mut errors = Vec::new();
     for name in names.iter().filter(|n| !n.trim().is_empty()) {
         match families::expand(name) {
+            Some(found) if found.len() == 1 && found.iter().all(|f| f.reach == Reach::Template) => {
+                errors.push(template_only(&format!("--families: {name}")));
+            }
             Some(found) => chosen.extend(found),
             None => errors.push(format!(
                 "--families: unknown family {name:?} (known: {})",
@@ -140,6 +143,14 @@ fn choose_families(names: &[String]) -> Result<Vec<&'static Family>, Vec<String>
         .iter()
         .filter(|f| chosen.iter().any(|c| c.name == f.name))
         .collect())
+}
+
+/// Why a family or rule that follows references within a template gets no Config rule.
+fn template_only(what: &str) -> String {
+    format!(
+        "{what} judges templates only (`sagerules check`): its rules follow references to other \
+         resources of the same template, which an AWS Config configuration item does not carry"
+    )
 }
 
 fn choose_rules(
@@ -161,6 +172,8 @@ fn choose_rules(
             errors.push(format!(
                 "--rules: unknown rule {name} (`sagerules rules` lists them)"
             ));
+        } else if families::of_rule(name).is_some_and(|f| f.reach == Reach::Template) {
+            errors.push(template_only(&format!("--rules: {name}")));
         } else if families_given && !in_chosen(name) {
             errors.push(format!(
                 "--rules: {name} is not in the families chosen by --families"

@@ -40,8 +40,36 @@ impl<'c> Ctx<'c> {
             "join" => self.join(call, first, args.get(1)),
             "regex_replace" => self.regex_replace(call, &args),
             "substring" => self.substring(call, &args),
+            "referenced_ids" => Ok(self.referenced_ids(first)),
             _ => self.map_values(call, first),
         }
+    }
+
+    /// `referenced_ids(Properties.RoleArn)`: the ids of the resources of the same document
+    /// that the values name, at any depth, once each, in the order first named
+    /// (`!GetAtt ExecutionRole.Arn` → `"ExecutionRole"`). Only the [`crate::Expander`] knows
+    /// how a document names its resources; without one (plain data) nothing is named.
+    fn referenced_ids(&'c self, values: &[Got<'c>]) -> Vec<Got<'c>> {
+        let Some(expander) = self.expander else {
+            return Vec::new();
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for val in values.iter().filter_map(|got| match got {
+            Got::Val(val) => Some(val),
+            Got::Missing { .. } => None,
+        }) {
+            let node = match val {
+                Val::Doc(node, _) | Val::Unknown { node, .. } | Val::Any { node, .. } => *node,
+                _ => continue,
+            };
+            for id in expander.referenced_ids(self.root, node) {
+                if seen.insert(id.clone()) {
+                    out.push(self.computed(Value::String(id.into()), val.path(), val.pos()));
+                }
+            }
+        }
+        out
     }
 
     fn computed(&'c self, value: Value, from: PathId, pos: Pos) -> Got<'c> {

@@ -54,6 +54,13 @@ pub trait Expander {
     /// [`Expander::free_values_meet_conditions`] says), so the caller knows whether judging
     /// with them met would change anything.
     fn free_value_in_condition(&self) {}
+    /// The ids of the resources of the same document that `node` names, at any depth, for
+    /// the `referenced_ids` function: `{"Fn::GetAtt": ["Role", "Arn"]}` → `["Role"]`. None by
+    /// default (plain data names no resources).
+    fn referenced_ids(&self, root: &Node, node: &Node) -> Vec<String> {
+        let _ = (root, node);
+        Vec::new()
+    }
     /// For tests: resolve every query through the general path, without the shortcuts for
     /// `Resources.*[ Type == 'X' ]` and file-scope variables. Verdicts are identical; only
     /// slower.

@@ -21,7 +21,7 @@ pub(crate) struct Checked {
 pub(crate) const THIS_VAR: &str = "this";
 
 /// The built-in functions and how many arguments each takes.
-pub(crate) const FUNCTIONS: [(&str, usize); 15] = [
+pub(crate) const FUNCTIONS: [(&str, usize); 16] = [
     ("count", 1),
     ("join", 2),
     ("json_parse", 1),
@@ -37,6 +37,7 @@ pub(crate) const FUNCTIONS: [(&str, usize); 15] = [
     ("parse_char", 1),
     ("parse_epoch", 1),
     ("now", 0),
+    ("referenced_ids", 1),
 ];
 
 pub(crate) fn check(set: &RuleSet) -> Checked {
