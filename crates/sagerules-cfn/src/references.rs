@@ -286,6 +286,21 @@ mod tests {
         assert!(got[2].contains("output O: Ref to Gone"), "{got:?}");
     }
 
+    fn referenced(yaml: &str, resource: &str) -> Vec<String> {
+        let root = sagerules_data::load(yaml.as_bytes(), sagerules_data::Format::Yaml).unwrap();
+        let node = root.get("Resources").and_then(|r| r.get(resource)).unwrap();
+        referenced_resources(&root, node)
+    }
+
+    #[test]
+    fn referenced_resources_follow_ref_getatt_and_sub_but_not_parameters_or_locals() {
+        let got = referenced(
+            "Parameters:\n  P: {Type: String}\nResources:\n  Role: {Type: AWS::IAM::Role}\n  Key: {Type: AWS::KMS::Key}\n  Alias: {Type: AWS::KMS::Alias}\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      RoleArn: !If [C, !GetAtt Role.Arn, !Ref P]\n      KmsKeyId: {'Fn::GetAtt': [Key, Arn]}\n      A: !Sub '${AWS::Region}-${Alias}-${P}-${Role.Arn}'\n      B: !Sub ['${L}', {L: !Ref P}]\n",
+            "Nb",
+        );
+        assert_eq!(got, ["Role", "Key", "Alias"]);
+    }
+
     #[test]
     fn a_template_with_a_transform_is_not_checked() {
         let got = errors("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: X\n    Properties: {Role: !GetAtt FRole.Arn}\n");

@@ -335,3 +335,36 @@ fn no_foreign_suppressions_on_the_command_line_or_in_the_config_file_fails_them(
         from_file.stdout
     );
 }
+
+// ---- following references to the roles and keys of the same template ----
+
+#[test]
+fn execution_role_policy_with_sagemaker_star_fails_on_the_policy_not_on_other_roles() {
+    let run = check(&[&path("cross-resource.yaml")]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines = lines_of(&run, "SAGEMAKER_STACK_EXECUTION_ROLE_LEAST_PRIVILEGE");
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    let statement = at("cross-resource.yaml", "'*'}\n  OtherRole");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{statement}: FAIL SAGEMAKER_STACK_EXECUTION_ROLE_LEAST_PRIVILEGE (high) NotebookPolicy [AWS::IAM::Policy]: the policy allows every action (or sagemaker:*) on every resource"
+        )),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn key_made_by_the_stack_for_a_notebook_without_rotation_fails_on_the_key() {
+    let run = check(&[&path("cross-resource.yaml")]);
+    let lines = lines_of(&run, "SAGEMAKER_STACK_KMS_KEY_ROTATION");
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    let key = at("cross-resource.yaml", "KeyPolicy: {}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{key}: FAIL SAGEMAKER_STACK_KMS_KEY_ROTATION (medium) NotebookKey [AWS::KMS::Key]: EnableKeyRotation is not true"
+        )),
+        "{}",
+        lines[0]
+    );
+}
