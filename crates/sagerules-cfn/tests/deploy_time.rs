@@ -234,3 +234,32 @@ fn every_key_rule_of_the_pack_judges_a_key_alike_however_it_is_named() {
         }
     }
 }
+
+/// The rotation rule follows the name to the key: a key of the template (`!Ref`, `!GetAtt`) is
+/// judged by its `EnableKeyRotation`; a key named from outside (a literal ARN, an import, an
+/// SSM reference) is not in the template, so the rule skips rather than guess.
+#[test]
+fn the_key_rotation_rule_judges_keys_of_the_template_and_skips_keys_from_outside() {
+    let defaults = sagerules_pack::resolve_params(None).unwrap();
+    let rule = "SAGEMAKER_STACK_KMS_KEY_ROTATION";
+    for (form, key) in KEY_FORMS {
+        let in_template = matches!(form, "!Ref Key" | "!GetAtt Key.Arn");
+        for rotation in [true, false] {
+            let yaml = format!(
+                "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties: {{EnableKeyRotation: {rotation}}}\n  Res:\n    {}\n",
+                KEY_RULES[0].1.replace("KEY", key)
+            );
+            let want = match (in_template, rotation) {
+                (false, _) => Status::Skip,
+                (true, true) => Status::Pass,
+                (true, false) => Status::Fail,
+            };
+            let got = pack_statuses(&yaml, &defaults, &[rule]);
+            assert_eq!(
+                got,
+                [(rule.to_string(), want, 0)],
+                "the key as {form}, rotation {rotation}"
+            );
+        }
+    }
+}

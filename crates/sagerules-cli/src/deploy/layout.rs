@@ -608,13 +608,33 @@ mod tests {
     #[test]
     fn too_many_rules_by_name_overflow_input_parameters() {
         let all = known();
-        let errors = Layout::new(&[], &all, &all, None).unwrap_err();
+        let config_rules: Vec<String> = all
+            .iter()
+            .filter(|r| families::of_rule(r).is_some_and(|f| f.reach != Reach::Template))
+            .cloned()
+            .collect();
+        let errors = Layout::new(&[], &config_rules, &all, None).unwrap_err();
         assert!(
             errors
                 .iter()
                 .any(|e| e.contains("the jobs rule would take")),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn template_only_rules_get_no_config_rule_and_naming_them_is_refused() {
+        let layout = Layout::new(&[], &[], &known(), None).unwrap();
+        assert!(layout.rules.iter().all(|r| r
+            .rules
+            .iter()
+            .all(|rule| !rule.starts_with("SAGEMAKER_STACK_"))));
+        let errors = Layout::new(&strings(&["stack"]), &[], &known(), None).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("--families: stack judges templates only"));
+        let rule = strings(&["SAGEMAKER_STACK_KMS_KEY_ROTATION"]);
+        let errors = Layout::new(&[], &rule, &known(), None).unwrap_err();
+        assert!(errors[0].starts_with("--rules: SAGEMAKER_STACK_KMS_KEY_ROTATION judges"));
     }
 
     #[test]
