@@ -2,7 +2,7 @@
 //! through the SageMaker API: what each is called in rule names, in Config and in the pack.
 
 use sagerules_pack::adapt::ApiKind;
-use sagerules_pack::families;
+use sagerules_pack::families::{self, Family, Reach};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobKind {
@@ -20,14 +20,20 @@ impl JobKind {
         JobKind::Transform,
     ];
 
-    /// The prefix of the pack's rule names for this kind, e.g. `SAGEMAKER_HPO_JOB_`: that of
-    /// the pack's family for its resource type ([`families::FAMILIES`]).
-    pub fn rule_prefix(self) -> &'static str {
+    /// The pack's family for its resource type ([`families::FAMILIES`]): `hpo` for tuning.
+    pub fn family(self) -> Option<&'static Family> {
         let resource_type = self.native_type();
         families::FAMILIES
             .iter()
             .find(|f| f.resource_types.contains(&resource_type))
-            .map_or("", |f| f.rule_prefix)
+    }
+
+    /// Whether `rule` judges jobs of this kind: a rule its family's file declares, or one that
+    /// applies to every SageMaker resource (the tag rule).
+    pub fn judged_by(self, rule: &str) -> bool {
+        families::of_rule(rule).is_some_and(|f| {
+            f.reach == Reach::Everywhere || self.family().is_some_and(|own| own.name == f.name)
+        })
     }
 
     /// The CloudFormation resource type reported to Config by default (the pack's).
@@ -67,17 +73,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_job_kind_has_its_family_prefix_and_type() {
-        let prefixes: Vec<&str> = JobKind::ALL.iter().map(|k| k.rule_prefix()).collect();
-        assert_eq!(
-            prefixes,
-            [
-                "SAGEMAKER_TRAINING_JOB_",
-                "SAGEMAKER_HPO_JOB_",
-                "SAGEMAKER_PROCESSING_JOB_",
-                "SAGEMAKER_TRANSFORM_JOB_"
-            ]
-        );
+    fn every_job_kind_has_its_family_and_type() {
+        let families: Vec<&str> = JobKind::ALL
+            .iter()
+            .filter_map(|k| k.family().map(|f| f.name))
+            .collect();
+        assert_eq!(families, ["training", "hpo", "processing", "transform"]);
+        assert!(JobKind::Tuning.judged_by("SAGEMAKER_HPO_JOB_VOLUME_KMS"));
+        assert!(JobKind::Tuning.judged_by("SAGEMAKER_REQUIRED_TAGS"));
+        assert!(!JobKind::Tuning.judged_by("SAGEMAKER_TRAINING_JOB_VOLUME_KMS"));
+        assert!(!JobKind::Training.judged_by("SAGEMAKER_STACK_KMS_KEY_ROTATION"));
         for kind in JobKind::ALL {
             assert_eq!(JobKind::from_native_type(kind.native_type()), Some(kind));
         }

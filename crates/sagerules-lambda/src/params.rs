@@ -30,9 +30,6 @@ const OWN_KEYS: [&str; 6] = [
     "executionRoleName",
 ];
 
-/// The generic tag rule, which applies to every taggable resource (jobs included).
-pub const GENERIC_TAG_RULE: &str = "SAGEMAKER_REQUIRED_TAGS";
-
 /// How job verdicts are reported to Config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobResourceType {
@@ -101,27 +98,23 @@ impl RuleConfig {
     }
 
     fn checks_kind(&self, kind: JobKind) -> bool {
-        self.rules
-            .iter()
-            .any(|r| r.starts_with(kind.rule_prefix()) || r == GENERIC_TAG_RULE)
+        self.rules.iter().any(|r| kind.judged_by(r))
     }
 
     /// Whether a selected rule reads the tags of jobs of `kind` and some tag key is required
     /// (otherwise the tag rules skip, and a ListTags call per job would be wasted).
     pub fn needs_tags(&self, kind: JobKind) -> bool {
-        let tag_rule = self.rules.iter().any(|r| {
-            r == GENERIC_TAG_RULE || (r.starts_with(kind.rule_prefix()) && r.ends_with("_TAGS"))
-        });
+        let tag_rule = self
+            .rules
+            .iter()
+            .any(|r| kind.judged_by(r) && is_tag_rule(r));
         tag_rule && self.requires_tag_keys()
     }
 
     /// Whether some selected tag rule has a tag key to require, so judging any resource needs
     /// its tags (a `Describe*` response has none).
     pub fn reads_tags(&self) -> bool {
-        let tag_rule = self
-            .rules
-            .iter()
-            .any(|r| r == GENERIC_TAG_RULE || r.ends_with("_TAGS"));
+        let tag_rule = self.rules.iter().any(|r| is_tag_rule(r));
         tag_rule && self.requires_tag_keys()
     }
 
@@ -183,11 +176,11 @@ fn select_rules(
         chosen.insert(name.clone());
     }
     for family in &families {
-        let prefixes = family_prefixes(family).ok_or_else(|| unknown_family(family))?;
+        let found = families::expand(family).ok_or_else(|| unknown_family(family))?;
         chosen.extend(
             known
                 .iter()
-                .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
+                .filter(|k| found.iter().any(|f| f.has_rule(k)))
                 .cloned(),
         );
     }
@@ -203,6 +196,12 @@ fn select_rules(
     Ok(chosen.into_iter().collect())
 }
 
+/// A rule that reads `requiredTagKeys`: the pack names each `*_REQUIRED_TAGS` (the generic
+/// `SAGEMAKER_REQUIRED_TAGS` and its copies in the notebook and training families).
+fn is_tag_rule(rule: &str) -> bool {
+    rule.ends_with("_REQUIRED_TAGS")
+}
+
 fn unknown_family(family: &str) -> ParamsError {
     invalid(
         "families",
@@ -211,12 +210,6 @@ fn unknown_family(family: &str) -> ParamsError {
             families::known_names()
         ),
     )
-}
-
-/// `training` → `["SAGEMAKER_TRAINING_JOB_"]`; `jobs` → the four job prefixes; `all` → every
-/// family's.
-fn family_prefixes(family: &str) -> Option<Vec<&'static str>> {
-    families::expand(family).map(|found| found.iter().map(|f| f.rule_prefix).collect())
 }
 
 fn job_resource_type(value: Option<&Json>) -> Result<JobResourceType, ParamsError> {

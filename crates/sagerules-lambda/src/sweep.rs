@@ -20,7 +20,7 @@ use crate::engine::{Engine, Outcome};
 use crate::evaluation::{verdict, Compliance, Evaluation};
 use crate::handler::Deadline;
 use crate::jobs::JobKind;
-use crate::params::{JobResourceType, RuleConfig, GENERIC_TAG_RULE};
+use crate::params::{JobResourceType, RuleConfig};
 use crate::reporter::{ReportError, Reporter};
 use crate::sagemaker::{self, ApiFailure, JobRef, Listing};
 use aws_sdk_sagemaker::primitives::DateTime;
@@ -473,7 +473,7 @@ pub enum SweepError {
 
 /// The selected rules that concern jobs of `kind`.
 fn rules_for(config: &RuleConfig, kind: JobKind) -> Vec<String> {
-    let wanted = |r: &String| r.starts_with(kind.rule_prefix()) || r == GENERIC_TAG_RULE;
+    let wanted = |r: &String| kind.judged_by(r);
     config.rules.iter().filter(|r| wanted(r)).cloned().collect()
 }
 

@@ -1,5 +1,6 @@
-//! The pack's rule families: one per rules file, each with the prefix its rule names share,
-//! the resource types it judges, and how AWS Config reaches those resources. The Lambda reads
+//! The pack's rule families: one per rules file, each with the resource types it judges and
+//! how AWS Config reaches those resources. A rule belongs to the family whose file declares
+//! it (read with the language's parser), whatever its name. The Lambda reads
 //! it to select rules (`{"families": "notebook,tags"}` in a Config rule's InputParameters);
 //! `sagerules deploy-template` reads it to lay out one Config rule per family.
 //!
@@ -8,7 +9,7 @@
 //! let notebook = families::find("notebook").unwrap();
 //! assert_eq!(notebook.resource_types, ["AWS::SageMaker::NotebookInstance"]);
 //! assert_eq!(families::expand("jobs").unwrap().len(), 4);
-//! assert_eq!(families::of_rule("SAGEMAKER_HPO_JOB_KMS").map(|f| f.reach), Some(Reach::Swept));
+//! assert_eq!(families::of_rule("SAGEMAKER_HPO_JOB_VOLUME_KMS").map(|f| f.reach), Some(Reach::Swept));
 //! ```
 
 /// How AWS Config gets to a family's resources.
@@ -33,8 +34,6 @@ pub struct Family {
     pub name: &'static str,
     /// Its rules file under `rules/`.
     pub file: &'static str,
-    /// The prefix of its rule names, e.g. `SAGEMAKER_ENDPOINT_CONFIG_`.
-    pub rule_prefix: &'static str,
     /// The resource types its rules judge (none for [`Reach::Everywhere`]).
     pub resource_types: &'static [&'static str],
     pub reach: Reach,
@@ -48,7 +47,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "training",
         file: "training.rules",
-        rule_prefix: "SAGEMAKER_TRAINING_JOB_",
         resource_types: &["AWS::SageMaker::TrainingJob"],
         reach: Reach::Swept,
         summary: "training jobs",
@@ -56,7 +54,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "hpo",
         file: "hpo.rules",
-        rule_prefix: "SAGEMAKER_HPO_JOB_",
         resource_types: &["AWS::SageMaker::HyperParameterTuningJob"],
         reach: Reach::Swept,
         summary: "hyperparameter tuning jobs",
@@ -64,7 +61,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "processing",
         file: "processing.rules",
-        rule_prefix: "SAGEMAKER_PROCESSING_JOB_",
         resource_types: &["AWS::SageMaker::ProcessingJob"],
         reach: Reach::Swept,
         summary: "processing jobs",
@@ -72,7 +68,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "transform",
         file: "transform.rules",
-        rule_prefix: "SAGEMAKER_TRANSFORM_JOB_",
         resource_types: &["AWS::SageMaker::TransformJob"],
         reach: Reach::Swept,
         summary: "batch transform jobs",
@@ -80,7 +75,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "notebook",
         file: "notebook.rules",
-        rule_prefix: "SAGEMAKER_NOTEBOOK_",
         resource_types: &["AWS::SageMaker::NotebookInstance"],
         reach: Reach::Recorded,
         summary: "notebook instances",
@@ -88,7 +82,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "endpoint-config",
         file: "endpoint-config.rules",
-        rule_prefix: "SAGEMAKER_ENDPOINT_CONFIG_",
         resource_types: &["AWS::SageMaker::EndpointConfig"],
         reach: Reach::Recorded,
         summary: "endpoint configurations",
@@ -96,7 +89,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "model",
         file: "model.rules",
-        rule_prefix: "SAGEMAKER_MODEL_",
         resource_types: &["AWS::SageMaker::Model"],
         reach: Reach::Recorded,
         summary: "models",
@@ -104,7 +96,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "domain",
         file: "domain.rules",
-        rule_prefix: "SAGEMAKER_DOMAIN_",
         resource_types: &["AWS::SageMaker::Domain"],
         reach: Reach::Recorded,
         summary: "Studio domains",
@@ -112,7 +103,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "monitoring",
         file: "monitoring.rules",
-        rule_prefix: "SAGEMAKER_MONITORING_",
         resource_types: &[
             "AWS::SageMaker::DataQualityJobDefinition",
             "AWS::SageMaker::ModelBiasJobDefinition",
@@ -126,7 +116,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "feature-group",
         file: "feature-group.rules",
-        rule_prefix: "SAGEMAKER_FEATURE_GROUP_",
         resource_types: &["AWS::SageMaker::FeatureGroup"],
         reach: Reach::Recorded,
         summary: "Feature Store feature groups",
@@ -134,7 +123,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "inference-experiment",
         file: "inference-experiment.rules",
-        rule_prefix: "SAGEMAKER_INFERENCE_EXPERIMENT_",
         resource_types: &["AWS::SageMaker::InferenceExperiment"],
         reach: Reach::Recorded,
         summary: "inference experiments",
@@ -142,7 +130,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "tags",
         file: "tags.rules",
-        rule_prefix: "SAGEMAKER_REQUIRED_TAGS",
         resource_types: &[],
         reach: Reach::Everywhere,
         summary: "required tags on every SageMaker resource",
@@ -150,7 +137,6 @@ pub const FAMILIES: [Family; 13] = [
     Family {
         name: "stack",
         file: "stack.rules",
-        rule_prefix: "SAGEMAKER_STACK_",
         resource_types: &[],
         reach: Reach::Template,
         summary: "execution roles and KMS keys a template creates for its SageMaker resources",
@@ -178,9 +164,59 @@ pub fn expand(name: &str) -> Option<Vec<&'static Family>> {
     }
 }
 
-/// The family a rule belongs to, by its name's prefix.
+/// The family a rule belongs to: the one whose file declares it.
 pub fn of_rule(rule: &str) -> Option<&'static Family> {
-    FAMILIES.iter().find(|f| rule.starts_with(f.rule_prefix))
+    FAMILIES
+        .iter()
+        .zip(declared())
+        .find(|(_, names)| names.iter().any(|n| n == rule))
+        .map(|(family, _)| family)
+}
+
+impl Family {
+    /// Whether this family's file declares `rule`.
+    pub fn has_rule(&self, rule: &str) -> bool {
+        of_rule(rule).is_some_and(|f| f.name == self.name)
+    }
+
+    /// The rules its file declares, in file order (parameterized helper rules included).
+    pub fn rules(&self) -> &'static [String] {
+        FAMILIES
+            .iter()
+            .zip(declared())
+            .find(|(f, _)| f.name == self.name)
+            .map_or(&[], |(_, names)| names.as_slice())
+    }
+}
+
+/// The rule names each family's file declares, in [`FAMILIES`] order, parsed once.
+fn declared() -> &'static [Vec<String>] {
+    static DECLARED: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    DECLARED.get_or_init(|| {
+        FAMILIES
+            .iter()
+            .map(|family| {
+                let text = crate::files()
+                    .iter()
+                    .find(|f| f.name == family.file)
+                    .map_or("", |f| f.text);
+                rules_declared_in(text)
+            })
+            .collect()
+    })
+}
+
+/// `rule NAME ...` items of a rules file (a file that does not parse declares nothing; the
+/// pack's tests parse every file).
+fn rules_declared_in(text: &str) -> Vec<String> {
+    let (file, _) = sagerules_core::parse(text);
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            sagerules_core::ast::Item::Rule(rule) => Some(rule.name.name.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every name [`expand`] accepts, for error messages: `training, hpo, ..., jobs, all`.
@@ -228,29 +264,24 @@ mod tests {
     }
 
     #[test]
-    fn every_bundled_file_is_one_family_and_every_rule_has_its_prefix() {
+    fn every_bundled_file_is_one_family_and_declares_its_rules() {
         let names: BTreeSet<&str> = crate::files().iter().map(|f| f.name).collect();
         let families: BTreeSet<&str> = FAMILIES.iter().map(|f| f.file).collect();
         assert_eq!(names, families);
-        for family in &FAMILIES {
-            let file = crate::files()
-                .iter()
-                .find(|f| f.name == family.file)
-                .unwrap();
-            for line in file
-                .text
-                .lines()
-                .filter(|l| l.starts_with("rule SAGEMAKER_"))
-            {
-                let name = line.split_whitespace().nth(1).unwrap();
-                assert!(
-                    name.starts_with(family.rule_prefix),
-                    "{name} in {}",
-                    family.file
-                );
-                assert_eq!(of_rule(name).map(|f| f.name), Some(family.name));
-            }
+        let set = crate::rule_set().unwrap();
+        for info in set.rules() {
+            let family = of_rule(&info.name).unwrap();
+            assert!(family.has_rule(&info.name));
+            assert!(family.rules().contains(&info.name), "{}", info.name);
         }
+        let notebook = find("notebook").unwrap();
+        assert!(notebook.has_rule("SAGEMAKER_NOTEBOOK_KMS"));
+        assert!(!notebook.has_rule("SAGEMAKER_NOTEBOOK_KMS_X"));
+        assert_eq!(
+            of_rule("SAGEMAKER_STACK_KMS_KEY_ROTATION").map(|f| f.name),
+            Some("stack")
+        );
+        assert!(of_rule("SAGEMAKER_NOPE").is_none());
     }
 
     #[test]

@@ -195,7 +195,7 @@ fn choose_rules(
 /// One rule per recorded family with rules, one periodic rule for the job families; the tag
 /// family joins each (alone, it is laid out over every family).
 fn lay_out(chosen: &[&'static Family], rules: &[String], by_rule: bool) -> Vec<ConfigRule> {
-    let has_rules = |f: &Family| rules.iter().any(|r| r.starts_with(f.rule_prefix));
+    let has_rules = |f: &Family| rules.iter().any(|r| f.has_rule(r));
     let tags: Vec<&'static Family> = chosen
         .iter()
         .copied()
@@ -243,7 +243,7 @@ fn config_rule(
     let members: Vec<&'static Family> = own.iter().chain(tags).copied().collect();
     let runs: Vec<String> = rules
         .iter()
-        .filter(|r| members.iter().any(|f| r.starts_with(f.rule_prefix)))
+        .filter(|r| members.iter().any(|f| f.has_rule(r)))
         .cloned()
         .collect();
     let all_jobs = own.len() == 4 && periodic;
