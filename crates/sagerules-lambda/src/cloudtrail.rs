@@ -25,9 +25,6 @@ use serde_json::{Map, Value as Json};
 pub const DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
 /// What CloudTrail writes in place of a value it does not record.
 pub const REDACTED: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
-/// The one update call handled: its request holds only the changed fields, so the notebook is
-/// described instead of judging the request.
-pub const UPDATE_NOTEBOOK: &str = "UpdateNotebookInstance";
 
 /// Maps whose keys are the user's, not the API's (left as they are).
 const USER_MAPS: [&str; 3] = ["Environment", "HyperParameters", "StaticHyperParameters"];
@@ -53,9 +50,10 @@ pub struct ApiCall {
 }
 
 impl ApiCall {
-    /// `UpdateNotebookInstance` (judged on a fresh Describe, not on its partial request).
+    /// An update call (`UpdateNotebookInstance`, the kind's `update_call`): its request holds
+    /// only the changed fields, so the resource is judged on a fresh Describe instead.
     pub fn is_update(&self) -> bool {
-        self.event_name == UPDATE_NOTEBOOK
+        self.facts.update_call == Some(self.event_name.as_str())
     }
 }
 
@@ -68,12 +66,7 @@ pub fn parse(envelope: &Envelope) -> Result<Option<ApiCall>, JobEventError> {
     let detail = &envelope.detail;
     let text = |key: &str| detail.get(key).and_then(Json::as_str).map(str::to_string);
     let event_name = text("eventName").unwrap_or_default();
-    let facts = match event_name.as_str() {
-        UPDATE_NOTEBOOK => Some(kinds::facts(
-            sagerules_pack::adapt::ApiKind::NotebookInstance,
-        )),
-        other => kinds::by_create_call(other),
-    };
+    let facts = kinds::by_call(&event_name);
     let Some(facts) = facts else {
         return Err(JobEventError::Unusable(format!(
             "CloudTrail call {event_name:?} is not one sagerules judges"

@@ -11,6 +11,7 @@
 pub mod adapt;
 pub mod families;
 pub mod iam;
+pub mod kinds;
 pub mod params;
 
 pub use params::PARAMS_KEY;

@@ -7,6 +7,7 @@
 use super::layout::{ConfigRule, Layout, TemplateParam, RULE_NAME_MAX};
 use super::Kind;
 use crate::diag::Diag;
+use sagerules_pack::kinds;
 use sagerules_pack::params::Kind as ParamKind;
 use std::fmt::Write as _;
 
@@ -35,10 +36,11 @@ pub fn render(layout: &Layout, kind: Kind) -> Result<String, Vec<Diag>> {
     match kind {
         Kind::Stack => stack(layout),
         Kind::ConformancePack => conformance_pack(layout),
-        Kind::MemberRole => fill(
-            MEMBER_ROLE_SKELETON,
-            &[("header", header("member-role", layout))],
-        ),
+        Kind::MemberRole => {
+            let mut values = vec![("header", header("member-role", layout))];
+            values.extend(kind_values("*"));
+            fill(MEMBER_ROLE_SKELETON, &values)
+        }
         Kind::Organization => organization(layout),
         Kind::Docs => Ok(docs(layout)),
     }
@@ -161,8 +163,90 @@ fn stack(layout: &Layout) -> Result<String, Vec<Diag>> {
             ),
             ("event_parameters", format!("!Sub '{{{event_parameters}}}'")),
             ("rule_outputs", outputs),
-        ],
+        ]
+        .into_iter()
+        .chain(kind_values("${AWS::Region}"))
+        .collect::<Vec<_>>(),
     )
+}
+
+/// What the function (or the member role) may call and which events reach it, one line per
+/// SageMaker kind of [`kinds::KINDS`], so a new kind is one row there, not an edit of each
+/// skeleton:
+///
+/// ```text
+/// list_actions:       - sagemaker:ListTrainingJobs            (kinds the sweep lists)
+/// describe_actions:   - sagemaker:DescribeTrainingJob         (kinds described)
+/// resource_arns:      - !Sub arn:${AWS::Partition}:sagemaker:REGION:${AWS::AccountId}:training-job/*
+/// stop_actions, stop_arns                                     (kinds enforce mode stops)
+/// state_changes:      - SageMaker Training Job State Change   (kinds that run)
+/// api_calls:          - CreateTrainingJob                     (every create and update call)
+/// ```
+fn kind_values(region: &str) -> Vec<(&'static str, String)> {
+    let lines = |items: Vec<String>| {
+        items
+            .iter()
+            .map(|item| format!("- {item}\n"))
+            .collect::<String>()
+    };
+    let arn = |f: &kinds::KindFacts| {
+        format!(
+            "!Sub arn:${{AWS::Partition}}:sagemaker:{region}:${{AWS::AccountId}}:{}/*",
+            f.arn_resource
+        )
+    };
+    let action = |call: &str| format!("sagemaker:{call}");
+    let all = kinds::KINDS.iter();
+    let stoppable = || all.clone().filter(|f| f.stop_call.is_some());
+    vec![
+        (
+            "list_actions",
+            lines(
+                all.clone()
+                    .filter_map(|f| f.list_call)
+                    .map(action)
+                    .collect(),
+            ),
+        ),
+        (
+            "describe_actions",
+            lines(
+                all.clone()
+                    .filter_map(|f| f.describe_call)
+                    .map(action)
+                    .collect(),
+            ),
+        ),
+        ("resource_arns", lines(all.clone().map(arn).collect())),
+        (
+            "stop_actions",
+            lines(
+                stoppable()
+                    .filter_map(|f| f.stop_call)
+                    .map(action)
+                    .collect(),
+            ),
+        ),
+        ("stop_arns", lines(stoppable().map(arn).collect())),
+        (
+            "state_changes",
+            lines(
+                all.clone()
+                    .filter(|f| f.running_status.is_some())
+                    .map(|f| f.state_change.to_string())
+                    .collect(),
+            ),
+        ),
+        (
+            "api_calls",
+            lines(
+                all.clone()
+                    .flat_map(|f| std::iter::once(f.create_call).chain(f.update_call))
+                    .map(str::to_string)
+                    .collect(),
+            ),
+        ),
+    ]
 }
 
 /// The template parameters of the pack parameters (and, in the pack, the job rule's).
@@ -545,6 +629,33 @@ fn docs(layout: &Layout) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_of_the_table_reaches_the_permissions_and_event_patterns() {
+        let loaded = crate::rulefiles::bundled();
+        let known: Vec<String> = crate::catalog::rules_of(&loaded.sets)
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        let layout = Layout::new(&[], &[], &known, None).unwrap();
+        let stack = render(&layout, Kind::Stack).unwrap();
+        let role = render(&layout, Kind::MemberRole).unwrap();
+        for facts in &kinds::KINDS {
+            let arn = format!(":${{AWS::AccountId}}:{}/*", facts.arn_resource);
+            assert!(stack.contains(&format!("${{AWS::Region}}{arn}")), "{arn}");
+            assert!(role.contains(&format!("sagemaker:*{arn}")), "{arn}");
+            assert!(stack.contains(&format!("- {}\n", facts.create_call)));
+            for call in [facts.list_call, facts.describe_call, facts.stop_call]
+                .into_iter()
+                .flatten()
+            {
+                assert!(stack.contains(&format!("- sagemaker:{call}\n")), "{call}");
+            }
+            let subscribed = stack.contains(&format!("- {}\n", facts.state_change));
+            assert_eq!(subscribed, facts.running_status.is_some(), "{}", facts.label);
+        }
+        assert!(stack.contains("- UpdateNotebookInstance\n"));
+    }
 
     #[test]
     fn fill_replaces_block_and_inline_placeholders_and_refuses_unknown_ones() {

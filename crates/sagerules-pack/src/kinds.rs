@@ -1,13 +1,16 @@
-//! What the Lambda knows about each SageMaker resource kind it responds to, in one table:
-//! the fields that name it in a `Describe*` response and a state-change event, the CloudTrail
-//! call that creates it, its ARN and console page, and the status in which it can be stopped.
+//! What sagerules knows about each SageMaker resource kind it judges through the API, in one
+//! table: the fields that name it in a `Describe*` response and a state-change event, the
+//! CloudTrail calls that create or change it, the calls that list, describe and stop it, its
+//! ARN and console page, and the status in which it can be stopped. The Lambda reads it to
+//! handle events and sweeps; `sagerules deploy-template` reads it to write the function's
+//! permissions and event patterns.
 //!
 //! ```text
 //! TrainingJob: "SageMaker Training Job State Change", TrainingJobName / TrainingJobStatus,
 //!   CreateTrainingJob, arn:…:training-job/<name>, stoppable while InProgress
 //! ```
 
-use sagerules_pack::adapt::ApiKind;
+use crate::adapt::ApiKind;
 
 /// One row of [`KINDS`].
 #[derive(Debug, PartialEq, Eq)]
@@ -23,6 +26,10 @@ pub struct KindFacts {
     pub status_field: Option<&'static str>,
     /// The CloudTrail `eventName` of the call that creates one.
     pub create_call: &'static str,
+    /// The CloudTrail `eventName` of a call that changes one and is judged too.
+    pub update_call: Option<&'static str>,
+    /// The call that lists them (the sweep's; `None`: not swept).
+    pub list_call: Option<&'static str>,
     /// The resource segment of its ARN: `arn:aws:sagemaker:<region>:<account>:training-job/<name>`.
     pub arn_resource: &'static str,
     /// The SageMaker console page that lists it (the part after `#/`).
@@ -76,6 +83,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "TrainingJobArn",
         status_field: Some("TrainingJobStatus"),
         create_call: "CreateTrainingJob",
+        update_call: None,
+        list_call: Some("ListTrainingJobs"),
         arn_resource: "training-job",
         console_page: "jobs",
         running_status: Some("InProgress"),
@@ -90,6 +99,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "HyperParameterTuningJobArn",
         status_field: Some("HyperParameterTuningJobStatus"),
         create_call: "CreateHyperParameterTuningJob",
+        update_call: None,
+        list_call: Some("ListHyperParameterTuningJobs"),
         arn_resource: "hyper-parameter-tuning-job",
         console_page: "hyper-tuning-jobs",
         running_status: Some("InProgress"),
@@ -104,6 +115,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "ProcessingJobArn",
         status_field: Some("ProcessingJobStatus"),
         create_call: "CreateProcessingJob",
+        update_call: None,
+        list_call: Some("ListProcessingJobs"),
         arn_resource: "processing-job",
         console_page: "processing-jobs",
         running_status: Some("InProgress"),
@@ -118,6 +131,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "TransformJobArn",
         status_field: Some("TransformJobStatus"),
         create_call: "CreateTransformJob",
+        update_call: None,
+        list_call: Some("ListTransformJobs"),
         arn_resource: "transform-job",
         console_page: "transform-jobs",
         running_status: Some("InProgress"),
@@ -132,6 +147,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "NotebookInstanceArn",
         status_field: Some("NotebookInstanceStatus"),
         create_call: "CreateNotebookInstance",
+        update_call: Some("UpdateNotebookInstance"),
+        list_call: None,
         arn_resource: "notebook-instance",
         console_page: "notebook-instances",
         running_status: Some("InService"),
@@ -146,6 +163,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "EndpointConfigArn",
         status_field: None,
         create_call: "CreateEndpointConfig",
+        update_call: None,
+        list_call: None,
         arn_resource: "endpoint-config",
         console_page: "endpointConfig",
         running_status: None,
@@ -160,6 +179,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "ModelArn",
         status_field: None,
         create_call: "CreateModel",
+        update_call: None,
+        list_call: None,
         arn_resource: "model",
         console_page: "models",
         running_status: None,
@@ -174,6 +195,8 @@ pub const KINDS: [KindFacts; 8] = [
         arn_field: "DomainArn",
         status_field: None,
         create_call: "CreateDomain",
+        update_call: None,
+        list_call: None,
         arn_resource: "domain",
         console_page: "studio",
         running_status: None,
@@ -196,6 +219,11 @@ pub fn by_state_change(detail_type: &str) -> Option<&'static KindFacts> {
 /// The kind a CloudTrail `eventName` creates.
 pub fn by_create_call(event_name: &str) -> Option<&'static KindFacts> {
     KINDS.iter().find(|f| f.create_call == event_name)
+}
+
+/// The kind a CloudTrail `eventName` creates or changes (`UpdateNotebookInstance`).
+pub fn by_call(event_name: &str) -> Option<&'static KindFacts> {
+    by_create_call(event_name).or_else(|| KINDS.iter().find(|f| f.update_call == Some(event_name)))
 }
 
 #[cfg(test)]
