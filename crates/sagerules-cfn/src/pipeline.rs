@@ -3,7 +3,7 @@
 //!
 //! Why: a pipeline step carries the same `Create*` request as a job started by hand, and the
 //! pack's job rules must judge it the same way. The step's `Arguments` use the API's field
-//! names, so the rule pack's adapter ([`sagerules_pack::adapt::from_pipeline_step`]) shapes
+//! names, so the rule pack's adapter ([`sagerules_shapes::adapt::from_pipeline_step`]) shapes
 //! them; this module finds the steps (inside `Condition` steps too), names them
 //! `<Pipeline>/<Step>` and keeps their positions.
 //!
@@ -32,7 +32,7 @@ use crate::error::{CfnError, Note, NoteKind};
 use crate::expand::Registered;
 use crate::fold::{address, intrinsic, static_text, sub_parts, SubPart};
 use sagerules_data::{Format, Map, Node, Pos, Value};
-use sagerules_pack::adapt::{from_pipeline_step, ApiKind};
+use sagerules_shapes::adapt::{from_pipeline_step, ApiKind};
 use std::collections::HashMap;
 
 /// The job resources drawn from a template's pipelines.

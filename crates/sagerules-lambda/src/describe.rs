@@ -1,5 +1,5 @@
 //! SageMaker `Describe*` responses (SDK structs, which have no serde) as [`Node`] documents in
-//! the API's field names, the shape `sagerules_pack::adapt::from_describe` expects:
+//! the API's field names, the shape `sagerules_shapes::adapt::from_describe` expects:
 //!
 //! ```json
 //! {"TrainingJobName": "nightly-42", "ResourceConfig": {"InstanceType": "ml.m5.xlarge",

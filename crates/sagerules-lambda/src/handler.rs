@@ -634,7 +634,7 @@ pub fn judge_item(
             "{resource_type} {resource_id}: {why}"
         )));
     }
-    let Some(document) = sagerules_pack::adapt::from_config_item(&node::from_json(&item.raw))
+    let Some(document) = sagerules_shapes::adapt::from_config_item(&node::from_json(&item.raw))
     else {
         return Ok(not_applicable(&format!(
             "{resource_type} is not checked by sagerules"

@@ -1,8 +1,8 @@
 //! The SageMaker job kinds AWS Config does not record, which the scheduled sweep enumerates
 //! through the SageMaker API: what each is called in rule names, in Config and in the pack.
 
-use sagerules_pack::adapt::ApiKind;
 use sagerules_pack::families::{self, Family, Reach};
+use sagerules_shapes::adapt::ApiKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobKind {

@@ -23,7 +23,7 @@ pub mod handler;
 pub mod hook;
 pub mod job_event;
 pub mod jobs;
-pub use sagerules_pack::kinds;
+pub use sagerules_shapes::kinds;
 pub mod local;
 pub mod logging;
 pub mod node;

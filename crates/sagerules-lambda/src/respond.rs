@@ -426,7 +426,7 @@ pub async fn on_api_call(
         // A create request carries its own `Tags`, which the tag rules read.
         let request = crate::node::from_json(&call.request);
         let document =
-            sagerules_pack::adapt::from_describe(call.facts.kind, &call.name, request, None);
+            sagerules_shapes::adapt::from_describe(call.facts.kind, &call.name, request, None);
         (Judged::new(engine, settings, &document), None)
     };
     let resource = Resource {
@@ -501,8 +501,12 @@ impl Judged {
         response: Node,
         tags: Option<Node>,
     ) -> Judged {
-        let document =
-            sagerules_pack::adapt::from_describe(subject.facts.kind, &subject.name, response, tags);
+        let document = sagerules_shapes::adapt::from_describe(
+            subject.facts.kind,
+            &subject.name,
+            response,
+            tags,
+        );
         Judged::new(engine, settings, &document)
     }
 

@@ -8,7 +8,7 @@ use aws_sdk_sagemaker::primitives::DateTime;
 use aws_sdk_sagemaker::types as sm;
 use aws_sdk_sagemaker::Client;
 use sagerules_data::Node;
-use sagerules_pack::adapt::ApiKind;
+use sagerules_shapes::adapt::ApiKind;
 
 /// A job found by a List* call.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -485,7 +485,7 @@ fn evaluate_job(
 ) -> (Outcome, Duration) {
     let started = Instant::now();
     let document =
-        sagerules_pack::adapt::from_describe(job.kind.api_kind(), &job.name, response, tags);
+        sagerules_shapes::adapt::from_describe(job.kind.api_kind(), &job.name, response, tags);
     let outcome = plan.engine.check(
         &document,
         &plan.config.pack_params,

@@ -28,7 +28,7 @@ use sagerules_lambda::job_event::{self, Envelope};
 use sagerules_lambda::respond::{
     self, plan, Action, Decision, Facts, Mode, Plan, RespondError, Run, Settings, Verdict,
 };
-use sagerules_pack::adapt::ApiKind;
+use sagerules_shapes::adapt::ApiKind;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

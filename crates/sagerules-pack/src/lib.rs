@@ -1,17 +1,15 @@
 //! The bundled SageMaker rule pack: the `.rules` files of `rules/` compiled into the binaries
-//! (so `sagerules check template.yaml` works on a fresh install), their parameter defaults, and
-//! the shape adapters that let every rule be written once against the template shape.
+//! (so `sagerules check template.yaml` works on a fresh install), their families, their
+//! parameter defaults and their IAM mapping. The shapes other than templates are turned into
+//! the template shape by `sagerules-shapes`, which knows no rule.
 //!
 //! - [`files`] / [`sources`]: the rules files, e.g. `training.rules`; [`rule_set`]: them
 //!   parsed and built.
 //! - [`resolve_params`]: `rules/parameters.yaml` overlaid with the user's parameters, checked,
 //!   with instance-type globs expanded: the document the rules read under `SageRules`.
-//! - [`adapt`]: AWS Config items, `Describe*` responses and pipeline steps → template shape.
 
-pub mod adapt;
 pub mod families;
 pub mod iam;
-pub mod kinds;
 pub mod params;
 
 pub use params::PARAMS_KEY;

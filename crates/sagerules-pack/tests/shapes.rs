@@ -13,7 +13,7 @@
 
 use sagerules_core::{evaluate, Input, RuleSet, Status};
 use sagerules_data::Node;
-use sagerules_pack::adapt::{from_config_item, from_describe, from_pipeline_definition, ApiKind};
+use sagerules_shapes::adapt::{from_config_item, from_describe, from_pipeline_definition, ApiKind};
 use std::sync::OnceLock;
 
 /// The bundled pack, parsed and built once for all tests.

@@ -136,7 +136,7 @@ pub fn fixture(path: &str) -> (String, Node) {
 
 /// A step adapter that does not depend on the rule pack: `{Type: <kind>, Properties: args}`.
 pub fn plain_adapter(step: &Node) -> Option<Node> {
-    let kind = sagerules_pack::adapt::ApiKind::from_step_type(step.get("Type")?.as_str()?)?;
+    let kind = sagerules_shapes::adapt::ApiKind::from_step_type(step.get("Type")?.as_str()?)?;
     let args = step.get("Arguments")?;
     let ty = Node::new(Value::String(format!("{kind:?}").into()), args.pos);
     let map = [

@@ -7,8 +7,8 @@
 use super::layout::{ConfigRule, Layout, TemplateParam, RULE_NAME_MAX};
 use super::Kind;
 use crate::diag::Diag;
-use sagerules_pack::kinds;
 use sagerules_pack::params::Kind as ParamKind;
+use sagerules_shapes::kinds;
 use std::fmt::Write as _;
 
 const STACK_SKELETON: &str = include_str!("../../templates/config-rule-stack.yaml");
@@ -652,7 +652,12 @@ mod tests {
                 assert!(stack.contains(&format!("- sagemaker:{call}\n")), "{call}");
             }
             let subscribed = stack.contains(&format!("- {}\n", facts.state_change));
-            assert_eq!(subscribed, facts.running_status.is_some(), "{}", facts.label);
+            assert_eq!(
+                subscribed,
+                facts.running_status.is_some(),
+                "{}",
+                facts.label
+            );
         }
         assert!(stack.contains("- UpdateNotebookInstance\n"));
     }

@@ -9,7 +9,7 @@
 )]
 
 use sagerules_data::Node;
-use sagerules_pack::adapt::{
+use sagerules_shapes::adapt::{
     from_config_item, from_describe, from_pipeline_definition, from_pipeline_step, ApiKind,
 };
 

@@ -110,7 +110,7 @@ const RENAMES: [(&str, &str, &str); 3] = [
 /// `name`.
 ///
 /// ```
-/// # use sagerules_pack::adapt::{from_describe, ApiKind};
+/// # use sagerules_shapes::adapt::{from_describe, ApiKind};
 /// let response = sagerules_data::Node::from_json_str(r#"{"SecurityGroups": ["sg-1"]}"#).unwrap();
 /// let doc = from_describe(ApiKind::NotebookInstance, "nb", response, None);
 /// let groups = doc.pointer_get("/Resources/nb/Properties/SecurityGroupIds/0");
