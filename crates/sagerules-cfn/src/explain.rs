@@ -36,16 +36,14 @@ pub fn explain(report: &mut Report, data: &Node, expander: &CfnExpander<'_>) {
 /// "DirectInternetAccess comes from parameter NotebookInternet, which allows any value".
 fn origin(finding: &Finding, data: &Node, expander: &CfnExpander<'_>) -> Option<String> {
     finding.message.as_ref()?;
-    let node = data.pointer_get(&finding.pointer)?;
+    let node = data.get_at(&finding.pointer)?;
     let why = match expander.expand(data, node)? {
         Expansion::Any { why, .. }
         | Expansion::Unknown { why }
         | Expansion::DeployTimeString { why, .. } => why,
         Expansion::Alternatives(alternatives) => notes(&alternatives)?,
     };
-    let key = sagerules_data::unescape_pointer_token(
-        finding.pointer.rsplit('/').next().unwrap_or_default(),
-    );
+    let key = finding.pointer.last().unwrap_or_default();
     Some(format!("{key} comes from {why}"))
 }
 

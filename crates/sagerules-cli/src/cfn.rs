@@ -12,7 +12,7 @@ use crate::diag::Diag;
 use crate::inputs::{self, DATA_EXTENSIONS};
 use sagerules_cfn::{check_each, CfnError, Checked, Options, Template};
 use sagerules_core::RuleSet;
-use sagerules_data::{escape_pointer_token as escape, Node, Pos};
+use sagerules_data::{Node, Pointer, Pos};
 use std::path::Path;
 
 /// Checks one loaded template (`text` is its source, `doc` the loaded document) with every
@@ -106,11 +106,10 @@ fn error_diag(file: &str, text: &str, error: &CfnError) -> Diag {
 }
 
 fn suppressed(s: sagerules_cfn::Suppressed) -> Suppressed {
-    let pointer = format!(
-        "/Resources/{}/{}",
-        escape(&s.resource),
-        s.origin.metadata_path()
-    );
+    let mut pointer = Pointer::from_keys(["Resources", s.resource.as_str()]);
+    for key in s.origin.metadata_path().split('/') {
+        pointer.push(key);
+    }
     let reason = match s.origin.label() {
         Some(label) => format!("{label}: {}", s.reason),
         None => s.reason,
@@ -128,7 +127,7 @@ fn suppressed(s: sagerules_cfn::Suppressed) -> Suppressed {
 }
 
 fn note(n: sagerules_cfn::Note) -> Note {
-    let pointer = format!("/Resources/{}", escape(&n.resource));
+    let pointer = Pointer::from_keys(["Resources", n.resource.as_str()]);
     Note {
         resource: Some(n.resource),
         at: Place {

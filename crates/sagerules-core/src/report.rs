@@ -3,7 +3,7 @@
 
 use crate::ast::Span;
 use crate::SourceId;
-use sagerules_data::Pos;
+use sagerules_data::{Pointer, Pos};
 
 /// A verdict. The order is the precedence used when combining: `Fail` beats `Pass` beats `Skip`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,7 +103,7 @@ pub struct ResourceResult {
 pub struct Finding {
     /// JSON pointer of the value checked, e.g. `/Resources/Nb/Properties/KmsKeyId`. For a
     /// missing value, the pointer of the deepest part that exists plus the missing key.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Position in the data file of the value (or of its nearest existing parent).
     pub pos: Pos,
     /// What the clause wanted, e.g. `== "Disabled"` or `exists`.

@@ -168,7 +168,7 @@ fn list_elements_get_index_pointers() {
     );
     let failure = &report.rules[0].resources[0].failures[0];
     assert_eq!(
-        (failure.pointer.as_str(), failure.found.as_str()),
+        (failure.pointer.to_string().as_str(), failure.found.as_str()),
         ("/Resources/A/Tags/1/Key", "\"env\"")
     );
 }
@@ -248,16 +248,19 @@ fn failing_disjunction_is_one_finding_that_names_every_branch() {
     let failures = &report.rules[0].resources[0].failures;
     assert_eq!(failures.len(), 1, "{failures:#?}");
     let one = &failures[0];
-    let branches: Vec<(&str, &str)> = one
+    let branches: Vec<(String, &str)> = one
         .alternatives
         .iter()
-        .map(|f| (f.pointer.as_str(), f.expected.as_str()))
+        .map(|f| (f.pointer.to_string(), f.expected.as_str()))
         .collect();
     assert_eq!(
         branches,
         [
-            ("/Resources/Bad/Properties/RootAccess", "== \"x\""),
-            ("/Resources/Bad/Properties/Nope", "exists"),
+            (
+                "/Resources/Bad/Properties/RootAccess".to_string(),
+                "== \"x\""
+            ),
+            ("/Resources/Bad/Properties/Nope".to_string(), "exists"),
         ]
     );
     assert_eq!(one.pointer, "/Resources/Bad/Properties/RootAccess");
@@ -302,7 +305,10 @@ fn failing_call_reports_the_called_checks_with_the_reference_message() {
     let report = run(rules, "Resources: {A: {J: 1}}");
     let failure = &report.rules[0].resources[0].failures[0];
     assert_eq!(
-        (failure.pointer.as_str(), failure.message.as_deref()),
+        (
+            failure.pointer.to_string().as_str(),
+            failure.message.as_deref()
+        ),
         ("/Resources/A/K", Some("A needs K"))
     );
 }

@@ -59,13 +59,15 @@
 
 pub mod error;
 mod json;
+pub mod pointer;
 pub mod value;
 mod write;
 mod yaml;
 
 use error::Duplicates;
 pub use error::{DuplicateKeys, ErrorKind, LoadError};
-pub use value::{escape_pointer_token, unescape_pointer_token, Map, Node, Pos, Value};
+pub use pointer::Pointer;
+pub use value::{Map, Node, Pos, Value};
 pub use write::to_json;
 
 /// The most containers (maps and lists) a path from the root may pass through.

@@ -82,15 +82,16 @@ impl Node {
     /// `"/Resources/Bucket/Properties/Tags/0/Key"`; `""` is the node itself; `~1` stands for
     /// `/` and `~0` for `~` inside a key (`"/Fn::GetAtt"` needs no escape).
     pub fn pointer_get(&self, pointer: &str) -> Option<&Node> {
-        if pointer.is_empty() {
-            return Some(self);
-        }
+        self.get_at(&crate::Pointer::parse(pointer)?)
+    }
+
+    /// The node a [`crate::Pointer`] leads to, or `None` when it leads nowhere.
+    pub fn get_at(&self, pointer: &crate::Pointer) -> Option<&Node> {
         let mut node = self;
-        for token in pointer.strip_prefix('/')?.split('/') {
-            let key = unescape_pointer_token(token);
+        for key in pointer.keys() {
             node = match &node.value {
                 Value::Map(map) => map.get(key.as_str())?,
-                Value::List(items) => items.get(list_index(&key)?)?,
+                Value::List(items) => items.get(list_index(key)?)?,
                 _ => return None,
             };
         }
@@ -103,26 +104,6 @@ impl Node {
     /// `Node::from_json_str(r#"{"a": [1, 2]}"#)`
     pub fn from_json_str(text: &str) -> Result<Node, crate::LoadError> {
         crate::load(text.as_bytes(), crate::Format::Json)
-    }
-}
-
-/// One JSON pointer token as the key it names: `~1` → `/`, then `~0` → `~` (in that order,
-/// per RFC 6901 §4). `"a~1b~0c"` → `"a/b~c"`.
-pub fn unescape_pointer_token(token: &str) -> String {
-    if token.contains('~') {
-        token.replace("~1", "/").replace("~0", "~")
-    } else {
-        token.to_owned()
-    }
-}
-
-/// A key as one JSON pointer token: `~` → `~0`, `/` → `~1` (RFC 6901 §3).
-/// `"a/b~c"` → `"a~1b~0c"`.
-pub fn escape_pointer_token(key: &str) -> String {
-    if key.contains(['~', '/']) {
-        key.replace('~', "~0").replace('/', "~1")
-    } else {
-        key.to_owned()
     }
 }
 

@@ -114,7 +114,9 @@ proptest! {
 
 #[test]
 fn pointer_tokens_escape_and_unescape_in_rfc_6901_order() {
-    use sagerules_data::{escape_pointer_token, unescape_pointer_token};
+    use sagerules_data::pointer::{
+        escape_token as escape_pointer_token, unescape_token as unescape_pointer_token,
+    };
     assert_eq!(escape_pointer_token("a/b~c"), "a~1b~0c");
     assert_eq!(unescape_pointer_token("a~1b~0c"), "a/b~c");
     // `~01` is `~1` escaped, not `/`: `~1` is unescaped first.

@@ -138,19 +138,18 @@ fn first_reason<'a>(mut findings: impl Iterator<Item = &'a Finding>) -> String {
 }
 
 /// `/Resources/job/Properties/ResourceConfig/VolumeKmsKeyId` → `ResourceConfig.VolumeKmsKeyId`.
-pub fn property_path(pointer: &str) -> String {
-    let parts: Vec<&str> = pointer.split('/').filter(|p| !p.is_empty()).collect();
-    let start = match parts.as_slice() {
-        ["Resources", _, "Properties", ..] => 3,
-        ["Resources", _, ..] => 2,
-        _ => 0,
+pub fn property_path(pointer: &sagerules_data::Pointer) -> String {
+    let rest = match pointer.keys() {
+        [resources, _, properties, rest @ ..]
+            if resources == "Resources" && properties == "Properties" =>
+        {
+            rest
+        }
+        [resources, _, rest @ ..] if resources == "Resources" => rest,
+        all => all,
     };
-    let rest = parts.get(start..).unwrap_or_default();
-    if rest.is_empty() {
+    if rest.iter().all(String::is_empty) {
         return pointer.to_string();
     }
-    rest.iter()
-        .map(|p| sagerules_data::unescape_pointer_token(p))
-        .collect::<Vec<_>>()
-        .join(".")
+    rest.join(".")
 }

@@ -185,7 +185,7 @@ fn verdicts_from_outcomes() {
 
 fn finding(pointer: &str, message: Option<&str>) -> Finding {
     Finding {
-        pointer: pointer.into(),
+        pointer: sagerules_data::Pointer::parse(pointer).unwrap(),
         pos: Pos::default(),
         expected: "exists".into(),
         found: "missing".into(),
@@ -276,10 +276,22 @@ fn clause_messages_win_over_generated_reasons() {
 #[test]
 fn pointers_become_property_paths() {
     assert_eq!(
-        property_path("/Resources/nb/Properties/VpcConfig/Subnets/0"),
+        property_path(
+            &sagerules_data::Pointer::parse("/Resources/nb/Properties/VpcConfig/Subnets/0")
+                .unwrap()
+        ),
         "VpcConfig.Subnets.0"
     );
-    assert_eq!(property_path("/Resources/nb/Type"), "Type");
-    assert_eq!(property_path("/a~1b"), "a/b");
-    assert_eq!(property_path("/"), "/");
+    assert_eq!(
+        property_path(&sagerules_data::Pointer::parse("/Resources/nb/Type").unwrap()),
+        "Type"
+    );
+    assert_eq!(
+        property_path(&sagerules_data::Pointer::parse("/a~1b").unwrap()),
+        "a/b"
+    );
+    assert_eq!(
+        property_path(&sagerules_data::Pointer::parse("/").unwrap()),
+        "/"
+    );
 }

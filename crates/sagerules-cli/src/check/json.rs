@@ -50,7 +50,7 @@ struct SuppressedRow<'a> {
 struct NoteRow<'a> {
     file: &'a str,
     resource: Option<&'a str>,
-    path: &'a str,
+    path: String,
     line: u32,
     column: u32,
     message: &'a str,
@@ -63,7 +63,7 @@ struct Row<'a> {
     status: &'static str,
     resource: Option<&'a str>,
     resource_type: Option<&'a str>,
-    path: Option<&'a str>,
+    path: Option<String>,
     line: Option<u32>,
     column: Option<u32>,
     message: Option<&'a str>,
@@ -72,12 +72,12 @@ struct Row<'a> {
     found: Option<&'a str>,
     /// The further values that failed the same check.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    also: Vec<PlaceRow<'a>>,
+    also: Vec<PlaceRow>,
 }
 
 #[derive(Serialize)]
-struct PlaceRow<'a> {
-    path: &'a str,
+struct PlaceRow {
+    path: String,
     line: u32,
     column: u32,
 }
@@ -153,7 +153,7 @@ fn verdict_row<'a>(file: &'a str, verdict: &'a Verdict) -> Row<'a> {
         status: verdict.status.as_str(),
         resource: verdict.resource.as_deref(),
         resource_type: verdict.resource_type.as_deref(),
-        path: located.then_some(verdict.at.pointer.as_str()),
+        path: located.then(|| verdict.at.pointer.to_string()),
         line: located.then_some(verdict.at.pos.line),
         column: located.then_some(verdict.at.pos.col),
         message: None,
@@ -172,7 +172,7 @@ fn detail_row<'a>(
 ) -> Row<'a> {
     Row {
         status,
-        path: Some(&detail.at.pointer),
+        path: Some(detail.at.pointer.to_string()),
         line: Some(detail.at.pos.line),
         column: Some(detail.at.pos.col),
         message: Some(&detail.message),
@@ -182,7 +182,7 @@ fn detail_row<'a>(
             .also
             .iter()
             .map(|p| PlaceRow {
-                path: &p.pointer,
+                path: p.pointer.to_string(),
                 line: p.pos.line,
                 column: p.pos.col,
             })
@@ -207,7 +207,7 @@ fn note_row<'a>(file: &'a str, note: &'a Note) -> NoteRow<'a> {
     NoteRow {
         file,
         resource: note.resource.as_deref(),
-        path: &note.at.pointer,
+        path: note.at.pointer.to_string(),
         line: note.at.pos.line,
         column: note.at.pos.col,
         message: &note.message,

@@ -6,7 +6,7 @@ use super::words;
 use crate::diag::Diag;
 use sagerules_core::ast::Span;
 use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Severity, SourceId, Status};
-use sagerules_data::{escape_pointer_token as escape_pointer, Node, Pos};
+use sagerules_data::{Node, Pointer, Pos};
 
 /// One (rule, resource) verdict in one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +28,7 @@ pub struct Verdict {
 /// A JSON pointer and the position of the value it names.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Place {
-    pub pointer: String,
+    pub pointer: Pointer,
     pub pos: Pos,
 }
 
@@ -109,7 +109,7 @@ impl FileOutcome {
 fn verdicts_of(doc: &Node, rule: RuleResult) -> Vec<Verdict> {
     if rule.resources.is_empty() {
         let at = Place {
-            pointer: String::new(),
+            pointer: Pointer::root(),
             pos: doc.pos,
         };
         return vec![Verdict {
@@ -144,7 +144,7 @@ fn verdict(doc: &Node, rule: &str, severity: Severity, result: ResourceResult) -
     }
 }
 
-type Wording = fn(&Finding, &dyn Fn(&str) -> String) -> String;
+type Wording = fn(&Finding, &dyn Fn(&sagerules_data::Pointer) -> String) -> String;
 
 /// One [`Detail`] per check (clause of the rule), in the order the checks first failed; the
 /// further values that failed the same check become its `also` places.
@@ -179,13 +179,13 @@ fn details(resource: &Place, findings: Vec<Finding>, wording: Wording) -> Vec<De
 pub fn resource_place(doc: &Node, resource: Option<&str>) -> Place {
     let Some(id) = resource else {
         return Place {
-            pointer: String::new(),
+            pointer: Pointer::root(),
             pos: doc.pos,
         };
     };
     let node = doc.get("Resources").and_then(|r| r.get(id));
     Place {
-        pointer: format!("/Resources/{}", escape_pointer(id)),
+        pointer: Pointer::from_keys(["Resources", id]),
         pos: node.map_or(doc.pos, |n| n.pos),
     }
 }
@@ -205,7 +205,7 @@ fn place_of(resource: &Place, finding: &Finding) -> Place {
 }
 
 fn detail(resource: &Place, at: Place, finding: &Finding, wording: Wording) -> Detail {
-    let path = |pointer: &str| relative_path(&resource.pointer, pointer);
+    let path = |pointer: &Pointer| relative_path(&resource.pointer, pointer);
     Detail {
         at,
         message: wording(finding, &path),
@@ -216,16 +216,8 @@ fn detail(resource: &Place, at: Place, finding: &Finding, wording: Wording) -> D
 }
 
 /// `/Resources/Nb/Properties/KmsKeyId` under `/Resources/Nb` → `Properties.KmsKeyId`.
-fn relative_path(resource: &str, pointer: &str) -> String {
-    let inner = match pointer.strip_prefix(resource) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
-        _ => pointer,
-    };
-    let keys: Vec<String> = inner
-        .split('/')
-        .skip(1)
-        .map(sagerules_data::unescape_pointer_token)
-        .collect();
+fn relative_path(resource: &Pointer, pointer: &Pointer) -> String {
+    let keys = pointer.under(resource).unwrap_or(pointer.keys());
     if keys.is_empty() {
         "the resource".to_string()
     } else {
@@ -296,7 +288,7 @@ mod tests {
 
     fn finding(pos: Pos, message: Option<&str>) -> Finding {
         Finding {
-            pointer: "/Resources/Nb/Properties/KmsKeyId".into(),
+            pointer: Pointer::parse("/Resources/Nb/Properties/KmsKeyId").unwrap(),
             pos,
             expected: "exists".into(),
             found: "missing".into(),
@@ -333,19 +325,25 @@ mod tests {
 
     #[test]
     fn relative_path_drops_the_resource_prefix() {
+        let path = |resource: &str, pointer: &str| {
+            relative_path(
+                &Pointer::parse(resource).unwrap(),
+                &Pointer::parse(pointer).unwrap(),
+            )
+        };
         assert_eq!(
-            relative_path("/Resources/Nb", "/Resources/Nb/Properties/Tags/0"),
+            path("/Resources/Nb", "/Resources/Nb/Properties/Tags/0"),
             "Properties.Tags.0"
         );
-        assert_eq!(
-            relative_path("/Resources/Nb", "/Resources/Nb"),
-            "the resource"
-        );
-        assert_eq!(relative_path("", "/Parameters/a~1b"), "Parameters.a/b");
+        assert_eq!(path("/Resources/Nb", "/Resources/Nb"), "the resource");
+        assert_eq!(path("", "/Parameters/a~1b"), "Parameters.a/b");
+        assert_eq!(path("/Resources/N", "/Resources/Nb/X"), "Resources.Nb.X");
     }
 
     #[test]
-    fn pointer_keys_are_escaped() {
-        assert_eq!(escape_pointer("a/b~c"), "a~1b~0c");
+    fn resource_places_escape_their_keys() {
+        let doc = Node::from_json_str(r#"{"Resources": {"a/b~c": {}}}"#).unwrap();
+        let place = resource_place(&doc, Some("a/b~c"));
+        assert_eq!(place.pointer.to_string(), "/Resources/a~1b~0c");
     }
 }

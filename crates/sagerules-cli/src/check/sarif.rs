@@ -330,10 +330,8 @@ fn result(
 
 /// A failure set aside in the template: a result with an in-source suppression.
 fn suppressed_result(rules: &[RuleInfo], file: &str, s: &Suppressed) -> SarifResult {
-    let pointer = format!(
-        "/Resources/{}",
-        sagerules_data::escape_pointer_token(&s.resource)
-    );
+    let pointer =
+        sagerules_data::Pointer::from_keys(["Resources", s.resource.as_str()]).to_string();
     let logical = LogicalLocation {
         name: s.resource.clone(),
         fully_qualified_name: pointer,
@@ -424,7 +422,7 @@ fn located(file: &str, verdict: &Verdict, place: &Place) -> Location {
         .iter()
         .map(|id| LogicalLocation {
             name: id.clone(),
-            fully_qualified_name: verdict.at.pointer.clone(),
+            fully_qualified_name: verdict.at.pointer.to_string(),
             kind: "resource",
         })
         .collect();

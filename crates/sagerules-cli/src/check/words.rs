@@ -14,7 +14,7 @@ use sagerules_core::Finding;
 /// One failing check as a sentence: the rule's own message when it has one, else what the
 /// value is and what the rule requires. `path` turns a finding's pointer into the text shown
 /// (relative to its resource).
-pub fn failure(finding: &Finding, path: &dyn Fn(&str) -> String) -> String {
+pub fn failure(finding: &Finding, path: &dyn Fn(&sagerules_data::Pointer) -> String) -> String {
     if let Some(message) = own_message(finding) {
         return message;
     }
@@ -33,7 +33,7 @@ pub fn failure(finding: &Finding, path: &dyn Fn(&str) -> String) -> String {
 ///
 /// `cannot be decided before deployment: Properties.KmsKeyId must be set and not empty, and
 /// its value is unknown until deployment: Fn::ImportValue Key`.
-pub fn undecided(finding: &Finding, path: &dyn Fn(&str) -> String) -> String {
+pub fn undecided(finding: &Finding, path: &dyn Fn(&sagerules_data::Pointer) -> String) -> String {
     format!(
         "cannot be decided before deployment: {} {}, and its value is {}",
         path(&finding.pointer),
@@ -112,13 +112,13 @@ fn unary_phrase(keyword: &str, negated: bool) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn plain(path: &str) -> String {
-        path.trim_start_matches('/').replace('/', ".")
+    fn plain(path: &sagerules_data::Pointer) -> String {
+        path.keys().join(".")
     }
 
     fn finding(pointer: &str, expected: &str, found: &str) -> Finding {
         Finding {
-            pointer: pointer.into(),
+            pointer: sagerules_data::Pointer::parse(pointer).unwrap(),
             expected: expected.into(),
             found: found.into(),
             ..Finding::default()

@@ -8,9 +8,10 @@ use sagerules_data::{Node, Pos, Value};
 
 use crate::ast::{Check, CmpOp, Message, MessagePart, OpKind, QueryBlock, RuleRef};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
-use crate::eval::value::{push_pointer_token, Got, Miss, Val, NO_PATH};
+use crate::eval::value::{Got, Miss, Val, NO_PATH};
 use crate::report::{Finding, Status};
 use crate::ruleset::{Lit, RangeLit};
+use sagerules_data::Pointer;
 
 /// Longest `found` / `expected` text before it is cut with `…`.
 const MAX_TEXT: usize = 120;
@@ -50,22 +51,20 @@ fn message_text(got: &Got<'_>) -> String {
     }
 }
 
-pub(crate) fn pointer(ctx: &Ctx<'_>, got: &Got<'_>) -> String {
+pub(crate) fn pointer(ctx: &Ctx<'_>, got: &Got<'_>) -> Pointer {
     let paths = ctx.paths.borrow();
     match got {
-        Got::Val(val) if val.path() == NO_PATH => String::new(),
+        Got::Val(val) if val.path() == NO_PATH => Pointer::root(),
         Got::Val(val) => paths.pointer(val.path()),
         Got::Missing { at, miss, .. } => {
             let mut out = if *at == NO_PATH {
-                String::new()
+                Pointer::root()
             } else {
                 paths.pointer(*at)
             };
             match miss {
-                Miss::Key(key) => push_pointer_token(&mut out, key),
-                Miss::Index(index) => {
-                    let _ = write!(out, "/{index}");
-                }
+                Miss::Key(key) => out.push(*key),
+                Miss::Index(index) => out.push(index.to_string()),
                 _ => {}
             }
             out
@@ -108,7 +107,7 @@ pub(crate) fn check_finding(
 /// `%nbs !empty` when `%nbs` has no values at all.
 pub(crate) fn nothing_finding(ctx: &Ctx<'_>, check: &Check) -> Finding {
     Finding {
-        pointer: String::new(),
+        pointer: Pointer::root(),
         pos: Pos::default(),
         expected: "not empty".to_string(),
         found: "no values".to_string(),
@@ -127,7 +126,7 @@ pub(crate) fn rule_ref_finding(
 ) -> Finding {
     let want = if rule_ref.not { "FAIL" } else { "PASS" };
     Finding {
-        pointer: String::new(),
+        pointer: Pointer::root(),
         pos: Pos::default(),
         expected: format!("rule {} to {want}", rule_ref.name.name),
         found: inner.as_str().to_string(),

@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use crate::ruleset::lit::Pattern;
-use sagerules_data::{Map, Node, Pos, Value};
+use sagerules_data::{Map, Node, Pointer, Pos, Value};
 
 use crate::ruleset::{Lit, RangeLit};
 
@@ -85,32 +85,20 @@ impl<'a> Paths<'a> {
         self.nodes.get(path as usize).map(|n| n.seg)
     }
 
-    /// RFC 6901 pointer, e.g. `/Resources/Nb/Properties/Tags/0`.
-    pub fn pointer(&self, path: PathId) -> String {
+    /// The pointer of a path, e.g. `/Resources/Nb/Properties/Tags/0`.
+    pub fn pointer(&self, path: PathId) -> Pointer {
         let mut segs = Vec::new();
         let mut at = path;
         while let Some(node) = self.nodes.get(at as usize) {
             segs.push(node.seg);
             at = node.parent;
         }
-        let mut out = String::new();
-        for seg in segs.iter().rev() {
-            match seg {
-                Seg::Root => {}
-                Seg::Key(key) => push_pointer_token(&mut out, key),
-                Seg::Index(i) => {
-                    out.push('/');
-                    out.push_str(&i.to_string());
-                }
-            }
-        }
-        out
+        Pointer::from_keys(segs.iter().rev().filter_map(|seg| match seg {
+            Seg::Root => None,
+            Seg::Key(key) => Some(key.to_string()),
+            Seg::Index(i) => Some(i.to_string()),
+        }))
     }
-}
-
-pub(crate) fn push_pointer_token(out: &mut String, key: &str) {
-    out.push('/');
-    out.push_str(&sagerules_data::escape_pointer_token(key));
 }
 
 /// A value in evaluation.
