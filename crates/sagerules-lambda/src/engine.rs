@@ -85,18 +85,14 @@ impl Engine {
 
 /// Folds a report into per-rule notes, keeping only the selected rules (the engine may
 /// report rules they depend on), sorted by rule name so annotations do not depend on the
-/// order of the pack's files.
+/// order of the pack's files. A rule's verdict is the evaluator's, never recomputed from its
+/// resources: the evaluator can fail a rule no resource failed (a `when` condition that
+/// fails the whole rule), and that must not read as a pass.
 pub fn outcome(report: &Report, only: &[String]) -> Outcome {
     let selected = |rule: &str| only.iter().any(|o| o == rule);
     let mut result = Outcome::default();
     for rule in report.rules.iter().filter(|r| selected(&r.rule)) {
-        let status = rule
-            .resources
-            .iter()
-            .map(|r| r.status)
-            .max()
-            .unwrap_or(Status::Skip);
-        match status {
+        match rule.status {
             Status::Fail => result.failed.push(RuleNote {
                 rule: rule.rule.clone(),
                 reason: first_reason(rule.resources.iter().flat_map(|r| r.failures.iter())),

@@ -209,7 +209,12 @@ fn rule(name: &str, statuses: &[(Status, Option<Finding>)]) -> RuleResult {
         .collect();
     RuleResult {
         rule: name.into(),
-        status: Status::Pass,
+        // As the evaluator reports it: the worst resource, SKIP when none was reached.
+        status: statuses
+            .iter()
+            .map(|(status, _)| *status)
+            .max()
+            .unwrap_or(Status::Skip),
         severity: Severity::High,
         source: SourceId(0),
         span: Span::default(),
@@ -256,6 +261,27 @@ fn reports_fold_into_outcomes_for_selected_rules_only() {
     );
     assert_eq!(result.passed, ["VPC"]);
     assert_eq!(result.errors, [note("REGEX", "bad")]);
+}
+
+/// Regression: the Lambda recomputed a rule's status from its resources, so a rule the
+/// evaluator failed without a failing resource came out as SKIP (NOT_APPLICABLE).
+#[test]
+fn a_rule_the_evaluator_fails_without_a_failing_resource_is_non_compliant() {
+    let mut failed = rule("WHOLE_RULE", &[(Status::Pass, None)]);
+    failed.status = Status::Fail;
+    let mut no_resource = rule("NO_RESOURCE", &[]);
+    no_resource.status = Status::Fail;
+    let report = Report {
+        rules: vec![failed, no_resource],
+        errors: vec![],
+    };
+    let result = outcome(&report, &["WHOLE_RULE".into(), "NO_RESOURCE".into()]);
+    assert_eq!(
+        result.failed,
+        [note("NO_RESOURCE", "failed"), note("WHOLE_RULE", "failed")]
+    );
+    assert!(result.passed.is_empty());
+    assert_eq!(verdict(&result, None).0, Compliance::NonCompliant);
 }
 
 #[test]
