@@ -318,6 +318,31 @@ bench_memory() {
     fi
 }
 
+# E. YAML front ends (issue 17): each candidate parser reads the corpus's YAML files and the
+# 20k-resource YAML template, nothing else (`sagerules-bench frontend`), so the loader is
+# chosen by measurement. `ours` builds our tree; the others only read their event streams.
+bench_frontends() {
+    section "E. YAML front ends, parse only (issue 17)"
+    local parser target key refused
+    printf '  %-15s %-10s %9s %11s %8s  %s\n' parser input "wall s" "peak RSS MB" refused "exit"
+    for parser in ours libyaml-safer saphyr-parser yaml-rust2; do
+        for target in corpus big; do
+            key="fe_${parser//-/_}_$target"
+            if [ "$target" = corpus ]; then
+                measure "$key" "$BIN/sagerules-bench" frontend --parser "$parser" "$CORPUS"
+            else
+                measure "$key" "$BIN/sagerules-bench" frontend --parser "$parser" "$WORK/big.yaml"
+            fi
+            refused=$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["refused"]))' <"$WORK/$key.out" 2>/dev/null || echo -)
+            printf '  %-15s %-10s %9s %11s %8s  %s\n' "$parser" "$target" "${WALL[$key]:-n/a}" "${RSS[$key]:-n/a}" "$refused" "${RC[$key]:-n/a}"
+            if [ "${RC[$key]:-0}" = 101 ]; then
+                say "    panicked: $(grep -m1 -A1 'panicked at' "$WORK/$key.err" | tail -n 1)"
+            fi
+        done
+    done
+    say "  (refused: YAML files ours loads that the parser rejects; exit 101: the parser panicked)"
+}
+
 main() {
     say "sagerules benchmark (tests/bench/run.sh)"
     GUARD=$(find_cfn_guard || true)
@@ -331,6 +356,7 @@ main() {
     bench_big
     bench_failures
     bench_memory
+    [ -d "$CORPUS" ] && bench_frontends
     print_table
     say ""
     say "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (others' work on the machine inflates every figure)"

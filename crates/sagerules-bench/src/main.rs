@@ -13,6 +13,7 @@
 //! every core) but applies no CloudFormation expansion: `eval` is the core evaluator alone.
 
 mod files;
+mod frontend;
 mod measure;
 mod rules;
 
@@ -37,6 +38,13 @@ struct Cli {
 enum Command {
     /// Read and parse every data file, nothing else.
     Load {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Parse every YAML file with one front end, nothing else (issue 17's comparison).
+    Frontend {
+        #[arg(long, value_enum)]
+        parser: frontend::Candidate,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -73,6 +81,9 @@ fn run(cli: &Cli) -> Result<serde_json::Value, String> {
     match &cli.command {
         Command::Load { paths } => {
             Ok(measure::load_only(&files::data_files(paths)?).to_json("load"))
+        }
+        Command::Frontend { parser, paths } => {
+            Ok(frontend::compare(*parser, &files::data_files(paths)?))
         }
         Command::Eval { rules, paths } => {
             let (rule_set, rules_time) = rules::build(rules)?;
