@@ -67,6 +67,9 @@ pub struct Options<'a> {
     /// Ignore other tools' suppressions (`Metadata.checkov.skip`, `Metadata.cfn_nag`,
     /// `Metadata.guard`); by default each suppresses the rules whose `#@ see:` names its check.
     pub no_foreign_suppressions: bool,
+    /// KMS keys the template creates pass key allow-lists (the pack's `allowStackKeys`);
+    /// otherwise such a comparison is unknown until deployment.
+    pub stack_keys_allowed: bool,
 }
 
 /// The results for one document: the template given, or a product template it leads to.
@@ -181,6 +184,7 @@ fn world_expanders<'p>(
                 .map(|world| {
                     let expander = prepared
                         .expander()
+                        .with_stack_keys_allowed(expander.stack_keys_allowed())
                         .with_world(world.values.clone())
                         .with_free_values_meeting_conditions(world.free);
                     (world.label, world.values, expander)
@@ -254,7 +258,9 @@ impl Job<'_> {
     ) {
         let prepared = Prepared::new(template);
         let data = prepared.data();
-        let mut expander = prepared.expander();
+        let mut expander = prepared
+            .expander()
+            .with_stack_keys_allowed(self.options.stack_keys_allowed);
         if let Some(provisioning) = context.provisioning.clone() {
             expander = expander.with_provisioning(provisioning);
         }

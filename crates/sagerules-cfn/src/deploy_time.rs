@@ -69,6 +69,15 @@ pub fn shape(resource_type: &str, attribute: &str) -> Option<&'static str> {
         .map(|(_, _, shape)| *shape)
 }
 
+/// Resource types whose `Ref` / `GetAtt` names a KMS key, which the pack's `allowStackKeys`
+/// lets through key allow-lists.
+const KEY_KINDS: [&str; 3] = ["AWS::KMS::Key", "AWS::KMS::ReplicaKey", "AWS::KMS::Alias"];
+
+/// Whether a resource of this type is a KMS key (or an alias naming one).
+pub fn is_key(resource_type: &str) -> bool {
+    KEY_KINDS.contains(&resource_type)
+}
+
 /// The value of a pseudo parameter, for the shape of a `Fn::Sub` string.
 pub fn pseudo(name: &str) -> Option<&'static str> {
     match name {

@@ -46,6 +46,8 @@ pub struct CfnExpander<'t> {
     /// Whether a freely chosen value meets `when` conditions and filters (the deployer can
     /// make it).
     free_values_meet_conditions: bool,
+    /// KMS keys the stack creates pass key allow-lists (the pack's `allowStackKeys`).
+    stack_keys_allowed: bool,
     /// Set when a condition or filter compared a freely chosen value.
     met_free_value: std::cell::Cell<bool>,
     /// The parameters the evaluation reached (a `Ref`, a `Fn::Sub` variable, the condition of
@@ -118,6 +120,7 @@ impl<'t> CfnExpander<'t> {
             extra: HashMap::new(),
             world: HashMap::new(),
             free_values_meet_conditions: false,
+            stack_keys_allowed: false,
             met_free_value: std::cell::Cell::new(false),
             reached: std::cell::RefCell::default(),
         }
@@ -128,6 +131,19 @@ impl<'t> CfnExpander<'t> {
     pub(crate) fn with_world(mut self, world: HashMap<String, Node>) -> Self {
         self.world = world;
         self
+    }
+
+    /// Lets a KMS key the stack creates (`!Ref Key`, `!GetAtt Key.Arn`, an alias of the
+    /// template) pass key allow-lists (`kmsKeyArns`), which cannot name a key that does not
+    /// exist yet: the pack's `allowStackKeys`.
+    pub fn with_stack_keys_allowed(mut self, allowed: bool) -> Self {
+        self.stack_keys_allowed = allowed;
+        self
+    }
+
+    /// Whether [`CfnExpander::with_stack_keys_allowed`] was set.
+    pub(crate) fn stack_keys_allowed(&self) -> bool {
+        self.stack_keys_allowed
     }
 
     /// Judges `when` conditions and filters as if each freely chosen value met them.
@@ -189,6 +205,7 @@ impl<'t> CfnExpander<'t> {
             "Fn::ImportValue" => Some(Expansion::DeployTimeString {
                 why: import_why(arg),
                 shape: None,
+                meets_allow_lists: false,
             }),
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => None,
             other => Some(unknown(other.to_string())),
@@ -225,6 +242,7 @@ impl<'t> CfnExpander<'t> {
             return Some(Expansion::DeployTimeString {
                 why: format!("Ref to resource {name}, made by the stack"),
                 shape: deploy_time::shape(resource_type, "Ref").map(str::to_string),
+                meets_allow_lists: self.allowed_as_made(resource_type),
             });
         }
         if self
@@ -240,6 +258,12 @@ impl<'t> CfnExpander<'t> {
         )))
     }
 
+    /// Whether a value the stack makes of this type passes allow-lists: a KMS key when the
+    /// caller said keys created by the stack are allowed ([`CfnExpander::with_stack_keys_allowed`]).
+    fn allowed_as_made(&self, resource_type: &str) -> bool {
+        self.stack_keys_allowed && deploy_time::is_key(resource_type)
+    }
+
     /// The `Type` of resource `name` of the template, when it has a string one.
     fn resource_type(&self, name: &str) -> Option<&'t str> {
         self.root.get("Resources")?.get(name)?.get("Type")?.as_str()
@@ -249,13 +273,17 @@ impl<'t> CfnExpander<'t> {
     /// [`deploy_time`] knows, else unknown (an attribute may be a list or a number).
     fn get_att<'a>(&self, name: &str) -> Expansion<'a> {
         let why = format!("Fn::GetAtt {name}");
-        let shape = name.split_once('.').and_then(|(resource, attribute)| {
-            deploy_time::shape(self.resource_type(resource)?, attribute)
-        });
+        let resource_type = name
+            .split_once('.')
+            .and_then(|(resource, _)| self.resource_type(resource));
+        let shape = name
+            .split_once('.')
+            .and_then(|(_, attribute)| deploy_time::shape(resource_type?, attribute));
         match shape {
             Some(shape) => Expansion::DeployTimeString {
                 why: format!("{why}, made by the stack"),
                 shape: Some(shape.to_string()),
+                meets_allow_lists: resource_type.is_some_and(|t| self.allowed_as_made(t)),
             },
             None => unknown(why),
         }
@@ -279,6 +307,7 @@ impl<'t> CfnExpander<'t> {
         Expansion::DeployTimeString {
             why: "Fn::Sub, known at deployment".to_string(),
             shape,
+            meets_allow_lists: false,
         }
     }
 
@@ -625,9 +654,14 @@ fn renote<'a>(expansion: Expansion<'a>, note: &str) -> Expansion<'a> {
             why: format!("{note}, {why}"),
             may_be_empty,
         },
-        Expansion::DeployTimeString { why, shape } => Expansion::DeployTimeString {
+        Expansion::DeployTimeString {
+            why,
+            shape,
+            meets_allow_lists,
+        } => Expansion::DeployTimeString {
             why: format!("{note}, {why}"),
             shape,
+            meets_allow_lists,
         },
     }
 }

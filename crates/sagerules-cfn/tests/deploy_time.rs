@@ -104,6 +104,7 @@ fn pack_statuses(yaml: &str, params: &Node, rules: &[&str]) -> Vec<(String, Stat
         params: Some(params),
         only: None,
         no_foreign_suppressions: false,
+        stack_keys_allowed: sagerules_pack::params::stack_keys_allowed(params),
     };
     let checked = check(&[&set], template, options, &no_files).remove(0);
     rules
@@ -261,5 +262,50 @@ fn the_key_rotation_rule_judges_keys_of_the_template_and_skips_keys_from_outside
                 "the key as {form}, rotation {rotation}"
             );
         }
+    }
+}
+
+/// With `allowStackKeys: true` a key the template creates passes the allow-list in every KMS
+/// rule, however it is named; a listed ARN still passes, an unlisted literal ARN still fails,
+/// and an import (not made by this stack) stays unknown.
+#[test]
+fn allow_stack_keys_lets_a_key_made_in_the_same_stack_pass_the_allow_list() {
+    let user = Node::from_json_str(
+        r#"{"kmsKeyArns": "arn:aws:kms:us-east-1:123456789012:key/abc", "allowStackKeys": true}"#,
+    )
+    .unwrap();
+    let params = sagerules_pack::resolve_params(Some(&user)).unwrap();
+    let got = pack_statuses(STACK_KEY, &params, &KMS_RULES);
+    let want: Vec<_> = KMS_RULES
+        .iter()
+        .map(|r| (r.to_string(), Status::Pass, 0))
+        .collect();
+    assert_eq!(got, want, "keys of the stack pass, no unknowns");
+    let (rule, notebook) = KEY_RULES[0];
+    let cases = [
+        ("!Ref Alias", Status::Pass, 0),
+        (
+            "arn:aws:kms:us-east-1:123456789012:key/abc",
+            Status::Pass,
+            0,
+        ),
+        (
+            "arn:aws:kms:us-east-1:123456789012:key/other",
+            Status::Fail,
+            0,
+        ),
+        ("!ImportValue shared-key", Status::Pass, 1),
+    ];
+    for (key, status, unknowns) in cases {
+        let yaml = format!(
+            "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties: {{EnableKeyRotation: true}}\n  Alias:\n    Type: AWS::KMS::Alias\n    Properties: {{AliasName: alias/k, TargetKeyId: !Ref Key}}\n  Res:\n    {}\n",
+            notebook.replace("KEY", key)
+        );
+        let got = pack_statuses(&yaml, &params, &[rule]);
+        assert_eq!(
+            got,
+            [(rule.to_string(), status, unknowns)],
+            "the key as {key}"
+        );
     }
 }

@@ -33,6 +33,9 @@ pub fn check_template(
         params: context.params,
         only: None,
         no_foreign_suppressions: context.no_foreign_suppressions,
+        stack_keys_allowed: context
+            .params
+            .is_some_and(sagerules_pack::params::stack_keys_allowed),
     };
     let mut outcomes = Vec::new();
     let read = |from: &str, path: &str| read_relative(from, path, context);

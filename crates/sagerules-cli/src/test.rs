@@ -267,6 +267,7 @@ fn run_case(args: &Args, rules: &LoadedRules, case: &Case<'_>, params: Option<&N
             params,
             only: None,
             no_foreign_suppressions: false,
+            stack_keys_allowed: params.is_some_and(sagerules_pack::params::stack_keys_allowed),
         };
         let checked =
             sagerules_cfn::check(&[&rules.set], template, options, &sagerules_cfn::no_files);

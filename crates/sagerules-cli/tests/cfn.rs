@@ -368,3 +368,40 @@ fn key_made_by_the_stack_for_a_notebook_without_rotation_fails_on_the_key() {
         lines[0]
     );
 }
+
+#[test]
+fn a_key_made_by_the_stack_is_unknown_to_a_key_allow_list_unless_allow_stack_keys_is_set() {
+    let template = path("cross-resource.yaml");
+    let listed = check(&["--params", &path("key-allow-list.yaml"), &template]);
+    let lines = lines_of(&listed, "SAGEMAKER_NOTEBOOK_KMS");
+    assert_eq!(lines.len(), 1, "{}", listed.stdout);
+    let key = at("cross-resource.yaml", "!Ref NotebookKey");
+    assert!(
+        lines[0].starts_with(&format!("{key}: UNKNOWN SAGEMAKER_NOTEBOOK_KMS")),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("Ref to resource NotebookKey, made by the stack"));
+    let allowed = check(&[
+        "--format",
+        "json",
+        "--params",
+        &path("allow-stack-keys.yaml"),
+        &template,
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&allowed.stdout).unwrap();
+    let verdicts: Vec<(&str, &str)> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "SAGEMAKER_NOTEBOOK_KMS")
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap(),
+                r["resource"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(verdicts, [("PASS", "Notebook")]);
+    assert_eq!(json["summary"]["unknown"], 0, "{}", allowed.stdout);
+}

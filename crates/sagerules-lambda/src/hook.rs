@@ -292,6 +292,7 @@ pub fn respond_to_payload(
         params: Some(&config.pack_params),
         only: Some(&config.rules),
         no_foreign_suppressions: false,
+        stack_keys_allowed: sagerules_pack::params::stack_keys_allowed(&config.pack_params),
     };
     let checked = sagerules_cfn::check(
         &[engine.rule_set()],

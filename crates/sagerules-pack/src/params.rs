@@ -27,8 +27,9 @@ pub enum Kind {
 }
 
 /// Every parameter a user may set.
-const PARAMETERS: [(&str, Kind); 10] = [
+const PARAMETERS: [(&str, Kind); 11] = [
     ("kmsKeyArns", Kind::TextList),
+    ("allowStackKeys", Kind::Flag),
     ("subnetIds", Kind::TextList),
     ("securityGroupIds", Kind::TextList),
     ("allowedInstanceTypes", Kind::TextList),
@@ -39,6 +40,22 @@ const PARAMETERS: [(&str, Kind); 10] = [
     ("localNvmeInstanceTypes", Kind::TextList),
     ("instanceTypes", Kind::TextList),
 ];
+
+/// Whether resolved parameters (`resolve_params`) let KMS keys a template creates pass the
+/// `kmsKeyArns` allow-list (`allowStackKeys: true`). Templates only: no rule reads it, the
+/// CloudFormation layer does (a key that does not exist yet has no ARN to list).
+///
+/// ```
+/// let user = sagerules_data::Node::from_json_str(r#"{"allowStackKeys": "true"}"#).unwrap();
+/// let resolved = sagerules_pack::resolve_params(Some(&user)).unwrap();
+/// assert!(sagerules_pack::params::stack_keys_allowed(&resolved));
+/// ```
+pub fn stack_keys_allowed(resolved: &Node) -> bool {
+    resolved
+        .get(PARAMS_KEY)
+        .and_then(|p| p.get("allowStackKeys"))
+        .is_some_and(|v| matches!(v.value, Value::Bool(true)))
+}
 
 /// Every parameter a user may set, with its kind, e.g. `("maxRuntimeSeconds", Kind::Seconds)`.
 pub fn settable() -> &'static [(&'static str, Kind)] {

@@ -84,7 +84,7 @@ pub fn show(expansion: Option<Expansion<'_>>) -> String {
     match expansion {
         None => "as is".into(),
         Some(Expansion::Unknown { why }) => format!("unknown: {why}"),
-        Some(Expansion::DeployTimeString { why, shape }) => match shape {
+        Some(Expansion::DeployTimeString { why, shape, .. }) => match shape {
             Some(shape) => format!("deploy-time string like {shape}: {why}"),
             None => format!("deploy-time string: {why}"),
         },

@@ -637,8 +637,20 @@ fn verdict(
         Got::Val(val) => val,
     };
     match val {
-        Val::Unknown { why, string, .. } => match (op, string) {
+        Val::Unknown {
+            why,
+            string,
+            meets_allow_lists,
+            ..
+        } => match (op, string) {
             (OpKind::Unary(UnaryOp::Exists), _) => pass_if(!negated),
+            (OpKind::Binary(CmpOp::Eq | CmpOp::In, _), Some(_))
+                if *meets_allow_lists
+                    && !negated
+                    && rhs.is_some_and(|r| !r.is_empty() && !r.iter().any(is_regex)) =>
+            {
+                Verdict::Pass
+            }
             (OpKind::Unary(unary), Some(_)) => {
                 // Some non-empty string: `!empty` and `is_string` hold whatever it is.
                 let some_string = crate::eval::value::Plain::Str(DEPLOY_TIME_TEXT);

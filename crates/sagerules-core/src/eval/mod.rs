@@ -85,8 +85,15 @@ pub enum Expansion<'a> {
     /// template creates (`!Ref Key`, `!GetAtt Key.Arn`), an export (`!ImportValue`). `exists`,
     /// `!empty` and `is_string` pass; a regex is matched against `shape`, a value of the same
     /// kind (`arn:aws:kms:us-east-1:000000000000:key/…` for a key ARN), when there is one;
-    /// any other comparison is unknown, as for [`Expansion::Unknown`].
-    DeployTimeString { why: String, shape: Option<String> },
+    /// any other comparison is unknown, as for [`Expansion::Unknown`]. With
+    /// `meets_allow_lists` (a kind the deployer accepts however it is named, such as a KMS key
+    /// the stack creates when the pack's `allowStackKeys` says so), `==` and `in` a literal
+    /// pass instead of being unknown.
+    DeployTimeString {
+        why: String,
+        shape: Option<String>,
+        meets_allow_lists: bool,
+    },
     /// Anyone deploying can choose any value (a parameter without `AllowedValues`); `why` names
     /// the parameter. Comparisons against a specific value fail with `why` in the message;
     /// `exists`/`!empty` pass only when `may_be_empty` is false.

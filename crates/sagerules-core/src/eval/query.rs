@@ -434,12 +434,18 @@ impl<'c> Ctx<'c> {
                 path,
                 why: why.into(),
                 string: None,
+                meets_allow_lists: false,
             })),
-            Expansion::DeployTimeString { why, shape } => out.push(Got::Val(Val::Unknown {
+            Expansion::DeployTimeString {
+                why,
+                shape,
+                meets_allow_lists,
+            } => out.push(Got::Val(Val::Unknown {
                 node,
                 path,
                 why: why.into(),
                 string: Some(shape.map(Rc::from)),
+                meets_allow_lists,
             })),
             Expansion::Any { why, may_be_empty } => out.push(Got::Val(Val::Any {
                 node,

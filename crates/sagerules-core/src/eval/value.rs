@@ -121,6 +121,8 @@ pub(crate) enum Val<'a> {
         /// `Some` when it is known to be a non-empty string, with a value of its kind for
         /// regexes (`Some(None)`: no such value).
         string: Option<Option<Rc<str>>>,
+        /// `==` and `in` a literal pass ([`crate::Expansion::DeployTimeString`]).
+        meets_allow_lists: bool,
     },
     /// Any value the deployer chooses.
     Any {
