@@ -62,22 +62,25 @@ impl ApiKind {
 
     /// The kind whose resource type is `resource_type`, if the API describes it.
     pub fn from_resource_type(resource_type: &str) -> Option<ApiKind> {
-        ALL_KINDS
+        ApiKind::ALL
             .into_iter()
             .find(|kind| kind.resource_type() == resource_type)
     }
 }
 
-const ALL_KINDS: [ApiKind; 8] = [
-    ApiKind::TrainingJob,
-    ApiKind::HyperParameterTuningJob,
-    ApiKind::ProcessingJob,
-    ApiKind::TransformJob,
-    ApiKind::NotebookInstance,
-    ApiKind::EndpointConfig,
-    ApiKind::Model,
-    ApiKind::Domain,
-];
+impl ApiKind {
+    /// Every kind, in the order of [`crate::kinds::KINDS`].
+    pub const ALL: [ApiKind; 8] = [
+        ApiKind::TrainingJob,
+        ApiKind::HyperParameterTuningJob,
+        ApiKind::ProcessingJob,
+        ApiKind::TransformJob,
+        ApiKind::NotebookInstance,
+        ApiKind::EndpointConfig,
+        ApiKind::Model,
+        ApiKind::Domain,
+    ];
+}
 
 /// `Metadata.SageRules.Source` of a resource built from an AWS Config configuration item.
 pub const SOURCE_CONFIG_ITEM: &str = "config-item";

@@ -232,16 +232,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_one_row() {
-        for kind in [
-            ApiKind::TrainingJob,
-            ApiKind::HyperParameterTuningJob,
-            ApiKind::ProcessingJob,
-            ApiKind::TransformJob,
-            ApiKind::NotebookInstance,
-            ApiKind::EndpointConfig,
-            ApiKind::Model,
-            ApiKind::Domain,
-        ] {
+        for kind in ApiKind::ALL {
             assert_eq!(
                 KINDS.iter().filter(|f| f.kind == kind).count(),
                 1,
