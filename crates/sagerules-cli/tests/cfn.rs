@@ -347,7 +347,7 @@ fn execution_role_policy_with_sagemaker_star_fails_on_the_policy_not_on_other_ro
     let statement = at("cross-resource.yaml", "'*'}\n  OtherRole");
     assert!(
         lines[0].starts_with(&format!(
-            "{statement}: FAIL SAGEMAKER_STACK_EXECUTION_ROLE_LEAST_PRIVILEGE (high) NotebookPolicy [AWS::IAM::Policy]: the policy allows every action (or sagemaker:*) on every resource"
+            "{statement}: FAIL SAGEMAKER_STACK_EXECUTION_ROLE_LEAST_PRIVILEGE (high) NotebookPolicy [AWS::IAM::Policy]: the policy allows every action (or sagemaker:*) on every resource (\"Resource\": \"*\") to the execution role of Notebook"
         )),
         "{}",
         lines[0]
@@ -362,7 +362,7 @@ fn key_made_by_the_stack_for_a_notebook_without_rotation_fails_on_the_key() {
     let key = at("cross-resource.yaml", "KeyPolicy: {}");
     assert!(
         lines[0].starts_with(&format!(
-            "{key}: FAIL SAGEMAKER_STACK_KMS_KEY_ROTATION (medium) NotebookKey [AWS::KMS::Key]: EnableKeyRotation is not true"
+            "{key}: FAIL SAGEMAKER_STACK_KMS_KEY_ROTATION (medium) NotebookKey [AWS::KMS::Key]: EnableKeyRotation is not true: the key that encrypts the data of Notebook never rotates"
         )),
         "{}",
         lines[0]
