@@ -209,11 +209,14 @@ fn world_expanders<'p>(
     }
 }
 
-/// A template made ready for evaluation: its pipeline steps added as resources.
+/// A template made ready for evaluation: its `Fn::ForEach` loops expanded
+/// ([`crate::foreach`]) and its pipeline steps added as resources.
 pub struct Prepared<'t> {
     root: &'t Node,
     augmented: Option<Node>,
     steps: Steps,
+    /// Loops that could not be expanded.
+    notes: Vec<Note>,
 }
 
 impl<'t> Prepared<'t> {
@@ -224,11 +227,19 @@ impl<'t> Prepared<'t> {
 
     /// Uses steps read some other way ([`pipeline::read_with`]).
     pub fn from_steps(root: &'t Node, steps: Steps) -> Self {
-        let augmented = with_steps(root, &steps);
+        let (expanded, notes) = match crate::foreach::expand(root) {
+            Some((expanded, notes)) => (Some(expanded), notes),
+            None => (None, Vec::new()),
+        };
+        let augmented = match with_steps(expanded.as_ref().unwrap_or(root), &steps) {
+            Some(augmented) => Some(augmented),
+            None => expanded,
+        };
         Self {
             root,
             augmented,
             steps,
+            notes,
         }
     }
 
@@ -278,6 +289,7 @@ impl Job<'_> {
         let (reports, suppressed) = self.evaluate_all(data, base, &worlds, &suppressions);
         let catalog = Catalog::read(data);
         let mut notes = prepared.steps.notes.clone();
+        notes.extend(prepared.notes.iter().cloned());
         notes.extend(worlds_note);
         notes.extend(self.unknown_rules(&suppressions, &reports));
         notes.extend(catalog.notes.iter().cloned());

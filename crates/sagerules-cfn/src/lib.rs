@@ -34,6 +34,7 @@ pub mod error;
 pub mod expand;
 pub mod explain;
 pub mod fold;
+pub mod foreach;
 pub mod params;
 pub mod pipeline;
 pub mod references;

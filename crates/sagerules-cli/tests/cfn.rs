@@ -405,3 +405,54 @@ fn a_key_made_by_the_stack_is_unknown_to_a_key_allow_list_unless_allow_stack_key
     assert_eq!(verdicts, [("PASS", "Notebook")]);
     assert_eq!(json["summary"]["unknown"], 0, "{}", allowed.stdout);
 }
+
+// ---- Fn::ForEach (AWS::LanguageExtensions) ----
+
+/// Regression: a notebook made by `Fn::ForEach` was an opaque map under Resources, so the gate
+/// judged nothing and exited 0 (a few UNKNOWNs about `Resources` itself).
+#[test]
+fn resources_made_by_fn_foreach_are_judged_one_per_item_not_passed() {
+    let run = check(&[&path("foreach.yaml")]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines = lines_of(&run, "SAGEMAKER_NOTEBOOK_KMS");
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    // The fragment's Properties, where KmsKeyId is missing, for both items.
+    let properties = at("foreach.yaml", "InstanceType: ml.t3.medium");
+    for line in &lines {
+        assert!(line.starts_with(&format!("{properties}: FAIL")), "{line}");
+    }
+    for (line, id) in lines.iter().zip(["NotebookResearch", "NotebookFraud"]) {
+        assert!(
+            line.contains(&format!(
+                "FAIL SAGEMAKER_NOTEBOOK_KMS (high) {id} [AWS::SageMaker::NotebookInstance]"
+            )),
+            "{line}"
+        );
+    }
+    let isolation = lines_of(&run, "SAGEMAKER_MODEL_NETWORK_ISOLATION");
+    let ids: Vec<bool> = ["Modeldev [", "Modelprod ["]
+        .iter()
+        .map(|id| isolation.iter().any(|l| l.contains(id)))
+        .collect();
+    assert_eq!(
+        ids,
+        [true, true],
+        "every allowed value of the list parameter: {isolation:?}"
+    );
+}
+
+#[test]
+fn a_foreach_over_a_free_list_parameter_is_not_checked_and_says_so() {
+    let run = check(&[&path("foreach.yaml")]);
+    let note = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("NOT CHECKED Fn::ForEach::Free"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        note.contains("has a collection known only at deployment"),
+        "{note}"
+    );
+    assert!(!run.stdout.contains("BucketX"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 not checked"), "{}", run.stdout);
+}
