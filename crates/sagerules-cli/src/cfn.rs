@@ -6,13 +6,13 @@
 //! names, and turn each checked document into a [`FileOutcome`] (a product template is an
 //! outcome of its own, under its own file name).
 
-use crate::check::model::{FileOutcome, Note, Place, Suppressed};
+use crate::check::model::FileOutcome;
 use crate::check::Context;
 use crate::diag::Diag;
 use crate::inputs::{self, DATA_EXTENSIONS};
 use sagerules_cfn::{check_each, CfnError, Checked, Options, Template};
 use sagerules_core::RuleSet;
-use sagerules_data::{Node, Pointer, Pos};
+use sagerules_data::{Node, Pos};
 use std::path::Path;
 
 /// Checks one loaded template (`text` is its source, `doc` the loaded document) with every
@@ -88,8 +88,8 @@ fn outcome(data: &Node, checked: Checked, main_text: &str) -> FileOutcome {
     if let Some(by) = &checked.provisioned_by {
         mark_provisioned(&mut out, by);
     }
-    out.suppressed = checked.suppressed.into_iter().map(suppressed).collect();
-    out.notes = checked.notes.into_iter().map(note).collect();
+    out.suppressed = checked.suppressed;
+    out.notes = checked.notes;
     out
 }
 
@@ -106,37 +106,4 @@ fn mark_provisioned(out: &mut FileOutcome, by: &str) {
 fn error_diag(file: &str, text: &str, error: &CfnError) -> Diag {
     let Pos { line, col } = error.pos();
     Diag::at_line_col(file, text, line as usize, col as usize, error.to_string())
-}
-
-fn suppressed(s: sagerules_cfn::Suppressed) -> Suppressed {
-    let mut pointer = Pointer::from_keys(["Resources", s.resource.as_str()]);
-    for key in s.origin.metadata_path().split('/') {
-        pointer.push(key);
-    }
-    let reason = match s.origin.label() {
-        Some(label) => format!("{label}: {}", s.reason),
-        None => s.reason,
-    };
-    Suppressed {
-        rule: s.rule,
-        severity: s.severity,
-        resource: s.resource,
-        reason,
-        at: Place {
-            pointer,
-            pos: s.pos,
-        },
-    }
-}
-
-fn note(n: sagerules_cfn::Note) -> Note {
-    let pointer = Pointer::from_keys(["Resources", n.resource.as_str()]);
-    Note {
-        resource: Some(n.resource),
-        at: Place {
-            pointer,
-            pos: n.pos,
-        },
-        message: n.message,
-    }
 }

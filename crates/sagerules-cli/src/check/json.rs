@@ -18,7 +18,9 @@
 //! are the failing value's, or the resource's for PASS and SKIP; they are null for a rule that
 //! reached nothing.
 
-use super::model::{Detail, FileOutcome, Note, Summary, Suppressed, Verdict};
+use super::model::{
+    note_pointer, suppression_reason, Detail, FileOutcome, Note, Summary, Suppressed, Verdict,
+};
 use crate::diag::Diag;
 use sagerules_core::Status;
 use serde::Serialize;
@@ -42,7 +44,7 @@ struct SuppressedRow<'a> {
     resource: &'a str,
     line: u32,
     column: u32,
-    reason: &'a str,
+    reason: String,
     severity: &'static str,
 }
 
@@ -196,9 +198,9 @@ fn suppressed_row<'a>(file: &'a str, s: &'a Suppressed) -> SuppressedRow<'a> {
         file,
         rule: &s.rule,
         resource: &s.resource,
-        line: s.at.pos.line,
-        column: s.at.pos.col,
-        reason: &s.reason,
+        line: s.pos.line,
+        column: s.pos.col,
+        reason: suppression_reason(s),
         severity: s.severity.as_str(),
     }
 }
@@ -206,10 +208,10 @@ fn suppressed_row<'a>(file: &'a str, s: &'a Suppressed) -> SuppressedRow<'a> {
 fn note_row<'a>(file: &'a str, note: &'a Note) -> NoteRow<'a> {
     NoteRow {
         file,
-        resource: note.resource.as_deref(),
-        path: note.at.pointer.to_string(),
-        line: note.at.pos.line,
-        column: note.at.pos.col,
+        resource: Some(&note.resource),
+        path: note_pointer(note).to_string(),
+        line: note.pos.line,
+        column: note.pos.col,
         message: &note.message,
     }
 }

@@ -6,7 +6,7 @@
 //! parsed, or a rule that could not be evaluated, is an `error` test case. No timestamps, so
 //! the output is the same on every run.
 
-use super::model::{FileOutcome, Suppressed, Verdict};
+use super::model::{suppression_reason, FileOutcome, Suppressed, Verdict};
 use crate::diag::Diag;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use sagerules_core::Status;
@@ -51,7 +51,7 @@ fn suite_of(file: &FileOutcome) -> TestSuite {
             .map(|n| {
                 format!(
                     "{}:{}:{}: not checked: {}",
-                    file.file, n.at.pos.line, n.at.pos.col, n.message
+                    file.file, n.pos.line, n.pos.col, n.message
                 )
             })
             .collect();
@@ -62,7 +62,7 @@ fn suite_of(file: &FileOutcome) -> TestSuite {
 
 fn suppressed_case(file: &str, s: &Suppressed) -> TestCase {
     let mut status = TestCaseStatus::skipped();
-    status.set_message(format!("suppressed: {}", s.reason));
+    status.set_message(format!("suppressed: {}", suppression_reason(s)));
     let mut case = TestCase::new(format!("{} ({})", s.rule, s.resource), status);
     case.set_classname(file);
     case

@@ -48,25 +48,23 @@ pub struct Detail {
     pub also: Vec<Place>,
 }
 
-/// A verdict set aside on purpose (`Metadata.sagerules.suppress` in a template): reported as
-/// suppressed, never as a pass.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Suppressed {
-    pub rule: String,
-    pub severity: Severity,
-    pub resource: String,
-    /// The reason written next to the suppression.
-    pub reason: String,
-    /// Where the suppression is written.
-    pub at: Place,
+/// A verdict set aside on purpose (reported as suppressed, never as a pass) and something that
+/// could not be checked (a pipeline body in S3, say): the CloudFormation layer's own types, shown
+/// as they are.
+pub use sagerules_cfn::{Note, Suppressed};
+
+/// How a suppression is shown: its reason, after the other tool's check when it is one
+/// (`checkov skip CKV_AWS_187: sample data`).
+pub fn suppression_reason(s: &Suppressed) -> String {
+    match s.origin.label() {
+        Some(label) => format!("{label}: {}", s.reason),
+        None => s.reason.clone(),
+    }
 }
 
-/// Something that could not be checked (a pipeline body in S3, say): not a failure, not a pass.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Note {
-    pub resource: Option<String>,
-    pub at: Place,
-    pub message: String,
+/// `/Resources/<id>` of the resource a note is about.
+pub fn note_pointer(note: &Note) -> Pointer {
+    Pointer::from_keys(["Resources", note.resource.as_str()])
 }
 
 /// Everything about one checked document (an input file, or a template it leads to).

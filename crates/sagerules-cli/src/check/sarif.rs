@@ -10,7 +10,7 @@
 //! Only the SARIF properties used here are modelled, as plain serde structs. Rules carry no
 //! `name` (the validator wants it omitted when it would repeat the `id`).
 
-use super::model::{Detail, FileOutcome, Note, Place, Suppressed, Verdict};
+use super::model::{suppression_reason, Detail, FileOutcome, Note, Place, Suppressed, Verdict};
 use crate::catalog::RuleInfo;
 use crate::diag::{Diag, Level};
 use sagerules_core::{Severity, Status};
@@ -337,7 +337,7 @@ fn suppressed_result(rules: &[RuleInfo], file: &str, s: &Suppressed) -> SarifRes
         fully_qualified_name: pointer,
         kind: "resource",
     };
-    let mut location = place_location(file, &s.at);
+    let mut location = pos_location(file, s.pos);
     location.logical_locations = vec![logical];
     SarifResult {
         rule_id: s.rule.clone(),
@@ -348,21 +348,25 @@ fn suppressed_result(rules: &[RuleInfo], file: &str, s: &Suppressed) -> SarifRes
         kind: "fail",
         level: level(s.severity),
         message: Text {
-            text: format!("{}: suppressed: {}", s.resource, s.reason),
+            text: format!("{}: suppressed: {}", s.resource, suppression_reason(s)),
         },
         locations: [location],
         related_locations: Vec::new(),
         suppressions: vec![Suppression {
             kind: "inSource",
-            justification: s.reason.clone(),
+            justification: suppression_reason(s),
         }],
     }
 }
 
 fn place_location(file: &str, place: &Place) -> Location {
-    let region = (place.pos.line > 0).then_some(Region {
-        start_line: place.pos.line,
-        start_column: place.pos.col.max(1),
+    pos_location(file, place.pos)
+}
+
+fn pos_location(file: &str, pos: sagerules_data::Pos) -> Location {
+    let region = (pos.line > 0).then_some(Region {
+        start_line: pos.line,
+        start_column: pos.col.max(1),
     });
     Location {
         physical_location: PhysicalLocation {
@@ -375,14 +379,11 @@ fn place_location(file: &str, place: &Place) -> Location {
 
 /// Something that could not be checked, as a warning notification.
 fn note_notification(file: &str, note: &Note) -> Notification {
-    let text = match &note.resource {
-        Some(resource) => format!("{resource}: not checked: {}", note.message),
-        None => format!("not checked: {}", note.message),
-    };
+    let text = format!("{}: not checked: {}", note.resource, note.message);
     Notification {
         level: "warning",
         message: Text { text },
-        locations: vec![place_location(file, &note.at)],
+        locations: vec![pos_location(file, note.pos)],
     }
 }
 

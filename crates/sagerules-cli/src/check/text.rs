@@ -15,7 +15,7 @@
 //! checked, so one slow input never holds back the report of those before it. Errors and
 //! warnings are rendered as diagnostics on standard error.
 
-use super::model::{Detail, FileOutcome, Note, Summary, Suppressed, Verdict};
+use super::model::{suppression_reason, Detail, FileOutcome, Note, Summary, Suppressed, Verdict};
 use crate::catalog::RuleInfo;
 use sagerules_core::Status;
 use std::collections::HashSet;
@@ -170,23 +170,20 @@ fn write_tag(
 }
 
 fn write_suppressed(out: &mut dyn WriteColor, file: &str, s: &Suppressed) -> io::Result<()> {
-    write_tag(out, file, s.at.pos, "SUPPRESSED", Color::Cyan)?;
+    write_tag(out, file, s.pos, "SUPPRESSED", Color::Cyan)?;
     writeln!(
         out,
         " {} ({}) {}: {}",
         s.rule,
         s.severity.as_str(),
         s.resource,
-        s.reason
+        suppression_reason(s)
     )
 }
 
 fn write_note(out: &mut dyn WriteColor, file: &str, note: &Note) -> io::Result<()> {
-    write_tag(out, file, note.at.pos, "NOT CHECKED", Color::Yellow)?;
-    match &note.resource {
-        Some(resource) => writeln!(out, " {resource}: {}", note.message),
-        None => writeln!(out, " {}", note.message),
-    }
+    write_tag(out, file, note.pos, "NOT CHECKED", Color::Yellow)?;
+    writeln!(out, " {}: {}", note.resource, note.message)
 }
 
 /// The last line: counts over the whole run.
