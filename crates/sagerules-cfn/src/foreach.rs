@@ -22,6 +22,12 @@ use sagerules_data::{Map, Node, Value};
 
 const PREFIX: &str = "Fn::ForEach::";
 
+/// The most nodes loops may make in one template, as YAML aliases may copy at most
+/// [`sagerules_data::MAX_ALIAS_NODES`]: nested loops multiply, and a gate must not run out of
+/// memory on a hostile template. Beyond it the remaining items are not expanded, and a note
+/// says so.
+pub const MAX_LOOP_NODES: usize = sagerules_data::MAX_ALIAS_NODES;
+
 /// The document with every `Fn::ForEach` expanded, and a note per loop that could not be;
 /// `None` when it has no loop. Only templates that declare the transform are walked
 /// (CloudFormation rejects a loop without it), so others cost nothing.
@@ -33,6 +39,7 @@ pub fn expand(root: &Node) -> Option<(Node, Vec<Note>)> {
     let expanded = Expander {
         root,
         notes: &mut notes,
+        budget: MAX_LOOP_NODES,
     }
     .node(root, &[]);
     Some((expanded, notes))
@@ -64,11 +71,16 @@ type Binding = (String, String);
 struct Expander<'a> {
     root: &'a Node,
     notes: &'a mut Vec<Note>,
+    /// Nodes the loops may still make ([`MAX_LOOP_NODES`]).
+    budget: usize,
 }
 
 impl Expander<'_> {
     /// A copy of `node` with the bindings substituted and the loops inside it expanded.
     fn node(&mut self, node: &Node, bindings: &[Binding]) -> Node {
+        if !bindings.is_empty() {
+            self.budget = self.budget.saturating_sub(1);
+        }
         if let Some(item) = bound_ref(node, bindings) {
             return Node::new(Value::String(item.into()), node.pos);
         }
@@ -123,7 +135,18 @@ impl Expander<'_> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for item in items {
+        for (index, item) in items.into_iter().enumerate() {
+            if self.budget == 0 {
+                self.note(
+                    name,
+                    spec,
+                    &format!(
+                        "makes more than {MAX_LOOP_NODES} nodes: items from number {} on are not expanded, and the resources they make are not checked",
+                        index + 1
+                    ),
+                );
+                break;
+            }
             let mut bindings = outer.to_vec();
             bindings.push((identifier.to_string(), item));
             for (key, value) in self.map(fragment, &bindings) {
@@ -289,6 +312,30 @@ mod tests {
         assert!(notes[0].starts_with(
             "the loop Fn::ForEach::Unknown has a collection known only at deployment"
         ));
+    }
+
+    /// Regression guard: nested loops multiply (here 200 x 200 x 200 = 8 million resources), and
+    /// the gate must stop at its budget with a note, not run out of memory.
+    #[test]
+    fn nested_loops_beyond_the_node_budget_stop_with_a_note() {
+        let items: Vec<String> = (0..200).map(|i| format!("i{i}")).collect();
+        let list = format!("[{}]", items.join(", "));
+        let yaml = format!(
+            "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::A:\n    - X\n    - {list}\n    - Fn::ForEach::B:\n        - Y\n        - {list}\n        - Fn::ForEach::C:\n            - Z\n            - {list}\n            - 'R${{X}}${{Y}}${{Z}}': {{Type: AWS::SageMaker::Model, Properties: {{A: 1}}}}\n"
+        );
+        let root = sagerules_data::load(yaml.as_bytes(), sagerules_data::Format::Yaml).unwrap();
+        let (node, notes) = expand(&root).unwrap();
+        let made = node
+            .get("Resources")
+            .and_then(Node::as_map)
+            .map_or(0, |m| m.len());
+        assert!(made > 0 && made < 1_000_000, "{made}");
+        assert!(!notes.is_empty());
+        assert!(
+            notes.iter().all(|n| n.message.contains("not expanded")),
+            "{:?}",
+            notes[0].message
+        );
     }
 
     #[test]
