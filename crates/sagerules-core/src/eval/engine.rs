@@ -160,7 +160,6 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    /// Runs `f` with the two recording switches set (each only ever turned off).
     /// Runs `f` as a condition (a `when` or a filter), see [`Ctx::conditioning`].
     pub fn conditioning<T>(&self, f: impl FnOnce() -> T) -> T {
         let saved = self.conditioning.replace(true);
@@ -177,6 +176,7 @@ impl<'c> Ctx<'c> {
                 .is_some_and(|e| e.free_values_meet_conditions())
     }
 
+    /// Runs `f` with the two recording switches set (each only ever turned off).
     pub fn quietly<T>(&self, collect: bool, touch: bool, f: impl FnOnce() -> T) -> T {
         let (old_collect, old_touch) = (self.collect.get(), self.touch.get());
         self.collect.set(old_collect && collect);
