@@ -83,6 +83,8 @@ impl<'t> Declared<'t> {
                         || self.resources.contains(name)
                         || PSEUDO_PARAMETERS.contains(&name)
                 }
+                // Condition names are not judged here.
+                Target::Condition(_) => true,
             };
             if !known {
                 errors.push(self.undeclared(place, &reference));
@@ -97,6 +99,7 @@ impl<'t> Declared<'t> {
                 let candidates = self.parameters.iter().chain(&self.resources).copied();
                 (name, closest(name, candidates.chain(PSEUDO_PARAMETERS)))
             }
+            Target::Condition(name) => (name, None),
         };
         CfnError::UndeclaredReference {
             resource: place.to_string(),
@@ -119,7 +122,9 @@ pub fn referenced_resources(root: &Node, node: &Node) -> Vec<String> {
     let resources = root.get("Resources").and_then(Node::as_map);
     let mut ids: Vec<String> = Vec::new();
     each_reference(node, &mut |reference| {
-        let (Target::Resource(name) | Target::Name(name)) = reference.target;
+        let (Target::Resource(name) | Target::Name(name)) = reference.target else {
+            return;
+        };
         let declared = resources.is_some_and(|r| r.get(name).is_some());
         if declared && !ids.iter().any(|id| id == name) {
             ids.push(name.to_string());
@@ -130,23 +135,25 @@ pub fn referenced_resources(root: &Node, node: &Node) -> Vec<String> {
 
 /// What an intrinsic refers to.
 #[derive(Clone, Copy)]
-enum Target<'n> {
+pub(crate) enum Target<'n> {
     /// `Ref: X`, `${X}`: a parameter, a pseudo parameter or a resource.
     Name(&'n str),
     /// `Fn::GetAtt: [X, Attr]`, `${X.Attr}`: only a resource.
     Resource(&'n str),
+    /// `Fn::If: [X, a, b]`: a condition.
+    Condition(&'n str),
 }
 
-struct Reference<'n> {
-    /// `Ref`, `Fn::GetAtt` or `Fn::Sub variable`, for messages.
+pub(crate) struct Reference<'n> {
+    /// `Ref`, `Fn::GetAtt`, `Fn::Sub variable` or `Fn::If`, for messages.
     what: &'static str,
-    target: Target<'n>,
+    pub(crate) target: Target<'n>,
     pos: Pos,
 }
 
 /// Calls `visit` for every reference in `node` and below it, the one place that knows how
-/// `Ref`, `Fn::GetAtt` and `Fn::Sub` name things.
-fn each_reference<'n>(node: &'n Node, visit: &mut impl FnMut(Reference<'n>)) {
+/// `Ref`, `Fn::GetAtt`, `Fn::Sub` and `Fn::If` name things.
+pub(crate) fn each_reference<'n>(node: &'n Node, visit: &mut impl FnMut(Reference<'n>)) {
     if let Some((name, arg)) = intrinsic(node) {
         match name {
             "Ref" => {
@@ -168,6 +175,15 @@ fn each_reference<'n>(node: &'n Node, visit: &mut impl FnMut(Reference<'n>)) {
                 }
             }
             "Fn::Sub" => sub_references(arg, node.pos, visit),
+            "Fn::If" => {
+                if let Some(condition) = arg.as_list().and_then(|l| l.first()?.as_str()) {
+                    visit(Reference {
+                        what: "Fn::If",
+                        target: Target::Condition(condition),
+                        pos: arg.pos,
+                    });
+                }
+            }
             _ => {}
         }
     }

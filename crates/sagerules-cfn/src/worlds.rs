@@ -35,6 +35,7 @@
 
 use crate::conditions::{self, Truth};
 use crate::params::{admits, Admits};
+use crate::references::{self, Target};
 use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Status};
 use sagerules_data::{Node, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -203,47 +204,18 @@ fn names_in_sagemaker_resources(data: &Node) -> (BTreeSet<String>, BTreeSet<Stri
     (names, used)
 }
 
-/// `{"Ref": name}`, the `${name}` of `{"Fn::Sub": ...}` and the condition of `{"Fn::If": ...}`
-/// anywhere under `node` (iterative).
+/// The names `Ref` and `Fn::Sub` variables refer to anywhere under `node` (parameters among
+/// them), and the conditions of its `Fn::If`s ([`references::each_reference`]).
 fn collect_references(node: &Node, names: &mut BTreeSet<String>, used: &mut BTreeSet<String>) {
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Map(map) => {
-                if map.len() == 1 {
-                    if let Some(name) = map.get("Ref").and_then(Node::as_str) {
-                        names.insert(name.to_string());
-                    }
-                    if let Some(sub) = map.get("Fn::Sub") {
-                        let text = sub
-                            .as_str()
-                            .or_else(|| sub.as_list().and_then(|l| l.first()?.as_str()));
-                        names.extend(text.map(sub_names).unwrap_or_default());
-                    }
-                    let condition = map
-                        .get("Fn::If")
-                        .and_then(Node::as_list)
-                        .and_then(|l| l.first()?.as_str());
-                    if let Some(condition) = condition {
-                        used.insert(condition.to_string());
-                    }
-                }
-                stack.extend(map.values());
-            }
-            Value::List(items) => stack.extend(items.iter()),
-            _ => {}
+    references::each_reference(node, &mut |reference| match reference.target {
+        Target::Name(name) => {
+            names.insert(name.to_string());
         }
-    }
-}
-
-/// `"a-${Env}-${AWS::Region}"` → `["Env", "AWS::Region"]` (`${!Literal}` is not a name).
-fn sub_names(text: &str) -> Vec<String> {
-    text.split("${")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .filter(|name| !name.starts_with('!'))
-        .map(str::to_string)
-        .collect()
+        Target::Condition(condition) => {
+            used.insert(condition.to_string());
+        }
+        Target::Resource(_) => {}
+    });
 }
 
 /// Whether resource `id` exists in `world` (its `Condition:` is not false there).
@@ -451,10 +423,16 @@ mod tests {
     }
 
     #[test]
-    fn sub_names_skip_literals() {
-        assert_eq!(
-            sub_names("a-${Env}-${!Lit}-${AWS::Region}"),
-            ["Env", "AWS::Region"]
-        );
+    fn sub_names_skip_literals_and_if_conditions_are_collected() {
+        let node = Node::from_json_str(
+            r#"{"A": {"Fn::Sub": "a-${Env}-${!Lit}-${AWS::Region}"},
+                "B": {"Fn::If": ["IsProd", {"Ref": "Size"}, "x"]}}"#,
+        )
+        .unwrap();
+        let (mut names, mut used) = (BTreeSet::new(), BTreeSet::new());
+        collect_references(&node, &mut names, &mut used);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(names, ["AWS::Region", "Env", "Size"]);
+        assert_eq!(used.into_iter().collect::<Vec<_>>(), ["IsProd"]);
     }
 }
