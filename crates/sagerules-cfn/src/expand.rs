@@ -273,12 +273,11 @@ impl<'t> CfnExpander<'t> {
     /// [`deploy_time`] knows, else unknown (an attribute may be a list or a number).
     fn get_att<'a>(&self, name: &str) -> Expansion<'a> {
         let why = format!("Fn::GetAtt {name}");
-        let resource_type = name
-            .split_once('.')
-            .and_then(|(resource, _)| self.resource_type(resource));
-        let shape = name
-            .split_once('.')
-            .and_then(|(_, attribute)| deploy_time::shape(resource_type?, attribute));
+        let (resource_type, attribute) = match name.split_once('.') {
+            Some((resource, attribute)) => (self.resource_type(resource), attribute),
+            None => (None, ""),
+        };
+        let shape = resource_type.and_then(|t| deploy_time::shape(t, attribute));
         match shape {
             Some(shape) => Expansion::DeployTimeString {
                 why: format!("{why}, made by the stack"),

@@ -17,7 +17,7 @@
 //! resources are not checked.
 
 use crate::error::{Note, NoteKind};
-use crate::fold::{intrinsic, sub_parts, SubPart};
+use crate::fold::{intrinsic, static_text, sub_parts, SubPart};
 use sagerules_data::{Map, Node, Value};
 
 const PREFIX: &str = "Fn::ForEach::";
@@ -190,9 +190,7 @@ fn scalar(item: &Node, bindings: &[Binding]) -> Option<String> {
     }
     match &item.value {
         Value::String(text) => Some(substitute(text, bindings)),
-        Value::Int(n) => Some(n.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => static_text(item),
         _ => None,
     }
 }
@@ -201,10 +199,15 @@ fn scalar(item: &Node, bindings: &[Binding]) -> Option<String> {
 fn bound_ref<'b>(node: &Node, bindings: &'b [Binding]) -> Option<&'b str> {
     let (name, arg) = intrinsic(node)?;
     let target = (name == "Ref").then(|| arg.as_str()).flatten()?;
+    item_of(bindings, target)
+}
+
+/// The item `identifier` stands for, the innermost loop's first.
+fn item_of<'b>(bindings: &'b [Binding], identifier: &str) -> Option<&'b str> {
     bindings
         .iter()
         .rev()
-        .find(|(identifier, _)| identifier == target)
+        .find(|(bound, _)| bound == identifier)
         .map(|(_, item)| item.as_str())
 }
 
@@ -240,17 +243,10 @@ fn substitute_sub(node: &mut Node, bindings: &[Binding]) {
         },
         _ => return,
     };
-    let bound = |var: &str| {
-        bindings
-            .iter()
-            .rev()
-            .find(|(identifier, _)| identifier == var)
-            .map(|(_, item)| item.clone())
-    };
     let parts = sub_parts(text);
     if !parts
         .iter()
-        .any(|p| matches!(p, SubPart::Var(v) if bound(v).is_some()))
+        .any(|p| matches!(p, SubPart::Var(v) if item_of(bindings, v).is_some()))
     {
         return;
     }
@@ -258,8 +254,8 @@ fn substitute_sub(node: &mut Node, bindings: &[Binding]) {
     for part in parts {
         match part {
             SubPart::Text(literal) => rewritten.push_str(&literal.replace("${", "${!")),
-            SubPart::Var(var) => match bound(var) {
-                Some(item) => rewritten.push_str(&item),
+            SubPart::Var(var) => match item_of(bindings, var) {
+                Some(item) => rewritten.push_str(item),
                 None => {
                     rewritten.push_str("${");
                     rewritten.push_str(var);

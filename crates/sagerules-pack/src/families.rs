@@ -176,7 +176,7 @@ pub fn of_rule(rule: &str) -> Option<&'static Family> {
 impl Family {
     /// Whether this family's file declares `rule`.
     pub fn has_rule(&self, rule: &str) -> bool {
-        of_rule(rule).is_some_and(|f| f.name == self.name)
+        self.rules().iter().any(|r| r == rule)
     }
 
     /// The rules its file declares, in file order (parameterized helper rules included).
