@@ -459,17 +459,19 @@ pub fn upper_camel(name: &str) -> String {
         .collect()
 }
 
+/// The bundled pack's rule names, as `deploy-template` knows them (tests of layout and render).
+#[cfg(test)]
+pub(super) fn bundled_rule_names() -> Vec<String> {
+    let loaded = crate::rulefiles::bundled();
+    crate::catalog::rules_of(&loaded.sets)
+        .into_iter()
+        .map(|r| r.name)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn known() -> Vec<String> {
-        let loaded = crate::rulefiles::bundled();
-        crate::catalog::rules_of(&loaded.sets)
-            .into_iter()
-            .map(|r| r.name)
-            .collect()
-    }
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
@@ -477,7 +479,7 @@ mod tests {
 
     #[test]
     fn all_families_give_one_rule_per_recorded_family_and_one_sweep() {
-        let layout = Layout::new(&[], &[], &known(), None).unwrap();
+        let layout = Layout::new(&[], &[], &bundled_rule_names(), None).unwrap();
         let suffixes: Vec<&str> = layout.rules.iter().map(|r| r.suffix).collect();
         assert_eq!(
             suffixes,
@@ -512,7 +514,7 @@ mod tests {
 
     #[test]
     fn every_rule_keeps_its_input_parameters_within_1024_at_the_longest_values() {
-        let layout = Layout::new(&[], &[], &known(), None).unwrap();
+        let layout = Layout::new(&[], &[], &bundled_rule_names(), None).unwrap();
         for rule in &layout.rules {
             let longest = input_parameters_length(rule, |key| {
                 layout
@@ -551,7 +553,7 @@ mod tests {
                 "SAGEMAKER_NOTEBOOK_KMS",
                 "SAGEMAKER_TRAINING_JOB_VOLUME_KMS",
             ]),
-            &known(),
+            &bundled_rule_names(),
             None,
         )
         .unwrap();
@@ -572,7 +574,8 @@ mod tests {
 
     #[test]
     fn unknown_families_rules_and_parameters_are_errors_that_name_them() {
-        let errors = Layout::new(&strings(&["notebooks"]), &[], &known(), None).unwrap_err();
+        let errors =
+            Layout::new(&strings(&["notebooks"]), &[], &bundled_rule_names(), None).unwrap_err();
         assert!(
             errors[0].contains("unknown family \"notebooks\""),
             "{errors:?}"
@@ -580,13 +583,19 @@ mod tests {
         let errors = Layout::new(
             &strings(&["notebook"]),
             &strings(&["SAGEMAKER_TRAINING_JOB_VOLUME_KMS", "NOPE"]),
-            &known(),
+            &bundled_rule_names(),
             None,
         )
         .unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         let user = sagerules_data::Node::from_json_str(r#"{"maxRuntimeSeconds": 3600}"#).unwrap();
-        let errors = Layout::new(&strings(&["notebook"]), &[], &known(), Some(&user)).unwrap_err();
+        let errors = Layout::new(
+            &strings(&["notebook"]),
+            &[],
+            &bundled_rule_names(),
+            Some(&user),
+        )
+        .unwrap_err();
         assert!(
             errors[0].contains("maxRuntimeSeconds is read by none"),
             "{errors:?}"
@@ -598,7 +607,7 @@ mod tests {
         let keys = vec!["arn:aws:kms:us-east-1:123456789012:key/x"; 40].join(",");
         let user =
             sagerules_data::Node::from_json_str(&format!(r#"{{"kmsKeyArns": "{keys}"}}"#)).unwrap();
-        let errors = Layout::new(&[], &[], &known(), Some(&user)).unwrap_err();
+        let errors = Layout::new(&[], &[], &bundled_rule_names(), Some(&user)).unwrap_err();
         assert!(
             errors[0].contains("kmsKeyArns is 1639 characters"),
             "{errors:?}"
@@ -607,7 +616,7 @@ mod tests {
 
     #[test]
     fn too_many_rules_by_name_overflow_input_parameters() {
-        let all = known();
+        let all = bundled_rule_names();
         let config_rules: Vec<String> = all
             .iter()
             .filter(|r| families::of_rule(r).is_some_and(|f| f.reach != Reach::Template))
@@ -624,22 +633,23 @@ mod tests {
 
     #[test]
     fn template_only_rules_get_no_config_rule_and_naming_them_is_refused() {
-        let layout = Layout::new(&[], &[], &known(), None).unwrap();
+        let layout = Layout::new(&[], &[], &bundled_rule_names(), None).unwrap();
         assert!(layout.rules.iter().all(|r| r
             .rules
             .iter()
             .all(|rule| !rule.starts_with("SAGEMAKER_STACK_"))));
-        let errors = Layout::new(&strings(&["stack"]), &[], &known(), None).unwrap_err();
+        let errors =
+            Layout::new(&strings(&["stack"]), &[], &bundled_rule_names(), None).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].starts_with("--families: stack judges templates only"));
         let rule = strings(&["SAGEMAKER_STACK_KMS_KEY_ROTATION"]);
-        let errors = Layout::new(&[], &rule, &known(), None).unwrap_err();
+        let errors = Layout::new(&[], &rule, &bundled_rule_names(), None).unwrap_err();
         assert!(errors[0].starts_with("--rules: SAGEMAKER_STACK_KMS_KEY_ROTATION judges"));
     }
 
     #[test]
     fn the_tag_family_alone_runs_on_every_family() {
-        let layout = Layout::new(&strings(&["tags"]), &[], &known(), None).unwrap();
+        let layout = Layout::new(&strings(&["tags"]), &[], &bundled_rule_names(), None).unwrap();
         assert_eq!(layout.rules.len(), 8);
         assert!(layout.rules.iter().all(|r| r.selector.1 == "tags"));
         assert_eq!(
