@@ -69,6 +69,7 @@ pub use error::{DuplicateKeys, ErrorKind, LoadError};
 pub use pointer::Pointer;
 pub use value::{Map, Node, Pos, Value};
 pub use write::to_json;
+pub use yaml::Reader as YamlReader;
 
 /// The most containers (maps and lists) a path from the root may pass through.
 pub const MAX_DEPTH: usize = 512;
@@ -188,4 +189,21 @@ fn parse_with(
 
 fn looks_like_json(text: &str) -> bool {
     matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+}
+
+/// Loads YAML text with one reader only, as [`load_lenient`] would for a `.yaml` file:
+/// `None` when [`YamlReader::Fast`] declines it. For the differential test, the fuzz target
+/// and the benchmark; [`load`] and friends choose the reader themselves.
+#[doc(hidden)]
+pub fn load_yaml_with(reader: YamlReader, bytes: &[u8]) -> Option<Result<Loaded, LoadError>> {
+    let text = match error::utf8_text(bytes) {
+        Ok(text) => text,
+        Err(error) => return Some(Err(error)),
+    };
+    let mut duplicates = Duplicates::new(DuplicateKeys::LastWins);
+    let node = yaml::parse_with_reader(reader, text, &mut duplicates)?;
+    Some(node.map(|node| Loaded {
+        node,
+        warnings: duplicates.warnings,
+    }))
 }
