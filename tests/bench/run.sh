@@ -325,7 +325,7 @@ bench_frontends() {
     section "E. YAML front ends, parse only (issue 17)"
     local parser target key refused
     printf '  %-15s %-10s %9s %11s %8s  %s\n' parser input "wall s" "peak RSS MB" refused "exit"
-    for parser in ours libyaml-safer saphyr-parser yaml-rust2; do
+    for parser in ours ours-libyaml libyaml-safer saphyr-parser yaml-rust2; do
         for target in corpus big; do
             key="fe_${parser//-/_}_$target"
             if [ "$target" = corpus ]; then

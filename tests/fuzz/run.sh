@@ -4,6 +4,8 @@
 #   parse_rules  sagerules_core::parse on arbitrary UTF-8; when it parses cleanly, also
 #                format and re-parse (the formatter must print what the parser accepts).
 #   load_data    sagerules_data::load on arbitrary bytes, as JSON and as YAML.
+#   yaml_fast    our YAML reader alone (yaml/fast.rs), every panic a crash: nothing catches one.
+#   yaml_differential  where our reader accepts, libyaml-safer must build the same tree.
 #
 # cargo-fuzz needs nightly compiler flags (-Zsanitizer=address, sancov). Only the stable
 # toolchain can be assumed here and no other can be downloaded, so the build runs with
@@ -12,7 +14,7 @@
 #
 # Environment:
 #   FUZZ_SECONDS=60           -max_total_time per target
-#   FUZZ_TARGETS="parse_rules load_data"
+#   FUZZ_TARGETS="parse_rules load_data yaml_fast yaml_differential"
 #   FUZZ_CORPUS=DIR           templates to seed load_data with (default ../shared/corpus/templates)
 #   FUZZ_TARGET_DIR           cargo target dir for the instrumented build (default fuzz/target)
 #   FUZZ_SANITIZER=address    or none (faster, catches panics and overflows only)
@@ -23,7 +25,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/tests/fuzz
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-parse_rules load_data}
+TARGETS=${FUZZ_TARGETS:-parse_rules load_data yaml_fast yaml_differential}
 TEMPLATES=${FUZZ_CORPUS:-$ROOT/../shared/corpus/templates}
 TARGET_DIR=${FUZZ_TARGET_DIR:-$ROOT/fuzz/target}
 SANITIZER=${FUZZ_SANITIZER:-address}
@@ -42,15 +44,16 @@ install_cargo_fuzz() {
 # The working corpus (fuzz/corpus/TARGET, kept between runs, not committed) gets the committed
 # seeds and, for load_data, a sample of real templates; for parse_rules, the bundled rules.
 seed() {
-    local target=$1 dir=$ROOT/fuzz/corpus/$1
+    local target=$1 dir=$ROOT/fuzz/corpus/$1 seeds=$1
+    [ "${target#yaml_}" != "$target" ] && seeds=load_data
     mkdir -p "$dir"
-    cp -n "$HERE/seeds/$target"/* "$dir"/ 2>/dev/null || true
+    cp -n "$HERE/seeds/$seeds"/* "$dir"/ 2>/dev/null || true
     case $target in
         parse_rules)
             find "$ROOT/rules" "$ROOT/tests/bench" -type f \( -name '*.rules' -o -name '*.guard' \) \
                 -size -64k -exec cp -n {} "$dir"/ \; 2>/dev/null || true
             ;;
-        load_data)
+        load_data | yaml_fast | yaml_differential)
             if [ -d "$TEMPLATES" ]; then
                 find "$TEMPLATES" -type f \( -name '*.yaml' -o -name '*.json' \) -size -8k 2>/dev/null |
                     sort | awk 'NR % 50 == 1' | while read -r file; do
@@ -65,7 +68,7 @@ seed() {
 dict_for() {
     case $1 in
         parse_rules) printf '%s' "$HERE/rules.dict" ;;
-        load_data) printf '%s' "$HERE/data.dict" ;;
+        load_data | yaml_fast | yaml_differential) printf '%s' "$HERE/data.dict" ;;
     esac
 }
 

@@ -11,7 +11,8 @@
 //!
 //! | name | what runs |
 //! |---|---|
-//! | `ours` | `sagerules_data::load_for_path`: libyaml-safer events and our tree (positions, tags, anchors, duplicate keys) |
+//! | `ours` | `sagerules_data::load_for_path`: our reader (`yaml/fast.rs`), libyaml-safer for what it declines, and our tree (positions, tags, anchors, duplicate keys) |
+//! | `ours-libyaml` | the same tree built from libyaml-safer's events only (the loader before issue 17) |
 //! | `libyaml-safer` | libyaml-safer's events only, fed 4 KiB at a time as our loader feeds it |
 //! | `saphyr-parser` | saphyr-parser 0.0 events with spans (YAML 1.2) |
 //! | `yaml-rust2` | yaml-rust2 0.10 events with markers |
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Candidate {
     Ours,
+    OursLibyaml,
     LibyamlSafer,
     SaphyrParser,
     YamlRust2,
@@ -37,6 +39,7 @@ impl Candidate {
     fn name(self) -> &'static str {
         match self {
             Candidate::Ours => "ours",
+            Candidate::OursLibyaml => "ours-libyaml",
             Candidate::LibyamlSafer => "libyaml-safer",
             Candidate::SaphyrParser => "saphyr-parser",
             Candidate::YamlRust2 => "yaml-rust2",
@@ -114,6 +117,13 @@ fn parse_one(candidate: Candidate, text: &str) -> Tally {
         Candidate::Ours => sagerules_data::load_for_path("input.yaml", text.as_bytes())
             .map(|_| 1)
             .map_err(|_| ()),
+        Candidate::OursLibyaml => {
+            let reader = sagerules_data::YamlReader::Libyaml;
+            match sagerules_data::load_yaml_with(reader, text.as_bytes()) {
+                Some(Ok(_)) => Ok(1),
+                _ => Err(()),
+            }
+        }
         Candidate::LibyamlSafer => libyaml_events(text),
         Candidate::SaphyrParser => saphyr_events(text),
         Candidate::YamlRust2 => yaml_rust2_events(text),

@@ -85,7 +85,7 @@ impl Expander<'_> {
             return Node::new(Value::String(item.into()), node.pos);
         }
         let value = match &node.value {
-            Value::Map(map) => Value::Map(self.map(map, bindings)),
+            Value::Map(map) => Value::map(self.map(map, bindings)),
             Value::List(items) => {
                 Value::List(items.iter().map(|i| self.node(i, bindings)).collect())
             }

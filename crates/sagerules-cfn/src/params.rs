@@ -166,8 +166,8 @@ mod tests {
         let map = pairs
             .iter()
             .map(|(k, v)| (Box::from(*k), v.clone()))
-            .collect();
-        Node::new(Value::Map(map), Pos::default())
+            .collect::<sagerules_data::Map>();
+        Node::new(Value::map(map), Pos::default())
     }
 
     fn may_be_empty(d: &Node) -> bool {

@@ -195,7 +195,7 @@ fn step_resource(step: &Node, adapt: StepAdapter<'_>) -> Option<Node> {
 }
 
 fn empty_map(pos: Pos) -> Node {
-    Node::new(Value::Map(Map::default()), pos)
+    Node::new(Value::map(Map::default()), pos)
 }
 
 fn fill_made_up_positions(node: &mut Node, pos: Pos) {
@@ -367,7 +367,7 @@ fn join_as_sub(arg: &Node) -> Option<(String, Node)> {
         parts.push(format!("${{{name}}}"));
         vars.insert(name.into(), piece.clone());
     }
-    Some((parts.join(&delimiter), Node::new(Value::Map(vars), arg.pos)))
+    Some((parts.join(&delimiter), Node::new(Value::map(vars), arg.pos)))
 }
 
 /// Replaces the `${…}` strings of a `Sub` body by what they stand for.
@@ -388,7 +388,7 @@ fn substitute(node: &mut Node, vars: &Node) {
 fn substitution(text: &str, vars: &Node, pos: Pos) -> Node {
     let string = |s: &str| Node::new(Value::String(s.into()), pos);
     let wrap = |key: &str, value: Node| {
-        Node::new(Value::Map(Map::from_iter([(Box::from(key), value)])), pos)
+        Node::new(Value::map(Map::from_iter([(Box::from(key), value)])), pos)
     };
     match sub_parts(text).as_slice() {
         [] => string(""),

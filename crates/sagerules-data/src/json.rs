@@ -175,7 +175,7 @@ impl<'a, 'd> Reader<'a, 'd> {
         }
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(Some(Node::new(Value::Map(Map::new()), pos)));
+            return Ok(Some(Node::new(Value::map(Map::new()), pos)));
         }
         let map = Map::new();
         let key = self.key(&map)?;
@@ -213,7 +213,7 @@ impl<'a, 'd> Reader<'a, 'd> {
                     Some(b'}') => {
                         self.at += 1;
                         Ok(Next::Closed(Node::new(
-                            Value::Map(std::mem::take(map)),
+                            Value::map(std::mem::take(map)),
                             *pos,
                         )))
                     }

@@ -44,7 +44,7 @@ fn map_order_is_kept() {
     let mut map = Map::new();
     map.insert("z".into(), node(Value::Int(1)));
     map.insert("a".into(), node(Value::Null));
-    assert_eq!(to_json(&node(Value::Map(map))), r#"{"z":1,"a":null}"#);
+    assert_eq!(to_json(&node(Value::map(map))), r#"{"z":1,"a":null}"#);
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn arb_value() -> impl Strategy<Value = Value> {
             prop::collection::vec(inner.clone(), 0..6)
                 .prop_map(|items| Value::List(items.into_iter().map(node).collect())),
             prop::collection::vec((any::<String>(), inner), 0..6).prop_map(|entries| {
-                Value::Map(
+                Value::map(
                     entries
                         .into_iter()
                         .map(|(k, v)| (k.into(), node(v)))
@@ -95,7 +95,10 @@ fn same(a: &Node, b: &Node) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
         }
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((k, p), (l, q))| k == l && same(p, q))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((k, p), (l, q))| k == l && same(p, q))
         }
         (x, y) => x == y,
     }

@@ -51,7 +51,7 @@ impl Obj {
     }
 
     pub fn build(self) -> Node {
-        node(Value::Map(self.0))
+        node(Value::map(self.0))
     }
 }
 
@@ -76,7 +76,7 @@ pub fn from_json(value: &serde_json::Value) -> Node {
         serde_json::Value::Number(n) => number(n),
         serde_json::Value::String(s) => Value::String(s.as_str().into()),
         serde_json::Value::Array(items) => Value::List(items.iter().map(from_json).collect()),
-        serde_json::Value::Object(map) => Value::Map(
+        serde_json::Value::Object(map) => Value::map(
             map.iter()
                 .map(|(k, v)| (k.as_str().into(), from_json(v)))
                 .collect(),

@@ -348,7 +348,7 @@ fn text_node(text: &str, pos: Pos) -> Node {
 }
 
 fn map_node(map: Map) -> Node {
-    Node::new(Value::Map(map), Pos::default())
+    Node::new(Value::map(map), Pos::default())
 }
 
 fn error(name: &str, message: String) -> ParamError {

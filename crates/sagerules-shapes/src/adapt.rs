@@ -277,7 +277,7 @@ fn tag_entry(key: &str, value: Node) -> Node {
 
 fn into_map(node: Node) -> Map {
     match node.value {
-        Value::Map(map) => map,
+        Value::Map(map) => *map,
         _ => Map::new(),
     }
 }
@@ -287,5 +287,5 @@ fn text(value: &str, pos: Pos) -> Node {
 }
 
 fn map_node(map: Map, pos: Pos) -> Node {
-    Node::new(Value::Map(map), pos)
+    Node::new(Value::map(map), pos)
 }

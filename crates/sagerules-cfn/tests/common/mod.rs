@@ -48,7 +48,7 @@ pub fn node(json: serde_json::Value) -> Node {
         },
         serde_json::Value::String(s) => Value::String(s.into()),
         serde_json::Value::Array(items) => Value::List(items.into_iter().map(node).collect()),
-        serde_json::Value::Object(map) => Value::Map(
+        serde_json::Value::Object(map) => Value::map(
             map.into_iter()
                 .map(|(k, v)| (k.into_boxed_str(), node(v)))
                 .collect(),
@@ -143,7 +143,7 @@ pub fn plain_adapter(step: &Node) -> Option<Node> {
         (Box::from("Type"), ty),
         (Box::from("Properties"), args.clone()),
     ];
-    Some(Node::new(Value::Map(map.into_iter().collect()), args.pos))
+    Some(Node::new(Value::map(map.into_iter().collect()), args.pos))
 }
 
 /// The 1-based line and column where `needle` first appears in `text`.

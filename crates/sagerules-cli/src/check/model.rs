@@ -275,13 +275,13 @@ mod tests {
 
     fn template_with(id: &str, pos: Pos) -> Node {
         let mut resources = Map::new();
-        resources.insert(id.into(), Node::new(Value::Map(Map::new()), pos));
+        resources.insert(id.into(), Node::new(Value::map(Map::new()), pos));
         let mut root = Map::new();
         root.insert(
             "Resources".into(),
-            Node::new(Value::Map(resources), Pos::new(2, 1)),
+            Node::new(Value::map(resources), Pos::new(2, 1)),
         );
-        Node::new(Value::Map(root), Pos::new(1, 1))
+        Node::new(Value::map(root), Pos::new(1, 1))
     }
 
     fn finding(pos: Pos, message: Option<&str>) -> Finding {

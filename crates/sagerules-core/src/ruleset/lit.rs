@@ -173,7 +173,7 @@ fn plain_node(literal: &Literal) -> Result<Node, LitError> {
         LiteralKind::List(items) => {
             Value::List(items.iter().map(plain_node).collect::<Result<_, _>>()?)
         }
-        LiteralKind::Map(entries) => Value::Map(map_node(entries)?),
+        LiteralKind::Map(entries) => Value::map(map_node(entries)?),
         LiteralKind::Regex(_) | LiteralKind::Range(_) => {
             return Err(LitError {
                 message: "a regex or range cannot appear inside a map or range literal".to_string(),

@@ -136,7 +136,7 @@ pub(crate) fn unknown(tag: &str, pos: Pos) -> Option<LoadError> {
 pub(crate) fn wrap(key: &str, inner: Node, pos: Pos) -> Node {
     let mut map = Map::with_capacity(1);
     map.insert(key.into(), inner);
-    Node::new(Value::Map(map), pos)
+    Node::new(Value::map(map), pos)
 }
 
 /// `!GetAtt Bucket.Arn` → `{"Fn::GetAtt": ["Bucket", "Arn"]}`, split at the first dot
