@@ -14,7 +14,8 @@ use std::sync::Once;
 static HOOK: Once = Once::new();
 
 fuzz_target!(|bytes: &[u8]| {
-    let Some(fast) = load_yaml_with(YamlReader::Fast, bytes) else {
+    // `None`: declined; `Some(Err)`: not UTF-8, which both readers refuse alike.
+    let Some(Ok(fast)) = load_yaml_with(YamlReader::Fast, bytes) else {
         return;
     };
     HOOK.call_once(|| {
@@ -33,14 +34,13 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(Some(reference)) = reference else {
         return;
     };
-    match (fast, reference) {
-        (Ok(fast), Ok(reference)) => {
+    match reference {
+        Ok(reference) => {
             let same_tree = fast.node == reference.node || nan_somewhere(&fast.node);
             assert!(same_tree, "trees differ:\nours {:?}\nlibyaml {:?}", fast.node, reference.node);
             assert_eq!(fast.warnings, reference.warnings, "warnings differ");
         }
-        (Ok(fast), Err(error)) => panic!("ours accepted, libyaml refused ({error}): {:?}", fast.node),
-        (Err(error), _) => panic!("the fast reader returned an error: {error}"),
+        Err(error) => panic!("ours accepted, libyaml refused ({error}): {:?}", fast.node),
     }
 });
 

@@ -114,7 +114,7 @@ fn cond_json(c: &Cond) -> Value {
 }
 
 fn template(case: &Case) -> Value {
-    let mut params = Map::new();
+    let mut params = Map::default();
     for (i, allowed) in case.params.iter().enumerate() {
         let values: Vec<&str> = allowed.iter().map(|v| VALUES[*v]).collect();
         params.insert(
@@ -122,11 +122,11 @@ fn template(case: &Case) -> Value {
             json!({"Type": "String", "AllowedValues": values}),
         );
     }
-    let mut conds = Map::new();
+    let mut conds = Map::default();
     for (i, c) in case.conds.iter().enumerate() {
         conds.insert(format!("C{i}"), cond_json(c));
     }
-    let mut resources = Map::new();
+    let mut resources = Map::default();
     for (i, (condition, internet, root)) in case.notebooks.iter().enumerate() {
         let mut resource = json!({
             "Type": "AWS::SageMaker::NotebookInstance",
@@ -165,7 +165,7 @@ fn value_in(v: &Val, case: &Case, world: &[usize]) -> &'static str {
 
 /// The template of one combination, with no intrinsic left.
 fn written_out(case: &Case, world: &[usize]) -> Value {
-    let mut resources = Map::new();
+    let mut resources = Map::default();
     for (i, (condition, internet, root)) in case.notebooks.iter().enumerate() {
         if condition.is_some_and(|c| !holds(&case.conds[c], world)) {
             continue;

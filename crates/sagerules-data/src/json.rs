@@ -175,9 +175,9 @@ impl<'a, 'd> Reader<'a, 'd> {
         }
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(Some(Node::new(Value::map(Map::new()), pos)));
+            return Ok(Some(Node::new(Value::map(Map::default()), pos)));
         }
-        let map = Map::new();
+        let map = Map::default();
         let key = self.key(&map)?;
         stack.push(Frame::Map { map, pos, key });
         Ok(None)

@@ -41,7 +41,7 @@ fn non_finite_floats_are_written_as_null() {
 
 #[test]
 fn map_order_is_kept() {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert("z".into(), node(Value::Int(1)));
     map.insert("a".into(), node(Value::Null));
     assert_eq!(to_json(&node(Value::map(map))), r#"{"z":1,"a":null}"#);

@@ -203,7 +203,7 @@ pub fn from_pipeline_definition(definition: &Node) -> Node {
 
 /// `{"Resources": {id: {"Type": t, "Properties": p, "Metadata": {"SageRules": {"Source": s}}}}}`.
 fn document(id: &str, resource_type: &str, properties: Map, source: &str, pos: Pos) -> Node {
-    let mut resource = Map::new();
+    let mut resource = Map::default();
     resource.insert("Type".into(), text(resource_type, pos));
     resource.insert("Properties".into(), map_node(properties, pos));
     let mut resource = map_node(resource, pos);
@@ -223,9 +223,9 @@ fn set_source(resource: &mut Node, source: &str) {
     };
     let metadata = map
         .entry("Metadata".into())
-        .or_insert_with(|| map_node(Map::new(), pos));
+        .or_insert_with(|| map_node(Map::default(), pos));
     if !matches!(metadata.value, Value::Map(_)) {
-        *metadata = map_node(Map::new(), pos);
+        *metadata = map_node(Map::default(), pos);
     }
     if let Value::Map(metadata) = &mut metadata.value {
         let marker = Map::from_iter([(Box::from("Source"), text(source, pos))]);
@@ -278,7 +278,7 @@ fn tag_entry(key: &str, value: Node) -> Node {
 fn into_map(node: Node) -> Map {
     match node.value {
         Value::Map(map) => *map,
-        _ => Map::new(),
+        _ => Map::default(),
     }
 }
 

@@ -274,9 +274,9 @@ mod tests {
     use sagerules_data::{Map, Value};
 
     fn template_with(id: &str, pos: Pos) -> Node {
-        let mut resources = Map::new();
-        resources.insert(id.into(), Node::new(Value::map(Map::new()), pos));
-        let mut root = Map::new();
+        let mut resources = Map::default();
+        resources.insert(id.into(), Node::new(Value::map(Map::default()), pos));
+        let mut root = Map::default();
         root.insert(
             "Resources".into(),
             Node::new(Value::map(resources), Pos::new(2, 1)),

@@ -285,7 +285,7 @@ impl<'d> Builder<'d> {
         };
         let error = repeated.map(|(name, first)| duplicate_key(name, pos, first));
         if matches!(key, PendingKey::Merge) && map_frame.merged.is_none() {
-            map_frame.merged = Some((map_frame.map.len(), Map::new()));
+            map_frame.merged = Some((map_frame.map.len(), Map::default()));
         }
         map_frame.key = Some(key);
         match error {
@@ -427,7 +427,7 @@ fn merged_map(map_frame: MapFrame) -> Map {
         .into_iter()
         .filter(|(key, _)| !own.contains_key(key))
         .collect();
-    let mut out = Map::with_capacity(own.len() + merged.len());
+    let mut out = Map::with_capacity_and_hasher(own.len() + merged.len(), Default::default());
     let mut merged = Some(merged);
     for (index, (key, value)) in own.into_iter().enumerate() {
         if index == at {

@@ -557,6 +557,9 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     /// `!Tag`, `&anchor`, or both in either order, each followed by a blank or the line end.
     fn properties(&mut self) -> Step<Option<Props<'t>>> {
+        if !matches!(self.peek(), b'!' | b'&') {
+            return Ok(None);
+        }
         let mut props: Option<Props<'t>> = None;
         loop {
             let b = self.peek();
