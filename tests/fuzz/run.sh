@@ -18,7 +18,6 @@
 #   FUZZ_CORPUS=DIR           templates to seed load_data with (default ../shared/corpus/templates)
 #   FUZZ_TARGET_DIR           cargo target dir for the instrumented build (default fuzz/target)
 #   FUZZ_SANITIZER=address    or none (faster, catches panics and overflows only)
-#   FUZZ_STRICT_PANICS=1      load_data: count panics the loader catches itself as crashes
 # A crash or panic leaves its input in fuzz/artifacts/TARGET/ and makes the exit code 1.
 set -uo pipefail
 

@@ -11,7 +11,7 @@
 //!
 //! | name | what runs |
 //! |---|---|
-//! | `ours` | `sagerules_data::load_for_path`: our reader (`yaml/fast.rs`), libyaml-safer for what it declines, and our tree (positions, tags, anchors, duplicate keys) |
+//! | `ours` | `sagerules_data::load_for_path`: our reader (`yaml/fast.rs`) and our tree (positions, tags, anchors, duplicate keys) |
 //! | `ours-libyaml` | the same tree built from libyaml-safer's events only (the loader before issue 17) |
 //! | `libyaml-safer` | libyaml-safer's events only, fed 4 KiB at a time as our loader feeds it |
 //! | `saphyr-parser` | saphyr-parser 0.0 events with spans (YAML 1.2) |
@@ -119,10 +119,9 @@ fn parse_one(candidate: Candidate, text: &str) -> Tally {
             .map_err(|_| ()),
         Candidate::OursLibyaml => {
             let reader = sagerules_data::YamlReader::Libyaml;
-            match sagerules_data::load_yaml_with(reader, text.as_bytes()) {
-                Some(Ok(_)) => Ok(1),
-                _ => Err(()),
-            }
+            sagerules_data::load_yaml_with(reader, text.as_bytes())
+                .map(|_| 1)
+                .map_err(|_| ())
         }
         Candidate::LibyamlSafer => libyaml_events(text),
         Candidate::SaphyrParser => saphyr_events(text),

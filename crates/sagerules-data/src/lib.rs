@@ -20,9 +20,10 @@
 //! - **JSON** ([`Format::Json`]) has its own strict RFC 8259 reader (`json.rs`), 2.6 times
 //!   faster than reading JSON through the YAML parser and about twice as fast as Python's
 //!   `json.load`, with errors that speak JSON.
-//! - **YAML** ([`Format::Yaml`]) is built from libyaml-safer's event stream (`yaml/`), which
-//!   gives every event's position and raw tag, and accepts what libyaml (hence cfn-guard)
-//!   accepts. See the module docs there for why that crate.
+//! - **YAML** ([`Format::Yaml`]) has its own reader too (`yaml/fast.rs`), which reads YAML as
+//!   templates are written with libyaml's leniency (hence cfn-guard's) and positions, and
+//!   cannot panic; it was checked against libyaml-safer, the reader it replaced, on every corpus
+//!   template and on generated documents (`tests/yaml_differential.rs`).
 //!
 //! # YAML semantics
 //!
@@ -191,19 +192,16 @@ fn looks_like_json(text: &str) -> bool {
     matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
 }
 
-/// Loads YAML text with one reader only, as [`load_lenient`] would for a `.yaml` file:
-/// `None` when [`YamlReader::Fast`] declines it. For the differential test, the fuzz target
-/// and the benchmark; [`load`] and friends choose the reader themselves.
+/// Loads YAML text with the given reader, as [`load_lenient`] would for a `.yaml` file. For
+/// the differential test, the fuzz targets and the benchmark, which compare our reader with
+/// libyaml-safer (feature `libyaml-reference`); [`load`] and friends always use ours.
 #[doc(hidden)]
-pub fn load_yaml_with(reader: YamlReader, bytes: &[u8]) -> Option<Result<Loaded, LoadError>> {
-    let text = match error::utf8_text(bytes) {
-        Ok(text) => text,
-        Err(error) => return Some(Err(error)),
-    };
+pub fn load_yaml_with(reader: YamlReader, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let text = error::utf8_text(bytes)?;
     let mut duplicates = Duplicates::new(DuplicateKeys::LastWins);
     let node = yaml::parse_with_reader(reader, text, &mut duplicates)?;
-    Some(node.map(|node| Loaded {
+    Ok(Loaded {
         node,
         warnings: duplicates.warnings,
-    }))
+    })
 }

@@ -359,8 +359,8 @@ fn yaml_syntax_errors_have_positions() {
 
 #[test]
 fn block_scalar_at_end_of_file_without_line_break_loads() {
-    // libyaml-safer 0.3 panics on this unless the loader adds the final line break; the
-    // value keeps no break the text did not have (clip chomping: "x\ny", as libyaml, PyYAML
+    // libyaml-safer 0.3, the reader before ours, panicked on this unless given a final line
+    // break; the value keeps no break the text did not have (clip chomping: "x\ny", as libyaml, PyYAML
     // and CloudFormation read it). With the break, it is kept.
     assert_eq!(yaml_json("a: |\n  x\n  y"), r#"{"a":"x\ny"}"#);
     assert_eq!(yaml_json("a: |\n  x\n  y\n"), r#"{"a":"x\ny\n"}"#);

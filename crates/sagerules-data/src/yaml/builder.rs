@@ -1,6 +1,7 @@
-//! The tree built from a stream of YAML events, whichever parser reads them: the events of
-//! [`super::fast`] and of the libyaml-safer fallback ([`super::libyaml`]) end up in the same
-//! calls, so tags, anchors, merge keys, duplicate keys and the limits are applied in one place.
+//! The tree built from a stream of YAML events, whichever reader produces them: our reader
+//! ([`super::fast`]) and the libyaml-safer reference (feature `libyaml-reference`) make the
+//! same calls, so tags, anchors, merge keys, duplicate keys and the limits are applied in one
+//! place, and the two can be compared tree for tree.
 //!
 //! The builder keeps an explicit stack of open collections (no recursion), refuses nesting
 //! deeper than [`MAX_DEPTH`] and stops alias expansion at [`MAX_ALIAS_NODES`].

@@ -1,87 +1,92 @@
-//! A reader for the YAML that CloudFormation templates are written in, feeding the same
-//! [`Builder`] as the libyaml-safer fallback, two to five times faster and without a panic net.
+//! Our YAML reader: YAML text into [`Builder`] events, with libyaml's rules for what is read
+//! and where each node is (libyaml-safer, the reader it replaced, is kept as a reference:
+//! `tests/yaml_differential.rs` checks that both read every corpus template into the same tree,
+//! refuse the same broken texts with errors of the same kind at the same place, and agree on
+//! generated documents).
 //!
-//! It reads block mappings and sequences (indentless and compact ones too), plain, quoted and
-//! block scalars over one or more lines, flow collections over one or more lines, tags,
-//! anchors, aliases and comments, with libyaml's rules for where each ends and what its
-//! position is (a node's start includes its tag and anchor; an empty value sits just after
-//! its `:` or `-`). Anything else it *declines*, and [`super::parse`] hands the text to
-//! libyaml-safer:
+//! It reads block mappings and sequences (indentless and compact ones too, explicit `? `
+//! keys), plain, quoted and block scalars over one or more lines, flow collections over one or
+//! more lines, tags (`!Ref`, `!!str`, `!<verbatim>`, `%TAG` handles), anchors, aliases,
+//! comments, `%YAML`/`%TAG` directives, `---`/`...`, a byte-order mark, `\n`, `\r\n` and `\r`
+//! line breaks, and libyaml's leniencies that real templates rely on (a flow collection closed
+//! at its parent's indentation, under-indented quoted continuation lines, `'...'#`).
+//! Positions follow libyaml's marks: a node starts at its tag or anchor, an empty value sits
+//! just after its `:` or `-`; lines and columns count from 1, columns in characters.
 //!
-//! - directives (`%YAML`, `%TAG`), explicit keys (`? key`), verbatim or named tag handles
-//!   (`!<tag:x>`, `!e!x`), a byte-order mark, tabs where indentation is read, line breaks other
-//!   than `\n` and `\r\n`, characters libyaml refuses, more than one document, a document that
-//!   is only a scalar on the `---` line;
-//! - and every input it finds malformed, or whose tree the builder refuses (a duplicate key
-//!   when they are errors, nesting too deep, a bad alias): the fallback then gives the error,
-//!   so errors keep libyaml's wording and positions.
+//! It refuses on purpose, with a message saying so, two things libyaml reads and templates do
+//! not use: explicit keys inside flow collections (`{? a: b}`) and the YAML 1.1 line breaks
+//! NEL, LS and PS. Every other refusal is a syntax error with the place it was found.
 //!
-//! So the reader only ever *accepts* input, and must then build exactly the tree libyaml would:
-//! `tests/yaml_differential.rs` checks that on every corpus template and on generated input.
-//!
-//! Positions: lines count from 1 and columns from 1 in characters, as libyaml's marks do.
+//! It cannot panic: it indexes nothing (bytes are read through `get`), and its recursion (a
+//! few frames per nesting level, at most [`MAX_DEPTH`] levels, which the builder enforces)
+//! runs on a stack that `stacker` grows when it runs low. The `yaml_fast` fuzz target runs it
+//! on arbitrary bytes with no panic net.
 
 use super::builder::{Builder, Scalar, Style};
-use crate::error::{count_chars, sat_u32, Duplicates};
+use crate::error::{count_chars, pos_of_offset, sat_u32, Duplicates, ErrorKind, LoadError};
 use crate::value::{Node, Pos};
+use crate::MAX_DEPTH;
 use std::borrow::Cow;
 
-/// The reader gave up on the input; the full parser takes it from the start.
-pub(super) struct Decline;
+/// What a reading step gives: a syntax error with its position, or the builder's own error
+/// (a duplicate key, nesting too deep, a bad alias, ...).
+type Step<T> = Result<T, LoadError>;
 
-type Step<T> = Result<T, Decline>;
-
-/// The deepest nesting the reader follows before it declines. It recurses (a few frames per
-/// level), so it stops well before [`crate::MAX_DEPTH`] to stay within a small thread stack;
-/// templates nest about 20 levels deep, and deeper text goes to the fallback, which keeps an
-/// explicit stack.
-const MAX_NESTING: usize = 64;
+/// The deepest nesting the reader follows: the builder refuses deeper trees anyway (a tag's
+/// long form counts as a level there), and the reader recurses a few frames per level, so this
+/// bounds its stack too.
+const MAX_NESTING: usize = MAX_DEPTH + 1;
 
 /// The longest implicit key libyaml accepts, in bytes (its limit is 1024 characters).
 const MAX_KEY_BYTES: usize = 1024;
 
-/// Reads one document, or `None` when the input needs the full parser. Builder warnings
-/// (duplicate keys kept, unknown tags) are in `duplicates` only when a tree is returned.
-pub(super) fn parse(text: &str, duplicates: &mut Duplicates) -> Option<Node> {
-    if !plain_characters(text) {
-        return None;
+/// Reads one document. Builder warnings (duplicate keys kept, unknown tags) go to
+/// `duplicates`.
+pub(super) fn parse(text: &str, duplicates: &mut Duplicates) -> Result<Node, LoadError> {
+    if let Some(error) = unreadable_character(text) {
+        return Err(error);
     }
     let mut builder = Builder::new(duplicates);
     let mut reader = Reader::new(text, &mut builder);
-    reader.stream().ok()?;
-    builder.finish().ok()
+    reader.stream()?;
+    builder.finish()
 }
 
-/// True when every character is one the reader handles: printable ASCII, tab, `\n`, `\r`
-/// directly before `\n`, and non-ASCII characters that are neither controls nor line or
-/// paragraph separators nor a byte-order mark.
-fn plain_characters(text: &str) -> bool {
+/// The first character YAML does not allow in a document (a control character, or a
+/// byte-order mark after the start), or one this reader does not take as a line break (NEL,
+/// LS, PS), as an error at its position.
+fn unreadable_character(text: &str) -> Option<LoadError> {
     let bytes = text.as_bytes();
     let ascii_ok = |b: u8| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e);
-    // Whole chunks without an early exit, so the check is vectorised.
+    // Whole chunks without an early exit, so the common all-ASCII check is vectorised.
     let all_ascii_ok = bytes
         .chunks(256)
         .all(|chunk| chunk.iter().fold(true, |ok, &b| ok & ascii_ok(b)));
-    let chars_ok = all_ascii_ok
-        || text.chars().all(|c| match c {
-            '\u{0}'..='\u{7f}' => ascii_ok(c as u8),
-            '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}' => {
-                !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
-            }
-            _ => false,
-        });
-    chars_ok && no_lone_carriage_return(bytes)
-}
-
-/// Every `\r` is followed by `\n`.
-fn no_lone_carriage_return(bytes: &[u8]) -> bool {
-    if !bytes.contains(&b'\r') {
-        return true;
+    if all_ascii_ok {
+        return None;
     }
-    bytes
-        .iter()
-        .enumerate()
-        .all(|(at, &b)| b != b'\r' || bytes.get(at + 1) == Some(&b'\n'))
+    let (offset, c) = text.char_indices().find(|&(offset, c)| match c {
+        '\u{0}'..='\u{7f}' => !ascii_ok(c as u8),
+        '\u{feff}' => offset != 0,
+        '\u{85}' | '\u{2028}' | '\u{2029}' => true,
+        '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}' => false,
+        _ => true,
+    })?;
+    let message = match c {
+        '\u{85}' | '\u{2028}' | '\u{2029}' => format!(
+            "U+{:04X} is a line break YAML 1.1 knew but sagerules does not read; use \\n",
+            u32::from(c)
+        ),
+        _ => format!(
+            "U+{:04X} is not allowed in a YAML document (a control character?)",
+            u32::from(c)
+        ),
+    };
+    Some(LoadError::new(
+        pos_of_offset(bytes, offset),
+        ErrorKind::Syntax,
+        message,
+    ))
 }
 
 fn is_blank(b: u8) -> bool {
@@ -95,6 +100,29 @@ fn is_break(b: u8) -> bool {
 /// Blank, line break or the end of the text (read as 0).
 fn is_blankz(b: u8) -> bool {
     is_blank(b) || is_break(b) || b == 0
+}
+
+/// Characters of a tag after its handle (libyaml's URI characters, `%` escapes aside).
+fn is_tag_char(b: u8) -> bool {
+    is_name(b)
+        || matches!(
+            b,
+            b';' | b'/'
+                | b'?'
+                | b':'
+                | b'@'
+                | b'&'
+                | b'='
+                | b'+'
+                | b'$'
+                | b'.'
+                | b'!'
+                | b'~'
+                | b'*'
+                | b'\''
+                | b'('
+                | b')'
+        )
 }
 
 fn is_flow_indicator(b: u8) -> bool {
@@ -137,6 +165,11 @@ struct Reader<'t, 'b, 'd> {
     col_mark: (usize, u32),
     out: &'b mut Builder<'d>,
     depth: usize,
+    /// `%TAG` handles and their prefixes.
+    handles: Vec<(&'t str, &'t str)>,
+    /// Whitespace before this offset was read by a plain scalar looking for a continuation
+    /// line, which takes tabs that indent more than its parent (libyaml reads it so too).
+    vetted_until: usize,
 }
 
 impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
@@ -150,44 +183,131 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             col_mark: (0, 1),
             out,
             depth: 0,
+            handles: Vec::new(),
+            vetted_until: 0,
         }
     }
 
     // ---- the document -------------------------------------------------------------------
 
     fn stream(&mut self) -> Step<()> {
+        if self.text.starts_with('\u{feff}') {
+            // A byte-order mark is read past; columns count from after it, as libyaml's do.
+            self.at = 3;
+            self.line_start = 3;
+            self.col_mark = (3, 1);
+        }
         self.skip_to_content()?;
-        if self.eof() || self.peek() == b'%' {
-            return Err(Decline);
+        if self.eof() {
+            return Ok(()); // no document: the builder reports an empty one
         }
-        if self.at_document_marker(b'-') {
-            let pos = self.pos();
-            self.out.document_start(pos).map_err(|_| Decline)?;
-            self.at += 3;
-            self.skip_blanks()?;
-            if !self.at_line_end() {
-                return Err(Decline);
-            }
-            self.skip_to_content()?;
-        } else {
-            let pos = self.pos();
-            self.out.document_start(pos).map_err(|_| Decline)?;
-        }
-        if self.eof() || self.at_any_document_marker() {
-            return Err(Decline);
-        }
-        let col = self.column0();
-        self.own_line(-1, col, None)?;
+        self.document()?;
         self.skip_to_content()?;
         if self.at_document_marker(b'.') {
             self.at += 3;
             self.skip_to_content()?;
         }
         if self.eof() {
+            return Ok(());
+        }
+        if self.at_document_marker(b'-') || (self.peek() == b'%' && self.at == self.line_start) {
+            // A second document: the builder refuses it at its start.
+            let pos = self.pos();
+            self.out.document_start(pos)?;
+        }
+        Err(self.refuse("expected the end of the document (`...`, `---` or the end of the file)"))
+    }
+
+    /// One document: directives, `---`, the root node (on the `---` line or below it).
+    fn document(&mut self) -> Step<()> {
+        let start = self.pos();
+        if self.at_document_marker(b'.') {
+            return Err(self.refuse("a document end marker `...` before any document"));
+        }
+        let directives = self.peek() == b'%';
+        while self.peek() == b'%' {
+            self.directive()?;
+            self.skip_to_content()?;
+        }
+        if !self.at_document_marker(b'-') {
+            if directives {
+                return Err(self.refuse("directives must be followed by `---`"));
+            }
+            self.out.document_start(start)?;
+            let col = self.column0();
+            return self.own_line(-1, col, None);
+        }
+        self.out.document_start(start)?;
+        self.at += 3;
+        self.skip_blanks()?;
+        if !self.at_line_end() {
+            // `--- !Tag`, `--- text`, `--- {a: 1}`: the root starts on the marker's line.
+            let empty = self.pos();
+            return self.block_value(-1, false, false, empty);
+        }
+        self.skip_to_content()?;
+        let empty = self.pos();
+        if self.eof() || self.at_any_document_marker() || self.peek() == b'%' {
+            return self.empty_scalar(None, empty);
+        }
+        let col = self.column0();
+        self.own_line(-1, col, None)
+    }
+
+    /// `%YAML 1.2` or `%TAG !e! tag:example.com,2000:` on a line of its own.
+    fn directive(&mut self) -> Step<()> {
+        let pos = self.pos();
+        self.at += 1;
+        let name = self.name()?;
+        let after_name = self.pos();
+        self.skip_blanks()?;
+        match name {
+            "YAML" => {
+                let version = self.word();
+                if !matches!(version, "1.1" | "1.2" | "1.0") {
+                    let message = format!("%YAML {version}: only YAML 1.x documents are read");
+                    return Err(LoadError::new(pos, ErrorKind::Syntax, message));
+                }
+            }
+            "TAG" => {
+                let handle = self.word();
+                self.skip_blanks()?;
+                let prefix = self.word();
+                let handle_ok = handle == "!"
+                    || handle == "!!"
+                    || (handle.len() > 2
+                        && handle.starts_with('!')
+                        && handle.ends_with('!')
+                        && handle.bytes().skip(1).take(handle.len() - 2).all(is_name));
+                if !handle_ok || prefix.is_empty() {
+                    let message =
+                        "a %TAG directive takes a handle (`!`, `!!`, `!name!`) and a prefix";
+                    return Err(LoadError::new(pos, ErrorKind::Syntax, message));
+                }
+                self.handles.push((handle, prefix));
+            }
+            _ => {
+                // YAML says to ignore them with a warning; libyaml refuses them, and so do we.
+                let message = format!("unknown directive %{name} (only %YAML and %TAG exist)");
+                return Err(LoadError::new(after_name, ErrorKind::Syntax, message));
+            }
+        }
+        self.skip_blanks()?;
+        if self.at_line_end() {
+            self.skip_comment();
             Ok(())
         } else {
-            Err(Decline)
+            Err(self.refuse("unexpected text after a directive"))
         }
+    }
+
+    /// Non-blank characters up to a blank or the line end.
+    fn word(&mut self) -> &'t str {
+        let start = self.at;
+        while !is_blankz(self.peek()) {
+            self.at += 1;
+        }
+        self.text.get(start..self.at).unwrap_or_default()
     }
 
     // ---- block structure ----------------------------------------------------------------
@@ -202,10 +322,20 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         compact: bool,
         empty: Pos,
     ) -> Step<()> {
-        self.skip_spaces()?;
+        // After `-`, `?` and an explicit entry's `:` a key may start, and libyaml refuses a
+        // tab there; after an implicit key's `:` it skips tabs.
+        if compact {
+            self.skip_spaces()?;
+        } else {
+            self.skip_blanks()?;
+        }
         if compact && self.at_block_entry() {
             let col = self.column0();
             return self.block_sequence(col, None, false);
+        }
+        if compact && self.at_explicit_key() {
+            let col = self.column0();
+            return self.block_mapping(col, None, None);
         }
         let props = self.properties()?;
         if !self.at_line_end() {
@@ -213,7 +343,10 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         }
         self.skip_to_content()?;
         let col = self.column0();
-        let nested = col > indent || (indentless && col == indent && self.at_block_entry());
+        // libyaml also takes a block scalar at the parent's own column as the value.
+        let at_parent_column = col == indent
+            && ((indentless && self.at_block_entry()) || matches!(self.peek(), b'|' | b'>'));
+        let nested = col > indent || at_parent_column;
         if self.eof() || self.at_any_document_marker() || !nested {
             return self.empty_scalar(props, empty);
         }
@@ -226,6 +359,9 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         if self.at_block_entry() {
             return self.block_sequence(col, before, col == indent);
         }
+        if self.at_explicit_key() {
+            return self.block_mapping(col, before, None);
+        }
         let here = self.properties()?;
         if here.is_none() || !self.at_line_end() {
             return self.same_line(indent, before, here, true);
@@ -233,15 +369,17 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         // A tag or anchor alone on its line (`!If` above `- Cond`): it belongs to the node
         // on the next content line, or to an empty node.
         if before.is_some() {
-            return Err(Decline);
+            return Err(self.refuse("a node has two sets of tags or anchors"));
         }
         self.skip_to_content()?;
         let next = self.column0();
-        if self.eof() || self.at_any_document_marker() || next < indent {
+        let at_end = self.eof() || self.at_any_document_marker();
+        if at_end || next < indent || (next == indent && !self.at_block_entry()) {
             return self.empty_scalar(here, Pos::default());
         }
         if next == indent {
-            return Err(Decline);
+            let message = "a list at its parent's column after a tag or anchor on a line of its own is not supported; put the tag after the key";
+            return Err(self.refuse(message));
         }
         self.own_line(indent, next, here)
     }
@@ -261,18 +399,22 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         };
         let item = match self.peek() {
             b'|' | b'>' => {
-                let props = one_of(before, here)?;
+                let props = one_of(before, here).map_err(|()| self.two_props())?;
                 return self.block_scalar(indent, props);
             }
             b'[' | b'{' => {
-                let props = one_of(before, here)?;
+                let props = one_of(before, here).map_err(|()| self.two_props())?;
+                let pos = props.as_ref().map_or_else(|| self.pos(), |p| p.pos);
                 self.flow_collection(props)?;
                 self.skip_blanks()?;
+                if self.at_value_indicator() {
+                    return Err(complex_key(pos));
+                }
                 return self.line_ends();
             }
             b'*' => {
                 if here.is_some() {
-                    return Err(Decline);
+                    return Err(self.refuse("an alias cannot have a tag or an anchor"));
                 }
                 let (name, pos) = self.alias_name()?;
                 Item::Alias(name, pos)
@@ -285,14 +427,12 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 let read = self.plain(indent, false)?;
                 scalar_of(read, Style::Plain, here)
             }
-            _ => return Err(Decline),
+            _ => return Err(self.unexpected()),
         };
         self.skip_blanks()?;
-        if self.at_value_indicator() {
-            if !keys || item_spans_lines(&item) {
-                return Err(Decline);
-            }
-            return self.block_mapping(key_col, before, item);
+        let is_key = self.at_value_indicator() && keys && !item_spans_lines(&item);
+        if is_key {
+            return self.block_mapping(key_col, before, Some(item));
         }
         let item = match (item, before) {
             (item, None) => item,
@@ -304,23 +444,60 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 scalar.pos = props.pos;
                 Item::Scalar(scalar)
             }
-            _ => return Err(Decline),
+            _ => return Err(self.two_props()),
         };
+        if self.at_value_indicator() {
+            // As in libyaml, the value is read before the misplaced `:` is refused.
+            let spans_lines = item_spans_lines(&item);
+            self.emit(item)?;
+            if spans_lines && keys {
+                return Err(
+                    self.refuse("a key must be on one line and at most 1024 characters long")
+                );
+            }
+            return Err(
+                self.refuse("a mapping value is not allowed here (a second `: ` on the line?)")
+            );
+        }
         self.emit(item)?;
         self.line_ends()
     }
 
     /// A block mapping at column `col` whose first key has been read; the reader is at its
     /// `:`.
-    fn block_mapping(&mut self, col: i64, props: Option<Props<'t>>, first: Item<'t>) -> Step<()> {
-        let pos = props.as_ref().map_or_else(|| item_pos(&first), |p| p.pos);
+    fn block_mapping(
+        &mut self,
+        col: i64,
+        props: Option<Props<'t>>,
+        first: Option<Item<'t>>,
+    ) -> Step<()> {
+        grow_stack(|| self.block_mapping_here(col, props, first))
+    }
+
+    /// `first` is `None` when the mapping starts with an explicit key (`? key`) at the reader.
+    fn block_mapping_here(
+        &mut self,
+        col: i64,
+        props: Option<Props<'t>>,
+        first: Option<Item<'t>>,
+    ) -> Step<()> {
+        let pos = match (&props, &first) {
+            (Some(p), _) => p.pos,
+            (None, Some(item)) => item_pos(item),
+            (None, None) => self.pos(),
+        };
         self.open(false, props, pos)?;
         let mut key = first;
         loop {
-            self.emit(key)?;
-            self.at += 1; // the `:`
-            let empty = self.pos();
-            self.block_value(col, true, false, empty)?;
+            match key {
+                Some(item) => {
+                    self.emit(item)?;
+                    self.at += 1; // the `:`
+                    let empty = self.pos();
+                    self.block_value(col, true, false, empty)?;
+                }
+                None => self.explicit_entry(col)?,
+            }
             self.skip_to_content()?;
             if self.eof() || self.at_any_document_marker() {
                 break;
@@ -329,12 +506,41 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             if next < col {
                 break;
             }
-            if next > col || self.at_block_entry() {
-                return Err(Decline);
+            if next > col {
+                return Err(self.refuse("this line is indented more than the keys of its mapping"));
             }
-            key = self.key_item()?;
+            if self.at_block_entry() {
+                return Err(self.refuse("a list entry `- ` where a mapping key was expected"));
+            }
+            key = if self.at_explicit_key() {
+                None
+            } else {
+                Some(self.key_item()?)
+            };
         }
         self.close()
+    }
+
+    /// `? key` and, on a later line at the mapping's column, `: value` (or no value: null).
+    /// A key that is a map or a list is refused by the builder.
+    fn explicit_entry(&mut self, col: i64) -> Step<()> {
+        self.at += 1; // the `?`
+        let empty = self.pos();
+        self.block_value(col, true, true, empty)?;
+        self.skip_to_content()?;
+        let at_end = self.eof() || self.at_any_document_marker();
+        if !at_end && self.column0() == col && self.at_value_indicator() {
+            self.at += 1;
+            let empty = self.pos();
+            return self.block_value(col, true, true, empty);
+        }
+        let pos = self.pos();
+        self.empty_scalar(None, pos)
+    }
+
+    /// At `?` followed by a blank or the line end.
+    fn at_explicit_key(&self) -> bool {
+        self.peek() == b'?' && is_blankz(self.peek_at(1))
     }
 
     /// A key at the start of a line of a block mapping, up to its `:`.
@@ -349,17 +555,29 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             _ if self.plain_may_start(false) => {
                 scalar_of(self.plain(-1, false)?, Style::Plain, here)
             }
-            _ => return Err(Decline),
+            _ => return Err(self.unexpected()),
         };
         self.skip_blanks()?;
-        if !self.at_value_indicator() || item_spans_lines(&item) {
-            return Err(Decline);
+        if item_spans_lines(&item) {
+            return Err(self.refuse("a key must be on one line and at most 1024 characters long"));
+        }
+        if !self.at_value_indicator() {
+            return Err(self.refuse("could not find the `:` after this mapping key"));
         }
         Ok(item)
     }
 
     /// A block sequence at column `col`; the reader is at its first `-`.
     fn block_sequence(&mut self, col: i64, props: Option<Props<'t>>, indentless: bool) -> Step<()> {
+        grow_stack(|| self.block_sequence_here(col, props, indentless))
+    }
+
+    fn block_sequence_here(
+        &mut self,
+        col: i64,
+        props: Option<Props<'t>>,
+        indentless: bool,
+    ) -> Step<()> {
         let pos = props.as_ref().map_or_else(|| self.pos(), |p| p.pos);
         self.open(true, props, pos)?;
         loop {
@@ -375,13 +593,13 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 break;
             }
             if next > col {
-                return Err(Decline);
+                return Err(self.refuse("this line is indented more than the entries of its list"));
             }
             if !self.at_block_entry() {
                 if indentless {
                     break;
                 }
-                return Err(Decline);
+                return Err(self.refuse("expected a list entry `- ` at the list's column"));
             }
         }
         self.close()
@@ -391,6 +609,10 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     /// `[a, b]` or `{k: v}`, over as many lines as it takes; the reader is at the bracket.
     fn flow_collection(&mut self, props: Option<Props<'t>>) -> Step<()> {
+        grow_stack(|| self.flow_collection_here(props))
+    }
+
+    fn flow_collection_here(&mut self, props: Option<Props<'t>>) -> Step<()> {
         let list = self.peek() == b'[';
         let pos = props.as_ref().map_or_else(|| self.pos(), |p| p.pos);
         self.open(list, props, pos)?;
@@ -415,7 +637,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             match item {
                 Some(key) if self.peek() == b':' => self.flow_pair(key)?,
                 Some(item) => self.emit(item)?,
-                None if self.peek() == b':' => return Err(Decline),
+                None if self.peek() == b':' => return Err(self.complex_key_here()),
                 None => {}
             }
             match self.peek() {
@@ -424,7 +646,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                     self.at += 1;
                     return Ok(());
                 }
-                _ => return Err(Decline),
+                _ => return Err(self.refuse("expected `,` or `]` in this flow list")),
             }
         }
     }
@@ -433,7 +655,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     fn flow_pair(&mut self, key: Item<'t>) -> Step<()> {
         let pos = item_pos(&key);
         if item_spans_lines(&key) || self.line != pos.line {
-            return Err(Decline);
+            return Err(self.refuse("a key in a flow collection must be on one line with its `:`"));
         }
         self.open(false, None, pos)?;
         self.emit(key)?;
@@ -456,16 +678,22 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 self.at += 1;
                 return Ok(());
             }
-            let key = self.flow_item()?.ok_or(Decline)?;
+            let Some(key) = self.flow_item()? else {
+                return Err(self.complex_key_here());
+            };
             let key_line = item_pos(&key).line;
             if item_spans_lines(&key) {
-                return Err(Decline);
+                return Err(
+                    self.refuse("a key in a flow collection must be on one line with its `:`")
+                );
             }
             self.emit(key)?;
             self.skip_flow_space()?;
             if self.peek() == b':' {
                 if self.line != key_line {
-                    return Err(Decline);
+                    return Err(
+                        self.refuse("a key in a flow collection must be on one line with its `:`")
+                    );
                 }
                 self.at += 1;
                 self.skip_flow_space()?;
@@ -485,7 +713,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                     self.at += 1;
                     return Ok(());
                 }
-                _ => return Err(Decline),
+                _ => return Err(self.refuse("expected `,` or `}` in this flow mapping")),
             }
         }
     }
@@ -493,7 +721,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     /// One node inside a flow collection; `None` when it was a nested collection, which has
     /// been emitted already.
     fn flow_item(&mut self) -> Step<Option<Item<'t>>> {
-        let props = self.properties()?;
+        let props = self.properties_in(true)?;
         match self.peek() {
             b'[' | b'{' => {
                 self.flow_collection(props)?;
@@ -507,7 +735,10 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             _ if self.plain_may_start(true) => {
                 Ok(Some(scalar_of(self.plain(-1, true)?, Style::Plain, props)))
             }
-            _ => Err(Decline),
+            b'?' => {
+                Err(self.refuse("explicit keys (`? key`) are not supported; write `key: value`"))
+            }
+            _ => Err(self.unexpected()),
         }
     }
 
@@ -516,17 +747,19 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     fn open(&mut self, list: bool, props: Option<Props<'t>>, pos: Pos) -> Step<()> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(Decline);
+            return Err(LoadError::new(
+                pos,
+                ErrorKind::TooDeep,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
         }
         let (tag, anchor) = props.map_or((None, None), |p| (p.tag, p.anchor));
-        self.out
-            .open(list, anchor, tag.as_deref(), pos)
-            .map_err(|_| Decline)
+        self.out.open(list, anchor, tag.as_deref(), pos)
     }
 
     fn close(&mut self) -> Step<()> {
         self.depth = self.depth.saturating_sub(1);
-        self.out.close().map_err(|_| Decline)
+        self.out.close()
     }
 
     fn emit(&mut self, item: Item<'t>) -> Step<()> {
@@ -534,7 +767,6 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             Item::Scalar(scalar) => self.out.scalar(scalar),
             Item::Alias(name, pos) => self.out.alias(name, pos),
         }
-        .map_err(|_| Decline)
     }
 
     /// A node with no content: null, or the empty text its tag makes of it.
@@ -557,6 +789,11 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     /// `!Tag`, `&anchor`, or both in either order, each followed by a blank or the line end.
     fn properties(&mut self) -> Step<Option<Props<'t>>> {
+        self.properties_in(false)
+    }
+
+    /// [`Self::properties`]; in a flow collection (`flow`), they may be on separate lines.
+    fn properties_in(&mut self, flow: bool) -> Step<Option<Props<'t>>> {
         if !matches!(self.peek(), b'!' | b'&') {
             return Ok(None);
         }
@@ -583,36 +820,73 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 props.anchor = Some(self.name()?);
             }
             if !is_blankz(self.peek()) {
-                return Err(Decline);
+                return Err(
+                    self.refuse("a tag or anchor must be followed by a space or the line end")
+                );
             }
             props.end = self.pos();
-            self.skip_blanks()?;
+            if flow {
+                self.skip_flow_space()?;
+            } else {
+                self.skip_blanks()?;
+            }
         }
     }
 
-    /// `!Ref` (kept as written), `!!str` (`tag:yaml.org,2002:str`) or `!`.
+    /// `!Ref` (kept as written), `!!str` (`tag:yaml.org,2002:str`), `!` alone, a verbatim
+    /// `!<tag:example.com,2000:x>`, and the handles a `%TAG` directive declares.
     fn tag(&mut self) -> Step<Cow<'t, str>> {
         let start = self.at;
+        let pos = self.pos();
         self.at += 1;
-        let core = self.peek() == b'!';
-        if core {
+        if self.peek() == b'<' {
             self.at += 1;
-        }
-        let suffix_start = self.at;
-        while is_name(self.peek()) || matches!(self.peek(), b':' | b'.' | b'/') {
-            self.at += 1;
-        }
-        let suffix = self.text.get(suffix_start..self.at).ok_or(Decline)?;
-        if core {
-            if suffix.is_empty() {
-                return Err(Decline);
+            let from = self.at;
+            while !is_blankz(self.peek()) && self.peek() != b'>' {
+                self.at += 1;
             }
-            return Ok(Cow::Owned(format!("tag:yaml.org,2002:{suffix}")));
+            if self.peek() != b'>' || self.at == from {
+                let message = "a verbatim tag `!<...>` is not closed";
+                return Err(LoadError::new(pos, ErrorKind::Syntax, message));
+            }
+            let uri = self.slice(from, self.at)?;
+            self.at += 1;
+            return Ok(Cow::Borrowed(uri));
         }
-        self.text
-            .get(start..self.at)
-            .map(Cow::Borrowed)
-            .ok_or(Decline)
+        let name_start = self.at;
+        while is_name(self.peek()) {
+            self.at += 1;
+        }
+        let (handle, suffix_start) = if self.peek() == b'!' {
+            self.at += 1;
+            (self.slice(start, self.at)?, self.at)
+        } else {
+            ("!", name_start)
+        };
+        while is_tag_char(self.peek()) {
+            self.at += 1;
+        }
+        if self.peek() == b'%' {
+            let message = "percent-escapes in tags are not supported";
+            return Err(LoadError::new(pos, ErrorKind::Syntax, message));
+        }
+        let suffix = self.slice(suffix_start, self.at)?;
+        if handle != "!" && suffix.is_empty() {
+            let message = format!("the tag {handle} has nothing after its handle");
+            return Err(LoadError::new(pos, ErrorKind::Syntax, message));
+        }
+        if let Some((_, prefix)) = self.handles.iter().rev().find(|(h, _)| *h == handle) {
+            return Ok(Cow::Owned(format!("{prefix}{suffix}")));
+        }
+        match handle {
+            "!" => self.slice(start, self.at).map(Cow::Borrowed),
+            "!!" => Ok(Cow::Owned(format!("tag:yaml.org,2002:{suffix}"))),
+            _ => {
+                let message =
+                    format!("the tag handle {handle} is not declared by a %TAG directive");
+                Err(LoadError::new(pos, ErrorKind::Syntax, message))
+            }
+        }
     }
 
     /// `*name`, followed by a blank, the line end, `:` or a flow indicator.
@@ -622,7 +896,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         let name = self.name()?;
         let next = self.peek();
         if !(is_blankz(next) || next == b':' || is_flow_indicator(next)) {
-            return Err(Decline);
+            return Err(self.refuse("an alias name is made of letters, digits, `_` and `-`"));
         }
         Ok((name, pos))
     }
@@ -634,7 +908,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         }
         match self.text.get(start..self.at) {
             Some(name) if !name.is_empty() => Ok(name),
-            _ => Err(Decline),
+            _ => Err(self.refuse("expected a name (letters, digits, `_`, `-`)")),
         }
     }
 
@@ -647,7 +921,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         let first = self.at;
         let mut end = self.plain_run(flow)?;
         if end == first {
-            return Err(Decline);
+            return Err(self.unexpected());
         }
         let mut end_pos = self.pos_at(end);
         let mut folded: Option<String> = None;
@@ -671,20 +945,18 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             }
             // A line break: is the next content line a continuation?
             let saved = (self.at, self.line, self.line_start, self.col_mark);
-            let breaks = self.skip_breaks_in_plain(flow)?;
+            let breaks = self.skip_breaks_in_plain(flow, indent)?;
             let col = self.column0();
             let continues = !self.eof()
                 && !self.at_any_document_marker()
                 && self.peek() != b'#'
                 && (flow || col > indent)
-                && !(flow && self.plain_stops(flow));
+                && !self.plain_stops(flow);
             if !continues {
+                self.vetted_until = self.at;
                 (self.at, self.line, self.line_start, self.col_mark) = saved;
                 self.at = end;
                 break;
-            }
-            if self.plain_stops(flow) {
-                return Err(Decline);
             }
             let text = match folded.as_mut() {
                 Some(text) => text,
@@ -723,7 +995,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             if b == b':' {
                 let next = self.peek_at(1);
                 if flow && (is_flow_indicator(next) || next == b'?') {
-                    return Err(Decline);
+                    return Err(self
+                        .refuse("unexpected `:` in a flow collection (write `: ` with a space)"));
                 }
                 if is_blankz(next) {
                     return Ok(self.at);
@@ -756,14 +1029,18 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     }
 
     /// Line breaks and the blanks around them inside a plain scalar; returns the number of
-    /// breaks. A tab in the indentation of a block scalar's next line is declined.
-    fn skip_breaks_in_plain(&mut self, flow: bool) -> Step<usize> {
+    /// breaks. A tab where the next line's indentation is read (up to the parent's column) is
+    /// an error, as in libyaml.
+    fn skip_breaks_in_plain(&mut self, flow: bool, indent: i64) -> Step<usize> {
         let mut breaks = 0;
         loop {
             match self.peek() {
                 b' ' => self.at += 1,
-                b'\t' if flow => self.at += 1,
-                b'\t' => return Err(Decline),
+                b'\t' if flow || self.column0() > indent => self.at += 1,
+                b'\t' => {
+                    return Err(self
+                        .refuse("a tab character where indentation is read (indent with spaces)"))
+                }
                 b'\n' | b'\r' => {
                     self.newline();
                     breaks += 1;
@@ -817,8 +1094,15 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         let quote = if single { b'\'' } else { b'"' };
         let mut text = String::new();
         loop {
-            if self.at_any_document_marker() || self.eof() {
-                return Err(Decline);
+            if self.at_any_document_marker() {
+                return Err(
+                    self.refuse("a document marker inside a quoted scalar (a quote left open?)")
+                );
+            }
+            if self.eof() {
+                return Err(
+                    self.refuse("the file ends inside a quoted scalar (a quote left open?)")
+                );
             }
             // Non-blank characters up to a blank, break or the closing quote.
             let mut escaped_break = false;
@@ -914,18 +1198,27 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             text.push(ch);
             return Ok(());
         }
+        let escape_pos = self.pos_at(self.at.saturating_sub(2));
+        let bad = |message: &str| LoadError::new(escape_pos, ErrorKind::Syntax, message);
         let width = match code {
             b'x' => 2,
             b'u' => 4,
             b'U' => 8,
-            _ => return Err(Decline),
+            _ => {
+                return Err(bad(
+                    "unknown escape in a double-quoted scalar (write `\\\\` for a backslash)",
+                ))
+            }
         };
-        let digits = self.text.get(self.at..self.at + width).ok_or(Decline)?;
-        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Decline);
+        let digits = self.text.get(self.at..self.at + width).unwrap_or_default();
+        if digits.len() != width || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad("expected hexadecimal digits after this escape"));
         }
-        let value = u32::from_str_radix(digits, 16).map_err(|_| Decline)?;
-        text.push(char::from_u32(value).ok_or(Decline)?);
+        let value = u32::from_str_radix(digits, 16).unwrap_or(u32::MAX);
+        let Some(ch) = char::from_u32(value) else {
+            return Err(bad("this escape is not a Unicode character"));
+        };
+        text.push(ch);
         self.at += width;
         Ok(())
     }
@@ -1008,7 +1301,10 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         match self.peek() {
             b'\n' | b'\r' => self.newline(),
             0 => {}
-            _ => return Err(Decline),
+            _ => {
+                let message = "expected a comment or the line end after a block scalar's `|` or `>` and its indicators";
+                return Err(self.refuse(message));
+            }
         }
         Ok((chomping, increment))
     }
@@ -1024,7 +1320,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             }
             max_indent = max_indent.max(self.column0());
             if (*block_indent == 0 || self.column0() < *block_indent) && self.peek() == b'\t' {
-                return Err(Decline);
+                return Err(self.refuse("a tab character where a block scalar's indentation is read (indent with spaces)"));
             }
             if !is_break(self.peek()) {
                 break;
@@ -1056,16 +1352,47 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         self.text
             .get(self.at..)
             .and_then(|rest| rest.chars().next())
-            .ok_or(Decline)
+            .ok_or_else(|| self.lost())
     }
 
     fn slice(&self, from: usize, to: usize) -> Step<&'t str> {
-        self.text.get(from..to).ok_or(Decline)
+        self.text.get(from..to).ok_or_else(|| self.lost())
     }
 
-    /// Past a `\n` or `\r\n`.
+    /// An offset that is not on a character boundary: a bug in this reader, reported as an
+    /// error rather than a panic.
+    fn lost(&self) -> LoadError {
+        let message =
+            "the YAML reader lost its place in the text (a bug in sagerules; please report it)";
+        LoadError::new(Pos::new(self.line, 1), ErrorKind::Syntax, message)
+    }
+
+    /// A syntax error at the reader's position.
+    fn refuse(&mut self, message: &str) -> LoadError {
+        LoadError::new(self.pos(), ErrorKind::Syntax, message)
+    }
+
+    /// A character that cannot start a node here.
+    fn unexpected(&mut self) -> LoadError {
+        let message = match self.char_here() {
+            Ok(c) => format!("{c:?} cannot start a value here"),
+            Err(_) => "expected a value".to_string(),
+        };
+        self.refuse(&message)
+    }
+
+    fn two_props(&mut self) -> LoadError {
+        self.refuse("a node has two sets of tags or anchors")
+    }
+
+    /// A flow collection followed by `:`, used as a key.
+    fn complex_key_here(&mut self) -> LoadError {
+        complex_key(self.pos())
+    }
+
+    /// Past a `\n`, `\r\n` or a lone `\r`.
     fn newline(&mut self) {
-        if self.peek() == b'\r' {
+        if self.peek() == b'\r' && self.peek_at(1) == b'\n' {
             self.at += 1;
         }
         self.at += 1;
@@ -1105,16 +1432,20 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         Ok(())
     }
 
-    /// Spaces after `-` or a block `:`, where libyaml allows a key to start and so refuses a
-    /// tab.
+    /// Spaces after `-`, `?` or an explicit entry's `:`, where libyaml allows a key to start
+    /// and so refuses a tab.
     fn skip_spaces(&mut self) -> Step<()> {
         while self.peek() == b' ' {
             self.at += 1;
         }
         if self.peek() == b'\t' {
-            return Err(Decline);
+            return Err(self.tab_error());
         }
         Ok(())
+    }
+
+    fn tab_error(&mut self) -> LoadError {
+        self.refuse("a tab character where indentation or a key is read (YAML indents with spaces)")
     }
 
     fn skip_comment(&mut self) {
@@ -1124,13 +1455,15 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     }
 
     /// Blanks, comments and line breaks up to the next content, or the end. A tab where the
-    /// next line's indentation is read is declined (libyaml refuses it there).
+    /// next line's indentation is read is an error (libyaml refuses it there too).
     fn skip_to_content(&mut self) -> Step<()> {
         let mut line_start = self.at == self.line_start;
         loop {
             match self.peek() {
                 b' ' => self.at += 1,
-                b'\t' if line_start => return Err(Decline),
+                b'\t' if line_start && self.at >= self.vetted_until => {
+                    return Err(self.tab_error());
+                }
                 b'\t' => self.at += 1,
                 b'#' => self.skip_comment(),
                 b'\n' | b'\r' => {
@@ -1149,7 +1482,11 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 b' ' | b'\t' => self.at += 1,
                 b'#' => self.skip_comment(),
                 b'\n' | b'\r' => self.newline(),
-                _ if self.at_any_document_marker() => return Err(Decline),
+                _ if self.at_any_document_marker() => {
+                    return Err(self.refuse(
+                        "a document marker inside a flow collection (a bracket left open?)",
+                    ));
+                }
                 _ => return Ok(()),
             }
         }
@@ -1166,7 +1503,9 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         if self.at_line_end() {
             Ok(())
         } else {
-            Err(Decline)
+            Err(self.refuse(
+                "unexpected text after a value (a missing `: `, or a quote in plain text?)",
+            ))
         }
     }
 
@@ -1201,9 +1540,9 @@ enum Chomping {
 
 /// The properties a node takes when they may have been written before it or on its line,
 /// but not both.
-fn one_of<'t>(before: Option<Props<'t>>, here: Option<Props<'t>>) -> Step<Option<Props<'t>>> {
+fn one_of<'t>(before: Option<Props<'t>>, here: Option<Props<'t>>) -> Result<Option<Props<'t>>, ()> {
     match (before, here) {
-        (Some(_), Some(_)) => Err(Decline),
+        (Some(_), Some(_)) => Err(()),
         (before, here) => Ok(before.or(here)),
     }
 }
@@ -1221,6 +1560,22 @@ fn scalar_of<'t>(read: Read<'t>, style: Style, props: Option<Props<'t>>) -> Item
         pos,
         end: read.end,
     })
+}
+
+/// Runs a step that reads one more level of nesting on a stack with room for it: the reader
+/// recurses a few frames per level, and [`MAX_DEPTH`] levels would not fit in a small thread
+/// stack (a debug build's 2 MiB test thread overflows near 300). stacker moves the rest of
+/// the recursion to a new heap-allocated segment when less than `RED_ZONE` is left.
+fn grow_stack<T>(step: impl FnOnce() -> T) -> T {
+    const RED_ZONE: usize = 64 * 1024;
+    const SEGMENT: usize = 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, step)
+}
+
+/// A map or list written where a key is read (`[a]: x`).
+fn complex_key(pos: Pos) -> LoadError {
+    let message = "a map or list used as a key; keys must be scalars";
+    LoadError::new(pos, ErrorKind::ComplexKey, message)
 }
 
 fn item_pos(item: &Item<'_>) -> Pos {

@@ -1,12 +1,10 @@
-//! The fallback parser: libyaml-safer's event stream turned into [`Builder`] calls.
+//! The reference reader: libyaml-safer's event stream turned into [`Builder`] calls (feature
+//! `libyaml-reference`, for the differential test, the fuzz target and the benchmark).
 //!
-//! Why it is still here: [`super::fast`] reads the block-style YAML templates are written in
-//! and declines anything else (directives, explicit `?` keys, a byte-order mark, odd line
-//! breaks, and whatever it finds malformed); libyaml-safer is libyaml (the reference C parser
-//! behind PyYAML and, through unsafe-libyaml, cfn-guard) ported to safe Rust, and it reads
-//! those inputs, with libyaml's leniency, or gives the syntax error. Its pull parser gives every
-//! event its start and end mark (the start mark includes the node's tag and anchor) and its raw
-//! tag.
+//! It was the loader before issue 17: libyaml (the C parser behind PyYAML and, through
+//! unsafe-libyaml, cfn-guard) ported to safe Rust. Our reader was built to give the same tree
+//! from the same text. libyaml-safer 0.3 panics on a few inputs (`[!a,]`); nothing here catches
+//! that: callers that feed it arbitrary input run it where a panic is contained.
 
 use super::builder::{Builder, Scalar, Style};
 use super::chunks;
@@ -14,16 +12,12 @@ use crate::error::{Duplicates, ErrorKind, LoadError};
 use crate::value::{Node, Pos};
 use libyaml_safer::{Encoding, EventData, Mark, Parser, ScalarStyle};
 use std::borrow::Cow;
-use std::cell::Cell;
-use std::panic::{self, AssertUnwindSafe};
 
 /// Parses exactly one YAML document with libyaml-safer.
 ///
-/// libyaml-safer 0.3 panics on a few inputs (a block scalar ending the file without a line
-/// break; a tag directly followed by `,` in a flow collection). The text is given a final line
-/// break, which avoids the first, and a panic that still happens is caught and returned as an
-/// error, so callers never see one. A block scalar that ends the original text keeps no line
-/// break the text did not have (`a: |\n  x` is `"x"`, as in YAML and CloudFormation).
+/// libyaml-safer 0.3 panics on a block scalar that ends the file without a line break; the
+/// text is given a final line break, and a block scalar that ends the original text keeps no
+/// line break the text did not have (`a: |\n  x` is `"x"`, as in YAML and CloudFormation).
 pub(super) fn parse(text: &str, duplicates: &mut Duplicates) -> Result<Node, LoadError> {
     let with_break;
     let (text, added_break) = if text.ends_with('\n') {
@@ -33,20 +27,12 @@ pub(super) fn parse(text: &str, duplicates: &mut Duplicates) -> Result<Node, Loa
         let last_line = crate::error::sat_u32(text.matches('\n').count() + 1);
         (with_break.as_str(), Some(last_line))
     };
-    let last = Cell::new(Pos::new(1, 1));
-    let run = panic::catch_unwind(AssertUnwindSafe(|| {
-        parse_events(text, duplicates, &last, added_break)
-    }));
-    run.unwrap_or_else(|_| {
-        let message = "the YAML parser failed after this point (libyaml-safer panicked)";
-        Err(LoadError::new(last.get(), ErrorKind::Syntax, message))
-    })
+    parse_events(text, duplicates, added_break)
 }
 
 fn parse_events(
     text: &str,
     duplicates: &mut Duplicates,
-    last: &Cell<Pos>,
     added_break: Option<u32>,
 ) -> Result<Node, LoadError> {
     let mut parser = Parser::new();
@@ -56,7 +42,6 @@ fn parse_events(
     loop {
         let event = parser.parse().map_err(|e| parser_error(&e))?;
         let pos = pos_of(&event.start_mark);
-        last.set(pos);
         match event.data {
             EventData::DocumentStart { .. } => builder.document_start(pos)?,
             EventData::StreamEnd => return builder.finish(),

@@ -1,15 +1,19 @@
 //! YAML documents into [`Node`] trees.
 //!
-//! Two readers feed one tree builder ([`builder`]): [`fast`], our reader for the block-style
-//! YAML templates are written in, which reads the 2,029 corpus templates but declines
-//! anything unusual or malformed, and [`libyaml`], libyaml-safer's event stream, which reads
-//! what the first declines or gives the syntax error. Both give the builder the same events,
-//! so tags, anchors, merge keys, duplicate keys and the limits are applied once, whichever
-//! reader ran; `tests/yaml_differential.rs` checks that the two build the same tree.
+//! [`fast`] is our reader for YAML as templates are written (block and flow collections,
+//! every scalar style, tags, anchors, comments, with libyaml's leniency and positions); it
+//! feeds the tree builder ([`builder`]: tags' long forms, anchors, merge keys, duplicate keys,
+//! the limits). Nothing in the loader can panic, so nothing catches a panic.
+//!
+//! libyaml-safer, the reader before issue 17, is kept as a reference behind the
+//! `libyaml-reference` feature ([`libyaml`]): the differential test, the `yaml_differential`
+//! fuzz target and the benchmark compare the two; documents are never loaded with it.
 
 mod builder;
+#[cfg(feature = "libyaml-reference")]
 mod chunks;
 mod fast;
+#[cfg(feature = "libyaml-reference")]
 mod libyaml;
 mod scalar;
 mod tags;
@@ -25,31 +29,28 @@ use crate::value::Node;
 ///   Arn: !GetAtt Bucket.Arn     # → {"Fn::GetAtt": ["Bucket", "Arn"]} at 3:8
 /// ```
 pub(crate) fn parse(text: &str, duplicates: &mut Duplicates) -> Result<Node, LoadError> {
-    let warnings_before = duplicates.warnings.len();
-    if let Some(node) = fast::parse(text, duplicates) {
-        return Ok(node);
-    }
-    duplicates.warnings.truncate(warnings_before);
-    libyaml::parse(text, duplicates)
+    fast::parse(text, duplicates)
 }
 
-/// Which reader [`parse`] would use, for the differential test and the benchmark.
+/// A YAML reader, for the differential test and the benchmark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reader {
-    /// Our block-style reader; it declines what it does not read.
+    /// Ours ([`fast`]), the one [`parse`] uses.
     Fast,
-    /// libyaml-safer.
+    /// libyaml-safer's events into the same builder (feature `libyaml-reference`).
+    #[cfg(feature = "libyaml-reference")]
     Libyaml,
 }
 
-/// Parses with one reader only: `None` when [`Reader::Fast`] declines the text.
+/// Parses with the given reader.
 pub(crate) fn parse_with_reader(
     reader: Reader,
     text: &str,
     duplicates: &mut Duplicates,
-) -> Option<Result<Node, LoadError>> {
+) -> Result<Node, LoadError> {
     match reader {
-        Reader::Fast => fast::parse(text, duplicates).map(Ok),
-        Reader::Libyaml => Some(libyaml::parse(text, duplicates)),
+        Reader::Fast => fast::parse(text, duplicates),
+        #[cfg(feature = "libyaml-reference")]
+        Reader::Libyaml => libyaml::parse(text, duplicates),
     }
 }
