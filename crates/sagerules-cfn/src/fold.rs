@@ -6,8 +6,8 @@
 //! address of the intrinsic's node (the template is borrowed for the expander's whole life, so
 //! addresses are stable).
 
+use foldhash::HashMap;
 use sagerules_data::{Node, Pos, Value};
-use std::collections::HashMap;
 
 /// One piece of an `Fn::Sub` string.
 #[derive(Clone, Debug, PartialEq, Eq)]

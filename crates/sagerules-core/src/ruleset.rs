@@ -6,7 +6,7 @@
 mod check;
 pub(crate) mod lit;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::ast::{Item, Rule, RulesFile, Span, META_KEYS};
 use crate::dialect::Dialect;

@@ -132,7 +132,7 @@ impl<'c> Ctx<'c> {
             file_lets: RefCell::new(vec![None; set.file_lets.len()]),
             rules: RefCell::new(vec![None; set.rules.len()]),
             type_index: RefCell::new(None),
-            let_steps: RefCell::new(std::collections::HashMap::new()),
+            let_steps: RefCell::new(foldhash::HashMap::default()),
             recorder: RefCell::new(Recorder::default()),
             collect: Cell::new(true),
             touch: Cell::new(true),

@@ -53,7 +53,7 @@ impl<'c> Ctx<'c> {
         let Some(expander) = self.expander else {
             return Vec::new();
         };
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         let mut out = Vec::new();
         for val in values.iter().filter_map(|got| match got {
             Got::Val(val) => Some(val),

@@ -102,9 +102,7 @@ impl<'c> Ctx<'c> {
         if rest.is_empty() {
             return Ok(start.into_vec());
         }
-        if rest.iter().all(|s| matches!(s, Step::Key(..)))
-            && rest.iter().all(|s| matches!(s, Step::Key(..)))
-        {
+        if rest.iter().all(|s| matches!(s, Step::Key(..))) {
             let mut out = Vec::with_capacity(start.len());
             for got in start.iter() {
                 self.walk_keys(got.clone(), rest, &mut out);

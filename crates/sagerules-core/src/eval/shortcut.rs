@@ -7,7 +7,7 @@
 //! - `%file_let.Key...`: the first key step after a file-scope variable is remembered, so
 //!   eight rules over `%notebooks.Properties` look `Properties` up once per notebook.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 use crate::ast::{Clause, CmpOp, Expr, Filter, LiteralKind, OpKind, Step};
@@ -54,7 +54,7 @@ impl<'c> Ctx<'c> {
         };
         let path = self.paths.borrow_mut().child(ROOT, Seg::Key(key), at);
         let Some(map) = resources.as_map() else {
-            return TypeIndex::ByType(HashMap::new());
+            return TypeIndex::ByType(HashMap::default());
         };
         if map.is_empty() {
             return TypeIndex::Nothing(Got::Missing {
@@ -63,7 +63,7 @@ impl<'c> Ctx<'c> {
                 miss: Miss::Nothing,
             });
         }
-        let mut by_type: HashMap<&'c str, Vec<Got<'c>>> = HashMap::new();
+        let mut by_type: HashMap<&'c str, Vec<Got<'c>>> = HashMap::default();
         for (index, (id, resource)) in map.iter().enumerate() {
             if self.expands(resource) {
                 return TypeIndex::Unusable;

@@ -1,7 +1,7 @@
 //! The build-time walk over every rule: resolves rule references and variables in their
 //! scopes, checks call arities, compiles literals, and finds dependency cycles.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::ast::{
     Block, BlockItem, Call, Clause, Conjunction, Disjunction, Expr, Ident, Item, Literal,
@@ -46,7 +46,7 @@ pub(crate) fn check(set: &RuleSet) -> Checked {
         source: SourceId(0),
         scopes: Vec::new(),
         errors: Vec::new(),
-        lits: HashMap::new(),
+        lits: HashMap::default(),
         edges: Vec::new(),
     };
     walker.walk_all();
