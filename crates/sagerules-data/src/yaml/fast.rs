@@ -368,9 +368,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         }
         // A tag or anchor alone on its line (`!If` above `- Cond`): it belongs to the node
         // on the next content line, or to an empty node.
-        if before.is_some() {
-            return Err(self.refuse("a node has two sets of tags or anchors"));
-        }
+        let here = one_of(before, here).map_err(|()| self.two_props())?;
         self.skip_to_content()?;
         let next = self.column0();
         let at_end = self.eof() || self.at_any_document_marker();
@@ -437,10 +435,12 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         let item = match (item, before) {
             (item, None) => item,
             (Item::Scalar(mut scalar), Some(props))
-                if scalar.tag.is_none() && scalar.anchor.is_none() =>
+                if !(props.tag.is_some() && scalar.tag.is_some()
+                    || props.anchor.is_some() && scalar.anchor.is_some()) =>
             {
-                scalar.tag = props.tag;
-                scalar.anchor = props.anchor;
+                // `!Ref` on one line, `&a v` on the next: one node with both.
+                scalar.tag = props.tag.or(scalar.tag);
+                scalar.anchor = props.anchor.or(scalar.anchor);
                 scalar.pos = props.pos;
                 Item::Scalar(scalar)
             }
@@ -1538,11 +1538,23 @@ enum Chomping {
     Keep,
 }
 
-/// The properties a node takes when they may have been written before it or on its line,
-/// but not both.
+/// The properties a node takes when they may have been written on a line before it, on its
+/// own line, or a tag on one and an anchor on the other; two tags or two anchors are an error.
 fn one_of<'t>(before: Option<Props<'t>>, here: Option<Props<'t>>) -> Result<Option<Props<'t>>, ()> {
     match (before, here) {
-        (Some(_), Some(_)) => Err(()),
+        (Some(first), Some(second)) => {
+            let clash = first.tag.is_some() && second.tag.is_some()
+                || first.anchor.is_some() && second.anchor.is_some();
+            if clash {
+                return Err(());
+            }
+            Ok(Some(Props {
+                pos: first.pos,
+                end: second.end,
+                tag: first.tag.or(second.tag),
+                anchor: first.anchor.or(second.anchor),
+            }))
+        }
         (before, here) => Ok(before.or(here)),
     }
 }
