@@ -689,7 +689,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             }
             self.emit(key)?;
             self.skip_flow_space()?;
-            if self.peek() == b':' {
+            let has_value = self.peek() == b':';
+            if has_value {
                 if self.line != key_line {
                     return Err(
                         self.refuse("a key in a flow collection must be on one line with its `:`")
@@ -697,6 +698,10 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 }
                 self.at += 1;
                 self.skip_flow_space()?;
+            }
+            if !has_value && !matches!(self.peek(), b',' | b'}') {
+                // `{"a" "b"}`: a second node where `:`, `,` or `}` belongs.
+                return Err(self.refuse("expected `,` or `}` in this flow mapping"));
             }
             if matches!(self.peek(), b',' | b'}') {
                 let pos = self.pos();
