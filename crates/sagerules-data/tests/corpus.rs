@@ -11,36 +11,14 @@
 )]
 
 use sagerules_data::ErrorKind;
-use std::path::{Path, PathBuf};
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/templates")
-}
-
-fn data_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            data_files(&path, out);
-        } else if sagerules_data::is_data_path(&path.to_string_lossy()) {
-            out.push(path);
-        }
-    }
-}
+mod common;
+use common::{corpus_dir, corpus_files};
 
 #[test]
 fn every_corpus_template_loads() {
-    let dir = corpus_dir();
-    if !dir.is_dir() {
-        eprintln!("corpus not found at {}; skipped", dir.display());
+    let Some(files) = corpus_files() else {
         return;
-    }
-    let mut files = Vec::new();
-    data_files(&dir, &mut files);
-    assert_eq!(files.len(), 2029, "corpus size changed");
+    };
     let mut failures = Vec::new();
     let mut with_duplicates = 0;
     let mut unknown_tags = std::collections::BTreeMap::<String, usize>::new();

@@ -640,22 +640,45 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 None if self.peek() == b':' => return Err(self.complex_key_here()),
                 None => {}
             }
-            match self.peek() {
-                b',' => self.at += 1,
-                b']' => {
-                    self.at += 1;
-                    return Ok(());
-                }
-                _ => return Err(self.refuse("expected `,` or `]` in this flow list")),
+            if self.flow_separator(b']')? {
+                return Ok(());
             }
         }
+    }
+
+    /// After an entry of a flow collection: `,` (false: more may follow) or its closing
+    /// bracket `close` (true).
+    fn flow_separator(&mut self, close: u8) -> Step<bool> {
+        match self.peek() {
+            b',' => {
+                self.at += 1;
+                Ok(false)
+            }
+            b if b == close => {
+                self.at += 1;
+                Ok(true)
+            }
+            _ => Err(self.expected_separator(close)),
+        }
+    }
+
+    fn expected_separator(&mut self, close: u8) -> LoadError {
+        let message = format!(
+            "expected `,` or `{}` in this flow collection",
+            char::from(close)
+        );
+        self.refuse(&message)
+    }
+
+    fn flow_key_on_two_lines(&mut self) -> LoadError {
+        self.refuse("a key in a flow collection must be on one line with its `:`")
     }
 
     /// `[Ref: Name]`: a one-entry map inside a flow list; the reader is at the `:`.
     fn flow_pair(&mut self, key: Item<'t>) -> Step<()> {
         let pos = item_pos(&key);
         if item_spans_lines(&key) || self.line != pos.line {
-            return Err(self.refuse("a key in a flow collection must be on one line with its `:`"));
+            return Err(self.flow_key_on_two_lines());
         }
         self.open(false, None, pos)?;
         self.emit(key)?;
@@ -683,25 +706,21 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             };
             let key_line = item_pos(&key).line;
             if item_spans_lines(&key) {
-                return Err(
-                    self.refuse("a key in a flow collection must be on one line with its `:`")
-                );
+                return Err(self.flow_key_on_two_lines());
             }
             self.emit(key)?;
             self.skip_flow_space()?;
             let has_value = self.peek() == b':';
             if has_value {
                 if self.line != key_line {
-                    return Err(
-                        self.refuse("a key in a flow collection must be on one line with its `:`")
-                    );
+                    return Err(self.flow_key_on_two_lines());
                 }
                 self.at += 1;
                 self.skip_flow_space()?;
             }
             if !has_value && !matches!(self.peek(), b',' | b'}') {
                 // `{"a" "b"}`: a second node where `:`, `,` or `}` belongs.
-                return Err(self.refuse("expected `,` or `}` in this flow mapping"));
+                return Err(self.expected_separator(b'}'));
             }
             if matches!(self.peek(), b',' | b'}') {
                 let pos = self.pos();
@@ -712,13 +731,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 }
                 self.skip_flow_space()?;
             }
-            match self.peek() {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    return Ok(());
-                }
-                _ => return Err(self.refuse("expected `,` or `}` in this flow mapping")),
+            if self.flow_separator(b'}')? {
+                return Ok(());
             }
         }
     }
