@@ -861,12 +861,11 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         if self.peek() == b'<' {
             self.at += 1;
             let from = self.at;
-            while !is_blankz(self.peek()) && self.peek() != b'>' {
+            while is_tag_char(self.peek()) || matches!(self.peek(), b',' | b'[' | b']') {
                 self.at += 1;
             }
             if self.peek() != b'>' || self.at == from {
-                let message = "a verbatim tag `!<...>` is not closed";
-                return Err(LoadError::new(pos, ErrorKind::Syntax, message));
+                return Err(self.refuse("expected the `>` that closes a verbatim tag `!<...>`"));
             }
             let uri = self.slice(from, self.at)?;
             self.at += 1;
