@@ -479,6 +479,7 @@ fn hostile_and_broken_inputs_get_the_same_error_kind_and_place() {
         // Found by the yaml_differential fuzz target: a verbatim tag with a character URIs do
         // not have; a flow key followed by a second node.
         "!<ai<>\n",
+        "\u{feff}\u{feff}a: 1\n",
         "{\n  \"a\"\" :b\",\n  \"c\": 1}\n",
     ];
     cases.extend(

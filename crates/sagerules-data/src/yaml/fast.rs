@@ -192,10 +192,9 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     fn stream(&mut self) -> Step<()> {
         if self.text.starts_with('\u{feff}') {
-            // A byte-order mark is read past; columns count from after it, as libyaml's do.
+            // `load` has dropped the file's byte-order mark already; a second one is read past
+            // as libyaml does, counted as a column.
             self.at = 3;
-            self.line_start = 3;
-            self.col_mark = (3, 1);
         }
         self.skip_to_content()?;
         if self.eof() {
