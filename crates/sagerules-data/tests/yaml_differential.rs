@@ -480,6 +480,7 @@ fn hostile_and_broken_inputs_get_the_same_error_kind_and_place() {
         // not have; a flow key followed by a second node.
         "!<ai<>\n",
         "\u{feff}\u{feff}a: 1\n",
+        "%TAG ! t:!>\n---\n",
         "{\n  \"a\"\" :b\",\n  \"c\": 1}\n",
     ];
     cases.extend(

@@ -271,7 +271,14 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             "TAG" => {
                 let handle = self.word();
                 self.skip_blanks()?;
-                let prefix = self.word();
+                let prefix_start = self.at;
+                while is_tag_char(self.peek()) || matches!(self.peek(), b',' | b'[' | b']') {
+                    self.at += 1;
+                }
+                if !is_blankz(self.peek()) {
+                    return Err(self.refuse("a %TAG prefix is made of URI characters"));
+                }
+                let prefix = self.slice(prefix_start, self.at)?;
                 let handle_ok = handle == "!"
                     || handle == "!!"
                     || (handle.len() > 2
