@@ -70,6 +70,47 @@ pub(crate) fn sat_u32(n: usize) -> u32 {
 
 /// The 1-based line and column (in characters) of byte `offset` of `bytes`, by a linear scan.
 /// Used for errors only, so the scan's cost is paid once.
+/// The line and column of byte offsets in a text its reader walks front to back: the reader
+/// reports each line break (`next_line`), and a column is counted from the last one asked
+/// for on the same line, so a 15 MB single-line file costs one pass, not one per value.
+/// Shared by the JSON and YAML readers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lines {
+    pub(crate) line: u32,
+    /// The byte offset where the current line starts.
+    pub(crate) start: usize,
+    /// The last offset whose column was counted, and that column.
+    mark: (usize, u32),
+}
+
+impl Lines {
+    pub(crate) fn new() -> Self {
+        Self {
+            line: 1,
+            start: 0,
+            mark: (0, 1),
+        }
+    }
+
+    /// A line starts at byte offset `at`.
+    pub(crate) fn next_line(&mut self, at: usize) {
+        self.line = self.line.saturating_add(1);
+        self.start = at;
+    }
+
+    /// The position of byte `offset` of `bytes`, on the current line.
+    pub(crate) fn pos_at(&mut self, bytes: &[u8], offset: usize) -> Pos {
+        let (mut from, mut col) = self.mark;
+        if from < self.start || from > offset {
+            (from, col) = (self.start, 1);
+        }
+        let chars = bytes.get(from..offset).map_or(0, count_chars);
+        let col = col.saturating_add(sat_u32(chars));
+        self.mark = (offset, col);
+        Pos::new(self.line, col)
+    }
+}
+
 pub(crate) fn pos_of_offset(bytes: &[u8], offset: usize) -> Pos {
     let prefix = bytes.get(..offset).unwrap_or(bytes);
     let line_start = prefix

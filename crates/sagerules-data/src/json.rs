@@ -10,7 +10,7 @@
 //! by [`MAX_DEPTH`] and never by the thread's stack. Columns are counted in characters, from
 //! a moving mark, so a minified single-line file costs one pass.
 
-use crate::error::{count_chars, duplicate_key, sat_u32, Duplicates, ErrorKind, LoadError};
+use crate::error::{duplicate_key, Duplicates, ErrorKind, Lines, LoadError};
 use crate::value::{Map, Node, Pos, Value};
 use crate::MAX_DEPTH;
 
@@ -50,11 +50,7 @@ struct Reader<'a, 'd> {
     text: &'a str,
     src: &'a [u8],
     at: usize,
-    line: u32,
-    line_start: usize,
-    /// The last position whose column was computed: (byte offset, column). Columns are counted
-    /// from here, so a 15 MB single-line file costs one pass, not one pass per value.
-    col_mark: (usize, u32),
+    lines: Lines,
 }
 
 impl<'a, 'd> Reader<'a, 'd> {
@@ -65,9 +61,7 @@ impl<'a, 'd> Reader<'a, 'd> {
             text,
             src,
             at: 0,
-            line: 1,
-            line_start: 0,
-            col_mark: (0, 1),
+            lines: Lines::new(),
         }
     }
 
@@ -77,14 +71,7 @@ impl<'a, 'd> Reader<'a, 'd> {
 
     /// The line and column of the current byte.
     fn pos(&mut self) -> Pos {
-        let (mut from, mut col) = self.col_mark;
-        if from < self.line_start || from > self.at {
-            (from, col) = (self.line_start, 1);
-        }
-        let chars = self.src.get(from..self.at).map_or(0, count_chars);
-        let col = col.saturating_add(sat_u32(chars));
-        self.col_mark = (self.at, col);
-        Pos::new(self.line, col)
+        self.lines.pos_at(self.src, self.at)
     }
 
     fn error(&mut self, kind: ErrorKind, message: impl Into<String>) -> LoadError {
@@ -113,8 +100,7 @@ impl<'a, 'd> Reader<'a, 'd> {
             match byte {
                 b' ' | b'\t' | b'\r' => {}
                 b'\n' => {
-                    self.line = self.line.saturating_add(1);
-                    self.line_start = self.at + 1;
+                    self.lines.next_line(self.at + 1);
                 }
                 _ => return,
             }

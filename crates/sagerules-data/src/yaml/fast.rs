@@ -23,7 +23,7 @@
 //! on arbitrary bytes with no panic net.
 
 use super::builder::{Builder, Scalar, Style};
-use crate::error::{count_chars, pos_of_offset, sat_u32, Duplicates, ErrorKind, LoadError};
+use crate::error::{pos_of_offset, Duplicates, ErrorKind, Lines, LoadError};
 use crate::value::{Node, Pos};
 use crate::MAX_DEPTH;
 use std::borrow::Cow;
@@ -159,10 +159,7 @@ struct Reader<'t, 'b, 'd> {
     text: &'t str,
     bytes: &'t [u8],
     at: usize,
-    line: u32,
-    line_start: usize,
-    /// A byte offset on the current line and its column, so a long line is counted once.
-    col_mark: (usize, u32),
+    lines: Lines,
     out: &'b mut Builder<'d>,
     depth: usize,
     /// `%TAG` handles and their prefixes.
@@ -178,9 +175,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             text,
             bytes: text.as_bytes(),
             at: 0,
-            line: 1,
-            line_start: 0,
-            col_mark: (0, 1),
+            lines: Lines::new(),
             out,
             depth: 0,
             handles: Vec::new(),
@@ -209,7 +204,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         if self.eof() {
             return Ok(());
         }
-        if self.at_document_marker(b'-') || (self.peek() == b'%' && self.at == self.line_start) {
+        if self.at_document_marker(b'-') || (self.peek() == b'%' && self.at == self.lines.start) {
             // A second document: the builder refuses it at its start.
             let pos = self.pos();
             self.out.document_start(pos)?;
@@ -633,9 +628,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     fn flow_list_entries(&mut self) -> Step<()> {
         loop {
-            self.skip_flow_space()?;
-            if self.peek() == b']' {
-                self.at += 1;
+            if self.flow_ends(b']')? {
                 return Ok(());
             }
             let item = self.flow_item()?;
@@ -650,6 +643,17 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 return Ok(());
             }
         }
+    }
+
+    /// Before an entry of a flow collection: true (and past it) at its closing bracket
+    /// `close` (`[]`, or `[a, ]` after a trailing comma).
+    fn flow_ends(&mut self, close: u8) -> Step<bool> {
+        self.skip_flow_space()?;
+        let ends = self.peek() == close;
+        if ends {
+            self.at += 1;
+        }
+        Ok(ends)
     }
 
     /// After an entry of a flow collection: `,` (false: more may follow) or its closing
@@ -683,7 +687,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     /// `[Ref: Name]`: a one-entry map inside a flow list; the reader is at the `:`.
     fn flow_pair(&mut self, key: Item<'t>) -> Step<()> {
         let pos = item_pos(&key);
-        if item_spans_lines(&key) || self.line != pos.line {
+        if item_spans_lines(&key) || self.lines.line != pos.line {
             return Err(self.flow_key_on_two_lines());
         }
         self.open(false, None, pos)?;
@@ -702,9 +706,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     fn flow_map_entries(&mut self) -> Step<()> {
         loop {
-            self.skip_flow_space()?;
-            if self.peek() == b'}' {
-                self.at += 1;
+            if self.flow_ends(b'}')? {
                 return Ok(());
             }
             let Some(key) = self.flow_item()? else {
@@ -718,7 +720,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             self.skip_flow_space()?;
             let has_value = self.peek() == b':';
             if has_value {
-                if self.line != key_line {
+                if self.lines.line != key_line {
                     return Err(self.flow_key_on_two_lines());
                 }
                 self.at += 1;
@@ -968,7 +970,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 continue;
             }
             // A line break: is the next content line a continuation?
-            let saved = (self.at, self.line, self.line_start, self.col_mark);
+            let saved = (self.at, self.lines);
             let breaks = self.skip_breaks_in_plain(flow, indent)?;
             let col = self.column0();
             let continues = !self.eof()
@@ -978,7 +980,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 && !self.plain_stops(flow);
             if !continues {
                 self.vetted_until = self.at;
-                (self.at, self.line, self.line_start, self.col_mark) = saved;
+                (self.at, self.lines) = saved;
                 self.at = end;
                 break;
             }
@@ -1388,7 +1390,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     fn lost(&self) -> LoadError {
         let message =
             "the YAML reader lost its place in the text (a bug in sagerules; please report it)";
-        LoadError::new(Pos::new(self.line, 1), ErrorKind::Syntax, message)
+        LoadError::new(Pos::new(self.lines.line, 1), ErrorKind::Syntax, message)
     }
 
     /// A syntax error at the reader's position.
@@ -1420,9 +1422,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             self.at += 1;
         }
         self.at += 1;
-        self.line = self.line.saturating_add(1);
-        self.line_start = self.at;
-        self.col_mark = (self.at, 1);
+        self.lines.next_line(self.at);
     }
 
     fn pos(&mut self) -> Pos {
@@ -1431,16 +1431,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     /// The position of a byte offset on the current line.
     fn pos_at(&mut self, offset: usize) -> Pos {
-        let (mark, mark_col) = self.col_mark;
-        let (from, base) = if offset >= mark && mark >= self.line_start {
-            (mark, mark_col)
-        } else {
-            (self.line_start, 1)
-        };
-        let counted = self.bytes.get(from..offset).map_or(0, count_chars);
-        let col = base.saturating_add(sat_u32(counted));
-        self.col_mark = (offset, col);
-        Pos::new(self.line, col)
+        self.lines.pos_at(self.bytes, offset)
     }
 
     /// The 0-based column of the reader, as libyaml's marks count it.
@@ -1481,7 +1472,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     /// Blanks, comments and line breaks up to the next content, or the end. A tab where the
     /// next line's indentation is read is an error (libyaml refuses it there too).
     fn skip_to_content(&mut self) -> Step<()> {
-        let mut line_start = self.at == self.line_start;
+        let mut line_start = self.at == self.lines.start;
         loop {
             match self.peek() {
                 b' ' => self.at += 1,
@@ -1545,7 +1536,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     /// At `---` or `...` (`mark`) at the start of a line, followed by a blank or the end.
     fn at_document_marker(&self, mark: u8) -> bool {
-        self.at == self.line_start
+        self.at == self.lines.start
             && self.bytes.get(self.at..self.at + 3) == Some(&[mark, mark, mark][..])
             && is_blankz(self.peek_at(3))
     }
