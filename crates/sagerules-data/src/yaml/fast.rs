@@ -499,16 +499,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
                 }
                 None => self.explicit_entry(col)?,
             }
-            self.skip_to_content()?;
-            if self.eof() || self.at_any_document_marker() {
+            if !self.another_entry_at(col, "the keys of its mapping")? {
                 break;
-            }
-            let next = self.column0();
-            if next < col {
-                break;
-            }
-            if next > col {
-                return Err(self.refuse("this line is indented more than the keys of its mapping"));
             }
             if self.at_block_entry() {
                 return Err(self.refuse("a list entry `- ` where a mapping key was expected"));
@@ -537,6 +529,22 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         }
         let pos = self.pos();
         self.empty_scalar(None, pos)
+    }
+
+    /// After an entry of a block collection at column `col`: true when the next content line
+    /// is at that column (another entry), false when the collection has ended (the end, a
+    /// document marker, a line indented less); a line indented more is an error.
+    fn another_entry_at(&mut self, col: i64, entries: &str) -> Step<bool> {
+        self.skip_to_content()?;
+        if self.eof() || self.at_any_document_marker() {
+            return Ok(false);
+        }
+        let next = self.column0();
+        if next > col {
+            let message = format!("this line is indented more than {entries}");
+            return Err(self.refuse(&message));
+        }
+        Ok(next == col)
     }
 
     /// At `?` followed by a blank or the line end.
@@ -585,16 +593,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             self.at += 1; // the `-`
             let empty = self.pos();
             self.block_value(col, false, true, empty)?;
-            self.skip_to_content()?;
-            if self.eof() || self.at_any_document_marker() {
+            if !self.another_entry_at(col, "the entries of its list")? {
                 break;
-            }
-            let next = self.column0();
-            if next < col {
-                break;
-            }
-            if next > col {
-                return Err(self.refuse("this line is indented more than the entries of its list"));
             }
             if !self.at_block_entry() {
                 if indentless {
