@@ -431,6 +431,42 @@ fn rendered_documents_are_mostly_read_by_the_fast_reader() {
     assert!(accepted >= 1000, "only {accepted} of 2000 accepted");
 }
 
+/// Implicit keys near libyaml's limit: it pairs a key with its `:` only within 1,024 bytes of
+/// the key's first token (tag and anchor included), in block and flow context alike. Found by
+/// the yaml_differential fuzz target (a flow map with a 1,100-character plain key).
+fn long_key_cases() -> Vec<(String, Vec<u8>)> {
+    let a = |n: usize| "a".repeat(n);
+    let texts = [
+        format!("{{{}: b}}\n", a(1100)),
+        format!("{{{}: b}}\n", a(1024)),
+        format!("{{{}: b}}\n", a(1025)),
+        format!("[{}: b]\n", a(1100)),
+        format!("[x, {}: b]\n", a(1024)),
+        format!("{}: b\n", a(1024)),
+        format!("{}: b\n", a(1025)),
+        format!("{}   : b\n", a(1022)),
+        format!("- {}: b\n", a(1030)),
+        format!("top:\n  {}: b\n", a(1030)),
+        format!("\"{}\": b\n", a(1023)),
+        format!("\"{}\": b\n", a(1022)),
+        format!("!!str {}: b\n", a(1020)),
+        format!("&x {}: b\n", a(1020)),
+        format!("{}: b\n", "é".repeat(512)),
+        format!("{}: b\n", "é".repeat(513)),
+        format!("{{{}: b}}\n", "é".repeat(600)),
+        format!("k: {{{}}}\n", a(1100)),
+    ];
+    texts
+        .into_iter()
+        .map(|text| {
+            (
+                format!("long key of {} bytes", text.len()),
+                text.into_bytes(),
+            )
+        })
+        .collect()
+}
+
 /// Broken and hostile inputs: the hostile files of `tests/adversarial` and the broken texts the
 /// other tests of this crate use, plus the classic YAML mistakes. Both readers must refuse the
 /// same ones with errors of the same kind at the same place (the wording is ours), and read
@@ -482,12 +518,21 @@ fn hostile_and_broken_inputs_get_the_same_error_kind_and_place() {
         "\u{feff}\u{feff}a: 1\n",
         "%TAG ! t:!>\n---\n",
         "{\n  \"a\"\" :b\",\n  \"c\": 1}\n",
+        // Keys in flow collections that libyaml cannot pair with a `:` on a later line: a
+        // key with no `:` is read with an empty value; with one, the key is read (with an empty
+        // value in a map, so a merge key `<<` is refused first) and the `:` refused.
+        "{a\n b}\n",
+        "{a\n b: c}\n",
+        "[a\n b: c]\n",
+        "{k: v,\n!If\n <<: v}\n",
+        "[!!int abc\n : 1]\n",
     ];
     cases.extend(
         broken
             .iter()
             .map(|text| ((*text).to_owned(), text.as_bytes().to_vec())),
     );
+    cases.extend(long_key_cases());
     let mut differing = Vec::new();
     for (name, bytes) in &cases {
         let ours = load_yaml_with(YamlReader::Fast, bytes);

@@ -23,7 +23,7 @@
 //! on arbitrary bytes with no panic net.
 
 use super::builder::{Builder, Scalar, Style};
-use crate::error::{pos_of_offset, Duplicates, ErrorKind, Lines, LoadError};
+use crate::error::{is_continuation, pos_of_offset, Duplicates, ErrorKind, Lines, LoadError};
 use crate::value::{Node, Pos};
 use crate::MAX_DEPTH;
 use std::borrow::Cow;
@@ -37,7 +37,8 @@ type Step<T> = Result<T, LoadError>;
 /// bounds its stack too.
 const MAX_NESTING: usize = MAX_DEPTH + 1;
 
-/// The longest implicit key libyaml accepts, in bytes (its limit is 1024 characters).
+/// How far, in bytes, libyaml looks for an implicit key's `:` from the key's first token (its
+/// tag or anchor, when it has one): `k: v` with `k` 1,100 bytes long is refused.
 const MAX_KEY_BYTES: usize = 1024;
 
 /// Reads one document. Builder warnings (duplicate keys kept, unknown tags) go to
@@ -429,7 +430,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             _ => return Err(self.unexpected()),
         };
         self.skip_blanks()?;
-        let is_key = self.at_value_indicator() && keys && !item_spans_lines(&item);
+        let is_key = self.at_value_indicator() && keys && !self.key_is_stale(item_pos(&item));
         if is_key {
             return self.block_mapping(key_col, before, Some(item));
         }
@@ -449,9 +450,9 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         };
         if self.at_value_indicator() {
             // As in libyaml, the value is read before the misplaced `:` is refused.
-            let spans_lines = item_spans_lines(&item);
+            let stale = self.key_is_stale(item_pos(&item));
             self.emit(item)?;
-            if spans_lines && keys {
+            if stale && keys {
                 return Err(
                     self.refuse("a key must be on one line and at most 1024 characters long")
                 );
@@ -573,6 +574,9 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         if !self.at_value_indicator() {
             return Err(self.refuse("could not find the `:` after this mapping key"));
         }
+        if self.key_is_stale(item_pos(&item)) {
+            return Err(self.refuse("a key must be on one line and at most 1024 characters long"));
+        }
         Ok(item)
     }
 
@@ -681,13 +685,15 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     }
 
     fn flow_key_on_two_lines(&mut self) -> LoadError {
-        self.refuse("a key in a flow collection must be on one line with its `:`")
+        self.refuse("a key in a flow collection must be on one line with its `:`, at most 1024 bytes from its start")
     }
 
     /// `[Ref: Name]`: a one-entry map inside a flow list; the reader is at the `:`.
     fn flow_pair(&mut self, key: Item<'t>) -> Step<()> {
         let pos = item_pos(&key);
-        if item_spans_lines(&key) || self.lines.line != pos.line {
+        if self.key_is_stale(pos) {
+            // libyaml reads the key as a plain entry, then stops at the `:`.
+            self.emit(key)?;
             return Err(self.flow_key_on_two_lines());
         }
         self.open(false, None, pos)?;
@@ -712,15 +718,16 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             let Some(key) = self.flow_item()? else {
                 return Err(self.complex_key_here());
             };
-            let key_line = item_pos(&key).line;
-            if item_spans_lines(&key) {
-                return Err(self.flow_key_on_two_lines());
-            }
+            let key_pos = item_pos(&key);
             self.emit(key)?;
             self.skip_flow_space()?;
             let has_value = self.peek() == b':';
             if has_value {
-                if self.lines.line != key_line {
+                if self.key_is_stale(key_pos) {
+                    // libyaml gives the key an empty value (a merge key `<<` is refused for
+                    // it), then stops at the `:`.
+                    let here = self.pos();
+                    self.empty_scalar(None, here)?;
                     return Err(self.flow_key_on_two_lines());
                 }
                 self.at += 1;
@@ -1434,6 +1441,26 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         self.lines.pos_at(self.bytes, offset)
     }
 
+    /// True when the `:` the reader is at is too far from an implicit key starting at
+    /// `start` for libyaml to pair them: on a later line, or more than [`MAX_KEY_BYTES`]
+    /// bytes on. Columns count characters, so only keys longer than a quarter of the limit
+    /// are measured in bytes.
+    fn key_is_stale(&mut self, start: Pos) -> bool {
+        let here = self.pos();
+        if here.line != start.line {
+            return true;
+        }
+        let chars = usize::try_from(here.col.saturating_sub(start.col)).unwrap_or(usize::MAX);
+        if chars.saturating_mul(4) <= MAX_KEY_BYTES {
+            return false;
+        }
+        let line = self
+            .bytes
+            .get(self.lines.start..self.at)
+            .unwrap_or_default();
+        line.len().saturating_sub(chars_back(line, chars)) > MAX_KEY_BYTES
+    }
+
     /// The 0-based column of the reader, as libyaml's marks count it.
     fn column0(&mut self) -> i64 {
         i64::from(self.pos().col) - 1
@@ -1615,9 +1642,22 @@ fn item_pos(item: &Item<'_>) -> Pos {
 /// Keys must be written on one line.
 fn item_spans_lines(item: &Item<'_>) -> bool {
     match item {
-        Item::Scalar(scalar) => {
-            scalar.end.line != scalar.pos.line || scalar.text.len() > MAX_KEY_BYTES
-        }
+        Item::Scalar(scalar) => scalar.end.line != scalar.pos.line,
         Item::Alias(..) => false,
     }
+}
+
+/// The offset in `line` (text of one line up to some point) that lies `chars` characters
+/// before its end.
+fn chars_back(line: &[u8], chars: usize) -> usize {
+    let mut seen = 0;
+    for (offset, &byte) in line.iter().enumerate().rev() {
+        if !is_continuation(byte) {
+            seen += 1;
+            if seen == chars {
+                return offset;
+            }
+        }
+    }
+    0
 }
