@@ -526,6 +526,16 @@ fn hostile_and_broken_inputs_get_the_same_error_kind_and_place() {
         "[a\n b: c]\n",
         "{k: v,\n!If\n <<: v}\n",
         "[!!int abc\n : 1]\n",
+        // Found by the yaml_differential fuzz target: inside a flow collection, a tab may not
+        // indent a plain scalar's continuation line up to the enclosing block's column; it may
+        // further in, at the top level, and before a new entry.
+        "Haa: [1,Logger()\n\to]\n",
+        "a: [b\n\tc]\n",
+        "a: [b,\n\tc]\n",
+        "[b\n\tc]\n",
+        "a:\n  - {k: b\n \tc}\n",
+        "a:\n  - {k: b\n   \tc}\n",
+        "a:\n  - [b\n  \tc]\n",
     ];
     cases.extend(
         broken

@@ -168,6 +168,10 @@ struct Reader<'t, 'b, 'd> {
     /// Whitespace before this offset was read by a plain scalar looking for a continuation
     /// line, which takes tabs that indent more than its parent (libyaml reads it so too).
     vetted_until: usize,
+    /// The column of the block collection a flow collection sits in (-1 at the top level):
+    /// libyaml refuses a tab that indents a plain scalar's continuation line up to it, even
+    /// inside `[...]` (`a: [b,\n\tc]`).
+    flow_parent_indent: i64,
 }
 
 impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
@@ -181,6 +185,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             depth: 0,
             handles: Vec::new(),
             vetted_until: 0,
+            flow_parent_indent: -1,
         }
     }
 
@@ -405,6 +410,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             b'[' | b'{' => {
                 let props = one_of(before, here).map_err(|()| self.two_props())?;
                 let pos = props.as_ref().map_or_else(|| self.pos(), |p| p.pos);
+                self.flow_parent_indent = indent;
                 self.flow_collection(props)?;
                 self.skip_blanks()?;
                 if self.at_value_indicator() {
@@ -767,7 +773,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             }
             b'"' | b'\'' => Ok(Some(scalar_of(self.quoted()?, Style::Quoted, props))),
             _ if self.plain_may_start(true) => {
-                Ok(Some(scalar_of(self.plain(-1, true)?, Style::Plain, props)))
+                let read = self.plain(self.flow_parent_indent, true)?;
+                Ok(Some(scalar_of(read, Style::Plain, props)))
             }
             b'?' => {
                 Err(self.refuse("explicit keys (`? key`) are not supported; write `key: value`"))
@@ -948,7 +955,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
     // ---- scalars ------------------------------------------------------------------------
 
     /// A plain scalar, folded over continuation lines indented more than `indent` (any line
-    /// in a flow collection), as libyaml's `scan_plain_scalar` reads it.
+    /// in a flow collection, where `indent` is the enclosing block's and only bounds where
+    /// a tab may indent), as libyaml's `scan_plain_scalar` reads it.
     fn plain(&mut self, indent: i64, flow: bool) -> Step<Read<'t>> {
         let pos = self.pos();
         let first = self.at;
@@ -978,7 +986,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             }
             // A line break: is the next content line a continuation?
             let saved = (self.at, self.lines);
-            let breaks = self.skip_breaks_in_plain(flow, indent)?;
+            let breaks = self.skip_breaks_in_plain(indent)?;
             let col = self.column0();
             let continues = !self.eof()
                 && !self.at_any_document_marker()
@@ -1063,13 +1071,13 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
 
     /// Line breaks and the blanks around them inside a plain scalar; returns the number of
     /// breaks. A tab where the next line's indentation is read (up to the parent's column) is
-    /// an error, as in libyaml.
-    fn skip_breaks_in_plain(&mut self, flow: bool, indent: i64) -> Step<usize> {
+    /// an error, as in libyaml, in a flow collection too.
+    fn skip_breaks_in_plain(&mut self, indent: i64) -> Step<usize> {
         let mut breaks = 0;
         loop {
             match self.peek() {
                 b' ' => self.at += 1,
-                b'\t' if flow || self.column0() > indent => self.at += 1,
+                b'\t' if self.column0() > indent => self.at += 1,
                 b'\t' => {
                     return Err(self
                         .refuse("a tab character where indentation is read (indent with spaces)"))
