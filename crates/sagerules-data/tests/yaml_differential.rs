@@ -536,6 +536,11 @@ fn hostile_and_broken_inputs_get_the_same_error_kind_and_place() {
         "a:\n  - {k: b\n \tc}\n",
         "a:\n  - {k: b\n   \tc}\n",
         "a:\n  - [b\n  \tc]\n",
+        // Found by the yaml_differential fuzz target: a directive's name must end at a blank.
+        "%TAG! t5:[.\n---\n- a: 1\n",
+        "%YAML1.2\n---\na: 1\n",
+        "%FOO!bar\n---\na: 1\n",
+        "%TAG\t! t:\n---\n!x a\n",
     ];
     cases.extend(
         broken

@@ -260,6 +260,10 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         self.at += 1;
         let name = self.name()?;
         let after_name = self.pos();
+        if !is_blankz(self.peek()) {
+            // `%TAG!e! ...`, `%YAML1.2`: libyaml wants a blank after the name.
+            return Err(self.refuse("a directive's name ends with a space (`%TAG !e! prefix`)"));
+        }
         self.skip_blanks()?;
         match name {
             "YAML" => {
