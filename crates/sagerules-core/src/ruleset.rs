@@ -129,6 +129,9 @@ pub struct RuleSet {
     pub(crate) lits: HashMap<usize, Lit>,
     /// The top-level clauses of every file, as `(file, item)`.
     pub(crate) default_clauses: Vec<(usize, usize)>,
+    /// `referenced[i]`: another rule or a clause outside rules refers to rule `i`, so its
+    /// evaluation (findings included) is kept for them after it has been reported.
+    pub(crate) referenced: Vec<bool>,
     infos: Vec<RuleInfo>,
     /// Each source's dialect (`dialects[i]` for `SourceId(i)`).
     dialects: Vec<Dialect>,
@@ -163,6 +166,7 @@ impl RuleSet {
         let checked = check::check(&set);
         errors.extend(checked.errors);
         set.lits = checked.lits;
+        set.referenced = checked.referenced;
         if errors.is_empty() {
             Ok(set)
         } else {

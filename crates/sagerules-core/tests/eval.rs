@@ -283,6 +283,35 @@ fn rule_reference_copies_the_referenced_failures() {
     );
 }
 
+/// A rule is reported before the clauses outside rules run (`default` comes last), and a
+/// rule nothing refers to gives its findings to the report instead of keeping a copy: the
+/// one a top-level clause refers to must still lend them.
+#[test]
+fn clause_outside_rules_copies_the_failures_of_a_rule_reported_before_it() {
+    let rules = format!("{ROOT_ACCESS}\nrule unreferenced {{\n  Resources.Bad.Properties.RootAccess == 'x'\n}}\nno_root\n");
+    let report = run(&rules, TWO_NOTEBOOKS);
+    let names: Vec<&str> = report.rules.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(names, ["no_root", "unreferenced", "default"]);
+    let failures = |rule: &sagerules_core::RuleResult| -> Vec<(Option<String>, String)> {
+        rule.resources
+            .iter()
+            .flat_map(|r| {
+                r.failures
+                    .iter()
+                    .map(|f| (r.resource.clone(), f.pointer.to_string()))
+            })
+            .collect()
+    };
+    let bad = (
+        Some("Bad".to_string()),
+        "/Resources/Bad/Properties/RootAccess".to_string(),
+    );
+    for rule in &report.rules {
+        assert_eq!(rule.status, Status::Fail, "{}", rule.rule);
+        assert_eq!(failures(rule), std::slice::from_ref(&bad), "{}", rule.rule);
+    }
+}
+
 #[test]
 fn negated_call_that_fails_leaves_no_findings() {
     let rules = "rule has_k(res) { %res.K exists }\nrule r {\n  not has_k(Resources.A)\n}";

@@ -245,6 +245,18 @@ impl<'c> Ctx<'c> {
         outcome
     }
 
+    /// The outcome of rule `index` for its report. Unless another rule refers to it, it
+    /// leaves the cache, so its findings are moved into the report rather than held twice.
+    pub fn reported_outcome(&'c self, index: usize) -> RuleOutcome {
+        let outcome = self.rule_outcome(index);
+        if !self.set.referenced.get(index).copied().unwrap_or(true) {
+            if let Some(slot) = self.rules.borrow_mut().get_mut(index) {
+                *slot = None;
+            }
+        }
+        outcome
+    }
+
     fn rule_error(&self, index: usize, error: RuntimeError) -> EvalError {
         EvalError {
             rule: self

@@ -123,10 +123,10 @@ fn run<'c>(ctx: &'c Ctx<'c>, only: Option<&[String]>) -> Report {
         if !rule.reportable || !selected {
             continue;
         }
-        let outcome = ctx.rule_outcome(index);
-        match &outcome.status {
-            Err(error) => report.errors.push(error.clone()),
-            Ok(status) => push_result(&mut report, rule_result(ctx, rule, *status, &outcome)),
+        let outcome = ctx.reported_outcome(index);
+        match outcome.status.clone() {
+            Err(error) => report.errors.push(error),
+            Ok(status) => push_result(&mut report, rule_result(ctx, rule, status, outcome)),
         }
     }
     report
@@ -152,7 +152,7 @@ fn rule_result(
     ctx: &Ctx<'_>,
     rule: &CompiledRule,
     status: Status,
-    outcome: &RuleOutcome,
+    outcome: RuleOutcome,
 ) -> RuleResult {
     let resources = if status == Status::Skip {
         Vec::new()
@@ -170,8 +170,8 @@ fn rule_result(
 }
 
 /// One entry per resource the rule reached or has a finding about; the document (values
-/// outside `/Resources/<Id>`) first.
-fn resource_results(ctx: &Ctx<'_>, outcome: &RuleOutcome) -> Vec<ResourceResult> {
+/// outside `/Resources/<Id>`) first. The findings are moved when nothing else holds them.
+fn resource_results(ctx: &Ctx<'_>, outcome: RuleOutcome) -> Vec<ResourceResult> {
     let mut slot_of = vec![u32::MAX; outcome.touched.len()];
     let mut results = Vec::new();
     let mut slot = |results: &mut Vec<ResourceResult>, res: usize| -> Option<usize> {
@@ -185,16 +185,18 @@ fn resource_results(ctx: &Ctx<'_>, outcome: &RuleOutcome) -> Vec<ResourceResult>
     for (res, _) in outcome.touched.iter().enumerate().filter(|(_, hit)| **hit) {
         slot(&mut results, res);
     }
-    for noted in outcome.findings.iter() {
+    let findings =
+        std::rc::Rc::try_unwrap(outcome.findings).unwrap_or_else(|shared| (*shared).clone());
+    for noted in findings {
         let Some(result) = slot(&mut results, noted.res as usize).and_then(|i| results.get_mut(i))
         else {
             continue;
         };
         if noted.unknown {
-            result.unknowns.push(noted.finding.clone());
+            result.unknowns.push(noted.finding);
         } else {
             result.status = Status::Fail;
-            result.failures.push(noted.finding.clone());
+            result.failures.push(noted.finding);
         }
     }
     results
@@ -213,5 +215,43 @@ fn new_resource_result(ctx: &Ctx<'_>, res: usize) -> ResourceResult {
         status: Status::Pass,
         failures: Vec::new(),
         unknowns: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::{parse, Source};
+
+    /// Only a rule another clause refers to keeps its outcome (and findings) after it has
+    /// been reported; the others leave the cache, their findings moved into the report.
+    #[test]
+    fn reported_rules_leave_the_cache_unless_referenced() {
+        let text = "rule base { Resources.A.K == 1 }\nrule lone { Resources.A.K == 2 }\nrule uses { base }\n";
+        let (file, errors) = parse(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let source = Source {
+            name: "t.rules".into(),
+            text: text.into(),
+        };
+        let set = RuleSet::build(vec![(source, file)]).expect("rules build");
+        let data = sagerules_data::load(b"Resources: {A: {K: 3}}", sagerules_data::Format::Yaml)
+            .expect("yaml");
+        let ctx = Ctx::new(&set, &data, None, None);
+        let report = run(&ctx, None);
+        let failing: Vec<(&str, usize)> = report
+            .rules
+            .iter()
+            .map(|r| {
+                (
+                    r.rule.as_str(),
+                    r.resources.iter().map(|x| x.failures.len()).sum(),
+                )
+            })
+            .collect();
+        assert_eq!(failing, [("base", 1), ("lone", 1), ("uses", 1)]);
+        let cached: Vec<bool> = ctx.rules.borrow().iter().map(Option::is_some).collect();
+        assert_eq!(cached, [true, false, false], "base is referenced by uses");
     }
 }

@@ -15,6 +15,8 @@ use crate::SourceId;
 pub(crate) struct Checked {
     pub errors: Vec<CompileError>,
     pub lits: HashMap<usize, Lit>,
+    /// `referenced[i]`: some clause (in a rule or outside one) refers to rule `i` by name.
+    pub referenced: Vec<bool>,
 }
 
 /// `%this` (in messages: `{{%this.Properties.Name}}`) is the block's current value.
@@ -48,6 +50,7 @@ pub(crate) fn check(set: &RuleSet) -> Checked {
         errors: Vec::new(),
         lits: HashMap::default(),
         edges: Vec::new(),
+        referenced: vec![false; set.rules.len()],
     };
     walker.walk_all();
     let cycles = find_cycles(set, &walker.edges);
@@ -55,6 +58,7 @@ pub(crate) fn check(set: &RuleSet) -> Checked {
     Checked {
         errors: walker.errors,
         lits: walker.lits,
+        referenced: walker.referenced,
     }
 }
 
@@ -67,6 +71,7 @@ struct Walker<'s> {
     lits: HashMap<usize, Lit>,
     /// Rule dependencies `(from rule index, to rule index, where)`, for cycle detection.
     edges: Vec<(usize, usize, SourceId, crate::ast::Span)>,
+    referenced: Vec<bool>,
 }
 
 impl<'s> Walker<'s> {
@@ -176,6 +181,9 @@ impl<'s> Walker<'s> {
             self.unknown_rule(name);
             return;
         };
+        if let Some(seen) = self.referenced.get_mut(target) {
+            *seen = true;
+        }
         if let Some(from) = current {
             self.edges.push((from, target, self.source, name.span));
         }
