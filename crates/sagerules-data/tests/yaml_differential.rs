@@ -541,6 +541,9 @@ fn hostile_and_broken_inputs_get_the_same_error_kind_and_place() {
         "%YAML1.2\n---\na: 1\n",
         "%FOO!bar\n---\na: 1\n",
         "%TAG\t! t:\n---\n!x a\n",
+        // Found by the yaml_differential fuzz target: `%TAG !` does not expand a lone `!`.
+        "%TAG ! tag:x,24-!GetA\n--- ! tag:y\n",
+        "%TAG ! tag:x,24:\n---\na: ! b\nc: !d e\n",
     ];
     cases.extend(
         broken

@@ -919,6 +919,10 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
             let message = format!("the tag {handle} has nothing after its handle");
             return Err(LoadError::new(pos, ErrorKind::Syntax, message));
         }
+        if handle == "!" && suffix.is_empty() {
+            // The non-specific tag `!` is never expanded, even when `%TAG !` declares `!`.
+            return Ok(Cow::Borrowed("!"));
+        }
         if let Some((_, prefix)) = self.handles.iter().rev().find(|(h, _)| *h == handle) {
             return Ok(Cow::Owned(format!("{prefix}{suffix}")));
         }
