@@ -173,7 +173,11 @@ fn rule_result(
 /// outside `/Resources/<Id>`) first. The findings are moved when nothing else holds them.
 fn resource_results(ctx: &Ctx<'_>, outcome: RuleOutcome) -> Vec<ResourceResult> {
     let mut slot_of = vec![u32::MAX; outcome.touched.len()];
-    let mut results = Vec::new();
+    // Sized to the resources reached, and trimmed at the end: a growing Vec of 104-byte
+    // results, and a first finding's room for four, were a fifth of check's peak memory on
+    // the 20k-resource template.
+    let reached = outcome.touched.iter().filter(|hit| **hit).count();
+    let mut results = Vec::with_capacity(reached);
     let mut slot = |results: &mut Vec<ResourceResult>, res: usize| -> Option<usize> {
         let entry = slot_of.get_mut(res)?;
         if *entry == u32::MAX {
@@ -199,6 +203,11 @@ fn resource_results(ctx: &Ctx<'_>, outcome: RuleOutcome) -> Vec<ResourceResult> 
             result.failures.push(noted.finding);
         }
     }
+    for result in &mut results {
+        result.failures.shrink_to_fit();
+        result.unknowns.shrink_to_fit();
+    }
+    results.shrink_to_fit();
     results
 }
 
