@@ -544,6 +544,11 @@ fn hostile_and_broken_inputs_get_the_same_error_kind_and_place() {
         // Found by the yaml_differential fuzz target: `%TAG !` does not expand a lone `!`.
         "%TAG ! tag:x,24-!GetA\n--- ! tag:y\n",
         "%TAG ! tag:x,24:\n---\na: ! b\nc: !d e\n",
+        // Found by the yaml_differential fuzz target: a directive starts at column 1 only.
+        "   %TAG ! 0:-\n---\n",
+        " %YAML 1.2\n---\na: 1\n",
+        "---\n  %TAG ! x:\n",
+        "a: 1\n...\n %YAML 1.2\n---\nb: 2\n",
     ];
     cases.extend(
         broken

@@ -210,7 +210,7 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         if self.eof() {
             return Ok(());
         }
-        if self.at_document_marker(b'-') || (self.peek() == b'%' && self.at == self.lines.start) {
+        if self.at_document_marker(b'-') || self.at_directive() {
             // A second document: the builder refuses it at its start.
             let pos = self.pos();
             self.out.document_start(pos)?;
@@ -224,8 +224,8 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         if self.at_document_marker(b'.') {
             return Err(self.refuse("a document end marker `...` before any document"));
         }
-        let directives = self.peek() == b'%';
-        while self.peek() == b'%' {
+        let directives = self.at_directive();
+        while self.at_directive() {
             self.directive()?;
             self.skip_to_content()?;
         }
@@ -247,11 +247,16 @@ impl<'t, 'b, 'd> Reader<'t, 'b, 'd> {
         }
         self.skip_to_content()?;
         let empty = self.pos();
-        if self.eof() || self.at_any_document_marker() || self.peek() == b'%' {
+        if self.eof() || self.at_any_document_marker() || self.at_directive() {
             return self.empty_scalar(None, empty);
         }
         let col = self.column0();
         self.own_line(-1, col, None)
+    }
+
+    /// A `%` that starts a line; an indented one starts no token at all (` %YAML 1.2`).
+    fn at_directive(&mut self) -> bool {
+        self.peek() == b'%' && self.column0() == 0
     }
 
     /// `%YAML 1.2` or `%TAG !e! tag:example.com,2000:` on a line of its own.
