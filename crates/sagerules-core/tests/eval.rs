@@ -765,3 +765,28 @@ rule both {
 }";
     insta::assert_snapshot!(outline(&run(rules, TWO_NOTEBOOKS)));
 }
+
+/// A filter whose first line tests only `Type` is judged once per type (eval/shortcut.rs);
+/// what it keeps must still come in document order, across types, as `join` shows.
+#[test]
+fn type_filter_over_several_types_keeps_document_order() {
+    let rules = r#"
+let named = Resources.*[ Type in ['D', 'B', 'A', 'E']
+                         Properties.Name exists ]
+let names = join(%named.Properties.Name, ",")
+rule in_document_order { %names == "b1,a1,d1,e1,a2,e2" }
+"#;
+    let data = "
+Resources:
+  NoName: {Type: A, Properties: {}}
+  B1: {Type: B, Properties: {Name: b1}}
+  A1: {Type: A, Properties: {Name: a1}}
+  Other: {Type: C, Properties: {Name: c1}}
+  D1: {Type: D, Properties: {Name: d1}}
+  E1: {Type: E, Properties: {Name: e1}}
+  A2: {Type: A, Properties: {Name: a2}}
+  Untyped: {Properties: {Name: u1}}
+  E2: {Type: E, Properties: {Name: e2}}
+";
+    assert_status(rules, data, &[("in_document_order", Status::Pass)]);
+}

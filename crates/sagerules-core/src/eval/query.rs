@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use sagerules_data::{Map, Node, Value};
 
-use crate::ast::{Clause, Expr, Filter, Query, Step};
+use crate::ast::{Clause, Disjunction, Expr, Filter, Query, Step};
 use crate::dialect::{retry_key, Converter, Dialect};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
 use crate::eval::value::{lookup, Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
@@ -62,7 +62,7 @@ enum Produced {
 impl<'c> Ctx<'c> {
     pub fn query(&'c self, query: &'c Query, scope: &Scope<'_, 'c>) -> EvalResult<Vec<Got<'c>>> {
         let steps = query.steps.as_slice();
-        if let Some((values, rest)) = self.typed_query(steps, scope) {
+        if let Some((values, rest)) = self.typed_query(steps, scope)? {
             return self.follow(Start::Owned(values), rest, Produced::Elements, scope);
         }
         let (start, rest, produced) = match steps.split_first() {
@@ -514,7 +514,7 @@ impl<'c> Ctx<'c> {
         Ok(())
     }
 
-    fn keeps(
+    pub(crate) fn keeps(
         &'c self,
         filter: &'c Filter,
         got: &Got<'c>,
@@ -540,6 +540,18 @@ impl<'c> Ctx<'c> {
             self.quietly(false, false, || self.conjunction(&filter.conds, &inner))
         })?;
         Ok(status == Status::Pass)
+    }
+
+    /// One line of a filter on one candidate, as [`Ctx::keeps`] judges it (no key, no
+    /// capture): nothing recorded, no resource touched.
+    pub(crate) fn judge_quietly(
+        &'c self,
+        line: &'c Disjunction,
+        got: &Got<'c>,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Status> {
+        let inner = Scope::new(Some(scope), got.clone(), None);
+        self.conditioning(|| self.quietly(false, false, || self.disjunction(line, &inner)))
     }
 }
 

@@ -3,16 +3,20 @@
 //!
 //! - `Resources.*[ Type == 'AWS::X::Y' ]` (and type blocks): answered from an index of
 //!   `/Resources` by type, built once per document, instead of one pass over every resource
-//!   per rule;
+//!   per rule. A filter whose first line tests only `Type` against literals
+//!   (`[ Type in [...] Properties.X exists ]`, `[ Type == /^AWS::SageMaker::/ ]`) is judged
+//!   once per distinct type, and only the resources of the types it keeps (and those without
+//!   a string `Type`) go through the rest of the filter;
 //! - `%file_let.Key...`: the first key step after a file-scope variable is remembered, so
 //!   eight rules over `%notebooks.Properties` look `Properties` up once per notebook.
 
 use foldhash::HashMap;
 use std::rc::Rc;
 
-use crate::ast::{Clause, CmpOp, Expr, Filter, LiteralKind, OpKind, Step};
-use crate::eval::engine::{Ctx, Scope};
+use crate::ast::{Clause, CmpOp, Disjunction, Expr, Filter, LiteralKind, OpKind, Step};
+use crate::eval::engine::{Ctx, EvalResult, Scope};
 use crate::eval::value::{lookup, Got, Miss, Seg, Val, ROOT};
+use crate::report::Status;
 
 /// Remembered `%file_let.Key` results, by file-let index and key.
 pub(crate) type LetSteps<'c> = HashMap<(usize, &'c str), Rc<[Got<'c>]>>;
@@ -24,7 +28,31 @@ pub(crate) enum TypeIndex<'c> {
     Unusable,
     /// What `Resources.*` gives when there is nothing to iterate (`Resources` missing, or `{}`).
     Nothing(Got<'c>),
-    ByType(HashMap<&'c str, Vec<Got<'c>>>),
+    ByType(ResourcesByType<'c>),
+}
+
+/// `/Resources` in document order, with the positions of each `Type`.
+pub(crate) struct ResourcesByType<'c> {
+    resources: Vec<Got<'c>>,
+    /// Positions in `resources` by `Type` string, ascending.
+    by_type: HashMap<&'c str, Vec<u32>>,
+    /// Positions of the resources whose `Type` is missing or not a string.
+    untyped: Vec<u32>,
+}
+
+impl<'c> ResourcesByType<'c> {
+    fn of_type(&self, type_name: &str) -> Vec<Got<'c>> {
+        self.by_type
+            .get(type_name)
+            .map(|positions| self.at(positions.iter().copied()))
+            .unwrap_or_default()
+    }
+
+    fn at(&self, positions: impl Iterator<Item = u32>) -> Vec<Got<'c>> {
+        positions
+            .filter_map(|p| self.resources.get(p as usize).cloned())
+            .collect()
+    }
 }
 
 impl<'c> Ctx<'c> {
@@ -52,10 +80,11 @@ impl<'c> Ctx<'c> {
                 miss: Miss::Key("Resources"),
             });
         };
-        let path = self.paths.borrow_mut().child(ROOT, Seg::Key(key), at);
         let Some(map) = resources.as_map() else {
-            return TypeIndex::ByType(HashMap::default());
+            // `*` on a list or a scalar: the general path knows what that gives.
+            return TypeIndex::Unusable;
         };
+        let path = self.paths.borrow_mut().child(ROOT, Seg::Key(key), at);
         if map.is_empty() {
             return TypeIndex::Nothing(Got::Missing {
                 at: path,
@@ -63,27 +92,32 @@ impl<'c> Ctx<'c> {
                 miss: Miss::Nothing,
             });
         }
-        let mut by_type: HashMap<&'c str, Vec<Got<'c>>> = HashMap::default();
-        for (index, (id, resource)) in map.iter().enumerate() {
+        let mut index = ResourcesByType {
+            resources: Vec::with_capacity(map.len()),
+            by_type: HashMap::default(),
+            untyped: Vec::new(),
+        };
+        for (position, (id, resource)) in map.iter().enumerate() {
             if self.expands(resource) {
                 return TypeIndex::Unusable;
             }
-            let Some((_, _, type_node)) = resource.as_map().and_then(|m| lookup(m, "Type")) else {
-                continue;
-            };
-            if self.expands(type_node) {
+            let type_node = resource.as_map().and_then(|m| lookup(m, "Type"));
+            if type_node.is_some_and(|(_, _, node)| self.expands(node)) {
                 return TypeIndex::Unusable;
             }
-            let Some(type_name) = type_node.as_str() else {
-                continue;
+            let Ok(at) = u32::try_from(position) else {
+                return TypeIndex::Unusable;
             };
-            let resource_path = self.paths.borrow_mut().child(path, Seg::Key(id), index);
-            by_type
-                .entry(type_name)
-                .or_default()
+            match type_node.and_then(|(_, _, node)| node.as_str()) {
+                Some(type_name) => index.by_type.entry(type_name).or_default().push(at),
+                None => index.untyped.push(at),
+            }
+            let resource_path = self.paths.borrow_mut().child(path, Seg::Key(id), position);
+            index
+                .resources
                 .push(Got::Val(Val::Doc(resource, resource_path)));
         }
-        TypeIndex::ByType(by_type)
+        TypeIndex::ByType(index)
     }
 
     /// Whether the expander would replace this node; then only the general path is exact.
@@ -104,31 +138,72 @@ impl<'c> Ctx<'c> {
         match &*self.type_index() {
             TypeIndex::Unusable => None,
             TypeIndex::Nothing(_) => Some(Vec::new()),
-            TypeIndex::ByType(by_type) => Some(by_type.get(type_name).cloned().unwrap_or_default()),
+            TypeIndex::ByType(index) => Some(index.of_type(type_name)),
         }
     }
 
-    /// `Resources.*[ Type == 'X' ]` at the root: the values and the remaining steps.
+    /// `Resources.*[ Type == 'X' ... ]` at the root: the values and the remaining steps;
+    /// `None`: use the general path.
     pub fn typed_query(
         &'c self,
         steps: &'c [Step],
         scope: &Scope<'_, 'c>,
-    ) -> Option<(Vec<Got<'c>>, &'c [Step])> {
+    ) -> EvalResult<Option<(Vec<Got<'c>>, &'c [Step])>> {
         let [Step::Key(resources, _), Step::AllValues(_), Step::Filter(filter), rest @ ..] = steps
         else {
-            return None;
+            return Ok(None);
         };
         if resources != "Resources" || scope.this.path() != ROOT {
-            return None;
+            return Ok(None);
         }
-        let type_name = type_equality(filter)?;
+        let Some(type_test) = type_test(filter) else {
+            return Ok(None);
+        };
         match &*self.type_index() {
-            TypeIndex::Unusable => None,
-            TypeIndex::Nothing(missing) => Some((vec![missing.clone()], rest)),
-            TypeIndex::ByType(by_type) => {
-                Some((by_type.get(type_name).cloned().unwrap_or_default(), rest))
+            TypeIndex::Unusable => Ok(None),
+            TypeIndex::Nothing(missing) => Ok(Some((vec![missing.clone()], rest))),
+            TypeIndex::ByType(index) => {
+                let kept = match type_equality(filter) {
+                    Some(type_name) => index.of_type(type_name),
+                    None => self.filter_by_type(filter, type_test, index, scope)?,
+                };
+                Ok(Some((kept, rest)))
             }
         }
+    }
+
+    /// The resources `filter` keeps. Its first line, `type_test`, reads only `Type` and
+    /// literals, so on a string `Type` its verdict depends on that string alone: it is judged
+    /// once per distinct type, on the first resource of that type. A FAIL there fails the
+    /// whole filter (its lines stop at the first FAIL), so those resources are left out
+    /// unevaluated; the rest, and the resources without a string `Type`, are judged whole.
+    fn filter_by_type(
+        &'c self,
+        filter: &'c Filter,
+        type_test: &'c Disjunction,
+        index: &ResourcesByType<'c>,
+        scope: &Scope<'_, 'c>,
+    ) -> EvalResult<Vec<Got<'c>>> {
+        let mut candidates = index.untyped.clone();
+        for positions in index.by_type.values() {
+            let Some(first) = positions
+                .first()
+                .and_then(|&p| index.resources.get(p as usize))
+            else {
+                continue;
+            };
+            if self.judge_quietly(type_test, first, scope)? != Status::Fail {
+                candidates.extend_from_slice(positions);
+            }
+        }
+        candidates.sort_unstable();
+        let mut kept = Vec::new();
+        for got in index.at(candidates.into_iter()) {
+            if self.keeps(filter, &got, false, scope)? {
+                kept.push(got);
+            }
+        }
+        Ok(kept)
     }
 
     /// `%v.Key` where `%v` is a file-scope variable: remembered per evaluation.
@@ -158,6 +233,29 @@ impl<'c> Ctx<'c> {
             .insert((index, key.as_str()), out.clone());
         Some(out)
     }
+}
+
+/// The first line of a filter when it reads nothing but `Type` and literals
+/// (`Type == 'X'`, `Type in [...]`, `Type == /re/`, `Type != 'X'`, joined by `or`).
+fn type_test(filter: &Filter) -> Option<&Disjunction> {
+    if filter.capture.is_some() {
+        return None;
+    }
+    let first = filter.conds.clauses.first()?;
+    let reads_only_type = |clause: &Clause| {
+        let Clause::Check(check) = clause else {
+            return false;
+        };
+        let Expr::Query(lhs) = &check.lhs else {
+            return false;
+        };
+        let literal_rhs = match &check.op.kind {
+            OpKind::Unary(_) => true,
+            OpKind::Binary(_, rhs) => matches!(rhs.as_ref(), Expr::Literal(_)),
+        };
+        literal_rhs && matches!(lhs.steps.as_slice(), [Step::Key(key, _)] if key == "Type")
+    };
+    first.clauses.iter().all(reads_only_type).then_some(first)
 }
 
 /// `[ Type == 'X' ]` (one clause, no capture, no negation): `X`.
