@@ -162,21 +162,21 @@ impl<'c> Ctx<'c> {
         match &*self.type_index() {
             TypeIndex::Unusable => Ok(None),
             TypeIndex::Nothing(missing) => Ok(Some((vec![missing.clone()], rest))),
-            TypeIndex::ByType(index) => {
-                let kept = match type_equality(filter) {
-                    Some(type_name) => index.of_type(type_name),
-                    None => self.filter_by_type(filter, type_test, index, scope)?,
-                };
-                Ok(Some((kept, rest)))
-            }
+            TypeIndex::ByType(index) => Ok(Some((
+                self.filter_by_type(filter, type_test, index, scope)?,
+                rest,
+            ))),
         }
     }
 
-    /// The resources `filter` keeps. Its first line, `type_test`, reads only `Type` and
-    /// literals, so on a string `Type` its verdict depends on that string alone: it is judged
-    /// once per distinct type, on the first resource of that type. A FAIL there fails the
-    /// whole filter (its lines stop at the first FAIL), so those resources are left out
-    /// unevaluated; the rest, and the resources without a string `Type`, are judged whole.
+    /// The resources `filter` keeps, in document order. Its first line, `type_test`, reads
+    /// only `Type` and literals, so on a string `Type` its verdict depends on that string
+    /// alone: named types (`Type == 'X'`, `Type in ['X', 'Y']`) pass and every other fails;
+    /// other tests are judged once per distinct type, on the first resource of that type. A
+    /// FAIL there fails the whole filter (its lines stop at the first FAIL), so those
+    /// resources are left out unevaluated. Where the first line PASSes and is the only one,
+    /// the resource is kept; the rest, and every resource without a string `Type` (a list
+    /// `Type: [X]` can pass `Type == 'X'`), are judged whole.
     fn filter_by_type(
         &'c self,
         filter: &'c Filter,
@@ -184,23 +184,46 @@ impl<'c> Ctx<'c> {
         index: &ResourcesByType<'c>,
         scope: &Scope<'_, 'c>,
     ) -> EvalResult<Vec<Got<'c>>> {
-        let mut candidates = index.untyped.clone();
-        for positions in index.by_type.values() {
-            let Some(first) = positions
-                .first()
-                .and_then(|&p| index.resources.get(p as usize))
-            else {
-                continue;
-            };
-            if self.judge_quietly(type_test, first, scope)? != Status::Fail {
-                candidates.extend_from_slice(positions);
+        let only_line = filter.conds.clauses.len() == 1;
+        // (position, whether the whole filter must still judge it)
+        let mut candidates: Vec<(u32, bool)> = index.untyped.iter().map(|&p| (p, true)).collect();
+        let mut add = |positions: &[u32], judge: bool| {
+            candidates.extend(positions.iter().map(|&p| (p, judge)));
+        };
+        match named_types(type_test) {
+            Some(names) => {
+                for name in names {
+                    add(
+                        index.by_type.get(name).map_or(&[], Vec::as_slice),
+                        !only_line,
+                    );
+                }
+            }
+            None => {
+                for positions in index.by_type.values() {
+                    let Some(first) = positions
+                        .first()
+                        .and_then(|&p| index.resources.get(p as usize))
+                    else {
+                        continue;
+                    };
+                    match self.judge_quietly(type_test, first, scope)? {
+                        Status::Fail => {}
+                        Status::Pass if only_line => add(positions, false),
+                        _ => add(positions, true),
+                    }
+                }
             }
         }
         candidates.sort_unstable();
+        candidates.dedup_by_key(|(position, _)| *position);
         let mut kept = Vec::new();
-        for got in index.at(candidates.into_iter()) {
-            if self.keeps(filter, &got, false, scope)? {
-                kept.push(got);
+        for (position, judge) in candidates {
+            let Some(got) = index.resources.get(position as usize) else {
+                continue;
+            };
+            if !judge || self.keeps(filter, got, false, scope)? {
+                kept.push(got.clone());
             }
         }
         Ok(kept)
@@ -258,28 +281,35 @@ fn type_test(filter: &Filter) -> Option<&Disjunction> {
     first.clauses.iter().all(reads_only_type).then_some(first)
 }
 
-/// `[ Type == 'X' ]` (one clause, no capture, no negation): `X`.
-fn type_equality(filter: &Filter) -> Option<&str> {
-    if filter.capture.is_some() {
-        return None;
+/// The types a filter line names when it is nothing but `Type == 'X'` and `Type in ['X', 'Y']`
+/// joined by `or` (no `not`, no `some`): on a string `Type` it passes for exactly these.
+fn named_types(line: &Disjunction) -> Option<Vec<&str>> {
+    let mut names = Vec::new();
+    for clause in &line.clauses {
+        let Clause::Check(check) = clause else {
+            return None;
+        };
+        if check.not || check.some || check.op.negated {
+            return None;
+        }
+        let OpKind::Binary(op, rhs) = &check.op.kind else {
+            return None;
+        };
+        let Expr::Literal(literal) = rhs.as_ref() else {
+            return None;
+        };
+        match (op, &literal.kind) {
+            (CmpOp::Eq, LiteralKind::String(name)) => names.push(name.as_str()),
+            (CmpOp::In, LiteralKind::List(items)) => {
+                for item in items {
+                    let LiteralKind::String(name) = &item.kind else {
+                        return None;
+                    };
+                    names.push(name.as_str());
+                }
+            }
+            _ => return None,
+        }
     }
-    let [disjunction] = filter.conds.clauses.as_slice() else {
-        return None;
-    };
-    let [Clause::Check(check)] = disjunction.clauses.as_slice() else {
-        return None;
-    };
-    if check.not || check.some || check.op.negated {
-        return None;
-    }
-    let OpKind::Binary(CmpOp::Eq, rhs) = &check.op.kind else {
-        return None;
-    };
-    let (Expr::Query(lhs), Expr::Literal(literal)) = (&check.lhs, rhs.as_ref()) else {
-        return None;
-    };
-    match (lhs.steps.as_slice(), &literal.kind) {
-        ([Step::Key(key, _)], LiteralKind::String(type_name)) if key == "Type" => Some(type_name),
-        _ => None,
-    }
+    Some(names)
 }
