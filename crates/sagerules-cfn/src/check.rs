@@ -18,6 +18,7 @@ use crate::suppress::{Suppressed, Suppressions};
 use crate::worlds;
 use sagerules_core::{evaluate, Expander, Input, Report, RuleSet};
 use sagerules_data::{Node, Value};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 /// How deep product templates may name further product templates.
@@ -125,7 +126,7 @@ pub fn check_each(
         sets,
         options,
         files,
-        equivalents: equivalents(sets),
+        equivalents: OnceCell::new(),
     };
     job.document(template, Context::default(), visit);
 }
@@ -134,8 +135,9 @@ struct Job<'a> {
     sets: &'a [&'a RuleSet],
     options: Options<'a>,
     files: &'a dyn FileReader,
-    /// `see:` entry (`checkov:CKV_AWS_187`) → the rules that name it.
-    equivalents: HashMap<String, Vec<String>>,
+    /// `see:` entry (`checkov:CKV_AWS_187`) → the rules that name it; built when a template
+    /// first carries another tool's suppression (most carry none).
+    equivalents: OnceCell<HashMap<String, Vec<String>>>,
 }
 
 /// Every rule's `#@ see:` entries, inverted: `checkov:CKV_AWS_187` → its rules.
@@ -279,6 +281,7 @@ impl Job<'_> {
         if !self.options.no_foreign_suppressions {
             suppressions.add_foreign(template.root, &|tool, id| {
                 self.equivalents
+                    .get_or_init(|| equivalents(self.sets))
                     .get(&format!("{tool}:{id}"))
                     .cloned()
                     .unwrap_or_default()
