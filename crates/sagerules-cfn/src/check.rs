@@ -18,7 +18,6 @@ use crate::suppress::{Suppressed, Suppressions};
 use crate::worlds;
 use sagerules_core::{evaluate, Expander, Input, Report, RuleSet};
 use sagerules_data::{Node, Value};
-use std::cell::OnceCell;
 use std::collections::HashMap;
 
 /// How deep product templates may name further product templates.
@@ -126,7 +125,6 @@ pub fn check_each(
         sets,
         options,
         files,
-        equivalents: OnceCell::new(),
     };
     job.document(template, Context::default(), visit);
 }
@@ -135,25 +133,23 @@ struct Job<'a> {
     sets: &'a [&'a RuleSet],
     options: Options<'a>,
     files: &'a dyn FileReader,
-    /// `see:` entry (`checkov:CKV_AWS_187`) → the rules that name it; built when a template
-    /// first carries another tool's suppression (most carry none).
-    equivalents: OnceCell<HashMap<String, Vec<String>>>,
 }
 
-/// Every rule's `#@ see:` entries, inverted: `checkov:CKV_AWS_187` → its rules.
-fn equivalents(sets: &[&RuleSet]) -> HashMap<String, Vec<String>> {
-    let mut map: HashMap<String, Vec<String>> = HashMap::new();
-    for set in sets {
-        for rule in set.rules() {
-            for see in &rule.see {
-                let names = map.entry(see.trim().to_string()).or_default();
-                if !names.contains(&rule.name) {
-                    names.push(rule.name.clone());
-                }
-            }
+/// The rules whose `#@ see:` names `entry` (`checkov:CKV_AWS_187`), each once. Asked only
+/// for the other tools' suppressions a template carries, so a scan of the `see:` lists (a few
+/// hundred short strings) beats building an index for every template.
+fn rules_seeing(sets: &[&RuleSet], entry: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let seeing = sets
+        .iter()
+        .flat_map(|set| set.rules())
+        .filter(|rule| rule.see.iter().any(|see| see.trim() == entry));
+    for rule in seeing {
+        if !names.contains(&rule.name) {
+            names.push(rule.name.clone());
         }
     }
-    map
+    names
 }
 
 /// Where a document sits: who led to it, and which files are being checked above it.
@@ -280,11 +276,7 @@ impl Job<'_> {
         let (mut suppressions, mut errors) = Suppressions::read(template.root);
         if !self.options.no_foreign_suppressions {
             suppressions.add_foreign(template.root, &|tool, id| {
-                self.equivalents
-                    .get_or_init(|| equivalents(self.sets))
-                    .get(&format!("{tool}:{id}"))
-                    .cloned()
-                    .unwrap_or_default()
+                rules_seeing(self.sets, &format!("{tool}:{id}"))
             });
         }
         let base = self.value_by_value(data, &expander);
