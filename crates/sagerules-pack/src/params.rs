@@ -9,7 +9,7 @@
 //! so a type newer than the catalogue can still be allowed by its exact name.
 
 use crate::{ParamError, DEFAULT_PARAMETERS, INSTANCE_TYPES};
-use regex::Regex;
+use regex_automata::meta::Regex;
 use sagerules_data::{Format, Map, Node, Pos, Value};
 
 /// The key at the data root under which the rules read their parameters.
@@ -338,9 +338,16 @@ pub(crate) fn expand(
 
 /// An IAM-style glob as an anchored regex: `ml.g5.*` → `^ml\.g5\..*$` (case-sensitive, as
 /// IAM's `StringLike`).
+///
+/// Built without a full DFA: it is matched against a few hundred names once, where building
+/// one took about 1.4 M instructions per glob (31 M for the bundled parameters, before any
+/// template was read).
 fn glob_regex(name: &str, glob: &str) -> Result<Regex, ParamError> {
     let body: Vec<String> = glob.split('*').map(regex::escape).collect();
-    Regex::new(&format!("^{}$", body.join(".*"))).map_err(|e| error(name, format!("`{glob}`: {e}")))
+    Regex::builder()
+        .configure(Regex::config().dfa(false))
+        .build(&format!("^{}$", body.join(".*")))
+        .map_err(|e| error(name, format!("`{glob}`: {e}")))
 }
 
 fn text_node(text: &str, pos: Pos) -> Node {
