@@ -71,7 +71,7 @@ fn suppressed_case(file: &str, s: &Suppressed) -> TestCase {
 fn verdict_case(file: &str, verdict: &Verdict) -> TestCase {
     let name = match &verdict.resource {
         Some(resource) => format!("{} ({resource})", verdict.rule),
-        None => verdict.rule.clone(),
+        None => verdict.rule.to_string(),
     };
     let mut case = TestCase::new(name, status_of(file, verdict));
     case.set_classname(file);

@@ -483,9 +483,9 @@ fn catalog_for(rules: &[RuleInfo], files: &[FileOutcome]) -> Vec<RuleInfo> {
     let mut rules = rules.to_vec();
     let mut known: HashSet<String> = rules.iter().map(|r| r.name.clone()).collect();
     for verdict in files.iter().flat_map(|f| f.verdicts.iter()) {
-        if !known.contains(&verdict.rule) && known.insert(verdict.rule.clone()) {
+        if !known.contains(&*verdict.rule) && known.insert(verdict.rule.to_string()) {
             rules.push(RuleInfo {
-                name: verdict.rule.clone(),
+                name: verdict.rule.to_string(),
                 severity: verdict.severity,
                 ..RuleInfo::default()
             });

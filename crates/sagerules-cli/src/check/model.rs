@@ -7,11 +7,13 @@ use crate::diag::Diag;
 use sagerules_core::ast::Span;
 use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Severity, SourceId, Status};
 use sagerules_data::{Node, Pointer, Pos};
+use std::sync::Arc;
 
 /// One (rule, resource) verdict in one file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
-    pub rule: String,
+    /// Shared by the rule's verdicts (one per resource it reached).
+    pub rule: Arc<str>,
     pub severity: Severity,
     pub status: Status,
     /// The logical id, or `None` for the document as a whole (or a rule that reached nothing).
@@ -90,8 +92,10 @@ impl FileOutcome {
 
     /// Adds one rule set's report on `doc` (the document `file` was read into).
     pub fn add_report(&mut self, doc: &Node, report: Report) {
+        let count: usize = report.rules.iter().map(|r| r.resources.len().max(1)).sum();
+        self.verdicts.reserve(count);
         for rule in report.rules {
-            self.verdicts.extend(verdicts_of(doc, rule));
+            push_verdicts(&mut self.verdicts, doc, rule);
         }
         for error in report.errors {
             let message = format!(
@@ -104,14 +108,14 @@ impl FileOutcome {
 }
 
 /// The verdicts of one rule: one per resource it reached, or one SKIP when it reached none.
-fn verdicts_of(doc: &Node, rule: RuleResult) -> Vec<Verdict> {
+fn push_verdicts(out: &mut Vec<Verdict>, doc: &Node, rule: RuleResult) {
     if rule.resources.is_empty() {
         let at = Place {
             pointer: Pointer::root(),
             pos: doc.pos,
         };
-        return vec![Verdict {
-            rule: rule.rule,
+        out.push(Verdict {
+            rule: rule.rule.into(),
             severity: rule.severity,
             status: rule.status,
             resource: None,
@@ -119,19 +123,21 @@ fn verdicts_of(doc: &Node, rule: RuleResult) -> Vec<Verdict> {
             at,
             failures: Vec::new(),
             unknowns: Vec::new(),
-        }];
+        });
+        return;
     }
-    let (name, severity) = (rule.rule, rule.severity);
-    rule.resources
-        .into_iter()
-        .map(|r| verdict(doc, &name, severity, r))
-        .collect()
+    let (name, severity): (Arc<str>, _) = (rule.rule.into(), rule.severity);
+    out.extend(
+        rule.resources
+            .into_iter()
+            .map(|r| verdict(doc, &name, severity, r)),
+    );
 }
 
-fn verdict(doc: &Node, rule: &str, severity: Severity, result: ResourceResult) -> Verdict {
+fn verdict(doc: &Node, rule: &Arc<str>, severity: Severity, result: ResourceResult) -> Verdict {
     let at = resource_place(doc, result.resource.as_deref());
     Verdict {
-        rule: rule.to_string(),
+        rule: Arc::clone(rule),
         severity,
         status: result.status,
         failures: details(&at, result.failures, words::failure),
@@ -310,7 +316,7 @@ mod tests {
             ],
             unknowns: vec![],
         };
-        let v = verdict(&doc, "R", Severity::High, result);
+        let v = verdict(&doc, &Arc::from("R"), Severity::High, result);
         assert_eq!(v.at.pointer, "/Resources/Nb");
         assert_eq!(v.failures[0].at.pos, Pos::new(3, 3));
         assert_eq!(

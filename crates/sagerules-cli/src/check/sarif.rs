@@ -282,7 +282,7 @@ fn security_severity(severity: Severity) -> &'static str {
 fn results_of(rules: &[RuleInfo], file: &str, verdict: &Verdict) -> Vec<SarifResult> {
     let rule_index = rules
         .iter()
-        .position(|r| r.name == verdict.rule)
+        .position(|r| *r.name == *verdict.rule)
         .unwrap_or_default();
     let mut results = Vec::new();
     if verdict.status == Status::Fail {
@@ -317,7 +317,7 @@ fn result(
     message: String,
 ) -> SarifResult {
     SarifResult {
-        rule_id: verdict.rule.clone(),
+        rule_id: verdict.rule.to_string(),
         rule_index,
         kind: "fail",
         level: level(verdict.severity),
