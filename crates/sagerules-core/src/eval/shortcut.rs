@@ -17,6 +17,8 @@ use crate::ast::{Clause, CmpOp, Disjunction, Expr, Filter, LiteralKind, OpKind, 
 use crate::eval::engine::{Ctx, EvalResult, Scope};
 use crate::eval::value::{lookup, Got, Miss, Seg, Val, ROOT};
 use crate::report::Status;
+use crate::ruleset::lit::Pattern;
+use crate::ruleset::Lit;
 
 /// Remembered `%file_let.Key` results, by file-let index and key.
 pub(crate) type LetSteps<'c> = HashMap<(usize, &'c str), Rc<[Got<'c>]>>;
@@ -190,24 +192,28 @@ impl<'c> Ctx<'c> {
         let mut add = |positions: &[u32], judge: bool| {
             candidates.extend(positions.iter().map(|&p| (p, judge)));
         };
-        match named_types(type_test) {
-            Some(names) => {
-                for name in names {
+        match self.named_types(type_test) {
+            Some(named) if named.patterns.is_empty() => {
+                for name in &named.names {
                     add(
                         index.by_type.get(name).map_or(&[], Vec::as_slice),
                         !only_line,
                     );
                 }
             }
-            None => {
-                for positions in index.by_type.values() {
-                    let Some(first) = positions
-                        .first()
-                        .and_then(|&p| index.resources.get(p as usize))
-                    else {
-                        continue;
+            named => {
+                for (type_name, positions) in &index.by_type {
+                    let known = named.as_ref().and_then(|n| n.passes(type_name));
+                    let status = match (known, positions.first()) {
+                        (Some(true), _) => Status::Pass,
+                        (Some(false), _) => Status::Fail,
+                        (None, Some(&first)) => match index.resources.get(first as usize) {
+                            Some(first) => self.judge_quietly(type_test, first, scope)?,
+                            None => continue,
+                        },
+                        (None, None) => continue,
                     };
-                    match self.judge_quietly(type_test, first, scope)? {
+                    match status {
                         Status::Fail => {}
                         Status::Pass if only_line => add(positions, false),
                         _ => add(positions, true),
@@ -227,6 +233,47 @@ impl<'c> Ctx<'c> {
             }
         }
         Ok(kept)
+    }
+
+    /// The types a filter line names when it is nothing but `Type == 'X'`,
+    /// `Type in ['X', 'Y']` and `Type == /re/` joined by `or` (no `not`, no `some`): on a
+    /// string `Type` it passes exactly when one of them names or matches it.
+    fn named_types(&'c self, line: &'c Disjunction) -> Option<NamedTypes<'c>> {
+        let mut named = NamedTypes::default();
+        for clause in &line.clauses {
+            let Clause::Check(check) = clause else {
+                return None;
+            };
+            if check.not || check.some || check.op.negated {
+                return None;
+            }
+            let OpKind::Binary(op, rhs) = &check.op.kind else {
+                return None;
+            };
+            let Expr::Literal(literal) = rhs.as_ref() else {
+                return None;
+            };
+            match (op, &literal.kind) {
+                (CmpOp::Eq, LiteralKind::String(name)) => named.names.push(name),
+                (CmpOp::Eq, LiteralKind::Regex(_)) => {
+                    let key = literal as *const crate::ast::Literal as usize;
+                    let Some(Lit::Regex(pattern)) = self.set.lits.get(&key) else {
+                        return None;
+                    };
+                    named.patterns.push(pattern);
+                }
+                (CmpOp::In, LiteralKind::List(items)) => {
+                    for item in items {
+                        let LiteralKind::String(name) = &item.kind else {
+                            return None;
+                        };
+                        named.names.push(name);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(named)
     }
 
     /// `%v.Key` where `%v` is a file-scope variable: remembered per evaluation.
@@ -281,35 +328,28 @@ fn type_test(filter: &Filter) -> Option<&Disjunction> {
     first.clauses.iter().all(reads_only_type).then_some(first)
 }
 
-/// The types a filter line names when it is nothing but `Type == 'X'` and `Type in ['X', 'Y']`
-/// joined by `or` (no `not`, no `some`): on a string `Type` it passes for exactly these.
-fn named_types(line: &Disjunction) -> Option<Vec<&str>> {
-    let mut names = Vec::new();
-    for clause in &line.clauses {
-        let Clause::Check(check) = clause else {
-            return None;
-        };
-        if check.not || check.some || check.op.negated {
-            return None;
+/// What [`Ctx::named_types`] reads from a filter line.
+#[derive(Default)]
+struct NamedTypes<'c> {
+    names: Vec<&'c str>,
+    patterns: Vec<&'c Pattern>,
+}
+
+impl NamedTypes<'_> {
+    /// Whether the line passes on a resource of this type; `None` when a pattern cannot say
+    /// (a backtracking pattern stopped at its step limit): then the line is judged.
+    fn passes(&self, type_name: &str) -> Option<bool> {
+        if self.names.contains(&type_name) {
+            return Some(true);
         }
-        let OpKind::Binary(op, rhs) = &check.op.kind else {
-            return None;
-        };
-        let Expr::Literal(literal) = rhs.as_ref() else {
-            return None;
-        };
-        match (op, &literal.kind) {
-            (CmpOp::Eq, LiteralKind::String(name)) => names.push(name.as_str()),
-            (CmpOp::In, LiteralKind::List(items)) => {
-                for item in items {
-                    let LiteralKind::String(name) = &item.kind else {
-                        return None;
-                    };
-                    names.push(name.as_str());
-                }
+        let mut undecided = false;
+        for pattern in &self.patterns {
+            match pattern.is_match(type_name) {
+                Ok(true) => return Some(true),
+                Ok(false) => {}
+                Err(_) => undecided = true,
             }
-            _ => return None,
         }
+        (!undecided).then_some(false)
     }
-    Some(names)
 }
