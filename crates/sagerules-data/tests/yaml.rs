@@ -254,6 +254,45 @@ fn lenient_loading_keeps_the_later_duplicate_and_warns() {
     assert_eq!(loaded.warnings[0].pos(), Pos::new(3, 1));
 }
 
+/// A map keeps its first entries in a list and moves them into an index past eight
+/// (yaml/builder.rs `Entries`): order, repeated keys (first place, later value, a warning at
+/// the later key naming the first value) and merges must not notice the move.
+#[test]
+fn maps_past_eight_entries_keep_order_duplicates_and_merges() {
+    let keys = ["k", "j", "i", "h", "g", "f", "e", "d", "c", "b", "a"];
+    let mut text = String::new();
+    for (n, key) in keys.iter().enumerate() {
+        text.push_str(&format!("{key}: {n}\n"));
+        if n == 2 {
+            text.push_str("k: before\n"); // repeated while the map is a list
+        }
+    }
+    text.push_str("j: after\n"); // repeated once it is an index
+    let loaded = load_lenient("t.yaml", text.as_bytes()).unwrap();
+    assert_eq!(
+        to_json(&loaded.node),
+        r#"{"k":"before","j":"after","i":2,"h":3,"g":4,"f":5,"e":6,"d":7,"c":8,"b":9,"a":10}"#
+    );
+    let warned: Vec<(Pos, &str)> = loaded
+        .warnings
+        .iter()
+        .map(|w| (w.pos(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            (Pos::new(4, 1), r#"duplicate key "k" (first value at 1:4)"#),
+            (Pos::new(13, 1), r#"duplicate key "j" (first value at 2:4)"#),
+        ]
+    );
+    let merged = "d: &d {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9}\n\
+                  m: {z: 0, y: 1, <<: *d, b: 20, x: 2, w: 3, v: 4, u: 5, t: 6, s: 7}\n";
+    assert_eq!(
+        yaml_json(merged),
+        r#"{"d":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9},"m":{"z":0,"y":1,"a":1,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"b":20,"x":2,"w":3,"v":4,"u":5,"t":6,"s":7}}"#
+    );
+}
+
 #[test]
 fn non_string_scalar_keys_become_their_text() {
     let text = "200: ok\ntrue: t\n1.5: f\n~: n\n'x': q\n";
