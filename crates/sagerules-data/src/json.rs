@@ -10,6 +10,7 @@
 //! by [`MAX_DEPTH`] and never by the thread's stack. Columns are counted in characters, from
 //! a moving mark, so a minified single-line file costs one pass.
 
+use crate::entries::{Entries, FewList};
 use crate::error::{duplicate_key, Duplicates, ErrorKind, Lines, LoadError};
 use crate::value::{Map, Node, Pos, Value};
 use crate::MAX_DEPTH;
@@ -33,8 +34,16 @@ pub(crate) fn parse(text: &str, duplicates: &mut Duplicates) -> Result<Node, Loa
 
 /// A container still being read.
 enum Frame {
-    List { items: Vec<Node>, pos: Pos },
-    Map { map: Map, pos: Pos, key: Box<str> },
+    List {
+        items: Vec<Node>,
+        pos: Pos,
+    },
+    Map {
+        entries: Entries,
+        pos: Pos,
+        /// The pending key and its hash.
+        key: (u64, Box<str>),
+    },
 }
 
 /// What follows a value inside a container.
@@ -51,6 +60,8 @@ struct Reader<'a, 'd> {
     src: &'a [u8],
     at: usize,
     lines: Lines,
+    /// Emptied entry lists of closed maps, for the next maps opened.
+    spare_lists: Vec<FewList>,
 }
 
 impl<'a, 'd> Reader<'a, 'd> {
@@ -62,6 +73,7 @@ impl<'a, 'd> Reader<'a, 'd> {
             src,
             at: 0,
             lines: Lines::new(),
+            spare_lists: Vec::new(),
         }
     }
 
@@ -163,9 +175,9 @@ impl<'a, 'd> Reader<'a, 'd> {
             self.at += 1;
             return Ok(Some(Node::new(Value::map(Map::default()), pos)));
         }
-        let map = Map::default();
-        let key = self.key(&map)?;
-        stack.push(Frame::Map { map, pos, key });
+        let entries = Entries::with_list(self.spare_lists.pop().unwrap_or_default());
+        let key = self.key(&entries)?;
+        stack.push(Frame::Map { entries, pos, key });
         Ok(None)
     }
 
@@ -187,21 +199,22 @@ impl<'a, 'd> Reader<'a, 'd> {
                     _ => Err(self.unexpected("`,` or `]`")),
                 }
             }
-            Frame::Map { map, pos, key } => {
-                map.insert(std::mem::take(key), node);
+            Frame::Map { entries, pos, key } => {
+                let (hash, key_text) = std::mem::take(key);
+                entries.insert(hash, key_text, node);
                 match self.peek() {
                     Some(b',') => {
                         self.at += 1;
                         self.skip_ws();
-                        *key = self.key(map)?;
+                        *key = self.key(entries)?;
                         Ok(Next::Value)
                     }
                     Some(b'}') => {
                         self.at += 1;
-                        Ok(Next::Closed(Node::new(
-                            Value::map(std::mem::take(map)),
-                            *pos,
-                        )))
+                        let map = entries.finish();
+                        let emptied = std::mem::take(entries);
+                        self.spare_lists.extend(emptied.into_spare());
+                        Ok(Next::Closed(Node::new(Value::map(map), *pos)))
                     }
                     _ => Err(self.unexpected("`,` or `}`")),
                 }
@@ -215,14 +228,16 @@ impl<'a, 'd> Reader<'a, 'd> {
         Ok(next)
     }
 
-    /// Reads `"key" :` and the whitespace after it; refuses a key already in `map`.
-    fn key(&mut self, map: &Map) -> Result<Box<str>, LoadError> {
+    /// Reads `"key" :` and the whitespace after it, with the key's hash in `entries`; refuses
+    /// a key already there.
+    fn key(&mut self, entries: &Entries) -> Result<(u64, Box<str>), LoadError> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a string key"));
         }
         let pos = self.pos();
         let key = self.string()?;
-        if let Some(first) = map.get(&key) {
+        let hash = entries.hash(&key);
+        if let Some(first) = entries.get(hash, &key) {
             self.duplicates.found(duplicate_key(&key, pos, first.pos))?;
         }
         self.skip_ws();
@@ -231,7 +246,7 @@ impl<'a, 'd> Reader<'a, 'd> {
         }
         self.at += 1;
         self.skip_ws();
-        Ok(key)
+        Ok((hash, key))
     }
 
     fn scalar(&mut self, pos: Pos) -> Result<Node, LoadError> {

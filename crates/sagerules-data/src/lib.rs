@@ -58,6 +58,7 @@
 //! so neither loading, writing nor dropping a tree can overflow a thread's stack.
 //! Bytes that are not UTF-8 are an error at the first bad byte.
 
+mod entries;
 pub mod error;
 mod json;
 pub mod pointer;

@@ -122,6 +122,30 @@ fn lenient_json_keeps_the_later_duplicate() {
     assert_eq!(loaded.warnings[0].pos(), Pos::new(1, 18));
 }
 
+/// A map's first eight entries are kept in a list, later ones in an index (`entries.rs`):
+/// order and repeated keys must not notice the move.
+#[test]
+fn lenient_json_past_eight_entries_keeps_order_and_later_duplicates() {
+    let mut text = String::from("{");
+    for (n, key) in ["k", "j", "i", "h", "g", "f", "e", "d", "c", "b", "a"]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!("\n\"{key}\": {n},"));
+        if n == 2 {
+            text.push_str("\n\"k\": \"before\",");
+        }
+    }
+    text.push_str("\n\"j\": \"after\"}");
+    let loaded = load_lenient("t.json", text.as_bytes()).unwrap();
+    assert_eq!(
+        to_json(&loaded.node),
+        r#"{"k":"before","j":"after","i":2,"h":3,"g":4,"f":5,"e":6,"d":7,"c":8,"b":9,"a":10}"#
+    );
+    let warned: Vec<Pos> = loaded.warnings.iter().map(|w| w.pos()).collect();
+    assert_eq!(warned, [Pos::new(5, 1), Pos::new(14, 1)]);
+}
+
 #[test]
 fn empty_json_is_an_error() {
     assert_eq!(json_err(" \n ").kind, ErrorKind::Empty);
