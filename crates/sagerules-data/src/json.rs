@@ -10,7 +10,7 @@
 //! by [`MAX_DEPTH`] and never by the thread's stack. Columns are counted in characters, from
 //! a moving mark, so a minified single-line file costs one pass.
 
-use crate::entries::{Entries, FewList};
+use crate::entries::{Entries, SpareLists};
 use crate::error::{duplicate_key, Duplicates, ErrorKind, Lines, LoadError};
 use crate::value::{Map, Node, Pos, Value};
 use crate::MAX_DEPTH;
@@ -60,8 +60,7 @@ struct Reader<'a, 'd> {
     src: &'a [u8],
     at: usize,
     lines: Lines,
-    /// Emptied entry lists of closed maps, for the next maps opened.
-    spare_lists: Vec<FewList>,
+    spare_lists: SpareLists,
 }
 
 impl<'a, 'd> Reader<'a, 'd> {
@@ -73,7 +72,7 @@ impl<'a, 'd> Reader<'a, 'd> {
             src,
             at: 0,
             lines: Lines::new(),
-            spare_lists: Vec::new(),
+            spare_lists: SpareLists::default(),
         }
     }
 
@@ -175,7 +174,7 @@ impl<'a, 'd> Reader<'a, 'd> {
             self.at += 1;
             return Ok(Some(Node::new(Value::map(Map::default()), pos)));
         }
-        let entries = Entries::with_list(self.spare_lists.pop().unwrap_or_default());
+        let entries = self.spare_lists.open();
         let key = self.key(&entries)?;
         stack.push(Frame::Map { entries, pos, key });
         Ok(None)
@@ -211,9 +210,7 @@ impl<'a, 'd> Reader<'a, 'd> {
                     }
                     Some(b'}') => {
                         self.at += 1;
-                        let map = entries.finish();
-                        let emptied = std::mem::take(entries);
-                        self.spare_lists.extend(emptied.into_spare());
+                        let map = self.spare_lists.close(entries);
                         Ok(Next::Closed(Node::new(Value::map(map), *pos)))
                     }
                     _ => Err(self.unexpected("`,` or `}`")),

@@ -8,7 +8,7 @@
 
 use super::scalar::{self, core_float, core_int, key_text};
 use super::tags::{self, CoreType, TagAction};
-use crate::entries::{Entries, FewList};
+use crate::entries::{Entries, SpareLists};
 use crate::error::{duplicate_key, sat_u32, Duplicates, ErrorKind, LoadError};
 use crate::value::{Map, Node, Pos, Value};
 use crate::{MAX_ALIAS_NODES, MAX_DEPTH};
@@ -61,8 +61,7 @@ pub(super) struct Builder<'d> {
     documents: usize,
     root: Option<Node>,
     duplicates: &'d mut Duplicates,
-    /// Emptied entry lists of closed maps, for the next maps opened.
-    spare_lists: Vec<FewList>,
+    spare_lists: SpareLists,
 }
 
 impl<'d> Builder<'d> {
@@ -75,7 +74,7 @@ impl<'d> Builder<'d> {
             documents: 0,
             root: None,
             duplicates,
-            spare_lists: Vec::new(),
+            spare_lists: SpareLists::default(),
         }
     }
 
@@ -193,9 +192,8 @@ impl<'d> Builder<'d> {
         let kind = if list {
             FrameKind::List(Vec::new())
         } else {
-            let list = self.spare_lists.pop().unwrap_or_default();
             FrameKind::Map(MapFrame {
-                entries: Entries::with_list(list),
+                entries: self.spare_lists.open(),
                 ..MapFrame::default()
             })
         };
@@ -238,9 +236,8 @@ impl<'d> Builder<'d> {
                 Value::List(items)
             }
             FrameKind::Map(mut map_frame) => {
-                let map = merged_map(&mut map_frame);
-                self.spare_lists.extend(map_frame.entries.into_spare());
-                Value::map(map)
+                let own = self.spare_lists.close(&mut map_frame.entries);
+                Value::map(merged_map(own, map_frame.merged))
             }
         };
         let node = Node::new(value, frame.pos);
@@ -411,9 +408,8 @@ fn bad_merge(pos: Pos) -> LoadError {
 
 /// The map's own entries with merged entries (those it does not set itself) inserted where
 /// the `<<` key was written.
-fn merged_map(map_frame: &mut MapFrame) -> Map {
-    let own = map_frame.entries.finish();
-    let Some((at, merged)) = map_frame.merged.take() else {
+fn merged_map(own: Map, merged: Option<(usize, Map)>) -> Map {
+    let Some((at, merged)) = merged else {
         return own;
     };
     let merged: Vec<(Box<str>, Node)> = merged
