@@ -16,7 +16,7 @@ use crate::ast::{Block, BlockItem, Expr, Let, Span};
 use crate::eval::value::{Got, Paths, Val, ROOT};
 use crate::eval::Expander;
 use crate::report::{EvalError, Finding, Status};
-use crate::ruleset::{RuleBody, RuleSet};
+use crate::ruleset::{Lit, RuleBody, RuleSet};
 use crate::SourceId;
 
 /// A finding and the resource it belongs to (`0` for none, `i + 1` for the `i`-th resource).
@@ -439,15 +439,19 @@ impl<'c> Ctx<'c> {
     pub fn expr(&'c self, expr: &'c Expr, scope: &Scope<'_, 'c>) -> EvalResult<Vec<Got<'c>>> {
         match expr {
             Expr::Query(query) => self.query(query, scope),
-            Expr::Literal(literal) => {
-                let key = literal as *const crate::ast::Literal as usize;
-                match self.set.lits.get(&key) {
-                    Some(lit) => Ok(vec![Got::Val(crate::eval::compare::lit_val(lit))]),
-                    None => Err(self.error(literal.span, "internal: literal was not compiled")),
-                }
-            }
+            Expr::Literal(literal) => match self.compiled(literal) {
+                Some(lit) => Ok(vec![Got::Val(crate::eval::compare::lit_val(lit))]),
+                None => Err(self.error(literal.span, "internal: literal was not compiled")),
+            },
             Expr::Call(call) => self.call(call, scope),
         }
+    }
+
+    /// The compiled form of a literal of the rule set (they are keyed by address).
+    pub(crate) fn compiled(&self, literal: &crate::ast::Literal) -> Option<&'c Lit> {
+        self.set
+            .lits
+            .get(&(literal as *const crate::ast::Literal as usize))
     }
 }
 

@@ -4,9 +4,10 @@
 //! - `Resources.*[ Type == 'AWS::X::Y' ]` (and type blocks): answered from an index of
 //!   `/Resources` by type, built once per document, instead of one pass over every resource
 //!   per rule. A filter whose first line tests only `Type` against literals
-//!   (`[ Type in [...] Properties.X exists ]`, `[ Type == /^AWS::SageMaker::/ ]`) is judged
-//!   once per distinct type, and only the resources of the types it keeps (and those without
-//!   a string `Type`) go through the rest of the filter;
+//!   (`[ Type in [...] Properties.X exists ]`, `[ Type == /^AWS::SageMaker::/ ]`) takes the
+//!   types it names from the index, matches its patterns once per distinct type (any other
+//!   such line is judged once per distinct type), and only the resources of the types it
+//!   keeps (and those without a string `Type`) go through the rest of the filter;
 //! - `%file_let.Key...`: the first key step after a file-scope variable is remembered, so
 //!   eight rules over `%notebooks.Properties` look `Properties` up once per notebook.
 
@@ -44,15 +45,10 @@ pub(crate) struct ResourcesByType<'c> {
 
 impl<'c> ResourcesByType<'c> {
     fn of_type(&self, type_name: &str) -> Vec<Got<'c>> {
-        self.by_type
-            .get(type_name)
-            .map(|positions| self.at(positions.iter().copied()))
-            .unwrap_or_default()
-    }
-
-    fn at(&self, positions: impl Iterator<Item = u32>) -> Vec<Got<'c>> {
+        let positions = self.by_type.get(type_name).map_or(&[][..], Vec::as_slice);
         positions
-            .filter_map(|p| self.resources.get(p as usize).cloned())
+            .iter()
+            .filter_map(|&p| self.resources.get(p as usize).cloned())
             .collect()
     }
 }
@@ -256,8 +252,7 @@ impl<'c> Ctx<'c> {
             match (op, &literal.kind) {
                 (CmpOp::Eq, LiteralKind::String(name)) => named.names.push(name),
                 (CmpOp::Eq, LiteralKind::Regex(_)) => {
-                    let key = literal as *const crate::ast::Literal as usize;
-                    let Some(Lit::Regex(pattern)) = self.set.lits.get(&key) else {
+                    let Some(Lit::Regex(pattern)) = self.compiled(literal) else {
                         return None;
                     };
                     named.patterns.push(pattern);
