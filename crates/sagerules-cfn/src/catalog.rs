@@ -89,7 +89,7 @@ impl<'t> Catalog<'t> {
         let resources: Vec<(&str, &Node)> = root
             .get("Resources")
             .and_then(Node::as_map)
-            .map(|m| m.iter().map(|(k, v)| (k.as_ref(), v)).collect())
+            .map(|m| m.iter().collect())
             .unwrap_or_default();
         for (id, resource) in &resources {
             let props = resource.get("Properties");

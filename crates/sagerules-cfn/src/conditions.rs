@@ -122,7 +122,7 @@ fn text(node: &Node, world: &HashMap<String, Node>) -> Option<String> {
 /// `{"Fn::X": arg}`: the single key of a one-entry map.
 fn single_entry(node: &Node) -> Option<(&str, &Node)> {
     match &node.value {
-        Value::Map(map) if map.len() == 1 => map.iter().next().map(|(k, v)| (k.as_ref(), v)),
+        Value::Map(map) if map.len() == 1 => map.iter().next(),
         _ => None,
     }
 }

@@ -104,11 +104,7 @@ impl<'t> CfnExpander<'t> {
         let params = root
             .get("Parameters")
             .and_then(Node::as_map)
-            .map(|map| {
-                map.iter()
-                    .map(|(k, v)| (k.as_ref(), (v, OnceCell::new())))
-                    .collect()
-            })
+            .map(|map| map.iter().map(|(k, v)| (k, (v, OnceCell::new()))).collect())
             .unwrap_or_default();
         let folded = Folded::of(root);
         Self {
@@ -466,11 +462,7 @@ impl<'t> CfnExpander<'t> {
         };
         entries
             .iter()
-            .filter(|(k, _)| {
-                wanted
-                    .as_ref()
-                    .is_none_or(|w| w.iter().any(|x| x == k.as_ref()))
-            })
+            .filter(|(k, _)| wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == *k)))
             .map(|(k, v)| (k.to_string(), v))
             .collect()
     }
@@ -575,7 +567,7 @@ fn list_values(root: &Node, provisioning: &Provisioning<'_>) -> HashMap<String, 
         }
         let value = provisioning
             .values
-            .get(name.as_ref())
+            .get(name)
             .copied()
             .or_else(|| decl.get("Default"));
         let Some((text, pos)) = value.and_then(|v| Some((v.as_str()?, v.pos))) else {

@@ -58,7 +58,7 @@ pub fn intrinsic(node: &Node) -> Option<(&str, &Node)> {
         return None;
     }
     let (key, arg) = map.first()?;
-    (key.as_ref() == "Ref" || key.starts_with("Fn::")).then_some((key.as_ref(), arg))
+    (key == "Ref" || key.starts_with("Fn::")).then_some((key, arg))
 }
 
 /// The text of a literal scalar, or of an intrinsic that folds to one.

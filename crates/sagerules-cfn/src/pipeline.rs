@@ -443,7 +443,7 @@ fn pipeline_value(
     if key.starts_with("Std:") {
         return Some(Registered::Unknown(format!("pipeline function {key}")));
     }
-    let path = (key.as_ref() == "Get").then(|| arg.as_str()).flatten()?;
+    let path = (key == "Get").then(|| arg.as_str()).flatten()?;
     let Some(name) = path.strip_prefix("Parameters.") else {
         return Some(Registered::Unknown(format!(
             "pipeline runtime value {path}"

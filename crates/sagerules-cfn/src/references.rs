@@ -66,7 +66,7 @@ impl<'t> Declared<'t> {
         let keys = |section: &str| -> HashSet<&'t str> {
             root.get(section)
                 .and_then(Node::as_map)
-                .map(|m| m.keys().map(|k| k.as_ref()).collect())
+                .map(|m| m.keys().collect())
                 .unwrap_or_default()
         };
         Declared {
@@ -215,7 +215,7 @@ fn sub_references<'n>(arg: &'n Node, pos: Pos, visit: &mut impl FnMut(Reference<
             let locals: HashSet<&str> = items
                 .get(1)
                 .and_then(Node::as_map)
-                .map(|m| m.keys().map(|k| k.as_ref()).collect())
+                .map(|m| m.keys().collect())
                 .unwrap_or_default();
             (text, locals)
         }

@@ -83,7 +83,7 @@ impl Reader<'_> {
             return out;
         };
         for (key, value) in root.iter() {
-            if key.as_ref() != "check" {
+            if key != "check" {
                 self.error(value, format!("unknown section `{key}` (sections: check)"));
             }
         }

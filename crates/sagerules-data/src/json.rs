@@ -41,8 +41,8 @@ enum Frame {
     Map {
         entries: Entries,
         pos: Pos,
-        /// The pending key and its hash.
-        key: (u64, Box<str>),
+        /// The pending key, and whether the map holds it already.
+        key: (bool, Box<str>),
     },
 }
 
@@ -199,8 +199,8 @@ impl<'a, 'd> Reader<'a, 'd> {
                 }
             }
             Frame::Map { entries, pos, key } => {
-                let (hash, key_text) = std::mem::take(key);
-                entries.insert(hash, key_text, node);
+                let (seen, key_text) = std::mem::take(key);
+                entries.insert(seen, key_text, node);
                 match self.peek() {
                     Some(b',') => {
                         self.at += 1;
@@ -225,17 +225,17 @@ impl<'a, 'd> Reader<'a, 'd> {
         Ok(next)
     }
 
-    /// Reads `"key" :` and the whitespace after it, with the key's hash in `entries`; refuses
-    /// a key already there.
-    fn key(&mut self, entries: &Entries) -> Result<(u64, Box<str>), LoadError> {
+    /// Reads `"key" :` and the whitespace after it, with whether `entries` holds the key
+    /// already; refuses such a key unless duplicates are tolerated.
+    fn key(&mut self, entries: &Entries) -> Result<(bool, Box<str>), LoadError> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a string key"));
         }
         let pos = self.pos();
         let key = self.string()?;
-        let hash = entries.hash(&key);
-        if let Some(first) = entries.get(hash, &key) {
-            self.duplicates.found(duplicate_key(&key, pos, first.pos))?;
+        let first = entries.get(&key).map(|first| first.pos);
+        if let Some(first) = first {
+            self.duplicates.found(duplicate_key(&key, pos, first))?;
         }
         self.skip_ws();
         if self.peek() != Some(b':') {
@@ -243,7 +243,7 @@ impl<'a, 'd> Reader<'a, 'd> {
         }
         self.at += 1;
         self.skip_ws();
-        Ok((hash, key))
+        Ok((first.is_some(), key))
     }
 
     fn scalar(&mut self, pos: Pos) -> Result<Node, LoadError> {

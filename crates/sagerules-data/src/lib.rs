@@ -61,6 +61,7 @@
 mod entries;
 pub mod error;
 mod json;
+mod map;
 pub mod pointer;
 pub mod value;
 mod write;
@@ -68,6 +69,7 @@ mod yaml;
 
 use error::Duplicates;
 pub use error::{DuplicateKeys, ErrorKind, LoadError};
+pub use map::{Iter as MapIter, IterMut as MapIterMut};
 pub use pointer::Pointer;
 pub use value::{Map, Node, Pos, Value};
 pub use write::to_json;

@@ -4,7 +4,7 @@
 //! (the evaluator keeps the keys it followed). That keeps a 20,000-resource template at
 //! roughly the size of its values.
 
-use indexmap::IndexMap;
+pub use crate::map::Map;
 
 /// A 1-based line and column in a data file. `Pos::default()` (0:0) means "made up, not read".
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,23 +26,12 @@ pub struct Node {
     pub pos: Pos,
 }
 
-/// Map entries keep document order; keys are always strings (YAML scalar keys such as `200:`
-/// are turned into their text). Build one with `Map::default()`.
-///
-/// Hashed with foldhash rather than std's SipHash: SipHash was a tenth of the instructions of a
-/// corpus check (every key is hashed when a map is built and again at each lookup), foldhash
-/// costs a fraction of that and is still seeded per process, so keys cannot be chosen ahead to
-/// collide.
-pub type Map = IndexMap<Box<str>, Node, foldhash::fast::RandomState>;
-
 /// A JSON/YAML value. CloudFormation short-form tags are already expanded (`!Ref x` is the map
 /// `{"Ref": "x"}`), and YAML aliases are resolved to copies of their anchored node.
 ///
-/// A map is boxed: an `IndexMap` is 72 bytes, and unboxed it would make every node that size
-/// (80 bytes with its position); boxed, a node is 32 bytes. Measured on the 20k-resource
-/// benchmark template (`tests/bench/gen.py big-yaml`, 8.4 MB), peak RSS of loading it is
-/// 65 MB boxed against 69 MB unboxed, of `sagerules check` 154 MB against 165 MB: less than
-/// the sizes suggest, as an unboxed map saves its own 72-byte allocation.
+/// A map is boxed, so that a node stays 32 bytes whatever the map holds: most nodes are
+/// strings and lists. (With an `IndexMap`, 72 bytes, boxing took the 20k-resource benchmark
+/// template's load from 69 MB to 65 MB; a [`Map`] is 32 bytes.)
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,

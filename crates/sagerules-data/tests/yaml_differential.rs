@@ -32,8 +32,12 @@ fn first_difference(left: &Node, right: &Node, at: &str) -> Option<String> {
             if keys_a != keys_b {
                 return Some(format!("{at}: keys {keys_a:?} vs {keys_b:?}"));
             }
+            // Same keys in the same order: compare the entries pairwise.
             a.iter()
-                .find_map(|(key, child)| first_difference(child, &b[key], &format!("{at}/{key}")))
+                .zip(b.iter())
+                .find_map(|((key, child), (_, theirs))| {
+                    first_difference(child, theirs, &format!("{at}/{key}"))
+                })
         }
         (Value::List(a), Value::List(b)) if a.len() == b.len() => a
             .iter()

@@ -138,7 +138,7 @@ fn defaults() -> Result<Map, ParamError> {
         return Err(bundled(format!("has no {PARAMS_KEY} map")));
     };
     map.iter()
-        .map(|(name, value)| Ok((name.clone(), check(name, value)?)))
+        .map(|(name, value)| Ok((name.into(), check(name, value)?)))
         .collect()
 }
 
@@ -159,7 +159,7 @@ fn user_entries(user: &Node) -> Result<Vec<(&str, &Node)>, ParamError> {
         (1, Some(wrapped)) => return user_entries(wrapped),
         _ => map,
     };
-    Ok(inner.iter().map(|(k, v)| (k.as_ref(), v)).collect())
+    Ok(inner.iter().collect())
 }
 
 /// One parameter's value in its canonical form, or why it is not acceptable.

@@ -221,13 +221,13 @@ fn set_source(resource: &mut Node, source: &str) {
     let Value::Map(map) = &mut resource.value else {
         return;
     };
-    let metadata = map
-        .entry("Metadata".into())
-        .or_insert_with(|| map_node(Map::default(), pos));
-    if !matches!(metadata.value, Value::Map(_)) {
-        *metadata = map_node(Map::default(), pos);
+    if map
+        .get("Metadata")
+        .is_none_or(|metadata| metadata.as_map().is_none())
+    {
+        map.insert("Metadata".into(), map_node(Map::default(), pos));
     }
-    if let Value::Map(metadata) = &mut metadata.value {
+    if let Some(Value::Map(metadata)) = map.get_mut("Metadata").map(|node| &mut node.value) {
         let marker = Map::from_iter([(Box::from("Source"), text(source, pos))]);
         metadata.insert("SageRules".into(), map_node(marker, pos));
     }

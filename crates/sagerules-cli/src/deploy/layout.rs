@@ -412,7 +412,7 @@ fn apply_defaults(params: &mut [TemplateParam], user: Option<&Node>) -> Vec<Stri
     };
     let mut errors = Vec::new();
     for (key, value) in entries {
-        let Some(param) = params.iter_mut().find(|p| p.key == key.as_ref()) else {
+        let Some(param) = params.iter_mut().find(|p| p.key == key) else {
             errors.push(format!(
                 "--params: {key} is read by none of the chosen rules, so no template would pass it"
             ));

@@ -579,9 +579,7 @@ impl<'c> Ctx<'c> {
         let Got::Val(Val::Doc(this, this_path)) = &scope.this else {
             return Vec::new();
         };
-        let Some((res_index, key, resources)) = this
-            .as_map()
-            .and_then(|m| crate::eval::value::lookup(m, "Resources"))
+        let Some((res_index, key, resources)) = this.as_map().and_then(|m| m.get_full("Resources"))
         else {
             return Vec::new();
         };

@@ -13,7 +13,7 @@ use sagerules_data::{Map, Node, Value};
 use crate::ast::{Clause, Disjunction, Expr, Filter, Query, Step};
 use crate::dialect::{retry_key, Converter, Dialect};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
-use crate::eval::value::{lookup, Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
+use crate::eval::value::{Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
 use crate::eval::Expansion;
 use crate::report::Status;
 
@@ -162,7 +162,7 @@ impl<'c> Ctx<'c> {
                     .for_each(|g| self.walk_keys_with(g, rest, out, converter));
             };
             let direct = node.as_map().filter(|_| !self.guard_index_key(key));
-            match direct.and_then(|m| lookup(m, key)) {
+            match direct.and_then(|m| m.get_full(key)) {
                 Some((index, name, child)) if !self.expands(child) => {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
                     current = Got::Val(Val::Doc(child, child_path));
@@ -257,7 +257,9 @@ impl<'c> Ctx<'c> {
                 miss: Miss::Key(key),
             }),
             Value::Map(map) => {
-                let found = lookup(map, key).or_else(|| self.retried(map, key, converter));
+                let found = map
+                    .get_full(key)
+                    .or_else(|| self.retried(map, key, converter));
                 if let Some((index, name, child)) = found {
                     let child_path = self.paths.borrow_mut().child(path, Seg::Key(name), index);
                     return self.push_expanded(child, child_path, out);
@@ -266,7 +268,7 @@ impl<'c> Ctx<'c> {
                     if let Some((index, name, child)) = self
                         .params
                         .and_then(Node::as_map)
-                        .and_then(|p| lookup(p, key))
+                        .and_then(|p| p.get_full(key))
                     {
                         let child_path = self.paths.borrow_mut().child(ROOT, Seg::Key(name), index);
                         return self.push_expanded(child, child_path, out);
@@ -329,9 +331,9 @@ impl<'c> Ctx<'c> {
         if !self.guard_dialect() {
             return None;
         }
-        let (spelled, used) = retry_key(key, *converter, |k| lookup(map, k).is_some())?;
+        let (spelled, used) = retry_key(key, *converter, |k| map.contains_key(k))?;
         *converter = Some(used);
-        lookup(map, &spelled)
+        map.get_full(&spelled)
     }
 
     /// `*` (`maps_too`) or `[*]`: every element; a scalar stands for itself; an empty

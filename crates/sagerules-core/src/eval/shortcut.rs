@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use crate::ast::{Clause, CmpOp, Disjunction, Expr, Filter, LiteralKind, OpKind, Step};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
-use crate::eval::value::{lookup, Got, Miss, Seg, Val, ROOT};
+use crate::eval::value::{Got, Miss, Seg, Val, ROOT};
 use crate::report::Status;
 use crate::ruleset::lit::Pattern;
 use crate::ruleset::Lit;
@@ -71,7 +71,7 @@ impl<'c> Ctx<'c> {
         if params_have_resources || self.expander.is_some_and(|e| e.disable_shortcuts()) {
             return TypeIndex::Unusable;
         }
-        let Some((at, key, resources)) = lookup(root, "Resources") else {
+        let Some((at, key, resources)) = root.get_full("Resources") else {
             return TypeIndex::Nothing(Got::Missing {
                 at: ROOT,
                 pos: self.root.pos,
@@ -99,7 +99,7 @@ impl<'c> Ctx<'c> {
             if self.expands(resource) {
                 return TypeIndex::Unusable;
             }
-            let type_node = resource.as_map().and_then(|m| lookup(m, "Type"));
+            let type_node = resource.as_map().and_then(|m| m.get_full("Type"));
             if type_node.is_some_and(|(_, _, node)| self.expands(node)) {
                 return TypeIndex::Unusable;
             }

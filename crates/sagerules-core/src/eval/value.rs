@@ -240,22 +240,6 @@ impl<'a> Got<'a> {
     }
 }
 
-/// Largest map searched by scanning its entries instead of hashing the key.
-const SCAN_LIMIT: usize = 12;
-
-/// `map.get_full(key)`, faster for the small maps most documents are made of: comparing
-/// lengths (stored inline) and then bytes beats hashing the key and probing the table,
-/// which costs several cache misses on a large, cold document.
-pub(crate) fn lookup<'m>(map: &'m Map, key: &str) -> Option<(usize, &'m str, &'m Node)> {
-    if map.len() > SCAN_LIMIT {
-        return map.get_full(key).map(|(i, k, v)| (i, k.as_ref(), v));
-    }
-    map.iter()
-        .enumerate()
-        .find(|(_, (k, _))| k.len() == key.len() && k.as_ref() == key)
-        .map(|(i, (k, v))| (i, k.as_ref(), v))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

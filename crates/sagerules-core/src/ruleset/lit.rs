@@ -185,7 +185,7 @@ fn plain_node(literal: &Literal) -> Result<Node, LitError> {
 }
 
 fn map_node(entries: &[(String, Literal)]) -> Result<Map, LitError> {
-    let mut map = Map::with_capacity_and_hasher(entries.len(), Default::default());
+    let mut map = Map::with_capacity(entries.len());
     for (key, value) in entries {
         map.insert(key.as_str().into(), plain_node(value)?);
     }

@@ -34,9 +34,9 @@ enum FrameKind {
 struct MapFrame {
     entries: Entries,
     key: Option<PendingKey>,
-    /// The map's hash of the pending key, computed once for the duplicate check and reused
-    /// by the insertion ([`store_value`]).
-    key_hash: u64,
+    /// Whether the pending key is already in the map, found by the duplicate check and used
+    /// by the insertion ([`store_value`]) to append a new key without searching again.
+    key_seen: bool,
     /// Entries from `<<` merge keys (first source wins) and the entry index they go before.
     merged: Option<(usize, Map)>,
 }
@@ -280,8 +280,8 @@ impl<'d> Builder<'d> {
         };
         let repeated = match &key {
             PendingKey::Key(name) => {
-                map_frame.key_hash = map_frame.entries.hash(name);
-                let first = map_frame.entries.get(map_frame.key_hash, name);
+                let first = map_frame.entries.get(name);
+                map_frame.key_seen = first.is_some();
                 first.map(|first| (&**name, first.pos))
             }
             PendingKey::Merge => map_frame.merged.as_ref().map(|_| ("<<", pos)),
@@ -369,7 +369,7 @@ impl TagAction {
 fn store_value(map_frame: &mut MapFrame, node: Node) -> Result<(), LoadError> {
     match map_frame.key.take() {
         Some(PendingKey::Key(key)) => {
-            map_frame.entries.insert(map_frame.key_hash, key, node);
+            map_frame.entries.insert(map_frame.key_seen, key, node);
             Ok(())
         }
         Some(PendingKey::Merge) => {
@@ -396,7 +396,9 @@ fn merge_source(merged: &mut Map, node: Node) -> Result<(), LoadError> {
         _ => return Err(bad_merge(node.pos)),
     };
     for (key, value) in sources.into_iter().flat_map(|map| *map) {
-        merged.entry(key).or_insert(value);
+        if !merged.contains_key(&key) {
+            merged.push_new(key, value);
+        }
     }
     Ok(())
 }
@@ -416,7 +418,7 @@ fn merged_map(own: Map, merged: Option<(usize, Map)>) -> Map {
         .into_iter()
         .filter(|(key, _)| !own.contains_key(key))
         .collect();
-    let mut out = Map::with_capacity_and_hasher(own.len() + merged.len(), Default::default());
+    let mut out = Map::with_capacity(own.len() + merged.len());
     let mut merged = Some(merged);
     for (index, (key, value)) in own.into_iter().enumerate() {
         if index == at {

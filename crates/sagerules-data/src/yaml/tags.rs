@@ -134,7 +134,7 @@ pub(crate) fn unknown(tag: &str, pos: Pos) -> Option<LoadError> {
 
 /// `{key: inner}` at `pos` (where the tag is written).
 pub(crate) fn wrap(key: &str, inner: Node, pos: Pos) -> Node {
-    let mut map = Map::with_capacity_and_hasher(1, Default::default());
+    let mut map = Map::with_capacity(1);
     map.insert(key.into(), inner);
     Node::new(Value::map(map), pos)
 }
