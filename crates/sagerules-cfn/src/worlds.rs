@@ -37,7 +37,7 @@ use crate::conditions::{self, Truth};
 use crate::params::{admits, Admits};
 use crate::references::{self, Target};
 use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Status};
-use sagerules_data::{Node, Value};
+use sagerules_data::{Node, Pos, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// The most combinations judged per document.
@@ -310,6 +310,7 @@ fn merge_resource(reached: &[(&str, &ResourceResult)], all: usize) -> ResourceRe
     let mut merged = base.unwrap_or(ResourceResult {
         resource: None,
         resource_type: None,
+        pos: Pos::default(),
         status,
         failures: Vec::new(),
         unknowns: Vec::new(),

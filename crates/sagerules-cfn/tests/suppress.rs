@@ -13,11 +13,13 @@ use common::fixture;
 use sagerules_cfn::{CfnError, Suppressions};
 use sagerules_core::ast::Span;
 use sagerules_core::{Report, ResourceResult, RuleResult, Severity, SourceId, Status};
+use sagerules_data::Pos;
 
 fn resource(id: &str, status: Status) -> ResourceResult {
     ResourceResult {
         resource: Some(id.into()),
         resource_type: Some("AWS::SageMaker::NotebookInstance".into()),
+        pos: Pos::default(),
         status,
         failures: Vec::new(),
         unknowns: Vec::new(),

@@ -17,17 +17,20 @@ use std::path::Path;
 
 /// Checks one loaded template (`text` is its source, `doc` the loaded document) with every
 /// rule set; the template's own outcome comes first, then one per product template it leads to.
+///
+/// The document is dropped before the outcomes are made: they need only the positions the
+/// reports carry, so a large template's tree and its verdicts are not held at once.
 pub fn check_template(
     file: &str,
     text: &str,
-    doc: &Node,
+    doc: Node,
     context: &Context<'_>,
 ) -> Vec<FileOutcome> {
     let sets: Vec<&RuleSet> = context.sets.iter().map(|s| &s.set).collect();
     let template = Template {
         name: file,
         text: Some(text),
-        root: doc,
+        root: &doc,
     };
     let options = Options {
         params: context.params,
@@ -37,12 +40,16 @@ pub fn check_template(
             .params
             .is_some_and(sagerules_pack::params::stack_keys_allowed),
     };
-    let mut outcomes = Vec::new();
+    let mut checked = Vec::new();
     let read = |from: &str, path: &str| read_relative(from, path, context);
-    check_each(&sets, template, options, &read, &mut |data, checked| {
-        outcomes.push(outcome(data, checked, text));
+    check_each(&sets, template, options, &read, &mut |data, one| {
+        checked.push((data.pos, one));
     });
-    outcomes
+    drop(doc);
+    checked
+        .into_iter()
+        .map(|(root, one)| outcome(root, one, text))
+        .collect()
 }
 
 /// Reads `path` relative to the directory of the template shown as `from`, if it is a data
@@ -68,9 +75,9 @@ fn read_relative(
         .map_err(|e| e.to_string())
 }
 
-/// One checked document as a [`FileOutcome`]; `main_text` is the text of the template given
-/// (product templates bring their own).
-fn outcome(data: &Node, checked: Checked, main_text: &str) -> FileOutcome {
+/// One checked document, whose root is at `root`, as a [`FileOutcome`]; `main_text` is the
+/// text of the template given (product templates bring their own).
+fn outcome(root: Pos, checked: Checked, main_text: &str) -> FileOutcome {
     let text = checked.text.as_deref().unwrap_or(main_text);
     let mut out = FileOutcome {
         file: checked.file.clone(),
@@ -83,7 +90,7 @@ fn outcome(data: &Node, checked: Checked, main_text: &str) -> FileOutcome {
             .map(|e| error_diag(&checked.file, text, e)),
     );
     for report in checked.reports {
-        out.add_report(data, report);
+        out.add_report(root, report);
     }
     if let Some(by) = &checked.provisioned_by {
         mark_provisioned(&mut out, by);

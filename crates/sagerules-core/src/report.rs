@@ -90,6 +90,9 @@ pub struct ResourceResult {
     pub resource: Option<String>,
     /// The resource's `Type` when it has a string one.
     pub resource_type: Option<String>,
+    /// Where the resource is written (its `Resources.<id>` entry), or the document's start
+    /// for the document as a whole: readers locate a verdict without keeping the document.
+    pub pos: Pos,
     pub status: Status,
     pub failures: Vec<Finding>,
     /// Checks that could not be decided (a value known only at deploy time, such as

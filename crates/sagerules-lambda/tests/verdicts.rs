@@ -202,6 +202,7 @@ fn rule(name: &str, statuses: &[(Status, Option<Finding>)]) -> RuleResult {
         .map(|(status, finding)| ResourceResult {
             resource: Some("job".into()),
             resource_type: None,
+            pos: Pos::default(),
             status: *status,
             failures: finding.iter().cloned().collect(),
             unknowns: vec![],

@@ -430,7 +430,7 @@ fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
             }];
         }
     }
-    let mut outcomes = crate::cfn::check_template(&file, &text, &doc, context);
+    let mut outcomes = crate::cfn::check_template(&file, &text, doc, context);
     if let Some(first) = outcomes.first_mut() {
         first.warnings = warnings;
     }

@@ -1,12 +1,13 @@
 //! What `check` found, per file, independent of the output format: the core's [`Report`]s
-//! turned into verdicts that carry file positions, and the errors. A document is dropped as soon
-//! as its verdicts are made, so memory follows the number of verdicts, not of documents.
+//! turned into verdicts that carry file positions, and the errors. Verdicts are made from the
+//! reports alone (a resource's position comes with its result), after the document is dropped,
+//! so memory follows the number of verdicts, not of documents.
 
 use super::words;
 use crate::diag::Diag;
 use sagerules_core::ast::Span;
 use sagerules_core::{Finding, Report, ResourceResult, RuleResult, Severity, SourceId, Status};
-use sagerules_data::{Node, Pointer, Pos};
+use sagerules_data::{Pointer, Pos};
 use std::sync::Arc;
 
 /// One (rule, resource) verdict in one file.
@@ -90,12 +91,13 @@ impl FileOutcome {
         }
     }
 
-    /// Adds one rule set's report on `doc` (the document `file` was read into).
-    pub fn add_report(&mut self, doc: &Node, report: Report) {
+    /// Adds one rule set's report on a document whose root is at `root` (line 1, column 1
+    /// unless the text starts with blank lines or comments).
+    pub fn add_report(&mut self, root: Pos, report: Report) {
         let count: usize = report.rules.iter().map(|r| r.resources.len().max(1)).sum();
         self.verdicts.reserve(count);
         for rule in report.rules {
-            push_verdicts(&mut self.verdicts, doc, rule);
+            push_verdicts(&mut self.verdicts, root, rule);
         }
         for error in report.errors {
             let message = format!(
@@ -108,11 +110,11 @@ impl FileOutcome {
 }
 
 /// The verdicts of one rule: one per resource it reached, or one SKIP when it reached none.
-fn push_verdicts(out: &mut Vec<Verdict>, doc: &Node, rule: RuleResult) {
+fn push_verdicts(out: &mut Vec<Verdict>, root: Pos, rule: RuleResult) {
     if rule.resources.is_empty() {
         let at = Place {
             pointer: Pointer::root(),
-            pos: doc.pos,
+            pos: root,
         };
         out.push(Verdict {
             rule: rule.rule.into(),
@@ -130,12 +132,12 @@ fn push_verdicts(out: &mut Vec<Verdict>, doc: &Node, rule: RuleResult) {
     out.extend(
         rule.resources
             .into_iter()
-            .map(|r| verdict(doc, &name, severity, r)),
+            .map(|r| verdict(&name, severity, r)),
     );
 }
 
-fn verdict(doc: &Node, rule: &Arc<str>, severity: Severity, result: ResourceResult) -> Verdict {
-    let at = resource_place(doc, result.resource.as_deref());
+fn verdict(rule: &Arc<str>, severity: Severity, result: ResourceResult) -> Verdict {
+    let at = resource_place(result.resource.as_deref(), result.pos);
     Verdict {
         rule: Arc::clone(rule),
         severity,
@@ -179,19 +181,13 @@ fn details(resource: &Place, findings: Vec<Finding>, wording: Wording) -> Vec<De
     out
 }
 
-/// `/Resources/<id>` and the position of that resource in `doc` (the document root for `None`).
-pub fn resource_place(doc: &Node, resource: Option<&str>) -> Place {
-    let Some(id) = resource else {
-        return Place {
-            pointer: Pointer::root(),
-            pos: doc.pos,
-        };
+/// `/Resources/<id>` (the root for `None`, the document as a whole) at `pos`.
+pub fn resource_place(resource: Option<&str>, pos: Pos) -> Place {
+    let pointer = match resource {
+        Some(id) => Pointer::from_keys(["Resources", id]),
+        None => Pointer::root(),
     };
-    let node = doc.get("Resources").and_then(|r| r.get(id));
-    Place {
-        pointer: Pointer::from_keys(["Resources", id]),
-        pos: node.map_or(doc.pos, |n| n.pos),
-    }
+    Place { pointer, pos }
 }
 
 /// Where a finding is: its pointer, and its position (its resource's when the evaluator made
@@ -277,18 +273,6 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sagerules_data::{Map, Value};
-
-    fn template_with(id: &str, pos: Pos) -> Node {
-        let mut resources = Map::default();
-        resources.insert(id.into(), Node::new(Value::map(Map::default()), pos));
-        let mut root = Map::default();
-        root.insert(
-            "Resources".into(),
-            Node::new(Value::map(resources), Pos::new(2, 1)),
-        );
-        Node::new(Value::map(root), Pos::new(1, 1))
-    }
 
     fn finding(pos: Pos, message: Option<&str>) -> Finding {
         Finding {
@@ -305,10 +289,10 @@ mod tests {
 
     #[test]
     fn a_made_up_position_falls_back_to_the_resource() {
-        let doc = template_with("Nb", Pos::new(3, 3));
         let result = ResourceResult {
             resource: Some("Nb".into()),
             resource_type: None,
+            pos: Pos::new(3, 3),
             status: Status::Fail,
             failures: vec![
                 finding(Pos::default(), None),
@@ -316,7 +300,7 @@ mod tests {
             ],
             unknowns: vec![],
         };
-        let v = verdict(&doc, &Arc::from("R"), Severity::High, result);
+        let v = verdict(&Arc::from("R"), Severity::High, result);
         assert_eq!(v.at.pointer, "/Resources/Nb");
         assert_eq!(v.failures[0].at.pos, Pos::new(3, 3));
         assert_eq!(
@@ -346,8 +330,8 @@ mod tests {
 
     #[test]
     fn resource_places_escape_their_keys() {
-        let doc = Node::from_json_str(r#"{"Resources": {"a/b~c": {}}}"#).unwrap();
-        let place = resource_place(&doc, Some("a/b~c"));
+        let place = resource_place(Some("a/b~c"), Pos::new(2, 3));
         assert_eq!(place.pointer.to_string(), "/Resources/a~1b~0c");
+        assert_eq!(place.pos, Pos::new(2, 3));
     }
 }

@@ -221,6 +221,7 @@ fn new_resource_result(ctx: &Ctx<'_>, res: usize) -> ResourceResult {
             .and_then(|(_, r)| r.get("Type"))
             .and_then(Node::as_str)
             .map(str::to_string),
+        pos: entry.map_or(ctx.root.pos, |(_, r)| r.pos),
         status: Status::Pass,
         failures: Vec::new(),
         unknowns: Vec::new(),
