@@ -32,15 +32,37 @@ impl Entries {
     }
 }
 
-/// The emptied lists of the maps a reader has closed, handed to the next maps it opens, so
-/// that a document's maps share a few lists instead of growing one each.
+/// The emptied lists of the maps and lists a reader has closed, handed to the next ones it
+/// opens, so that a document's collections share a few growing lists and each finished one is
+/// copied out at its size. Grown by doubling and then trimmed, every collection left its
+/// smaller sizes behind as freed blocks the allocator kept.
 #[derive(Default)]
-pub(crate) struct SpareLists(Vec<Map>);
+pub(crate) struct SpareLists {
+    maps: Vec<Map>,
+    lists: Vec<Vec<Node>>,
+}
 
 impl SpareLists {
     /// The entries of a map being opened.
     pub(crate) fn open(&mut self) -> Entries {
-        Entries(self.0.pop().unwrap_or_default())
+        Entries(self.maps.pop().unwrap_or_default())
+    }
+
+    /// The items of a list being opened.
+    pub(crate) fn open_list(&mut self) -> Vec<Node> {
+        self.lists.pop().unwrap_or_default()
+    }
+
+    /// The finished list of `items`, holding only the room it uses; `items` is kept for the
+    /// next list opened.
+    pub(crate) fn close_list(&mut self, mut items: Vec<Node>) -> Vec<Node> {
+        // Collected anew rather than taken, for the same reason as a map's entries.
+        #[allow(clippy::drain_collect)]
+        let list = items.drain(..).collect();
+        if items.capacity() > 0 {
+            self.lists.push(items);
+        }
+        list
     }
 
     /// The finished map of `entries`, holding only the room it uses; the list is kept for the
@@ -58,7 +80,7 @@ impl SpareLists {
         #[allow(clippy::drain_collect)]
         let map = Map::from_distinct(list.drain(..).collect());
         if list.capacity() > 0 {
-            self.0.push(Map::from_distinct(list));
+            self.maps.push(Map::from_distinct(list));
         }
         map
     }

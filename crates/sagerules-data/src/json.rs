@@ -165,7 +165,7 @@ impl<'a, 'd> Reader<'a, 'd> {
                 return Ok(Some(Node::new(Value::List(Vec::new()), pos)));
             }
             stack.push(Frame::List {
-                items: Vec::new(),
+                items: self.spare_lists.open_list(),
                 pos,
             });
             return Ok(None);
@@ -190,10 +190,11 @@ impl<'a, 'd> Reader<'a, 'd> {
                     Some(b',') => self.advance_ws(Next::Value),
                     Some(b']') => {
                         self.at += 1;
-                        Ok(Next::Closed(Node::new(
-                            Value::List(std::mem::take(items)),
-                            *pos,
-                        )))
+                        // Copied out at its size (the list kept for the next): grown lists
+                        // kept their slack, and trimmed ones left the 20k-resource JSON
+                        // template's check at 93 MB against 90 MB.
+                        let list = self.spare_lists.close_list(std::mem::take(items));
+                        Ok(Next::Closed(Node::new(Value::List(list), *pos)))
                     }
                     _ => Err(self.unexpected("`,` or `]`")),
                 }
