@@ -50,6 +50,23 @@ pub fn sub_parts(text: &str) -> Vec<SubPart<'_>> {
     parts
 }
 
+/// The variables of an `Fn::Sub` string, as [`sub_parts`] finds them but without building
+/// its text: `"arn:${AWS::Region}:${!x}:${B.Arn}"` → `AWS::Region`, `B.Arn`.
+pub fn sub_vars(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        let start = rest.find("${")?;
+        let after = rest.get(start + 2..).unwrap_or_default();
+        if let Some(escaped) = after.strip_prefix('!') {
+            rest = escaped;
+            continue;
+        }
+        let end = after.find('}')?;
+        rest = after.get(end + 1..).unwrap_or_default();
+        return Some(after.get(..end).unwrap_or_default().trim());
+    })
+}
+
 /// The single key and argument of an intrinsic-shaped map: `{"Fn::Join": [...]}` →
 /// `("Fn::Join", [...])`.
 pub fn intrinsic(node: &Node) -> Option<(&str, &Node)> {
@@ -95,6 +112,10 @@ fn sub_text(arg: &Node) -> Option<String> {
         Value::List(items) => items.first()?.as_str()?,
         _ => return None,
     };
+    // Most `Sub`s have a variable: they are told apart without building their text.
+    if sub_vars(text).next().is_some() {
+        return None;
+    }
     let parts = sub_parts(text);
     match parts.as_slice() {
         [] => Some(String::new()),
@@ -187,6 +208,31 @@ mod tests {
         assert_eq!(
             sub_parts("open ${ end"),
             vec![SubPart::Text("open ${ end".into())]
+        );
+    }
+
+    #[test]
+    fn sub_vars_are_the_variables_sub_parts_finds() {
+        for text in [
+            "arn:${AWS::Region}:${!x}:${ B.Arn }",
+            "${P}",
+            "plain",
+            "open ${ end",
+            "${!a}${b}${!c",
+            "x${}y${Z}",
+        ] {
+            let from_parts: Vec<&str> = sub_parts(text)
+                .into_iter()
+                .filter_map(|part| match part {
+                    SubPart::Var(var) => Some(var),
+                    SubPart::Text(_) => None,
+                })
+                .collect();
+            assert_eq!(sub_vars(text).collect::<Vec<_>>(), from_parts, "{text}");
+        }
+        assert_eq!(
+            sub_vars("arn:${AWS::Region}:${!x}:${ B.Arn }").collect::<Vec<_>>(),
+            ["AWS::Region", "B.Arn"]
         );
     }
 }

@@ -12,7 +12,7 @@
 //! exist after it runs.
 
 use crate::error::CfnError;
-use crate::fold::{intrinsic, sub_parts, SubPart};
+use crate::fold::{intrinsic, sub_vars};
 use sagerules_data::{Node, Pos, Value};
 // foldhash, not SipHash: this walk visits every value of every template.
 use foldhash::HashSet;
@@ -49,7 +49,7 @@ pub fn undeclared(root: &Node) -> Vec<CfnError> {
             continue;
         };
         for (id, node) in map.iter() {
-            names.walk(&format!("{entry} {id}"), node, &mut errors);
+            names.walk((entry, id), node, &mut errors);
         }
     }
     errors
@@ -75,7 +75,9 @@ impl<'t> Declared<'t> {
         }
     }
 
-    fn walk(&self, place: &str, node: &Node, errors: &mut Vec<CfnError>) {
+    /// The undeclared references under `node`, the entry `id` of a section whose entries are
+    /// `entry`s (`("resource", "Bucket")`); the place is spelled only for an error.
+    fn walk(&self, (entry, id): (&str, &str), node: &Node, errors: &mut Vec<CfnError>) {
         each_reference(node, &mut |reference| {
             let known = match reference.target {
                 Target::Resource(name) => self.resources.contains(name),
@@ -88,7 +90,7 @@ impl<'t> Declared<'t> {
                 Target::Condition(_) => true,
             };
             if !known {
-                errors.push(self.undeclared(place, &reference));
+                errors.push(self.undeclared(&format!("{entry} {id}"), &reference));
             }
         });
     }
@@ -221,8 +223,7 @@ fn sub_references<'n>(arg: &'n Node, pos: Pos, visit: &mut impl FnMut(Reference<
         }
         _ => return,
     };
-    for part in sub_parts(text) {
-        let SubPart::Var(var) = part else { continue };
+    for var in sub_vars(text) {
         if locals.contains(var) {
             continue;
         }
