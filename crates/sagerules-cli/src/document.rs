@@ -26,8 +26,9 @@ pub fn load_with_warnings(name: &str, bytes: &[u8]) -> Result<(Node, Vec<Diag>),
 /// A template as CloudFormation would read it: like [`load_with_warnings`], but a tag that is
 /// not a CloudFormation short form (`!Reff KeyParam`) is an error, since CloudFormation
 /// rejects the template (and a rule would otherwise judge `{"Reff": "KeyParam"}`).
-pub fn load_template(name: &str, bytes: &[u8]) -> Result<(Node, Vec<Diag>), Vec<Diag>> {
-    let loaded = sagerules_data::load_lenient(name, bytes)
+pub fn load_template(name: &str, text: &str) -> Result<(Node, Vec<Diag>), Vec<Diag>> {
+    let bytes = text.as_bytes();
+    let loaded = sagerules_data::load_lenient_text(name, text)
         .map_err(|error| vec![load_diag(name, bytes, &error)])?;
     let (errors, warnings): (Vec<&LoadError>, Vec<&LoadError>) = loaded
         .warnings
@@ -41,6 +42,14 @@ pub fn load_template(name: &str, bytes: &[u8]) -> Result<(Node, Vec<Diag>), Vec<
         .map(|w| load_diag(name, bytes, w).warning())
         .collect();
     Ok((loaded.node, warnings))
+}
+
+/// Why `bytes`, which are not UTF-8, cannot be read: the first bad byte's line and column.
+pub fn not_utf8(name: &str, bytes: &[u8]) -> Diag {
+    match sagerules_data::load_lenient(name, bytes) {
+        Err(error) => load_diag(name, bytes, &error),
+        Ok(_) => Diag::file(name, "not valid UTF-8"),
+    }
 }
 
 fn load_diag(name: &str, bytes: &[u8], error: &LoadError) -> Diag {

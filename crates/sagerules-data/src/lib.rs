@@ -152,6 +152,13 @@ pub fn load_lenient(path: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     load_with(bytes, format_for_path(path), DuplicateKeys::LastWins)
 }
 
+/// [`load_lenient`] for text already known to be UTF-8 (a caller that keeps the text for its
+/// diagnostics checks it once, not twice).
+pub fn load_lenient_text(path: &str, text: &str) -> Result<Loaded, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    load_text_with(text, format_for_path(path), DuplicateKeys::LastWins)
+}
+
 /// The parser a path asks for: YAML for YAML names, `None` (sniff) for the rest.
 fn format_for_path(path: &str) -> Option<Format> {
     Format::from_path(path).filter(|format| *format == Format::Yaml)
@@ -163,7 +170,15 @@ pub fn load_with(
     format: Option<Format>,
     duplicate_keys: DuplicateKeys,
 ) -> Result<Loaded, LoadError> {
-    let text = error::utf8_text(bytes)?;
+    load_text_with(error::utf8_text(bytes)?, format, duplicate_keys)
+}
+
+/// [`load_with`] after the UTF-8 check.
+fn load_text_with(
+    text: &str,
+    format: Option<Format>,
+    duplicate_keys: DuplicateKeys,
+) -> Result<Loaded, LoadError> {
     match format {
         Some(Format::Json) => return parse_with(text, duplicate_keys, json::parse),
         Some(Format::Yaml) => return parse_with(text, duplicate_keys, yaml::parse),

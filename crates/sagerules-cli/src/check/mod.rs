@@ -405,7 +405,16 @@ fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
         Ok(bytes) => bytes,
         Err(diag) => return vec![FileOutcome::failed(file, diag)],
     };
-    let (doc, warnings) = match document::load_template(&file, &bytes) {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(bad) => {
+            return vec![FileOutcome::failed(
+                file.clone(),
+                document::not_utf8(&file, bad.as_bytes()),
+            )]
+        }
+    };
+    let (doc, warnings) = match document::load_template(&file, &text) {
         Ok(loaded) => loaded,
         Err(errors) => {
             return vec![FileOutcome {
@@ -415,7 +424,6 @@ fn check_input(input: &InputPath, context: &Context<'_>) -> Vec<FileOutcome> {
             }]
         }
     };
-    let text = loaded_text(bytes);
     if !context.allow_non_templates {
         if let Some(why) = not_a_template(&doc) {
             let (line, col) = (doc.pos.line as usize, doc.pos.col as usize);
@@ -469,12 +477,6 @@ fn a_or_an(noun: &str) -> String {
         "a"
     };
     format!("{article} {noun}")
-}
-
-/// The text of bytes that loaded, so valid UTF-8: taken without a copy (the lossy
-/// conversion, a copy, is only a fallback that a loaded document never needs).
-fn loaded_text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The rules' metadata, plus any rule that reported without being in it (the implicit
