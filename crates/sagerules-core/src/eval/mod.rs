@@ -174,8 +174,7 @@ fn rule_result(
 fn resource_results(ctx: &Ctx<'_>, outcome: RuleOutcome) -> Vec<ResourceResult> {
     let mut slot_of = vec![u32::MAX; outcome.touched.len()];
     // Sized to the resources reached, and trimmed at the end: a growing Vec of 104-byte
-    // results, and a first finding's room for four, were a fifth of check's peak memory on
-    // the 20k-resource template.
+    // results was a fifth of check's peak memory on the 20k-resource template.
     let reached = outcome.touched.iter().filter(|hit| **hit).count();
     let mut results = Vec::with_capacity(reached);
     let mut slot = |results: &mut Vec<ResourceResult>, res: usize| -> Option<usize> {
@@ -191,6 +190,22 @@ fn resource_results(ctx: &Ctx<'_>, outcome: RuleOutcome) -> Vec<ResourceResult> 
     }
     let findings =
         std::rc::Rc::try_unwrap(outcome.findings).unwrap_or_else(|shared| (*shared).clone());
+    // Each result's findings are counted before they are moved in: pushed one by one, a
+    // result's first finding took room for four (most have one), later trimmed by a copy.
+    let mut room: Vec<(usize, usize)> = Vec::new();
+    for noted in &findings {
+        let Some(i) = slot(&mut results, noted.res as usize) else {
+            continue;
+        };
+        room.resize(results.len(), (0, 0));
+        if let Some((failures, unknowns)) = room.get_mut(i) {
+            *(if noted.unknown { unknowns } else { failures }) += 1;
+        }
+    }
+    for (result, (failures, unknowns)) in results.iter_mut().zip(room) {
+        result.failures.reserve_exact(failures);
+        result.unknowns.reserve_exact(unknowns);
+    }
     for noted in findings {
         let Some(result) = slot(&mut results, noted.res as usize).and_then(|i| results.get_mut(i))
         else {
@@ -202,10 +217,6 @@ fn resource_results(ctx: &Ctx<'_>, outcome: RuleOutcome) -> Vec<ResourceResult> 
             result.status = Status::Fail;
             result.failures.push(noted.finding);
         }
-    }
-    for result in &mut results {
-        result.failures.shrink_to_fit();
-        result.unknowns.shrink_to_fit();
     }
     results.shrink_to_fit();
     results
