@@ -219,7 +219,9 @@ impl<'c> Ctx<'c> {
         }
         candidates.sort_unstable();
         candidates.dedup_by_key(|(position, _)| *position);
-        let mut kept = Vec::new();
+        // Room for every candidate (most are kept): grown by doubling, the lists of a
+        // 20k-resource template's filters left 9 MB of freed blocks behind.
+        let mut kept = Vec::with_capacity(candidates.len());
         for (position, judge) in candidates {
             let Some(got) = index.resources.get(position as usize) else {
                 continue;
