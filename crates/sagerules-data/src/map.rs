@@ -50,11 +50,8 @@ impl Index {
     fn of(entries: &[Entry]) -> Index {
         let mut index = Index::default();
         index.table.reserve(entries.len(), |_| 0);
-        for (at, (key, _)) in entries.iter().enumerate() {
-            let hash = index.hasher.hash_one(&**key);
-            index
-                .table
-                .insert_unique(hash, at, |&at| hash_at(&index.hasher, entries, at));
+        for at in 0..entries.len() {
+            index.add(entries, at);
         }
         index
     }
@@ -68,13 +65,10 @@ impl Index {
             .copied()
     }
 
-    /// Records that `entries`' last entry is new.
-    fn push_last(&mut self, entries: &[Entry]) {
-        let Some(((key, _), at)) = entries.last().zip(entries.len().checked_sub(1)) else {
-            return;
-        };
-        let hash = self.hasher.hash_one(&**key);
+    /// Records that `entries[at]` is in the map, under a key not recorded yet.
+    fn add(&mut self, entries: &[Entry], at: usize) {
         let hasher = &self.hasher;
+        let hash = hash_at(hasher, entries, at);
         self.table
             .insert_unique(hash, at, |&at| hash_at(hasher, entries, at));
     }
@@ -170,7 +164,7 @@ impl Map {
     pub(crate) fn push_new(&mut self, key: Box<str>, value: Node) {
         self.entries.push((key, value));
         match &mut self.index {
-            Some(index) => index.push_last(&self.entries),
+            Some(index) => index.add(&self.entries, self.entries.len() - 1),
             None if self.entries.len() > LINEAR => self.reindex(),
             None => {}
         }

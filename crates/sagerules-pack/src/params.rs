@@ -358,7 +358,7 @@ fn glob_matches(glob: &str, text: &str) -> bool {
             None => return false,
         }
     }
-    rest.len() >= last.len() && rest.ends_with(last)
+    rest.ends_with(last)
 }
 
 fn text_node(text: &str, pos: Pos) -> Node {

@@ -229,8 +229,6 @@ impl<'d> Builder<'d> {
         };
         self.depth = self.depth.saturating_sub(frame.levels);
         let value = match frame.kind {
-            // Collections are read into spare lists; a finished one keeps only the room it
-            // uses (on the 20k-resource benchmark template, 77 MB → 68 MB).
             // Lists grow by doubling while they are read and are trimmed when they close (on
             // the 20k-resource benchmark template, 77 MB → 68 MB). Read into spare lists and
             // copied out at their size, as maps are and as the JSON reader's lists are, they
