@@ -4,6 +4,7 @@
 use crate::ast::Span;
 use crate::SourceId;
 use sagerules_data::{Pointer, Pos};
+use std::sync::Arc;
 
 /// A verdict. The order is the precedence used when combining: `Fail` beats `Pass` beats `Skip`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,8 +89,8 @@ pub struct RuleResult {
 pub struct ResourceResult {
     /// The logical id, or `None` for the document as a whole.
     pub resource: Option<String>,
-    /// The resource's `Type` when it has a string one.
-    pub resource_type: Option<String>,
+    /// The resource's `Type` when it has a string one, shared by every result naming it.
+    pub resource_type: Option<Arc<str>>,
     /// Where the resource is written (its `Resources.<id>` entry), or the document's start
     /// for the document as a whole: readers locate a verdict without keeping the document.
     pub pos: Pos,

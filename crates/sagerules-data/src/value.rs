@@ -101,8 +101,8 @@ impl Node {
         let mut node = self;
         for key in pointer.keys() {
             node = match &node.value {
-                Value::Map(map) => map.get(key.as_str())?,
-                Value::List(items) => items.get(list_index(key)?)?,
+                Value::Map(map) => map.get(&key)?,
+                Value::List(items) => items.get(list_index(&key)?)?,
                 _ => return None,
             };
         }

@@ -135,7 +135,8 @@ fn first_reason<'a>(mut findings: impl Iterator<Item = &'a Finding>) -> String {
 
 /// `/Resources/job/Properties/ResourceConfig/VolumeKmsKeyId` → `ResourceConfig.VolumeKmsKeyId`.
 pub fn property_path(pointer: &sagerules_data::Pointer) -> String {
-    let rest = match pointer.keys() {
+    let keys: Vec<_> = pointer.keys().collect();
+    let rest = match keys.as_slice() {
         [resources, _, properties, rest @ ..]
             if resources == "Resources" && properties == "Properties" =>
         {
@@ -144,7 +145,7 @@ pub fn property_path(pointer: &sagerules_data::Pointer) -> String {
         [resources, _, rest @ ..] if resources == "Resources" => rest,
         all => all,
     };
-    if rest.iter().all(String::is_empty) {
+    if rest.iter().all(|key| key.is_empty()) {
         return pointer.to_string();
     }
     rest.join(".")

@@ -19,7 +19,7 @@ pub struct Verdict {
     pub status: Status,
     /// The logical id, or `None` for the document as a whole (or a rule that reached nothing).
     pub resource: Option<String>,
-    pub resource_type: Option<String>,
+    pub resource_type: Option<Arc<str>>,
     /// Where the resource is: `/Resources/Nb` and its position.
     pub at: Place,
     /// One per failing check (empty unless `status` is FAIL).
@@ -220,7 +220,10 @@ fn detail(resource: &Place, at: Place, finding: &Finding, wording: Wording) -> D
 
 /// `/Resources/Nb/Properties/KmsKeyId` under `/Resources/Nb` → `Properties.KmsKeyId`.
 fn relative_path(resource: &Pointer, pointer: &Pointer) -> String {
-    let keys = pointer.under(resource).unwrap_or(pointer.keys());
+    let keys: Vec<_> = match pointer.under(resource) {
+        Some(under) => under.collect(),
+        None => pointer.keys().collect(),
+    };
     if keys.is_empty() {
         "the resource".to_string()
     } else {

@@ -113,7 +113,7 @@ mod tests {
     use super::*;
 
     fn plain(path: &sagerules_data::Pointer) -> String {
-        path.keys().join(".")
+        path.keys().collect::<Vec<_>>().join(".")
     }
 
     fn finding(pointer: &str, expected: &str, found: &str) -> Finding {

@@ -635,15 +635,10 @@ fn verdict(
         Got::Val(val) => val,
     };
     match val {
-        Val::Unknown {
-            why,
-            string,
-            meets_allow_lists,
-            ..
-        } => match (op, string) {
+        Val::Unknown(deferred) => match (op, &deferred.string) {
             (OpKind::Unary(UnaryOp::Exists), _) => pass_if(!negated),
             (OpKind::Binary(CmpOp::Eq | CmpOp::In, _), Some(_))
-                if *meets_allow_lists
+                if deferred.meets_allow_lists
                     && !negated
                     && rhs.is_some_and(|r| !r.is_empty() && !r.iter().any(is_regex)) =>
             {
@@ -660,11 +655,9 @@ fn verdict(
                 let plain = crate::eval::value::Plain::Str(shape);
                 binary_verdict(plain, *cmp, negated, rhs.unwrap_or_default(), lenient)
             }
-            _ => Verdict::Unknown(why.clone()),
+            _ => Verdict::Unknown(deferred.why.clone()),
         },
-        Val::Any {
-            why, may_be_empty, ..
-        } => any_verdict(op, negated, why, *may_be_empty),
+        Val::Any(deferred) => any_verdict(op, negated, &deferred.why, deferred.may_be_empty),
         _ => match (op, val.plain()) {
             (OpKind::Unary(unary), Some(plain)) => {
                 pass_if(compare::unary(*unary, plain).passes(negated))
@@ -753,8 +746,8 @@ fn binary_verdict(
     for got in rhs {
         match got {
             Got::Missing { .. } => return Verdict::Fail,
-            Got::Val(Val::Unknown { why, .. }) => return Verdict::Unknown(why.clone()),
-            Got::Val(Val::Any { why, .. }) => return Verdict::FailWhy(why.clone()),
+            Got::Val(Val::Unknown(deferred)) => return Verdict::Unknown(deferred.why.clone()),
+            Got::Val(Val::Any(deferred)) => return Verdict::FailWhy(deferred.why.clone()),
             Got::Val(val) => values.push(val.clone()),
         }
     }

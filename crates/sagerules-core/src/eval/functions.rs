@@ -60,7 +60,8 @@ impl<'c> Ctx<'c> {
             Got::Missing { .. } => None,
         }) {
             let node = match val {
-                Val::Doc(node, _) | Val::Unknown { node, .. } | Val::Any { node, .. } => *node,
+                Val::Doc(node, _) => *node,
+                Val::Unknown(deferred) | Val::Any(deferred) => deferred.node,
                 _ => continue,
             };
             for id in expander.referenced_ids(self.root, node) {

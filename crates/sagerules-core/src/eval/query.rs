@@ -13,7 +13,7 @@ use sagerules_data::{Map, Node, Value};
 use crate::ast::{Clause, Disjunction, Expr, Filter, Query, Step};
 use crate::dialect::{retry_key, Converter, Dialect};
 use crate::eval::engine::{Ctx, EvalResult, Scope};
-use crate::eval::value::{Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
+use crate::eval::value::{Deferred, Got, Miss, PathId, Seg, Val, NO_PATH, ROOT};
 use crate::eval::Expansion;
 use crate::report::Status;
 
@@ -257,7 +257,7 @@ impl<'c> Ctx<'c> {
     /// literals stand for themselves under wildcards and filters.
     fn step_opaque(&self, step: &'c Step, val: Val<'c>, out: &mut Vec<Got<'c>>) {
         match (&val, step) {
-            (Val::Unknown { .. } | Val::Any { .. }, _) => out.push(Got::Val(val)),
+            (Val::Unknown(_) | Val::Any(_), _) => out.push(Got::Val(val)),
             (_, Step::AllValues(_) | Step::AllIndices(_) | Step::This(_) | Step::Filter(_)) => {
                 out.push(Got::Val(val))
             }
@@ -464,30 +464,36 @@ impl<'c> Ctx<'c> {
                     }
                 }
             }
-            Expansion::Unknown { why } => out.push(Got::Val(Val::Unknown {
+            Expansion::Unknown { why } => out.push(Got::Val(Val::Unknown(Rc::new(Deferred {
                 node,
                 path,
                 why: why.into(),
                 string: None,
                 meets_allow_lists: false,
-            })),
+                may_be_empty: false,
+            })))),
             Expansion::DeployTimeString {
                 why,
                 shape,
                 meets_allow_lists,
-            } => out.push(Got::Val(Val::Unknown {
+            } => out.push(Got::Val(Val::Unknown(Rc::new(Deferred {
                 node,
                 path,
                 why: why.into(),
                 string: Some(shape.map(Rc::from)),
                 meets_allow_lists,
-            })),
-            Expansion::Any { why, may_be_empty } => out.push(Got::Val(Val::Any {
-                node,
-                path,
-                why: why.into(),
-                may_be_empty,
-            })),
+                may_be_empty: false,
+            })))),
+            Expansion::Any { why, may_be_empty } => {
+                out.push(Got::Val(Val::Any(Rc::new(Deferred {
+                    node,
+                    path,
+                    why: why.into(),
+                    string: None,
+                    meets_allow_lists: false,
+                    may_be_empty,
+                }))))
+            }
         }
     }
 

@@ -57,17 +57,20 @@ pub(crate) fn pointer(ctx: &Ctx<'_>, got: &Got<'_>) -> Pointer {
         Got::Val(val) if val.path() == NO_PATH => Pointer::root(),
         Got::Val(val) => paths.pointer(val.path()),
         Got::Missing { at, miss, .. } => {
-            let mut out = if *at == NO_PATH {
-                Pointer::root()
-            } else {
-                paths.pointer(*at)
+            let index;
+            let missing = match miss {
+                Miss::Key(key) => Some(*key),
+                Miss::Index(i) => {
+                    index = i.to_string();
+                    Some(index.as_str())
+                }
+                _ => None,
             };
-            match miss {
-                Miss::Key(key) => out.push(*key),
-                Miss::Index(index) => out.push(index.to_string()),
-                _ => {}
+            if *at == NO_PATH {
+                Pointer::from_keys(missing)
+            } else {
+                paths.pointer_then(*at, missing)
             }
-            out
         }
     }
 }
@@ -206,8 +209,8 @@ fn val_text(val: &Val<'_>) -> String {
             let texts: Vec<String> = items.iter().map(lit_text).collect();
             truncate(format!("[{}]", texts.join(", ")))
         }
-        Val::Unknown { why, .. } => format!("unknown until deployment: {why}"),
-        Val::Any { why, .. } => format!("any value: {why}"),
+        Val::Unknown(deferred) => format!("unknown until deployment: {}", deferred.why),
+        Val::Any(deferred) => format!("any value: {}", deferred.why),
     }
 }
 

@@ -5,6 +5,7 @@
 //! knows where it came from for the price of a `u32`; a JSON pointer is only spelled out
 //! when a finding is reported.
 
+use std::borrow::Cow;
 use std::hash::BuildHasher;
 use std::rc::Rc;
 
@@ -122,17 +123,24 @@ impl<'a> Paths<'a> {
 
     /// The pointer of a path, e.g. `/Resources/Nb/Properties/Tags/0`.
     pub fn pointer(&self, path: PathId) -> Pointer {
+        self.pointer_then(path, None)
+    }
+
+    /// The pointer of a path with one more key, the one found missing there:
+    /// `/Resources/Nb/Properties` then `KmsKeyId`.
+    pub fn pointer_then(&self, path: PathId, missing: Option<&str>) -> Pointer {
         let mut segs = Vec::new();
         let mut at = path;
         while let Some(node) = self.nodes.get(at as usize) {
             segs.push(node.seg);
             at = node.parent;
         }
-        Pointer::from_keys(segs.iter().rev().filter_map(|seg| match seg {
+        let keys = segs.iter().rev().filter_map(|seg| match seg {
             Seg::Root => None,
-            Seg::Key(key) => Some(key.to_string()),
-            Seg::Index(i) => Some(i.to_string()),
-        }))
+            Seg::Key(key) => Some(Cow::Borrowed(*key)),
+            Seg::Index(i) => Some(Cow::Owned(i.to_string())),
+        });
+        Pointer::from_keys(keys.chain(missing.map(Cow::Borrowed)))
     }
 }
 
@@ -149,23 +157,25 @@ pub(crate) enum Val<'a> {
     /// A list literal holding regexes or ranges.
     Mixed(&'a [Lit]),
     /// Set, but known only at deploy time (an [`crate::Expander`] said so).
-    Unknown {
-        node: &'a Node,
-        path: PathId,
-        why: Rc<str>,
-        /// `Some` when it is known to be a non-empty string, with a value of its kind for
-        /// regexes (`Some(None)`: no such value).
-        string: Option<Option<Rc<str>>>,
-        /// `==` and `in` a literal pass ([`crate::Expansion::DeployTimeString`]).
-        meets_allow_lists: bool,
-    },
+    Unknown(Rc<Deferred<'a>>),
     /// Any value the deployer chooses.
-    Any {
-        node: &'a Node,
-        path: PathId,
-        why: Rc<str>,
-        may_be_empty: bool,
-    },
+    Any(Rc<Deferred<'a>>),
+}
+
+/// A value the template leaves to deployment. Kept behind an `Rc`: such values are rare, and
+/// inline they made every value in evaluation 56 bytes instead of 24.
+#[derive(Debug)]
+pub(crate) struct Deferred<'a> {
+    pub node: &'a Node,
+    pub path: PathId,
+    pub why: Rc<str>,
+    /// Unknown: `Some` when it is known to be a non-empty string, with a value of its kind for
+    /// regexes (`Some(None)`: no such value).
+    pub string: Option<Option<Rc<str>>>,
+    /// Unknown: `==` and `in` a literal pass ([`crate::Expansion::DeployTimeString`]).
+    pub meets_allow_lists: bool,
+    /// Any: the deployer may leave it empty.
+    pub may_be_empty: bool,
 }
 
 /// What could not be found.
@@ -235,7 +245,7 @@ impl<'a> Val<'a> {
     pub fn path(&self) -> PathId {
         match self {
             Val::Doc(_, path) => *path,
-            Val::Unknown { path, .. } | Val::Any { path, .. } => *path,
+            Val::Unknown(deferred) | Val::Any(deferred) => deferred.path,
             _ => NO_PATH,
         }
     }
@@ -243,7 +253,7 @@ impl<'a> Val<'a> {
     pub fn pos(&self) -> Pos {
         match self {
             Val::Doc(node, _) => node.pos,
-            Val::Unknown { node, .. } | Val::Any { node, .. } => node.pos,
+            Val::Unknown(deferred) | Val::Any(deferred) => deferred.node.pos,
             _ => Pos::default(),
         }
     }
