@@ -277,7 +277,7 @@ fn tag_entry(key: &str, value: Node) -> Node {
 
 fn into_map(node: Node) -> Map {
     match node.value {
-        Value::Map(map) => *map,
+        Value::Map(map) => map,
         _ => Map::default(),
     }
 }

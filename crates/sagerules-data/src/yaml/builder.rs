@@ -398,7 +398,7 @@ fn merge_source(merged: &mut Map, node: Node) -> Result<(), LoadError> {
             .collect::<Result<Vec<_>, _>>()?,
         _ => return Err(bad_merge(node.pos)),
     };
-    for (key, value) in sources.into_iter().flat_map(|map| *map) {
+    for (key, value) in sources.into_iter().flatten() {
         if !merged.contains_key(&key) {
             merged.push_new(key, value);
         }
