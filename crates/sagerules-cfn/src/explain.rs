@@ -61,7 +61,7 @@ fn notes(alternatives: &[Alternative<'_>]) -> Option<String> {
 fn append(finding: &mut Finding, origin: &str) {
     if let Some(message) = &mut finding.message {
         if !message.contains(origin) {
-            message.push_str(&format!(" ({origin})"));
+            *message = format!("{message} ({origin})").into();
         }
     }
 }

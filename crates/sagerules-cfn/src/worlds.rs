@@ -351,7 +351,7 @@ fn merged_findings(
 fn label_finding(finding: &mut sagerules_core::Finding, label: &str) {
     let with = format!("with {label}");
     match &mut finding.message {
-        Some(message) => message.push_str(&format!(" ({with})")),
+        Some(message) => *message = format!("{message} ({with})").into(),
         None => finding.found = format!("{} ({with})", finding.found),
     }
     for alternative in finding.alternatives.iter_mut() {

@@ -47,7 +47,7 @@ fn verdict(checked: &Checked, rule: &str, resource: &str) -> Option<(Status, Vec
     let messages = r
         .failures
         .iter()
-        .map(|f| f.message.clone().unwrap_or_default())
+        .map(|f| f.message.as_deref().unwrap_or_default().to_string())
         .collect();
     Some((r.status, messages))
 }

@@ -114,8 +114,9 @@ pub struct Finding {
     pub expected: String,
     /// What was there, e.g. `"Enabled"` or `missing`.
     pub found: String,
-    /// The clause's `<< message >>` with variables filled in, when it has one.
-    pub message: Option<String>,
+    /// The clause's `<< message >>` with variables filled in, when it has one; findings with
+    /// the same text share it.
+    pub message: Option<Arc<str>>,
     /// Where the failing clause is in the rules.
     pub source: SourceId,
     pub span: Span,

@@ -189,7 +189,7 @@ fn finding(pointer: &str, message: Option<&str>) -> Finding {
         pos: Pos::default(),
         expected: "exists".into(),
         found: "missing".into(),
-        message: message.map(String::from),
+        message: message.map(std::sync::Arc::from),
         source: SourceId(0),
         span: Span::default(),
         alternatives: Vec::new(),

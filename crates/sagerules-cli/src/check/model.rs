@@ -157,7 +157,7 @@ type Wording = fn(&Finding, &dyn Fn(&sagerules_data::Pointer) -> String) -> Stri
 fn details(resource: &Place, findings: Vec<Finding>, wording: Wording) -> Vec<Detail> {
     // Room for a detail per finding (most have one): pushed one by one, a verdict's first
     // detail took room for four, 10 MB for the 20k failures of the 20k-resource template.
-    let mut keys: Vec<(SourceId, Span, String)> = Vec::with_capacity(findings.len());
+    let mut keys: Vec<(SourceId, Span, Arc<str>)> = Vec::with_capacity(findings.len());
     let mut out: Vec<Detail> = Vec::with_capacity(findings.len());
     for finding in findings {
         let key = (
@@ -286,7 +286,7 @@ mod tests {
             pos,
             expected: "exists".into(),
             found: "missing".into(),
-            message: message.map(String::from),
+            message: message.map(Arc::from),
             source: SourceId(0),
             span: Span::default(),
             alternatives: Vec::new(),

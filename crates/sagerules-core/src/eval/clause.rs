@@ -426,7 +426,7 @@ impl<'c> Ctx<'c> {
         rule_ref: &'c RuleRef,
         args: &'c [crate::ast::Expr],
         scope: &Scope<'_, 'c>,
-        message: Option<String>,
+        message: Option<std::sync::Arc<str>>,
     ) -> EvalResult<()> {
         let Some(index) = self.set.rule_index(&rule_ref.name.name) else {
             return Ok(());

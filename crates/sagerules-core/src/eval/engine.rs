@@ -72,9 +72,9 @@ pub(crate) struct Ctx<'c> {
     /// `%file_let.Key` results, by file-let index and key.
     pub let_steps: RefCell<crate::eval::shortcut::LetSteps<'c>>,
     pub recorder: RefCell<Recorder>,
-    /// One shared copy of each resource type named in a report: 60,000 results on a
-    /// 20k-resource template name four types.
-    pub type_names: RefCell<foldhash::HashMap<&'c str, Arc<str>>>,
+    /// One shared copy of each resource type and message text a report repeats: the 60,000
+    /// results of a 20k-resource template name four types, its 20,000 findings three messages.
+    pub shared_texts: RefCell<foldhash::HashSet<Arc<str>>>,
     pub collect: Cell<bool>,
     pub touch: Cell<bool>,
     pub source: Cell<SourceId>,
@@ -138,7 +138,7 @@ impl<'c> Ctx<'c> {
             type_index: RefCell::new(None),
             let_steps: RefCell::new(foldhash::HashMap::default()),
             recorder: RefCell::new(Recorder::default()),
-            type_names: RefCell::new(foldhash::HashMap::default()),
+            shared_texts: RefCell::new(foldhash::HashSet::default()),
             collect: Cell::new(true),
             touch: Cell::new(true),
             source: Cell::new(SourceId(0)),
@@ -148,13 +148,15 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    /// The shared copy of resource type `name` (`AWS::SageMaker::NotebookInstance`).
-    pub fn type_name(&self, name: &'c str) -> Arc<str> {
-        self.type_names
-            .borrow_mut()
-            .entry(name)
-            .or_insert_with(|| Arc::from(name))
-            .clone()
+    /// The shared copy of `text` (a resource type, a message).
+    pub fn shared(&self, text: &str) -> Arc<str> {
+        let mut texts = self.shared_texts.borrow_mut();
+        if let Some(known) = texts.get(text) {
+            return known.clone();
+        }
+        let new: Arc<str> = Arc::from(text);
+        texts.insert(new.clone());
+        new
     }
 
     pub fn root_val(&self) -> Got<'c> {

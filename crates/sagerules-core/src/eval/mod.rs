@@ -231,7 +231,7 @@ fn new_resource_result(ctx: &Ctx<'_>, res: usize) -> ResourceResult {
         resource_type: entry
             .and_then(|(_, r)| r.get("Type"))
             .and_then(Node::as_str)
-            .map(|name| ctx.type_name(name)),
+            .map(|name| ctx.shared(name)),
         pos: entry.map_or(ctx.root.pos, |(_, r)| r.pos),
         status: Status::Pass,
         failures: Vec::new(),

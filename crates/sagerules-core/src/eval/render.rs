@@ -3,6 +3,7 @@
 //! could not be decided), so none of this runs on the passing path.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use sagerules_data::{Node, Pos, Value};
 
@@ -21,7 +22,7 @@ pub(crate) fn message<'c>(
     ctx: &'c Ctx<'c>,
     message: Option<&'c Message>,
     scope: &Scope<'_, 'c>,
-) -> EvalResult<Option<String>> {
+) -> EvalResult<Option<Arc<str>>> {
     let Some(message) = message else {
         return Ok(None);
     };
@@ -36,7 +37,7 @@ pub(crate) fn message<'c>(
             }
         }
     }
-    Ok(Some(out.trim().to_string()))
+    Ok(Some(ctx.shared(out.trim())))
 }
 
 /// A value as a message shows it: strings without quotes (`{{%name}}` → `Nb`), the rest
@@ -88,7 +89,7 @@ pub(crate) fn check_finding(
     negated: bool,
     got: &Got<'_>,
     rhs: Option<&[Got<'_>]>,
-    message: Option<String>,
+    message: Option<Arc<str>>,
     why: Option<std::rc::Rc<str>>,
 ) -> Finding {
     let mut found = found_text(got);
@@ -125,7 +126,7 @@ pub(crate) fn rule_ref_finding(
     ctx: &Ctx<'_>,
     rule_ref: &RuleRef,
     inner: Status,
-    message: Option<String>,
+    message: Option<Arc<str>>,
 ) -> Finding {
     let want = if rule_ref.not { "FAIL" } else { "PASS" };
     Finding {
@@ -144,7 +145,7 @@ pub(crate) fn missing_block_finding(
     ctx: &Ctx<'_>,
     qb: &QueryBlock,
     got: &Got<'_>,
-    message: Option<String>,
+    message: Option<Arc<str>>,
 ) -> Finding {
     Finding {
         pointer: pointer(ctx, got),
