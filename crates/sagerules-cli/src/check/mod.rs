@@ -32,7 +32,7 @@ use sagerules_data::{Node, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError};
 use termcolor::BufferedStandardStream;
 
 #[derive(Clone, Debug, clap::Args)]
@@ -210,35 +210,62 @@ fn run_with(args: &Args) -> Outcome {
 /// Checks `inputs` in parallel and hands each input's outcomes to `each` in input order, as
 /// soon as that input and every one before it are done. Stops handing out (but lets the
 /// checks finish) after `each` fails, and returns that error.
+///
+/// The worker that completes the run of finished inputs hands them out itself, under a
+/// lock: a separate writer thread, woken once per input, took a core from the checks on a
+/// two-core machine (about 2,000 context switches on the corpus of 2,029 files).
 fn for_each_checked(
     inputs: &[InputPath],
     context: &Context<'_>,
-    mut each: impl FnMut(Vec<FileOutcome>) -> io::Result<()>,
+    each: impl FnMut(Vec<FileOutcome>) -> io::Result<()> + Send,
 ) -> io::Result<()> {
-    let (sender, receiver) = mpsc::channel::<(usize, Vec<FileOutcome>)>();
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            inputs
-                .par_iter()
-                .enumerate()
-                .for_each_with(sender, |sender, (index, input)| {
-                    let _ = sender.send((index, check_input(input, context)));
-                });
-        });
-        let mut waiting: BTreeMap<usize, Vec<FileOutcome>> = BTreeMap::new();
-        let mut next = 0;
-        let mut result = Ok(());
-        for (index, outcomes) in receiver {
-            waiting.insert(index, outcomes);
-            while let Some(outcomes) = waiting.remove(&next) {
-                next += 1;
-                if result.is_ok() {
-                    result = each(outcomes);
-                }
-            }
+    let order = Mutex::new(InOrder {
+        next: 0,
+        waiting: BTreeMap::new(),
+        each,
+        result: Ok(()),
+    });
+    inputs.par_iter().enumerate().for_each(|(index, input)| {
+        let outcomes = check_input(input, context);
+        order
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .arrive(index, outcomes);
+    });
+    order
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .result
+}
+
+/// Outcomes waiting for the inputs before them.
+struct InOrder<F> {
+    next: usize,
+    waiting: BTreeMap<usize, Vec<FileOutcome>>,
+    each: F,
+    result: io::Result<()>,
+}
+
+impl<F: FnMut(Vec<FileOutcome>) -> io::Result<()>> InOrder<F> {
+    /// Input `index` is done: hands out its outcomes and those after it that were waiting,
+    /// if every input before it is done; otherwise keeps them.
+    fn arrive(&mut self, index: usize, outcomes: Vec<FileOutcome>) {
+        if index != self.next {
+            self.waiting.insert(index, outcomes);
+            return;
         }
-        result
-    })
+        self.hand_out(outcomes);
+        while let Some(outcomes) = self.waiting.remove(&self.next) {
+            self.hand_out(outcomes);
+        }
+    }
+
+    fn hand_out(&mut self, outcomes: Vec<FileOutcome>) {
+        self.next += 1;
+        if self.result.is_ok() {
+            self.result = (self.each)(outcomes);
+        }
+    }
 }
 
 /// Prints what `check` found, in the chosen format, and keeps what the exit code needs. The
@@ -494,4 +521,47 @@ fn catalog_for(rules: &[RuleInfo], files: &[FileOutcome]) -> Vec<RuleInfo> {
         }
     }
     rules
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing)]
+    use super::*;
+
+    fn outcome(name: &str) -> Vec<FileOutcome> {
+        vec![FileOutcome {
+            file: name.to_string(),
+            ..FileOutcome::default()
+        }]
+    }
+
+    /// Inputs finishing out of order are handed out in input order, each as soon as those
+    /// before it are done; after a failed hand-out nothing more is handed out.
+    #[test]
+    fn outcomes_are_handed_out_in_input_order_and_stop_after_an_error() {
+        let mut seen: Vec<String> = Vec::new();
+        let mut order = InOrder {
+            next: 0,
+            waiting: BTreeMap::new(),
+            each: |outcomes: Vec<FileOutcome>| {
+                let name = outcomes[0].file.clone();
+                seen.push(name.clone());
+                if name == "c" {
+                    Err(io::Error::other("pipe closed"))
+                } else {
+                    Ok(())
+                }
+            },
+            result: Ok(()),
+        };
+        order.arrive(2, outcome("c"));
+        order.arrive(1, outcome("b"));
+        assert_eq!(order.next, 0, "nothing before input 0 is done");
+        order.arrive(0, outcome("a"));
+        assert_eq!(order.next, 3);
+        order.arrive(3, outcome("d"));
+        let result = order.result;
+        assert_eq!(seen, ["a", "b", "c"]);
+        assert_eq!(result.map_err(|e| e.to_string()), Err("pipe closed".into()));
+    }
 }
