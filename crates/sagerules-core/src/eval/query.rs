@@ -464,35 +464,28 @@ impl<'c> Ctx<'c> {
                     }
                 }
             }
-            Expansion::Unknown { why } => out.push(Got::Val(Val::Unknown(Rc::new(Deferred {
-                node,
-                path,
-                why: why.into(),
-                string: None,
-                meets_allow_lists: false,
-                may_be_empty: false,
-            })))),
+            Expansion::Unknown { why } => {
+                let deferred = Deferred::new(node, path, why);
+                out.push(Got::Val(Val::Unknown(Rc::new(deferred))))
+            }
             Expansion::DeployTimeString {
                 why,
                 shape,
                 meets_allow_lists,
-            } => out.push(Got::Val(Val::Unknown(Rc::new(Deferred {
-                node,
-                path,
-                why: why.into(),
-                string: Some(shape.map(Rc::from)),
-                meets_allow_lists,
-                may_be_empty: false,
-            })))),
+            } => {
+                let deferred = Deferred {
+                    string: Some(shape.map(Rc::from)),
+                    meets_allow_lists,
+                    ..Deferred::new(node, path, why)
+                };
+                out.push(Got::Val(Val::Unknown(Rc::new(deferred))))
+            }
             Expansion::Any { why, may_be_empty } => {
-                out.push(Got::Val(Val::Any(Rc::new(Deferred {
-                    node,
-                    path,
-                    why: why.into(),
-                    string: None,
-                    meets_allow_lists: false,
+                let deferred = Deferred {
                     may_be_empty,
-                }))))
+                    ..Deferred::new(node, path, why)
+                };
+                out.push(Got::Val(Val::Any(Rc::new(deferred))))
             }
         }
     }

@@ -178,6 +178,20 @@ pub(crate) struct Deferred<'a> {
     pub may_be_empty: bool,
 }
 
+impl<'a> Deferred<'a> {
+    /// `node` at `path`, left to deployment for the reason `why`, with nothing more known.
+    pub fn new(node: &'a Node, path: PathId, why: impl Into<Rc<str>>) -> Self {
+        Deferred {
+            node,
+            path,
+            why: why.into(),
+            string: None,
+            meets_allow_lists: false,
+            may_be_empty: false,
+        }
+    }
+}
+
 /// What could not be found.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Miss<'a> {
